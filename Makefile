@@ -1,0 +1,37 @@
+# argmap: `make run` starts it, `make test` runs the whole suite, `make bench` prints the benchmarks.
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 5000
+BIN = $(VENV)/bin
+
+.PHONY: run test bench lint format system clean
+
+run: $(VENV)/.installed
+	scripts/system-packages run
+	$(BIN)/argmap serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed
+	scripts/system-packages test
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+bench: $(VENV)/.installed
+	scripts/system-packages run
+	$(BIN)/python -m bench
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "argmap needs Python 3.11 or newer as $(PYTHON)"; exit 1; }
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,85 @@
+"""argmap: build argument maps together in the browser, drawn by Graphviz."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULTS = {
+    "SECRET_KEY": None,
+    "DATABASE": None,
+    "SEED": True,
+    "EXPORTS": str(ROOT / "exports"),
+    "RENDER_TIMEOUT": 10.0,
+    "RENDER_MEMORY": 2 * 1024**3,
+    "RENDER_FAST_AT": 300,
+    "RENDER_FOCUS_AT": 2500,
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+}
+NUMBERS = {"RENDER_TIMEOUT": float, "RENDER_MEMORY": int, "RENDER_FAST_AT": int,
+           "RENDER_FOCUS_AT": int, "MAX_CONTENT_LENGTH": int}  # fmt: skip
+
+
+def from_environment(app: Flask) -> None:
+    """Apply ARGMAP_* environment variables over the other settings."""
+    for name, value in os.environ.items():
+        if name.startswith("ARGMAP_"):
+            key = name.removeprefix("ARGMAP_")
+            app.config[key] = NUMBERS.get(key, str)(value)
+    if app.config.get("SEED") in ("0", "false", "no"):
+        app.config["SEED"] = False
+
+
+def secret_key(app: Flask) -> str:
+    """The configured secret, else one generated once and kept in the instance folder."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the argmap application: defaults, instance config.py, ARGMAP_*, test config."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=str(ROOT / "static"))
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    from_environment(app)
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["DATABASE"] = app.config["DATABASE"] or str(
+        Path(app.instance_path) / "argmap.sqlite"
+    )
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or secret_key(app)
+    register(app)
+    prepare_database(app)
+    return app
+
+
+def register(app: Flask) -> None:
+    """Attach the database, the blueprints and the error handlers."""
+    from . import api, db, errorpages, pages
+
+    db.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    errorpages.init_app(app)
+
+
+def prepare_database(app: Flask) -> None:
+    """Create or upgrade the schema; seed a fresh database when seeding is on."""
+    from .db import connect, migrate
+    from .seed import seed
+
+    db = connect(app.config["DATABASE"])
+    try:
+        fresh = migrate(db)
+        if fresh and app.config["SEED"]:
+            seed(db)
+    finally:
+        db.conn.close()

@@ -1,0 +1,102 @@
+"""The JSON API: the same rules and messages as the pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from . import deletion, links, maps, nodes
+from .db import get_db
+from .errors import ValidationError
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def body() -> dict:
+    """The request's JSON object, or a 400 that says what to send."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationError("Send a JSON object with Content-Type: application/json.", "body")
+    return data
+
+
+def actor() -> str:
+    """Who is making the change, as the history shows it."""
+    return ""
+
+
+@bp.get("/maps")
+def index():
+    """Every map with its revision."""
+    found = maps.list_maps(get_db())
+    return jsonify({"maps": [{k: m[k] for k in ("id", "title", "revision")} for m in found]})
+
+
+@bp.post("/maps")
+def create():
+    """Create a map from {"title", "description"}."""
+    data = body()
+    db = get_db()
+    map_id = maps.create_map(db, data.get("title"), data.get("description"), actor())
+    return jsonify(maps.load(db, map_id)), 201
+
+
+@bp.get("/maps/<int:map_id>")
+def show(map_id: int):
+    """The whole map: fields, nodes and links."""
+    return jsonify(maps.load(get_db(), map_id))
+
+
+@bp.patch("/maps/<int:map_id>")
+def update(map_id: int):
+    """Rename a map or change its description."""
+    db = get_db()
+    current = maps.get_map(db, map_id)
+    data = body()
+    maps.update_map(
+        db, map_id, data.get("title", current["title"]),
+        data.get("description", current["description"]), actor(),
+    )  # fmt: skip
+    return jsonify(maps.load(db, map_id))
+
+
+@bp.delete("/maps/<int:map_id>")
+def delete(map_id: int):
+    """Delete a map and everything in it."""
+    maps.delete_map(get_db(), map_id)
+    return jsonify({"deleted": map_id})
+
+
+@bp.post("/maps/<int:map_id>/nodes")
+def add_node(map_id: int):
+    """Add a node: {"kind", "text", "quote", "source", "parent_id", ...}."""
+    node = nodes.add_node(get_db(), map_id, body(), actor())
+    return jsonify(node), 201
+
+
+@bp.patch("/maps/<int:map_id>/nodes/<int:node_id>")
+def update_node(map_id: int, node_id: int):
+    """Change some of a node's fields; send "version" to refuse stale edits."""
+    return jsonify(nodes.update_node(get_db(), map_id, node_id, body(), actor()))
+
+
+@bp.delete("/maps/<int:map_id>/nodes/<int:node_id>")
+def delete_node(map_id: int, node_id: int):
+    """Delete a node; "children" says what becomes of the nodes about it."""
+    data = request.get_json(silent=True) if request.data else {}
+    data = data if isinstance(data, dict) else {}
+    choice = data.get("children", request.args.get("children"))
+    version = data.get("version", request.args.get("version"))
+    done = deletion.delete_node(get_db(), map_id, node_id, choice, version, actor())
+    return jsonify({"deleted": [n["id"] for n in done["deleted"]], "children": done["choice"]})
+
+
+@bp.post("/maps/<int:map_id>/links")
+def add_link(map_id: int):
+    """Link two nodes: {"from_id", "to_id", "relation"}."""
+    return jsonify(links.add_link(get_db(), map_id, body(), actor())), 201
+
+
+@bp.delete("/maps/<int:map_id>/links/<int:link_id>")
+def delete_link(map_id: int, link_id: int):
+    """Remove a link."""
+    return jsonify({"deleted": links.delete_link(get_db(), map_id, link_id, actor())["id"]})

@@ -1,0 +1,156 @@
+"""The SQLite database: connections, write transactions and the schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import click
+from flask import Flask, current_app, g
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("argmap")
+
+
+def connect(path: str) -> Database:
+    """Open the database file with foreign keys, WAL and a busy timeout."""
+    conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    db = Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def get_db() -> Database:
+    """The request's connection, opened on first use."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(_error: BaseException | None = None) -> None:
+    """Close the request's connection, if one was opened."""
+    db = g.pop("db", None)
+    if db is not None:
+        db.conn.close()
+
+
+@contextmanager
+def write(db: Database) -> Iterator[Database]:
+    """A write transaction that takes the write lock at once (BEGIN IMMEDIATE)."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 text."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def row(db: Database, sql: str, params: tuple | list = ()) -> dict | None:
+    """The first row of a query as a dict, or None."""
+    found = db.execute(sql, params).fetchone()
+    return dict(found) if found is not None else None
+
+
+def rows(db: Database, sql: str, params: tuple | list = ()) -> list[dict]:
+    """All rows of a query as dicts."""
+    return [dict(r) for r in db.execute(sql, params).fetchall()]
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    """Maps, nodes, links, events and the render cache."""
+    db.executescript(
+        """
+        CREATE TABLE maps (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            revision INTEGER NOT NULL DEFAULT 0,
+            origin TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE nodes (
+            id INTEGER PRIMARY KEY,
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('claim', 'support', 'counter')),
+            text TEXT NOT NULL,
+            quote TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            parent_id INTEGER REFERENCES nodes(id),
+            grp INTEGER,
+            undercut INTEGER NOT NULL DEFAULT 0,
+            tags TEXT NOT NULL DEFAULT '[]',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX nodes_map ON nodes(map_id);
+        CREATE INDEX nodes_parent ON nodes(parent_id);
+        CREATE TABLE links (
+            id INTEGER PRIMARY KEY,
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            from_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+            to_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+            relation TEXT NOT NULL CHECK (relation IN ('support', 'counter', 'contradiction')),
+            grp INTEGER,
+            undercut INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (from_id, to_id)
+        );
+        CREATE INDEX links_map ON links(map_id);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            revision INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            node_id INTEGER,
+            actor TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_map ON events(map_id, id);
+        CREATE TABLE renders (
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            fmt TEXT NOT NULL,
+            focus INTEGER NOT NULL DEFAULT 0,
+            revision INTEGER NOT NULL,
+            body BLOB NOT NULL,
+            PRIMARY KEY (map_id, fmt, focus)
+        );
+        """
+    )
+
+
+def migrate(db: Database) -> bool:
+    """Apply pending migrations; True when the database was new."""
+    fresh = not migrations.applied(db)
+    migrations.apply(db)
+    return fresh
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the database schema."""
+    migrate(get_db())
+    click.echo(f"Database ready: {current_app.config['DATABASE']}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the teardown and the command with the app."""
+    app.teardown_appcontext(close_db)
+    app.cli.add_command(init_db_command)

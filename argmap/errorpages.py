@@ -1,0 +1,43 @@
+"""One place that turns errors into an HTML page or JSON, by what the client asked for."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .errors import ArgmapError, Conflict
+
+
+def wants_json() -> bool:
+    """Whether the client is the JSON API (or asked for JSON)."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def answer(message: str, status: int, field: str | None = None, extra: dict | None = None):
+    """The error as JSON {"error", "field"} or as a page."""
+    if wants_json():
+        return jsonify({"error": message, "field": field, **(extra or {})}), status
+    return render_template("error.html", message=message, status=status), status
+
+
+def handle_domain(error: ArgmapError):
+    """A domain error that no view handled itself."""
+    extra = {"current": error.current} if isinstance(error, Conflict) else None
+    return answer(error.message, error.status, error.field, extra)
+
+
+def handle_http(error: HTTPException):
+    """Werkzeug's HTTP errors (404, 405, 413 ...) in the same two forms."""
+    return answer(error.description or error.name, error.code or 500)
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(ArgmapError, handle_domain)
+    app.register_error_handler(HTTPException, handle_http)

@@ -1,0 +1,134 @@
+"""argmap JSON: the whole map (nodes, links, quotes, sources, history), read back exactly."""
+
+from __future__ import annotations
+
+import json
+
+from .model import KINDS, LINK_RELATIONS, FormatError, Link, MapData, Node
+
+VERSION = 1
+
+
+def write(data: MapData) -> str:
+    """The map as argmap JSON text."""
+    doc = {
+        "argmap": VERSION,
+        "title": data.title,
+        "description": data.description,
+        "nodes": [
+            {"id": n.key, "kind": n.kind, "text": n.text, "quote": n.quote, "source": n.source,
+             "parent_id": n.parent, "group": n.group, "undercut": n.undercut, "tags": n.tags}
+            for n in data.nodes
+        ],
+        "links": [
+            {"from_id": li.source, "to_id": li.target, "relation": li.relation,
+             "group": li.group, "undercut": li.undercut}
+            for li in data.links
+        ],
+        "events": data.events,
+    }  # fmt: skip
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def load_json(text: str) -> object:
+    """Parse JSON text, naming the line of a syntax error."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FormatError(f"not valid JSON: {error.msg}", f"line {error.lineno}") from None
+    except RecursionError:
+        raise FormatError("the JSON is nested too deeply") from None
+
+
+def field(obj: dict, name: str, kind: type | tuple, where: str, default: object = ...) -> object:
+    """A field of a JSON object, checked for its type."""
+    if name not in obj:
+        if default is ...:
+            raise FormatError(f"the field {name!r} is missing", where)
+        return default
+    value = obj[name]
+    if value is not None and not isinstance(value, kind):
+        raise FormatError(f"{name!r} has the wrong type", f"{where}.{name}")
+    return value
+
+
+def key(value: object, where: str) -> str | None:
+    """A node reference (string or integer) as a key."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise FormatError("a node id must be a string or an integer", where)
+    return str(value)
+
+
+def read_node(obj: object, where: str) -> Node:
+    """One node object."""
+    if not isinstance(obj, dict):
+        raise FormatError("a node must be an object", where)
+    kind = field(obj, "kind", str, where)
+    if kind not in KINDS:
+        raise FormatError(f"unknown kind {kind!r}", f"{where}.kind")
+    tags = field(obj, "tags", list, where, []) or []
+    return Node(
+        key=key(field(obj, "id", (str, int), where), f"{where}.id"),
+        kind=kind,
+        text=field(obj, "text", str, where),
+        quote=field(obj, "quote", str, where, "") or "",
+        source=field(obj, "source", str, where, "") or "",
+        parent=key(field(obj, "parent_id", (str, int), where, None), f"{where}.parent_id"),
+        group=field(obj, "group", int, where, None),
+        undercut=bool(field(obj, "undercut", bool, where, False)),
+        tags=[str(t) for t in tags],
+    )
+
+
+def read_link(obj: object, where: str) -> Link:
+    """One link object."""
+    if not isinstance(obj, dict):
+        raise FormatError("a link must be an object", where)
+    relation = field(obj, "relation", str, where)
+    if relation not in LINK_RELATIONS:
+        raise FormatError(f"unknown relation {relation!r}", f"{where}.relation")
+    return Link(
+        source=key(field(obj, "from_id", (str, int), where), f"{where}.from_id"),
+        target=key(field(obj, "to_id", (str, int), where), f"{where}.to_id"),
+        relation=relation,
+        group=field(obj, "group", int, where, None),
+        undercut=bool(field(obj, "undercut", bool, where, False)),
+    )
+
+
+def read(text: str) -> MapData:
+    """Read argmap JSON text into a portable map."""
+    doc = load_json(text)
+    if not isinstance(doc, dict) or "argmap" not in doc:
+        raise FormatError("not an argmap file: the top-level 'argmap' field is missing", "$")
+    if doc["argmap"] != VERSION:
+        raise FormatError(f"unsupported argmap file version {doc['argmap']!r}", "$.argmap")
+    nodes = field(doc, "nodes", list, "$")
+    links = field(doc, "links", list, "$", []) or []
+    data = MapData(
+        title=field(doc, "title", str, "$"),
+        description=field(doc, "description", str, "$", "") or "",
+        nodes=[read_node(n, f"$.nodes[{i}]") for i, n in enumerate(nodes)],
+        links=[read_link(li, f"$.links[{i}]") for i, li in enumerate(links)],
+        events=field(doc, "events", list, "$", []) or [],
+    )
+    check_keys(data)
+    return data
+
+
+def check_keys(data: MapData) -> None:
+    """Every id is unique and every reference names a node of the file."""
+    seen: set[str] = set()
+    for i, node in enumerate(data.nodes):
+        if node.key in seen:
+            raise FormatError(f"the id {node.key!r} is used twice", f"$.nodes[{i}].id")
+        seen.add(node.key)
+    for i, node in enumerate(data.nodes):
+        if node.parent is not None and node.parent not in seen:
+            raise FormatError(f"unknown parent {node.parent!r}", f"$.nodes[{i}].parent_id")
+    for i, link in enumerate(data.links):
+        for end, name in ((link.source, "from_id"), (link.target, "to_id")):
+            if end not in seen:
+                raise FormatError(f"unknown node {end!r}", f"$.links[{i}].{name}")

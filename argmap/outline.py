@@ -1,0 +1,42 @@
+"""The outline: the map as a nested list, the readable form of the diagram."""
+
+from __future__ import annotations
+
+LABELS = {"claim": "Claim", "support": "Pro", "counter": "Con"}
+
+
+def role(node: dict, by_id: dict[int, dict]) -> str:
+    """What a node is, as a reader says it: Claim, Pro, Con or Rebuttal."""
+    parent = by_id.get(node["parent_id"])
+    if node["kind"] == "counter" and parent is not None and parent["kind"] == "counter":
+        return "Rebuttal"
+    if node["undercut"]:
+        return "Undercut"
+    return LABELS[node["kind"]]
+
+
+def tree(graph: dict) -> list[dict]:
+    """Claims with their nested children, each item carrying its role, links and group."""
+    by_id = {n["id"]: n for n in graph["nodes"]}
+    kids: dict[int | None, list[dict]] = {}
+    for node in graph["nodes"]:
+        kids.setdefault(node["parent_id"], []).append(node)
+    outgoing: dict[int, list[dict]] = {}
+    for link in graph["links"]:
+        outgoing.setdefault(link["from_id"], []).append({**link, "target": by_id[link["to_id"]]})
+
+    def item(node: dict, depth: int) -> dict:
+        partners = [
+            k for k in kids.get(node["parent_id"], [])
+            if node["group"] is not None and k["group"] == node["group"] and k["id"] != node["id"]
+            and k["kind"] == node["kind"]
+        ]  # fmt: skip
+        return {
+            "node": node,
+            "role": role(node, by_id),
+            "links": outgoing.get(node["id"], []),
+            "partners": partners,
+            "children": [item(k, depth + 1) for k in kids.get(node["id"], [])],
+        }
+
+    return [item(claim, 0) for claim in kids.get(None, [])]

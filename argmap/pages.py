@@ -1,0 +1,227 @@
+"""The HTML pages: the list of maps and the map page with its forms."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)  # fmt: skip
+
+from . import deletion, links, maps, nodes, outline, render
+from .db import get_db
+from .errors import ArgmapError, Conflict
+
+bp = Blueprint("pages", __name__)
+
+
+def actor() -> str:
+    """Who is making the change, as the history shows it."""
+    return ""
+
+
+def short(text: str, width: int = 60) -> str:
+    """A text cut to fit a confirmation message."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def as_id(value: str | None) -> int | None:
+    """A form's id field as a number, if it is one."""
+    return int(value) if value and value.isdigit() else None
+
+
+def to_map(map_id: int, node_id: int | None = None):
+    """Redirect to the map page with a node selected and in view."""
+    if node_id is None:
+        return redirect(url_for("pages.show", map_id=map_id))
+    return redirect(url_for("pages.show", map_id=map_id, node=node_id, _anchor=f"node-{node_id}"))
+
+
+@bp.get("/")
+def index():
+    """The list of maps, with a form to create one."""
+    return render_template("index.html", maps=maps.list_maps(get_db()), form={}, error=None)
+
+
+@bp.post("/maps")
+def create():
+    """Create a map, or show the list again with the form filled in."""
+    try:
+        map_id = maps.create_map(
+            get_db(), request.form.get("title"), request.form.get("description"), actor()
+        )
+    except ArgmapError as error:
+        found = maps.list_maps(get_db())
+        return render_template("index.html", maps=found, form=request.form, error=error), 400
+    flash("Map created. Add its first claim.")
+    return to_map(map_id)
+
+
+def page(map_id: int, selected: int | None, status: int = 200, **forms):
+    """Render the map page; `forms` carries a failed form's values and error."""
+    db = get_db()
+    graph = maps.load(db, map_id)
+    by_id = {n["id"]: n for n in graph["nodes"]}
+    node = by_id.get(selected)
+    limits = render.Limits.from_config(current_app.config)
+    try:
+        drawn = render.diagram(db, map_id, "svg", selected, limits)
+        svg, render_error = render.inline_svg(drawn.body), None
+    except render.RenderError as error:
+        drawn, svg, render_error = None, "", str(error)
+    return render_template(
+        "map.html", graph=graph, node=node, by_id=by_id, drawn=drawn, svg=svg,
+        render_error=render_error, tree=outline.tree(graph), forms=forms,
+        choices=deletion.CHOICE_LABELS,
+    ), status  # fmt: skip
+
+
+@bp.get("/maps/<int:map_id>")
+def show(map_id: int):
+    """The map page: diagram, outline and the forms for the selected node."""
+    selected = request.args.get("node", type=int)
+    return page(map_id, selected)
+
+
+@bp.post("/maps/<int:map_id>")
+def update(map_id: int):
+    """Rename the map or change its description."""
+    try:
+        maps.update_map(
+            get_db(), map_id, request.form.get("title"), request.form.get("description"), actor()
+        )
+    except ArgmapError as error:
+        return page(map_id, None, 400, settings={"values": request.form, "error": error})
+    flash("Map saved.")
+    return to_map(map_id)
+
+
+@bp.get("/maps/<int:map_id>/delete")
+def confirm_delete(map_id: int):
+    """Ask before deleting a map."""
+    graph = maps.load(get_db(), map_id)
+    return render_template("delete_map.html", graph=graph)
+
+
+@bp.post("/maps/<int:map_id>/delete")
+def delete(map_id: int):
+    """Delete a map after confirmation."""
+    found = maps.get_map(get_db(), map_id)
+    maps.delete_map(get_db(), map_id)
+    flash(f"Deleted the map “{short(found['title'])}”.")
+    return redirect(url_for("pages.index"))
+
+
+@bp.post("/maps/<int:map_id>/nodes")
+def add_node(map_id: int):
+    """Add a claim, or a support or counter under a node."""
+    form = request.form.to_dict()
+    form_name = form.pop("form", "add")
+    try:
+        node = nodes.add_node(get_db(), map_id, form, actor())
+    except ArgmapError as error:
+        return page(
+            map_id,
+            as_id(form.get("parent_id")),
+            400,
+            **{form_name: {"values": form, "error": error}},
+        )
+    flash(f"Added {node['kind']} “{short(node['text'])}”.")
+    return to_map(map_id, node["id"])
+
+
+@bp.post("/maps/<int:map_id>/nodes/<int:node_id>")
+def update_node(map_id: int, node_id: int):
+    """Save the edit form of a node; a stale version shows both texts."""
+    form = request.form.to_dict()
+    form.setdefault("undercut", "")
+    try:
+        node = nodes.update_node(get_db(), map_id, node_id, form, actor())
+    except Conflict as error:
+        values = {**form, "version": error.current["version"]}
+        return page(
+            map_id, node_id, 409, edit={"values": values, "error": error, "theirs": error.current}
+        )
+    except ArgmapError as error:
+        return page(map_id, node_id, 400, edit={"values": form, "error": error})
+    flash(f"Saved “{short(node['text'])}”.")
+    return to_map(map_id, node_id)
+
+
+@bp.get("/maps/<int:map_id>/nodes/<int:node_id>/delete")
+def confirm_delete_node(map_id: int, node_id: int, error: ArgmapError | None = None):
+    """Ask what becomes of the nodes about a node before deleting it."""
+    db = get_db()
+    graph = maps.load(db, map_id)
+    node = maps.node_dict(nodes.get_node(db, map_id, node_id))
+    kids = [maps.node_dict(c) for c in nodes.children(db, node_id)]
+    touching = deletion.links_touching(db, [node_id])
+    return render_template(
+        "delete_node.html", graph=graph, node=node, kids=kids, touching=touching,
+        choices=deletion.CHOICE_LABELS, error=error, chosen=request.form.get("children"),
+    ), (400 if error else 200)  # fmt: skip
+
+
+@bp.post("/maps/<int:map_id>/nodes/<int:node_id>/delete")
+def delete_node(map_id: int, node_id: int):
+    """Delete a node as confirmed."""
+    form = request.form
+    try:
+        done = deletion.delete_node(
+            get_db(), map_id, node_id, form.get("children"), form.get("version"), actor()
+        )
+    except Conflict:
+        flash("Someone changed this node while you were deciding; check it and confirm again.")
+        return confirm_delete_node(map_id, node_id)
+    except ArgmapError as error:
+        if error.status == 404:
+            raise
+        return confirm_delete_node(map_id, node_id, error)
+    count = len(done["deleted"])
+    flash(
+        f"Deleted “{short(done['before']['text'])}”"
+        + (f" and {count - 1} below it." if count > 1 else ".")
+    )
+    return to_map(map_id, done["before"]["parent_id"])
+
+
+@bp.post("/maps/<int:map_id>/links")
+def add_link(map_id: int):
+    """Link the selected node to another node."""
+    form = request.form.to_dict()
+    try:
+        links.add_link(get_db(), map_id, form, actor())
+    except ArgmapError as error:
+        return page(map_id, as_id(form.get("from_id")), 400, link={"values": form, "error": error})
+    flash("Linked.")
+    return to_map(map_id, int(form["from_id"]))
+
+
+@bp.post("/maps/<int:map_id>/links/<int:link_id>/delete")
+def delete_link(map_id: int, link_id: int):
+    """Remove a link."""
+    link = links.delete_link(get_db(), map_id, link_id, actor())
+    flash("Link removed.")
+    return to_map(map_id, link["from_id"])
+
+
+@bp.get("/maps/<int:map_id>/diagram.<fmt>")
+def diagram(map_id: int, fmt: str):
+    """The diagram as SVG, PNG, PDF or DOT; ?download=1 saves it as a file."""
+    if fmt not in render.FORMATS:
+        abort(404, f"No diagram format {fmt!r}: choose svg, png, pdf or dot.")
+    db = get_db()
+    graph = maps.get_map(db, map_id)
+    limits = render.Limits.from_config(current_app.config)
+    drawn = render.diagram(db, map_id, fmt, request.args.get("node", type=int), limits)
+    response = Response(drawn.body, mimetype=render.FORMATS[fmt])
+    if request.args.get("download"):
+        name = f"map-{graph['id']}-r{graph['revision']}.{fmt}"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

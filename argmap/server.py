@@ -1,0 +1,44 @@
+"""Running argmap under gunicorn with threaded workers (one thread per live stream)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+
+class Server(BaseApplication):
+    """gunicorn, configured in code, serving an already created app."""
+
+    def __init__(self, app: Flask, options: dict):
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Pass the options to gunicorn."""
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        """The WSGI app."""
+        return self.application
+
+
+def run(app: Flask, host: str, port: int, workers: int = 1, threads: int = 64) -> None:
+    """Serve until interrupted."""
+    Server(
+        app,
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            "timeout": 120,
+            "graceful_timeout": 3,
+            "keepalive": 5,
+            "preload_app": True,
+            "accesslog": "-",
+            "errorlog": "-",
+            "loglevel": "info",
+        },
+    ).run()

@@ -1,0 +1,83 @@
+"""Moving whole maps between the database and the portable form the formats use."""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from . import events
+from .db import rows, write
+from .errors import ValidationError
+from .formats.model import FormatError, Link, MapData, Node, check
+from .maps import create_map, load
+from .nodes import clean_fields, insert
+
+
+def to_data(db: Database, map_id: int, history: bool = False) -> MapData:
+    """The map as a portable map; node keys are the database ids."""
+    graph = load(db, map_id)
+    data = MapData(title=graph["title"], description=graph["description"])
+    data.nodes = [
+        Node(str(n["id"]), n["kind"], n["text"], n["quote"], n["source"],
+             None if n["parent_id"] is None else str(n["parent_id"]),
+             n["group"], n["undercut"], n["tags"])
+        for n in graph["nodes"]
+    ]  # fmt: skip
+    data.links = [
+        Link(str(li["from_id"]), str(li["to_id"]), li["relation"], li["group"], li["undercut"])
+        for li in graph["links"]
+    ]
+    if history:
+        data.events = history_of(db, map_id)
+    return data
+
+
+def history_of(db: Database, map_id: int) -> list[dict]:
+    """The map's events, oldest first, as plain objects."""
+    found = rows(
+        db,
+        "SELECT revision, action, node_id, actor, created_at, data FROM events"
+        " WHERE map_id = ? ORDER BY id",
+        (map_id,),
+    )
+    for event in found:
+        event["data"] = json.loads(event["data"])
+    return found
+
+
+def checked_fields(node: Node, index: int) -> dict:
+    """A node's fields checked by the model's rules, errors naming the node."""
+    try:
+        return clean_fields(
+            {"kind": node.kind, "text": node.text, "quote": node.quote, "source": node.source,
+             "group": node.group, "undercut": node.undercut, "tags": node.tags}
+        )  # fmt: skip
+    except ValidationError as error:
+        raise FormatError(error.message, f"node {index + 1} ({node.key})") from None
+
+
+def import_map(db: Database, data: MapData, actor: str = "", origin: str | None = None) -> int:
+    """Write a portable map as a new map in one transaction; returns its id."""
+    check(data)
+    fields = [checked_fields(n, i) for i, n in enumerate(data.nodes)]
+    with write(db):
+        map_id = create_map(db, data.title or "Imported map", data.description, actor, origin)
+        ids = {}
+        for node, clean in zip(data.nodes, fields, strict=True):
+            ids[node.key] = insert(db, map_id, {**clean, "parent_id": None})
+        for node in data.nodes:
+            if node.parent is not None:
+                db.execute(
+                    "UPDATE nodes SET parent_id = ? WHERE id = ?", (ids[node.parent], ids[node.key])
+                )
+        for link in data.links:
+            db.execute(
+                "INSERT INTO links (map_id, from_id, to_id, relation, grp, undercut)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (map_id, ids[link.source], ids[link.target], link.relation, link.group,
+                 int(link.undercut)),
+            )  # fmt: skip
+        summary = {"nodes": len(data.nodes), "links": len(data.links)}
+        events.record(db, map_id, "map.import", data={"after": summary}, actor=actor)
+    return map_id

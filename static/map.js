@@ -1,0 +1,56 @@
+// The map page: click a node in the diagram to select it; keep the selection in view.
+(function () {
+  "use strict";
+  const diagram = document.getElementById("diagram");
+  if (!diagram) return;
+
+  function nodeId(element) {
+    const group = element.closest("g.node");
+    if (!group || !group.id.startsWith("node-")) return null;
+    return group.id.slice(5);
+  }
+
+  function select(id) {
+    const url = new URL(window.location.href);
+    url.searchParams.set("node", id);
+    url.hash = "node-" + id;
+    window.location.assign(url.toString());
+  }
+
+  function markSelected() {
+    const selected = diagram.dataset.selected;
+    diagram.querySelectorAll("g.node.selected").forEach((g) => g.classList.remove("selected"));
+    if (!selected) return;
+    const group = document.getElementById("node-" + selected);
+    if (!group) return;
+    group.classList.add("selected");
+    const wrap = diagram.querySelector(".svg-wrap");
+    const box = group.getBoundingClientRect();
+    const frame = wrap.getBoundingClientRect();
+    wrap.scrollLeft += box.left - frame.left - frame.width / 2 + box.width / 2;
+    wrap.scrollTop += box.top - frame.top - frame.height / 2 + box.height / 2;
+  }
+
+  function prepare() {
+    diagram.querySelectorAll("g.node").forEach((g) => {
+      g.setAttribute("tabindex", "0");
+      g.setAttribute("role", "button");
+      const text = Array.from(g.querySelectorAll("text")).map((t) => t.textContent).join(" ");
+      g.setAttribute("aria-label", "Select: " + text.replace(/\u00a0/g, " "));
+    });
+    markSelected();
+  }
+
+  diagram.addEventListener("click", (event) => {
+    const id = nodeId(event.target);
+    if (id) select(id);
+  });
+  diagram.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    const id = nodeId(event.target);
+    if (id) { event.preventDefault(); select(id); }
+  });
+
+  window.argmapDiagram = { prepare: prepare };
+  prepare();
+})();
