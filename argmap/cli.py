@@ -74,3 +74,7 @@ def export(map_id: int, fmt: str, output: Path | None) -> None:
     path.write_bytes(drawn.body)
     note = f" (the {drawn.shown} nodes around node {drawn.focus})" if drawn.focused else ""
     click.echo(f"Wrote {path}{note}")
+
+
+if __name__ == "__main__":
+    main()

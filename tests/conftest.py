@@ -1,0 +1,166 @@
+"""Shared fixtures: an app on a fresh SQLite file, a real server, headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from argmap import create_app
+from argmap.db import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app on a fresh database file, without the seed map."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE": str(tmp_path / "argmap.sqlite"),
+            "EXPORTS": str(tmp_path / "exports"),
+            "SEED": False,
+        }
+    )
+
+
+@pytest.fixture
+def seeded_app(tmp_path):
+    """An app on a fresh database file, seeded as on a first start."""
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(tmp_path / "seeded.sqlite")}
+    )
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app):
+    """A connection of its own to the app's database file."""
+    conn = connect(app.config["DATABASE"])
+    yield conn
+    conn.conn.close()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
+    """Wait for the server to answer, or fail with its output."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stdout.read().decode(errors='replace')}")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start in time")
+
+
+class Server:
+    """A real argmap server (`argmap serve`) on its own database file."""
+
+    def __init__(
+        self, tmp_path: Path, workers: int = 1, seed: bool = False, env: dict | None = None
+    ):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database = str(tmp_path / f"server-{self.port}.sqlite")
+        environ = {
+            **os.environ,
+            "ARGMAP_DATABASE": self.database,
+            "ARGMAP_SECRET_KEY": "test-secret",
+            "ARGMAP_SEED": "1" if seed else "0",
+            "ARGMAP_EXPORTS": str(tmp_path / "exports"),
+            **(env or {}),
+        }
+        command = [sys.executable, "-m", "argmap.cli", "serve", "--port", str(self.port),
+                   "--workers", str(workers), "--threads", "32"]  # fmt: skip
+        self.process = subprocess.Popen(
+            command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT
+        )
+        wait_until_up(self.url + "/", self.process)
+
+    def stop(self) -> None:
+        """Stop the server the way an operator would (SIGINT), and reap it."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A running argmap server with an empty database."""
+    running = Server(tmp_path)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def seeded_server(tmp_path):
+    """A running argmap server with the seed map loaded."""
+    running = Server(tmp_path, seed=True)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, with no calls to the outside."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open pages in fresh browser contexts: each context is another person."""
+    contexts = []
+
+    def opener():
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """One person's page in headless Chromium."""
+    return new_page()
