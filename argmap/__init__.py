@@ -63,9 +63,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register(app: Flask) -> None:
     """Attach the database, the blueprints and the error handlers."""
-    from . import api, db, errorpages, pages
+    from . import api, csrf, db, errorpages, pages
 
     db.init_app(app)
+    csrf.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     errorpages.init_app(app)

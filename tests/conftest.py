@@ -55,6 +55,14 @@ def client(app):
 
 
 @pytest.fixture
+def csrf(client):
+    """The test client's session CSRF token, for posting forms as a browser would."""
+    with client.session_transaction() as session:
+        session["csrf_token"] = "test-csrf-token"
+    return "test-csrf-token"
+
+
+@pytest.fixture
 def db(app):
     """A connection of its own to the app's database file."""
     conn = connect(app.config["DATABASE"])
