@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from tqdm import tqdm
 
 from . import create_app
 from .db import connect
@@ -47,33 +48,93 @@ def seed() -> None:
     click.echo(f"Seeded map {', '.join(map(str, added))}." if added else "Seed map already there.")
 
 
+DIAGRAMS = ("svg", "png", "pdf", "dot")
+MAP_FORMATS = ("kialo", "argdown", "aif", "json", "md")
+
+
 def default_path(app, map_id: int, fmt: str) -> Path:
     """exports/map-ID.EXT, the folder created if need be."""
+    from .formats.registry import FORMATS
+
     folder = Path(app.config["EXPORTS"])
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"map-{map_id}.{fmt}"
+    extension = FORMATS[fmt].extension if fmt in FORMATS else fmt
+    return folder / f"map-{map_id}.{extension}"
+
+
+def export_one(app, db, map_id: int, fmt: str, output: Path | None) -> tuple[Path, str]:
+    """Write one map in one format; returns the path and a note for the user."""
+    from . import render, transfer
+    from .formats import registry
+
+    path = output or default_path(app, map_id, fmt)
+    if fmt in DIAGRAMS:
+        drawn = render.diagram(db, map_id, fmt, limits=render.Limits.from_config(app.config))
+        path.write_bytes(drawn.body)
+        return (
+            path,
+            f" (the {drawn.shown} nodes around node {drawn.focus})" if drawn.focused else "",
+        )
+    data = transfer.to_data(db, map_id, history=fmt == "json")
+    path.write_text(registry.write(data, fmt), encoding="utf-8")
+    return path, ""
 
 
 @main.command("export")
-@click.argument("map_id", type=int)
+@click.argument("map_id", type=int, required=False)
+@click.option("--all", "every", is_flag=True, help="Export every map.")
 @click.option("--format", "fmt", default="svg", show_default=True,
-              type=click.Choice(["svg", "png", "pdf", "dot"]), help="What to write.")  # fmt: skip
+              type=click.Choice(DIAGRAMS + MAP_FORMATS), help="What to write.")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write (default: exports/map-ID.FORMAT).")  # fmt: skip
-def export(map_id: int, fmt: str, output: Path | None) -> None:
-    """Write a map's diagram to a file."""
-    from . import render
+              help="Where to write (default: exports/map-ID.EXT).")  # fmt: skip
+def export(map_id: int | None, every: bool, fmt: str, output: Path | None) -> None:
+    """Write a map (or --all maps) as a diagram or in a map format."""
+    from .maps import get_map, list_maps
+    from .render import RenderError
 
+    if (map_id is None) == (not every):
+        raise click.UsageError("Give a MAP_ID or --all (not both).")
+    if every and output:
+        raise click.UsageError("--output names one file; with --all, files go to exports/.")
     app = create_app({"SEED": False})
     db = open_db(app)
     try:
-        drawn = render.diagram(db, map_id, fmt, limits=render.Limits.from_config(app.config))
-    except (ArgmapError, render.RenderError) as error:
+        ids = [m["id"] for m in list_maps(db)] if every else [get_map(db, map_id)["id"]]
+        if not every:
+            path, note = export_one(app, db, ids[0], fmt, output)
+            click.echo(f"Wrote {path}{note}")
+            return
+        for one in tqdm(sorted(ids), desc=f"Exporting {fmt}", unit="map"):
+            export_one(app, db, one, fmt, None)
+    except (ArgmapError, RenderError) as error:
         raise click.ClickException(str(error)) from None
-    path = output or default_path(app, map_id, fmt)
-    path.write_bytes(drawn.body)
-    note = f" (the {drawn.shown} nodes around node {drawn.focus})" if drawn.focused else ""
-    click.echo(f"Wrote {path}{note}")
+    click.echo(f"Wrote {len(ids)} maps into {app.config['EXPORTS']}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["kialo", "argdown", "aif", "json"]),
+              help="The file's format (default: told from the content).")  # fmt: skip
+@click.option("--title", help="A title for the map instead of the file's own.")
+def import_(file: Path, fmt: str | None, title: str | None) -> None:
+    """Read a map from a file into a new map (all or nothing)."""
+    from .formats import registry
+    from .formats.model import FormatError
+    from .transfer import import_map
+
+    app = create_app({"SEED": False})
+    try:
+        fmt, data = registry.read(file.read_text(encoding="utf-8-sig"), fmt)
+        data.title = title or data.title
+        map_id = import_map(open_db(app), data, actor="argmap import")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file} is not UTF-8 text.") from None
+    except FormatError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    except ArgmapError as error:
+        raise click.ClickException(f"{file}: {error.message}") from None
+    click.echo(f"Imported {file} as {registry.FORMATS[fmt].label}: map {map_id}, "
+               f"{len(data.nodes)} nodes, {len(data.links)} links.")  # fmt: skip
 
 
 if __name__ == "__main__":

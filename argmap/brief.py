@@ -1,0 +1,43 @@
+"""A printable brief for each side of every claim: the case for and the case against."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from . import maps, outline
+from .db import get_db
+
+bp = Blueprint("brief", __name__)
+
+
+def incoming(graph: dict) -> dict[int, list[dict]]:
+    """For each node, the nodes linked to it from elsewhere in the map."""
+    by_id = {n["id"]: n for n in graph["nodes"]}
+    found: dict[int, list[dict]] = {}
+    for link in graph["links"]:
+        found.setdefault(link["to_id"], []).append({**link, "node": by_id[link["from_id"]]})
+    return found
+
+
+def sides(graph: dict) -> list[dict]:
+    """Each claim with its supports and its counters, each with what answers them."""
+    linked = incoming(graph)
+    briefs = []
+    for item in outline.tree(graph):
+        claim = item["node"]
+        extra = linked.get(claim["id"], [])
+        briefs.append({
+            "claim": claim,
+            "for": [c for c in item["children"] if c["node"]["kind"] == "support"],
+            "against": [c for c in item["children"] if c["node"]["kind"] == "counter"],
+            "also_for": [li["node"] for li in extra if li["relation"] == "support"],
+            "also_against": [li["node"] for li in extra if li["relation"] != "support"],
+        })  # fmt: skip
+    return briefs
+
+
+@bp.get("/maps/<int:map_id>/brief")
+def show(map_id: int):
+    """The brief, laid out for reading on screen and for printing."""
+    graph = maps.load(get_db(), map_id)
+    return render_template("brief.html", graph=graph, briefs=sides(graph))
