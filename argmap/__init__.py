@@ -63,12 +63,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register(app: Flask) -> None:
     """Attach the database, the blueprints and the error handlers."""
-    from . import api, csrf, db, errorpages, pages
+    from . import api, brief, csrf, db, errorpages, pages
 
     db.init_app(app)
     csrf.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(brief.bp)
     errorpages.init_app(app)
 
 
