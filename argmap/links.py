@@ -25,18 +25,19 @@ def check_link(db: Database, map_id: int, source: dict, target_id: int, fields: 
     """Refuse a link that repeats a relation or would form a cycle."""
     if source["id"] == target_id:
         raise ValidationError("A node cannot be linked to itself.", "to_id")
-    if source["parent_id"] == target_id:
+    if source["parent_id"] == target_id and source["grp"] == fields["group"]:
         raise ValidationError("That node is already this node's parent.", "to_id")
     if fields["relation"] == "contradiction":
         check_target(db, map_id, None, target_id, "to_id")
     else:
         check_target(db, map_id, source["id"], target_id, "to_id")
-    pair = (source["id"], target_id, target_id, source["id"])
-    if row(
+    repeat = row(
         db,
-        "SELECT 1 FROM links WHERE (from_id = ? AND to_id = ?) OR (from_id = ? AND to_id = ?)",
-        pair,
-    ):
+        "SELECT 1 FROM links WHERE (from_id = :a AND to_id = :b AND grp IS :g)"
+        " OR (from_id = :b AND to_id = :a)",
+        {"a": source["id"], "b": target_id, "g": fields["group"]},
+    )
+    if repeat:
         raise ValidationError("These two nodes are already linked.", "to_id")
     if fields["undercut"]:
         target = get_node(db, map_id, target_id)

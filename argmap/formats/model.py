@@ -67,10 +67,7 @@ class MapData:
 
     def node(self, key: str) -> Node:
         """The node with this key."""
-        for node in self.nodes:
-            if node.key == key:
-                return node
-        raise KeyError(key)
+        return {n.key: n for n in self.nodes}[key]
 
     def edges(self) -> list[Edge]:
         """Every relation: each node's parent edge, then the links."""
@@ -87,21 +84,14 @@ def build(title: str, nodes: list[Node], edges: list[Edge], description: str = "
     """Choose each node's parent from its first support/counter edge; the rest become links.
 
     A node with no outgoing support or counter edge is a claim. An edge that
-    would close a cycle through parent edges and links raises FormatError.
+    names an unknown node or would close a cycle raises FormatError.
     """
     by_key = {n.key: n for n in nodes}
     data = MapData(title=title, description=description, nodes=nodes)
-    reach: dict[str, set[str]] = {k: set() for k in by_key}
     for edge in edges:
         for end in (edge.source, edge.target):
             if end not in by_key:
                 raise FormatError(f"relation names an unknown node {end!r}")
-        if edge.relation != "contradiction":
-            if _reaches(reach, edge.target, edge.source):
-                raise FormatError(
-                    f"the relation from {edge.source!r} to {edge.target!r} would close a cycle"
-                )
-            reach[edge.source].add(edge.target)
         node = by_key[edge.source]
         if edge.relation in RELATIONS and node.parent is None:
             node.parent, node.kind = edge.target, edge.relation
@@ -113,37 +103,51 @@ def build(title: str, nodes: list[Node], edges: list[Edge], description: str = "
     for node in nodes:
         if node.parent is None:
             node.kind = "claim"
+    check(data)
     return data
 
 
-def _reaches(reach: dict[str, set[str]], start: str, goal: str) -> bool:
-    """Whether goal can be reached from start along the edges so far."""
-    seen, todo = set(), [start]
-    while todo:
-        key = todo.pop()
-        if key == goal:
-            return True
-        if key not in seen:
-            seen.add(key)
-            todo.extend(reach[key])
-    return False
+def find_cycle(keys: list[str], edges: list[Edge]) -> Edge | None:
+    """An edge that closes a cycle (contradictions aside), found in linear time."""
+    out: dict[str, list[Edge]] = {k: [] for k in keys}
+    for edge in edges:
+        if edge.relation != "contradiction":
+            out[edge.source].append(edge)
+    state = dict.fromkeys(keys, 0)  # 0 unseen, 1 on the current path, 2 done
+    for root in keys:
+        if state[root]:
+            continue
+        state[root], stack = 1, [(root, iter(out[root]))]
+        while stack:
+            key, pending = stack[-1]
+            edge = next(pending, None)
+            if edge is None:
+                state[key] = 2
+                stack.pop()
+            elif state[edge.target] == 1:
+                return edge
+            elif state[edge.target] == 0:
+                state[edge.target] = 1
+                stack.append((edge.target, iter(out[edge.target])))
+    return None
 
 
 def check(data: MapData) -> None:
     """Check a map's shape: known ends, claims without parents, no cycle."""
-    keys = {n.key for n in data.nodes}
-    reach: dict[str, set[str]] = {k: set() for k in keys}
-    for edge in data.edges():
-        if edge.source not in keys or edge.target not in keys:
-            raise FormatError(
-                f"a relation names an unknown node ({edge.source!r}, {edge.target!r})"
-            )
-        if edge.relation != "contradiction":
-            if _reaches(reach, edge.target, edge.source):
-                raise FormatError(
-                    f"the relation from {edge.source!r} to {edge.target!r} would close a cycle"
-                )
-            reach[edge.source].add(edge.target)
+    keys = [n.key for n in data.nodes]
+    known = set(keys)
+    if len(known) != len(keys):
+        raise FormatError("two nodes share one key")
+    edges = data.edges()
+    for edge in edges:
+        if edge.source not in known or edge.target not in known:
+            ends = f"{edge.source!r} -> {edge.target!r}"
+            raise FormatError(f"a relation names an unknown node ({ends})")
     for node in data.nodes:
         if (node.kind == "claim") != (node.parent is None):
             raise FormatError(f"node {node.key!r}: a claim has no parent, a {node.kind} needs one")
+    closing = find_cycle(keys, edges)
+    if closing is not None:
+        raise FormatError(
+            f"the relation from {closing.source!r} to {closing.target!r} would close a cycle"
+        )
