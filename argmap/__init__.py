@@ -14,14 +14,19 @@ DEFAULTS = {
     "DATABASE": None,
     "SEED": True,
     "EXPORTS": str(ROOT / "exports"),
-    "RENDER_TIMEOUT": 10.0,
+    "RENDER_TIMEOUT": 5.0,
     "RENDER_MEMORY": 2 * 1024**3,
     "RENDER_FAST_AT": 300,
     "RENDER_FOCUS_AT": 2500,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "LOGIN_LIMIT": 10,
+    "JOIN_LIMIT": 30,
+    "LIMIT_WINDOW": 300.0,
 }
 NUMBERS = {"RENDER_TIMEOUT": float, "RENDER_MEMORY": int, "RENDER_FAST_AT": int,
-           "RENDER_FOCUS_AT": int, "MAX_CONTENT_LENGTH": int}  # fmt: skip
+           "RENDER_FOCUS_AT": int, "MAX_CONTENT_LENGTH": int, "LOGIN_LIMIT": int,
+           "JOIN_LIMIT": int, "LIMIT_WINDOW": float}  # fmt: skip
 
 
 def from_environment(app: Flask) -> None:
@@ -63,19 +68,37 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register(app: Flask) -> None:
     """Attach the database, the blueprints and the error handlers."""
-    from . import api, brief, csrf, db, errorpages, pages
+    from . import (
+        access,
+        api,
+        auth_pages,
+        brief,
+        csrf,
+        db,
+        errorpages,
+        history,
+        live,
+        members_pages,
+        pages,
+    )
 
     db.init_app(app)
     csrf.init_app(app)
+    access.init_app(app)
+    app.register_blueprint(auth_pages.bp)
+    app.register_blueprint(members_pages.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(brief.bp)
+    app.register_blueprint(live.bp)
+    app.register_blueprint(history.bp)
     errorpages.init_app(app)
 
 
 def prepare_database(app: Flask) -> None:
     """Create or upgrade the schema; seed a fresh database when seeding is on."""
     from .db import connect, migrate
+    from .owner import adopt_orphans
     from .seed import seed
 
     db = connect(app.config["DATABASE"])
@@ -83,5 +106,16 @@ def prepare_database(app: Flask) -> None:
         fresh = migrate(db)
         if fresh and app.config["SEED"]:
             seed(db)
+        announce_owner(app, adopt_orphans(db))
     finally:
         db.conn.close()
+
+
+def announce_owner(app: Flask, password: str | None) -> None:
+    """Print a new owner account's password once (never in tests), and log that it was made."""
+    from .owner import OWNER_EMAIL, banner
+
+    if password is None or app.testing:
+        return
+    print(banner(password), flush=True)
+    app.logger.warning("Created the owner account %s; its password was printed once.", OWNER_EMAIL)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from . import deletion, links, maps, nodes
+from . import access, deletion, events, links, maps, members, nodes, undo
+from .access import owner_only
 from .db import get_db
 from .errors import ValidationError
 
@@ -21,14 +22,15 @@ def body() -> dict:
 
 def actor() -> str:
     """Who is making the change, as the history shows it."""
-    return ""
+    return access.actor()
 
 
 @bp.get("/maps")
 def index():
-    """Every map with its revision."""
-    found = maps.list_maps(get_db())
-    return jsonify({"maps": [{k: m[k] for k in ("id", "title", "revision")} for m in found]})
+    """The caller's maps with their revision and the caller's role."""
+    found = access.visible_maps()
+    keys = ("id", "title", "revision", "role")
+    return jsonify({"maps": [{k: m[k] for k in keys} for m in found]})
 
 
 @bp.post("/maps")
@@ -36,7 +38,8 @@ def create():
     """Create a map from {"title", "description"}."""
     data = body()
     db = get_db()
-    map_id = maps.create_map(db, data.get("title"), data.get("description"), actor())
+    user = access.current_person().user
+    map_id = members.create_map(db, user, data.get("title"), data.get("description"))
     return jsonify(maps.load(db, map_id)), 201
 
 
@@ -60,6 +63,7 @@ def update(map_id: int):
 
 
 @bp.delete("/maps/<int:map_id>")
+@owner_only
 def delete(map_id: int):
     """Delete a map and everything in it."""
     maps.delete_map(get_db(), map_id)
@@ -100,3 +104,21 @@ def add_link(map_id: int):
 def delete_link(map_id: int, link_id: int):
     """Remove a link."""
     return jsonify({"deleted": links.delete_link(get_db(), map_id, link_id, actor())["id"]})
+
+
+@bp.get("/maps/<int:map_id>/events")
+def list_events(map_id: int):
+    """The map's changes after ?after= (an event id), oldest first, at most 500."""
+    after = request.args.get("after", "0")
+    if not after.isdigit():
+        raise ValidationError(f"after must be an event number, not {after!r}.", "after")
+    db = get_db()
+    maps.get_map(db, map_id)
+    found = events.since(db, map_id, int(after))
+    return jsonify({"events": found, "last": found[-1]["id"] if found else int(after)})
+
+
+@bp.post("/maps/<int:map_id>/events/<int:event_id>/undo")
+def undo_event(map_id: int, event_id: int):
+    """Undo one change; the undo is a new change by the caller."""
+    return jsonify(undo.undo(get_db(), map_id, event_id, actor())), 201

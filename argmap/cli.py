@@ -8,6 +8,7 @@ import click
 from tqdm import tqdm
 
 from . import create_app
+from .cli_accounts import add_account_commands
 from .db import connect
 from .errors import ArgmapError
 
@@ -41,11 +42,16 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 @main.command()
 def seed() -> None:
     """Load the seed map (once; seeding again changes nothing)."""
+    from .owner import adopt_orphans, banner
     from .seed import seed as load_seed
 
     app = create_app({"SEED": False})
-    added = load_seed(open_db(app))
+    db = open_db(app)
+    added = load_seed(db)
     click.echo(f"Seeded map {', '.join(map(str, added))}." if added else "Seed map already there.")
+    password = adopt_orphans(db)
+    if password:
+        click.echo(banner(password))
 
 
 DIAGRAMS = ("svg", "png", "pdf", "dot")
@@ -111,31 +117,53 @@ def export(map_id: int | None, every: bool, fmt: str, output: Path | None) -> No
     click.echo(f"Wrote {len(ids)} maps into {app.config['EXPORTS']}")
 
 
+def owner_for(db, email: str | None) -> tuple[dict, str | None]:
+    """The account to own an imported map: the one named, else the install's first."""
+    from . import accounts, owner
+
+    if email is None:
+        return owner.first_account(db)
+    user = accounts.find_user(db, email)
+    if user is None:
+        raise click.ClickException(f"There is no account {email}: see argmap create-user.")
+    return user, None
+
+
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["kialo", "argdown", "aif", "json"]),
               help="The file's format (default: told from the content).")  # fmt: skip
 @click.option("--title", help="A title for the map instead of the file's own.")
-def import_(file: Path, fmt: str | None, title: str | None) -> None:
+@click.option("--owner", "email", help="The account to own the map (default: the first one).")
+def import_(file: Path, fmt: str | None, title: str | None, email: str | None) -> None:
     """Read a map from a file into a new map (all or nothing)."""
+    from . import members, owner
+    from .db import write
     from .formats import registry
     from .formats.model import FormatError
     from .transfer import import_map
 
-    app = create_app({"SEED": False})
+    db = open_db(create_app({"SEED": False}))
     try:
         fmt, data = registry.read(file.read_text(encoding="utf-8-sig"), fmt)
         data.title = title or data.title
-        map_id = import_map(open_db(app), data, actor="argmap import")
+        with write(db):
+            user, password = owner_for(db, email)
+            map_id = import_map(db, data, actor=user["name"])
+            members.claim_map(db, map_id, user)
     except UnicodeDecodeError:
         raise click.ClickException(f"{file} is not UTF-8 text.") from None
     except FormatError as error:
         raise click.ClickException(f"{file}: {error}") from None
     except ArgmapError as error:
         raise click.ClickException(f"{file}: {error.message}") from None
-    click.echo(f"Imported {file} as {registry.FORMATS[fmt].label}: map {map_id}, "
-               f"{len(data.nodes)} nodes, {len(data.links)} links.")  # fmt: skip
+    if password:
+        click.echo(owner.banner(password))
+    click.echo(f"Imported {file} as {registry.FORMATS[fmt].label}: map {map_id} owned by "
+               f"{user['email']}, {len(data.nodes)} nodes, {len(data.links)} links.")  # fmt: skip
 
+
+add_account_commands(main)
 
 if __name__ == "__main__":
     main()

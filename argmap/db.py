@@ -110,7 +110,7 @@ def m001_core(db: Database) -> None:
             relation TEXT NOT NULL CHECK (relation IN ('support', 'counter', 'contradiction')),
             grp INTEGER,
             undercut INTEGER NOT NULL DEFAULT 0,
-            UNIQUE (from_id, to_id)
+            UNIQUE (from_id, to_id, grp)
         );
         CREATE INDEX links_map ON links(map_id);
         CREATE TABLE events (
@@ -136,6 +136,62 @@ def m001_core(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_accounts(db: Database) -> None:
+    """Accounts, map members and their roles, join codes, API tokens, rate-limit attempts."""
+    db.executescript(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE members (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
+            secret_hash TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            UNIQUE (map_id, user_id),
+            CHECK ((user_id IS NULL) <> (secret_hash IS NULL))
+        );
+        CREATE INDEX members_user ON members(user_id);
+        CREATE TABLE join_codes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            code TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('editor', 'viewer')),
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        );
+        CREATE INDEX join_codes_map ON join_codes(map_id);
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            prefix TEXT NOT NULL UNIQUE,
+            token_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_used TEXT,
+            revoked_at TEXT
+        );
+        CREATE TABLE attempts (
+            key TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX attempts_key ON attempts(key, at);
+        ALTER TABLE maps ADD COLUMN owner_id INTEGER REFERENCES users(id) ON DELETE SET NULL;
+        ALTER TABLE maps ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN member_id INTEGER;
+        CREATE INDEX events_member ON events(map_id, member_id);
+        """
+    )
+
+
 def migrate(db: Database) -> bool:
     """Apply pending migrations; True when the database was new."""
     fresh = not migrations.applied(db)
@@ -154,3 +210,20 @@ def init_app(app: Flask) -> None:
     """Register the teardown and the command with the app."""
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)
+
+
+@migrations()
+def m003_live(db: Database) -> None:
+    """Who has each map open now (one row per open page), and history by person."""
+    db.executescript(
+        """
+        CREATE TABLE presence (
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            tab TEXT NOT NULL,
+            name TEXT NOT NULL,
+            last_seen REAL NOT NULL,
+            PRIMARY KEY (map_id, tab)
+        );
+        CREATE INDEX events_actor ON events(map_id, actor, id);
+        """
+    )

@@ -24,7 +24,7 @@ def clean_choice(choice: object, count: int) -> str | None:
     if choice not in CHILD_CHOICES:
         raise ValidationError(
             f"{count} node{'s are' if count != 1 else ' is'} about this node: choose what"
-            " becomes of them (reattach, detach or delete).",
+            f" becomes of {'them' if count != 1 else 'it'} (reattach, detach or delete).",
             "children",
         )
     return choice

@@ -9,7 +9,10 @@ import graphviz
 
 WRAP = 32
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-FAST_SETTINGS = {"nslimit": "0.2", "mclimit": "0.1", "splines": "line"}
+# newrank: Graphviz 2.43's classic ranking spends seconds after network simplex on big maps;
+# the global ranking gives the same levels, every relation still upward (bench: 5,000 nodes
+# 5.9 -> 3.7 s CPU, 2,500 nodes 1.3 -> 0.8 s).
+FAST_SETTINGS = {"nslimit": "0.2", "mclimit": "0.1", "splines": "line", "newrank": "true"}
 
 # Okabe-Ito colour-blind-safe palette; kinds also differ by shape and line style.
 STYLE = {

@@ -9,6 +9,17 @@ from sqlite_utils import Database
 from .db import now, row, rows
 
 
+class Actor(str):
+    """Who makes a change: the display name the history shows, with their member id."""
+
+    member_id: int | None
+
+    def __new__(cls, name: str, member_id: int | None = None) -> Actor:
+        actor = super().__new__(cls, name)
+        actor.member_id = member_id
+        return actor
+
+
 def record(
     db: Database,
     map_id: int,
@@ -16,17 +27,19 @@ def record(
     node_id: int | None = None,
     data: dict | None = None,
     actor: str = "",
+    member_id: int | None = None,
 ) -> int:
     """Bump the map's revision and log the change; returns the new revision."""
     stamp = now()
+    member_id = member_id if member_id is not None else getattr(actor, "member_id", None)
     db.execute(
         "UPDATE maps SET revision = revision + 1, updated_at = ? WHERE id = ?", (stamp, map_id)
     )
     revision = row(db, "SELECT revision FROM maps WHERE id = ?", (map_id,))["revision"]
     db.execute(
-        "INSERT INTO events (map_id, revision, action, node_id, actor, created_at, data)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (map_id, revision, action, node_id, actor, stamp, json.dumps(data or {})),
+        "INSERT INTO events (map_id, revision, action, node_id, actor, member_id, created_at,"
+        " data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (map_id, revision, action, node_id, str(actor), member_id, stamp, json.dumps(data or {})),
     )
     return revision
 

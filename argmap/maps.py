@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from sqlite_utils import Database
 
@@ -12,13 +13,22 @@ from .errors import NotFound, ValidationError
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def tidy(text: str, one_line: bool = False) -> str:
+    """Text as stored: trimmed, line breaks as \\n, tabs as spaces, control characters dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if one_line:
+        text = text.replace("\n", " ")
+    return CONTROL.sub("", text).strip()
 
 
 def clean_title(title: object) -> str:
     """A trimmed title of 1 to 200 characters, or ValidationError."""
-    if not isinstance(title, str) or not title.strip():
+    title = tidy(title, one_line=True) if isinstance(title, str) else ""
+    if not title:
         raise ValidationError("Give the map a title.", "title")
-    title = title.strip()
     if len(title) > TITLE_MAX:
         raise ValidationError(
             f"The title is {len(title)} characters long; shorten it to {TITLE_MAX} at most.",
@@ -33,7 +43,7 @@ def clean_description(description: object) -> str:
         return ""
     if not isinstance(description, str):
         raise ValidationError("The description must be text.", "description")
-    description = description.strip()
+    description = tidy(description)
     if len(description) > DESCRIPTION_MAX:
         raise ValidationError(
             f"The description is {len(description)} characters long;"

@@ -10,7 +10,7 @@ from . import events
 from .db import now, row, rows, write
 from .errors import Conflict, NotFound, ValidationError
 from .formats.model import KINDS
-from .maps import get_map, node_dict
+from .maps import get_map, node_dict, tidy
 
 TEXT_MAX = 1000
 QUOTE_MAX = 2000
@@ -21,10 +21,12 @@ EDITABLE = ("kind", "text", "quote", "source", "parent_id", "group", "undercut",
 
 
 def clean_text(value: object, field: str = "text") -> str:
-    """A node text trimmed to 1 to 1,000 characters, or ValidationError."""
-    if not isinstance(value, str) or not value.strip():
+    """A node text tidied and trimmed to 1 to 1,000 characters, or ValidationError."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("The node's text must be a string.", field)
+    value = tidy(value or "")
+    if not value:
         raise ValidationError("Write the node's text; it cannot be empty.", field)
-    value = value.strip()
     if len(value) > TEXT_MAX:
         raise ValidationError(
             f"The text is {len(value)} characters long; shorten it to {TEXT_MAX} at most.", field
@@ -38,7 +40,7 @@ def clean_optional(value: object, field: str, limit: int) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(f"The {field} must be text.", field)
-    value = value.strip()
+    value = tidy(value, one_line=field == "source")
     if len(value) > limit:
         raise ValidationError(
             f"The {field} is {len(value)} characters long; shorten it to {limit} at most.", field

@@ -14,16 +14,21 @@ from flask import (
     url_for,
 )  # fmt: skip
 
-from . import deletion, links, maps, nodes, outline, render
+from . import access, deletion, links, maps, members, nodes, outline, render
+from .access import editor_only, owner_only
 from .db import get_db
-from .errors import ArgmapError, Conflict
+from .errors import ArgmapError, Conflict, NotFound
 
 bp = Blueprint("pages", __name__)
+GONE = (
+    "This node was deleted while you were editing it, so your edit could not be saved."
+    " Your text is kept below: add it as a claim, or select a node and add it there."
+)
 
 
 def actor() -> str:
     """Who is making the change, as the history shows it."""
-    return ""
+    return access.actor()
 
 
 def short(text: str, width: int = 60) -> str:
@@ -46,18 +51,19 @@ def to_map(map_id: int, node_id: int | None = None):
 @bp.get("/")
 def index():
     """The list of maps, with a form to create one."""
-    return render_template("index.html", maps=maps.list_maps(get_db()), form={}, error=None)
+    return render_template("index.html", maps=access.visible_maps(), form={}, error=None)
 
 
 @bp.post("/maps")
 def create():
     """Create a map, or show the list again with the form filled in."""
     try:
-        map_id = maps.create_map(
-            get_db(), request.form.get("title"), request.form.get("description"), actor()
-        )
+        map_id = members.create_map(
+            get_db(), access.current_person().user, request.form.get("title"),
+            request.form.get("description"),
+        )  # fmt: skip
     except ArgmapError as error:
-        found = maps.list_maps(get_db())
+        found = access.visible_maps()
         return render_template("index.html", maps=found, form=request.form, error=error), 400
     flash("Map created. Add its first claim.")
     return to_map(map_id)
@@ -103,6 +109,7 @@ def update(map_id: int):
 
 
 @bp.get("/maps/<int:map_id>/delete")
+@owner_only
 def confirm_delete(map_id: int):
     """Ask before deleting a map."""
     graph = maps.load(get_db(), map_id)
@@ -110,6 +117,7 @@ def confirm_delete(map_id: int):
 
 
 @bp.post("/maps/<int:map_id>/delete")
+@owner_only
 def delete(map_id: int):
     """Delete a map after confirmation."""
     found = maps.get_map(get_db(), map_id)
@@ -141,20 +149,29 @@ def update_node(map_id: int, node_id: int):
     """Save the edit form of a node; a stale version shows both texts."""
     form = request.form.to_dict()
     form.setdefault("undercut", "")
+    changes = {k: v for k, v in form.items() if k in nodes.EDITABLE or k == "version"}
     try:
-        node = nodes.update_node(get_db(), map_id, node_id, form, actor())
+        node = nodes.update_node(get_db(), map_id, node_id, changes, actor())
     except Conflict as error:
         values = {**form, "version": error.current["version"]}
         return page(
             map_id, node_id, 409, edit={"values": values, "error": error, "theirs": error.current}
         )
+    except NotFound as error:
+        if error.field != "node_id":
+            raise
+        gone = Conflict(GONE, None, "text")
+        return page(map_id, None, 409, claim={"values": form, "error": gone})
     except ArgmapError as error:
+        if error.status == 404:
+            raise
         return page(map_id, node_id, 400, edit={"values": form, "error": error})
     flash(f"Saved “{short(node['text'])}”.")
     return to_map(map_id, node_id)
 
 
 @bp.get("/maps/<int:map_id>/nodes/<int:node_id>/delete")
+@editor_only
 def confirm_delete_node(map_id: int, node_id: int, error: ArgmapError | None = None):
     """Ask what becomes of the nodes about a node before deleting it."""
     db = get_db()
@@ -165,7 +182,7 @@ def confirm_delete_node(map_id: int, node_id: int, error: ArgmapError | None = N
     return render_template(
         "delete_node.html", graph=graph, node=node, kids=kids, touching=touching,
         choices=deletion.CHOICE_LABELS, error=error, chosen=request.form.get("children"),
-    ), (400 if error else 200)  # fmt: skip
+    ), (error.status if error else 200)  # fmt: skip
 
 
 @bp.post("/maps/<int:map_id>/nodes/<int:node_id>/delete")
@@ -176,9 +193,13 @@ def delete_node(map_id: int, node_id: int):
         done = deletion.delete_node(
             get_db(), map_id, node_id, form.get("children"), form.get("version"), actor()
         )
-    except Conflict:
-        flash("Someone changed this node while you were deciding; check it and confirm again.")
-        return confirm_delete_node(map_id, node_id)
+    except Conflict as error:
+        changed = Conflict(
+            "Someone changed this node while you were deciding: check it as it is now and"
+            " confirm again.",
+            error.current,
+        )
+        return confirm_delete_node(map_id, node_id, changed)
     except ArgmapError as error:
         if error.status == 404:
             raise
@@ -219,7 +240,10 @@ def diagram(map_id: int, fmt: str):
     db = get_db()
     graph = maps.get_map(db, map_id)
     limits = render.Limits.from_config(current_app.config)
-    drawn = render.diagram(db, map_id, fmt, request.args.get("node", type=int), limits)
+    try:
+        drawn = render.diagram(db, map_id, fmt, request.args.get("node", type=int), limits)
+    except render.RenderError as error:
+        abort(503, f"The diagram could not be drawn: {error}")
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
     if request.args.get("download"):
         name = f"map-{graph['id']}-r{graph['revision']}.{fmt}"

@@ -24,6 +24,13 @@ class Server(BaseApplication):
         return self.application
 
 
+def stop_streams(worker: object) -> None:
+    """On a quick shutdown (SIGINT), end the worker's open live streams so it can exit."""
+    from .live import stop
+
+    stop(worker)
+
+
 def run(app: Flask, host: str, port: int, workers: int = 1, threads: int = 64) -> None:
     """Serve until interrupted."""
     Server(
@@ -40,5 +47,6 @@ def run(app: Flask, host: str, port: int, workers: int = 1, threads: int = 64) -
             "accesslog": "-",
             "errorlog": "-",
             "loglevel": "info",
+            "worker_int": stop_streams,
         },
     ).run()

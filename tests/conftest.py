@@ -172,3 +172,81 @@ def new_page(browser):
 def page(new_page):
     """One person's page in headless Chromium."""
     return new_page()
+
+
+# Accounts and access (people and roles): accounts, logged-in clients, API tokens.
+
+PASSWORD = "correct horse battery staple"
+
+
+def create_account(database: str, email: str, name: str, password: str = PASSWORD) -> dict:
+    """An account in this database file (the app's or a server's); returns its row."""
+    from argmap import accounts
+
+    conn = connect(database)
+    try:
+        return accounts.get_user(conn, accounts.create_user(conn, email, name, password))
+    finally:
+        conn.conn.close()
+
+
+def log_in(client, email: str, password: str = PASSWORD) -> None:
+    """Log a test client in through the log-in form, as a browser would."""
+    with client.session_transaction() as session:
+        token = session.setdefault("csrf_token", "test-csrf-token")
+    form = {"email": email, "password": password, "csrf_token": token}
+    response = client.post("/login", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def login():
+    """log_in(client, email, password=PASSWORD): log a test client in."""
+    return log_in
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(email, name, password=PASSWORD): an account in the app's database."""
+    return lambda email, name, password=PASSWORD: create_account(
+        app.config["DATABASE"], email, name, password
+    )
+
+
+@pytest.fixture
+def owner(client, make_user):
+    """An account logged in on `client` (its session set directly); the maps it creates are
+    its own."""
+    from argmap import accounts
+
+    user = make_user("owner@example.org", "Olga Owner")
+    with client.session_transaction() as session:
+        session.setdefault("csrf_token", "test-csrf-token")
+        session["user"] = [user["id"], accounts.session_stamp(user)]
+    return user
+
+
+@pytest.fixture
+def api_token(app, owner):
+    """An API token of the `owner` account, for Authorization: Bearer ..."""
+    from argmap import accounts
+
+    conn = connect(app.config["DATABASE"])
+    try:
+        return accounts.create_token(conn, owner["id"], "tests")
+    finally:
+        conn.conn.close()
+
+
+@pytest.fixture
+def seed_owner(seeded_app):
+    """The owner account made on first start (it owns the seed map), with a known password."""
+    from argmap import accounts
+    from argmap.owner import OWNER_EMAIL
+
+    conn = connect(seeded_app.config["DATABASE"])
+    try:
+        accounts.set_password(conn, OWNER_EMAIL, PASSWORD)
+        return accounts.find_user(conn, OWNER_EMAIL)
+    finally:
+        conn.conn.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from argmap import maps, nodes
+from argmap import members, nodes
 
 
 def section(html: str, css_class: str) -> list[str]:
@@ -18,8 +18,8 @@ def section(html: str, css_class: str) -> list[str]:
     return texts
 
 
-def test_brief_puts_each_side_in_its_column(app, db):
-    map_id = maps.create_map(db, "School uniforms")
+def test_brief_puts_each_side_in_its_column(client, owner, db):
+    map_id = members.create_map(db, owner, "School uniforms")
     claim = nodes.add_node(db, map_id, {"kind": "claim", "text": "Schools should require uniforms"})
     pro = nodes.add_node(db, map_id, {"kind": "support", "text": "They reduce <b>bullying</b>",
                                       "parent_id": claim["id"], "quote": "Q & A"})  # fmt: skip
@@ -27,7 +27,7 @@ def test_brief_puts_each_side_in_its_column(app, db):
                                 "parent_id": claim["id"]})  # fmt: skip
     nodes.add_node(db, map_id, {"kind": "counter", "text": "Evidence is mixed",
                                 "parent_id": pro["id"]})  # fmt: skip
-    html = app.test_client().get(f"/maps/{map_id}/brief").get_data(as_text=True)
+    html = client.get(f"/maps/{map_id}/brief").get_data(as_text=True)
     assert "Schools should require uniforms" in html
     assert section(html, "side-for") == ["They reduce <b>bullying</b>", "Evidence is mixed"]
     assert section(html, "side-against") == ["They cost families money"]

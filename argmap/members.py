@@ -1,0 +1,211 @@
+"""Who belongs to a map, with what role; join codes; maps readable by link."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlite_utils import Database
+
+from . import maps
+from .accounts import clean_name, digest
+from .db import now, row, rows, write
+from .errors import NotFound, ValidationError
+from .events import Actor
+
+ROLES = ("owner", "editor", "viewer")
+JOIN_ROLES = ("editor", "viewer")
+ROLE_LABELS = {"editor": "Editor (can change the map)", "viewer": "Viewer (can only read)"}
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0 or 1 to misread
+CODE_LENGTH = 8
+
+
+def create_map(db: Database, user: dict, title: object, description: object = "") -> int:
+    """Create a map owned by this account; returns its id."""
+    with write(db):
+        map_id = maps.create_map(db, title, description, Actor(user["name"]))
+        claim_map(db, map_id, user)
+    return map_id
+
+
+def claim_map(db: Database, map_id: int, user: dict, public: bool = False) -> int:
+    """Make the account the owner of a map that has none; returns the owner's member id."""
+    with write(db):
+        db.execute(
+            "UPDATE maps SET owner_id = ?, public = MAX(public, ?) WHERE id = ?",
+            (user["id"], int(public), map_id),
+        )
+        member_id = db.execute(
+            "INSERT INTO members (map_id, user_id, name, role, created_at)"
+            " VALUES (?, ?, ?, 'owner', ?)",
+            (map_id, user["id"], user["name"], now()),
+        ).lastrowid
+        db.execute(
+            "UPDATE events SET member_id = ? WHERE map_id = ? AND member_id IS NULL AND actor = ?",
+            (member_id, map_id, user["name"]),
+        )
+    return member_id
+
+
+def of_user(db: Database, map_id: int, user_id: int) -> dict | None:
+    """The account's membership of the map, or None."""
+    return row(db, "SELECT * FROM members WHERE map_id = ? AND user_id = ?", (map_id, user_id))
+
+
+def of_secret(db: Database, map_id: int, secret: str) -> dict | None:
+    """The membership a joiner without an account holds by the secret in their session."""
+    return row(
+        db,
+        "SELECT * FROM members WHERE map_id = ? AND secret_hash = ?",
+        (map_id, digest(secret)),
+    )
+
+
+def maps_of(db: Database, user_id: int | None, joins: dict[str, str]) -> list[dict]:
+    """The maps this person belongs to, with their role, newest change first."""
+    hashes = [digest(secret) for secret in joins.values()]
+    marks = ", ".join("?" * len(hashes)) or "NULL"
+    return rows(
+        db,
+        "SELECT m.id, m.title, m.description, m.revision, m.updated_at, m.public, b.role,"
+        " (SELECT COUNT(*) FROM nodes n WHERE n.map_id = m.id) AS node_count"
+        " FROM members b JOIN maps m ON m.id = b.map_id"
+        f" WHERE b.user_id = ? OR b.secret_hash IN ({marks})"
+        " ORDER BY m.updated_at DESC, m.id DESC",
+        (user_id, *hashes),
+    )
+
+
+def listing(db: Database, map_id: int) -> list[dict]:
+    """The map's members, the owner first, with the email of those who have an account."""
+    return rows(
+        db,
+        "SELECT b.*, u.email FROM members b LEFT JOIN users u ON u.id = b.user_id"
+        " WHERE b.map_id = ? ORDER BY b.role = 'owner' DESC, b.name COLLATE NOCASE, b.id",
+        (map_id,),
+    )
+
+
+def clean_role(role: object) -> str:
+    """Editor or viewer: the roles an owner can give."""
+    if role not in JOIN_ROLES:
+        raise ValidationError("Choose the role editor or viewer.", "role")
+    return role
+
+
+def get_member(db: Database, map_id: int, member_id: int) -> dict:
+    """A member of this map other than its owner, or an error."""
+    found = row(db, "SELECT * FROM members WHERE id = ? AND map_id = ?", (member_id, map_id))
+    if found is None:
+        raise NotFound("This person is not a member of the map (any more).", "member_id")
+    if found["role"] == "owner":
+        raise ValidationError("The owner keeps the owner role and stays a member.", "role")
+    return found
+
+
+def set_role(db: Database, map_id: int, member_id: int, role: object) -> dict:
+    """Give a member another role; it applies to their next request."""
+    role = clean_role(role)
+    with write(db):
+        found = get_member(db, map_id, member_id)
+        db.execute("UPDATE members SET role = ? WHERE id = ?", (role, member_id))
+    return {**found, "role": role}
+
+
+def remove(db: Database, map_id: int, member_id: int) -> dict:
+    """Remove a member: their next request finds the map closed to them."""
+    with write(db):
+        found = get_member(db, map_id, member_id)
+        db.execute("DELETE FROM members WHERE id = ?", (member_id,))
+    return found
+
+
+def set_public(db: Database, map_id: int, public: bool) -> None:
+    """Make the map readable by anyone with its link, or private to its members again."""
+    with write(db):
+        maps.get_map(db, map_id)
+        db.execute("UPDATE maps SET public = ? WHERE id = ?", (int(public), map_id))
+
+
+def normalize(text: object) -> str:
+    """A typed join code in its stored form: upper case, without spaces or dashes."""
+    return re.sub(r"[\s-]", "", text).upper() if isinstance(text, str) else ""
+
+
+def new_code(db: Database, map_id: int, role: object) -> dict:
+    """Open a new join code that lets people join the map with this role."""
+    role = clean_role(role)
+    code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    with write(db):
+        maps.get_map(db, map_id)
+        code_id = db.execute(
+            "INSERT INTO join_codes (map_id, code, role, created_at) VALUES (?, ?, ?, ?)",
+            (map_id, code, role, now()),
+        ).lastrowid
+    return get_code(db, map_id, code_id)
+
+
+def get_code(db: Database, map_id: int, code_id: int) -> dict:
+    """One of the map's open join codes, or NotFound."""
+    found = row(
+        db,
+        "SELECT * FROM join_codes WHERE id = ? AND map_id = ? AND closed_at IS NULL",
+        (code_id, map_id),
+    )
+    if found is None:
+        raise NotFound("This join code is closed or was never made for this map.", "code_id")
+    return found
+
+
+def open_codes(db: Database, map_id: int) -> list[dict]:
+    """The map's open join codes, newest first."""
+    return rows(
+        db,
+        "SELECT * FROM join_codes WHERE map_id = ? AND closed_at IS NULL ORDER BY id DESC",
+        (map_id,),
+    )
+
+
+def close_code(db: Database, map_id: int, code_id: int) -> dict:
+    """Close a join code: nobody can join with it any more (members stay)."""
+    with write(db):
+        found = get_code(db, map_id, code_id)
+        db.execute("UPDATE join_codes SET closed_at = ? WHERE id = ?", (now(), code_id))
+    return found
+
+
+def regenerate(db: Database, map_id: int, code_id: int) -> dict:
+    """Replace a join code by a new one with the same role; the old one stops working."""
+    with write(db):
+        old = close_code(db, map_id, code_id)
+        return new_code(db, map_id, old["role"])
+
+
+def find_code(db: Database, text: object) -> dict | None:
+    """The open join code typed or linked, with its map's title, or None."""
+    code = normalize(text)
+    if len(code) != CODE_LENGTH:
+        return None
+    return row(
+        db,
+        "SELECT c.*, m.title FROM join_codes c JOIN maps m ON m.id = c.map_id"
+        " WHERE c.code = ? AND c.closed_at IS NULL",
+        (code,),
+    )
+
+
+def join(db: Database, code: dict, name: object, user: dict | None = None) -> tuple[dict, str]:
+    """Join the code's map under a display name; returns the member and the joiner's secret."""
+    name = clean_name(name)
+    secret = "" if user else secrets.token_urlsafe(24)
+    with write(db):
+        if user and (already := of_user(db, code["map_id"], user["id"])):
+            return already, ""
+        member_id = db.execute(
+            "INSERT INTO members (map_id, user_id, name, role, secret_hash, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (code["map_id"], user["id"] if user else None, name, code["role"],
+             digest(secret) if secret else None, now()),
+        ).lastrowid  # fmt: skip
+    found = row(db, "SELECT * FROM members WHERE id = ?", (member_id,))
+    return found, secret

@@ -1,0 +1,171 @@
+"""The owner's page of a map's members, join codes and sharing; joining by code."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from . import maps, members, ratelimit
+from .access import anyone, current_person, membership, owner_only, remember_join
+from .auth_pages import refused
+from .db import get_db
+from .errors import ArgmapError, NotFound
+
+bp = Blueprint("members", __name__)
+
+
+def members_page(map_id: int, error: ArgmapError | None = None):
+    """The members page, with a failed form's error."""
+    db = get_db()
+    return render_template(
+        "members/index.html", graph=maps.get_map(db, map_id), members=members.listing(db, map_id),
+        codes=members.open_codes(db, map_id), roles=members.ROLE_LABELS, error=error,
+    ), (error.status if error else 200)  # fmt: skip
+
+
+@bp.get("/maps/<int:map_id>/members")
+@owner_only
+def index(map_id: int):
+    """Members with their roles, the open join codes, and whether the map is public."""
+    return members_page(map_id)
+
+
+@bp.post("/maps/<int:map_id>/members/<int:member_id>/role")
+@owner_only
+def set_role(map_id: int, member_id: int):
+    """Give a member another role."""
+    try:
+        found = members.set_role(get_db(), map_id, member_id, request.form.get("role"))
+    except ArgmapError as error:
+        return members_page(map_id, error)
+    flash(f"{found['name']} is now {found['role']}.")
+    return redirect(url_for("members.index", map_id=map_id))
+
+
+@bp.post("/maps/<int:map_id>/members/<int:member_id>/delete")
+@owner_only
+def remove(map_id: int, member_id: int):
+    """Remove a member from the map."""
+    found = members.remove(get_db(), map_id, member_id)
+    flash(f"Removed {found['name']} from the map.")
+    return redirect(url_for("members.index", map_id=map_id))
+
+
+@bp.post("/maps/<int:map_id>/public")
+@owner_only
+def set_public(map_id: int):
+    """Make the map readable by anyone with its link, or private again."""
+    public = request.form.get("public") == "1"
+    members.set_public(get_db(), map_id, public)
+    flash("Anyone with the link can now read this map." if public else "The map is private now.")
+    return redirect(url_for("members.index", map_id=map_id))
+
+
+@bp.post("/maps/<int:map_id>/codes")
+@owner_only
+def create_code(map_id: int):
+    """Open a join code for a role and show it on the classroom screen."""
+    try:
+        code = members.new_code(get_db(), map_id, request.form.get("role"))
+    except ArgmapError as error:
+        return members_page(map_id, error)
+    return redirect(url_for("members.screen", map_id=map_id, code_id=code["id"]))
+
+
+@bp.get("/maps/<int:map_id>/codes/<int:code_id>")
+@owner_only
+def screen(map_id: int, code_id: int):
+    """A join code and its link in type large enough for a classroom screen."""
+    db = get_db()
+    code = members.get_code(db, map_id, code_id)
+    return render_template("members/screen.html", graph=maps.get_map(db, map_id), code=code)
+
+
+@bp.post("/maps/<int:map_id>/codes/<int:code_id>/regenerate")
+@owner_only
+def regenerate(map_id: int, code_id: int):
+    """Replace a code by a new one with the same role; the old one stops working."""
+    code = members.regenerate(get_db(), map_id, code_id)
+    flash(f"The old code no longer works; the new code is {code['code']}.")
+    return redirect(url_for("members.screen", map_id=map_id, code_id=code["id"]))
+
+
+@bp.post("/maps/<int:map_id>/codes/<int:code_id>/close")
+@owner_only
+def close(map_id: int, code_id: int):
+    """Close a code: nobody joins with it any more."""
+    code = members.close_code(get_db(), map_id, code_id)
+    flash(f"Closed the code {code['code']}; its members stay.")
+    return redirect(url_for("members.index", map_id=map_id))
+
+
+def open_code(text: str) -> dict:
+    """The open join code typed, counted against the sender's attempts when it is wrong."""
+    db, config = get_db(), current_app.config
+    keys = [f"join:ip:{request.remote_addr}"]
+    ratelimit.check(db, keys, config["JOIN_LIMIT"], config["LIMIT_WINDOW"], "code")
+    found = members.find_code(db, text)
+    if found is None:
+        ratelimit.fail(db, keys, config["LIMIT_WINDOW"])
+        raise NotFound(
+            "There is no open join code like this: check it with whoever gave it to you"
+            " (it may have been closed or replaced).",
+            "code",
+        )
+    return found
+
+
+@bp.get("/join")
+def start():
+    """Type a join code; a code sent along goes straight to its page."""
+    typed = request.args.get("code")
+    if typed is None:
+        return render_template("members/join.html", typed="", error=None)
+    try:
+        code = open_code(typed)
+    except ArgmapError as error:
+        return refused("members/join.html", error, typed=typed)
+    return redirect(url_for("members.join_form", code=code["code"]))
+
+
+def already_in(code: dict):
+    """To the map, when this person is a member of it already; else None."""
+    found = membership(current_person(), code["map_id"])
+    if found is None:
+        return None
+    flash(f"You are in this map already, as {found['name']} ({found['role']}).")
+    return redirect(url_for("pages.show", map_id=code["map_id"]))
+
+
+@bp.get("/join/<code>")
+def join_form(code: str):
+    """Pick the name others will see, and join."""
+    try:
+        found = open_code(code)
+    except ArgmapError as error:
+        return refused("members/join.html", error, typed=code)
+    user = current_person().user
+    name = user["name"] if user else ""
+    return already_in(found) or render_template(
+        "members/name.html", code=found, name=name, error=None
+    )
+
+
+@bp.post("/join/<code>")
+@anyone
+def join(code: str):
+    """Join the code's map with its role under the chosen name."""
+    try:
+        found = open_code(code)
+    except ArgmapError as error:
+        return refused("members/join.html", error, typed=code)
+    if (done := already_in(found)) is not None:
+        return done
+    try:
+        member, secret = members.join(get_db(), found, request.form.get("name"),
+                                      current_person().user)  # fmt: skip
+    except ArgmapError as error:
+        return refused("members/name.html", error, code=found, name=request.form.get("name"))
+    if secret:
+        remember_join(found["map_id"], secret)
+    flash(f"Welcome, {member['name']}: you joined “{found['title']}” as {member['role']}.")
+    return redirect(url_for("pages.show", map_id=found["map_id"]))

@@ -1,0 +1,1 @@
+"""argmap benchmarks: `python -m bench` (or `make bench`) prints a table per section."""

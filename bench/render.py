@@ -1,0 +1,217 @@
+"""The render section: cold and cached diagrams of synthetic maps, beside raw `dot` times."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from argmap import create_app, render
+from argmap.db import connect
+from argmap.maps import load
+
+from . import common
+from .common import Options, ProgramRun, Table, Timing, duration, mark, section
+from .synthetic import write_map
+
+SIZES = [10, 100, 500, 2000, 5000]
+STEPS = ("build", "cold", "cached", "GET", "raw dot")
+CACHED_MAX, COLD_100_MAX, COLD_2000_MAX = 0.020, 0.100, 3.0
+
+
+@dataclass
+class Measured:
+    """The figures for one map size."""
+
+    nodes: int
+    links: int
+    drawn: render.Diagram
+    limits: render.Limits
+    cold: Timing
+    cached: Timing
+    get: Timing
+    raw: list[ProgramRun]
+    raw_fast: bool
+
+
+def app_for(path: Path):
+    """An argmap app on the bench's database file, with the configured RENDER_* settings."""
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": "bench", "DATABASE": str(path), "SEED": False}
+    )
+
+
+def measure(size: int, options: Options, bar) -> Measured:
+    """Build a map of `size` nodes in a temporary SQLite file and time its diagram."""
+    with tempfile.TemporaryDirectory(prefix="argmap-bench-") as folder:
+        path = Path(folder) / "bench.sqlite"
+        map_id = write_map(path, size)
+        app, db = app_for(path), connect(str(path))
+        try:
+            bar.update()
+            return measure_map(app, db, map_id, options, bar)
+        finally:
+            db.conn.close()
+
+
+def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
+    """Time the diagram of one stored map: cold, cached, cached over HTTP, raw `dot`."""
+    limits = render.Limits.from_config(app.config)
+
+    def cold() -> render.Diagram:
+        db.execute("DELETE FROM renders")
+        return render.diagram(db, map_id, "svg", None, limits)
+
+    def again() -> render.Diagram:
+        return render.diagram(db, map_id, "svg", None, limits)
+
+    cold_timing = common.median_time(cold, options.repeat, options.budget)
+    bar.update()
+    cached = common.median_time(again, options.repeat)
+    bar.update()
+    get = common.median_time(lambda: fetch(app, map_id, cold_timing.result.body), options.repeat)
+    bar.update()
+    graph = load(db, map_id)
+    raw = raw_dot(render.source(graph, limits).encode(), options)
+    bar.update()
+    return Measured(
+        len(graph["nodes"]), len(graph["links"]), cold_timing.result, limits, cold_timing,
+        cached, get, raw, len(graph["nodes"]) >= limits.fast_at,
+    )  # fmt: skip
+
+
+def fetch(app, map_id: int, expected: bytes) -> None:
+    """GET the diagram through the Flask test client; it must be the stored render."""
+    response = app.test_client().get(f"/maps/{map_id}/diagram.svg")
+    if response.status_code != 200 or response.data != expected:
+        raise RuntimeError(f"GET diagram.svg gave {response.status_code}, not the cached render")
+
+
+def raw_dot(source: bytes, options: Options) -> list[ProgramRun]:
+    """`dot -Tsvg` on the same DOT source, repeated within the budget, stopped at the timeout."""
+    runs: list[ProgramRun] = []
+    while len(runs) < max(options.repeat, 1):
+        runs.append(common.run_program(["dot", "-Tsvg"], source, options.timeout))
+        if runs[-1].seconds is None or sum(r.seconds or 0 for r in runs) >= options.budget:
+            break
+    return runs
+
+
+def raw_cells(runs: list[ProgramRun], options: Options) -> list[str]:
+    """The raw dot figures, wall and CPU (medians), or how long it ran before it was stopped."""
+    last = runs[-1]
+    if last.seconds is None:
+        return [f"> {options.timeout:g} s (stopped)", "-"]
+    if last.returncode != 0:
+        return [f"failed (exit {last.returncode})", "-"]
+    walls = statistics.median(r.seconds for r in runs)
+    return [duration(walls), duration(statistics.median(r.cpu for r in runs))]
+
+
+def view(found: Measured) -> str:
+    """Whether the app drew the whole map or a focused part, and with which settings."""
+    drawn = found.drawn
+    settings = "fast" if drawn.shown >= found.limits.fast_at else "default"
+    if drawn.focused:
+        return f"focused {drawn.shown:,}/{drawn.total:,}, {settings}"
+    return f"whole, {settings}"
+
+
+def row(found: Measured, options: Options) -> list[str]:
+    """One line of the table."""
+    return [
+        f"{found.nodes:,}", f"{found.links:,}", view(found), f"{len(found.drawn.body) // 1024:,}",
+        duration(found.cold.median), duration(found.cached.median), duration(found.get.median),
+        *raw_cells(found.raw, options), "fast" if found.raw_fast else "default"
+    ]  # fmt: skip
+
+
+def results_table(measured: list[Measured], failed: dict[int, str], options: Options) -> Table:
+    """The figures for every size; a size whose render failed gets the error instead."""
+    table = Table(
+        "Render: synthetic maps (tree + ~15% cross-links, labels of 20-300 characters)",
+        ["nodes", "links", "app view", "SVG KiB", "cold", "cached", "GET cached",
+         "raw dot (whole)", "dot CPU", "dot settings"],
+        [row(found, options) for found in measured], left=0,
+    )  # fmt: skip
+    table.rows += [[f"{size:,}", "-", f"render failed: {error[:60]}"] + ["-"] * 7
+                   for size, error in failed.items()]  # fmt: skip
+    table.notes = [
+        f"cold: render.diagram() after emptying the renders table, median of up to {options.repeat}"
+        f" runs within {options.budget:g} s. cached: the same call again, median of"
+        f" {options.repeat}. GET cached: GET /maps/<id>/diagram.svg through the Flask test"
+        f" client, median of {options.repeat}.",
+        "raw dot: `dot -Tsvg` on the whole map's DOT source (render.source), repeated like cold,"
+        f" stopped after {options.timeout:g} s; dot CPU: its user + system seconds (steadier on a"
+        " busy machine). app view: what the diagram shows.",
+    ]
+    table.notes += [settings(found.limits) for found in measured[:1]]
+    table.notes.append(common.machine())
+    return table
+
+
+def settings(limits: render.Limits) -> str:
+    """The render settings the figures were measured with."""
+    return (
+        f"Settings: fast_at={limits.fast_at:,} focus_at={limits.focus_at:,}"
+        f" timeout={limits.timeout:g} s (fast = nslimit/mclimit/splines=line/newrank)."
+    )
+
+
+def targets_table(measured: list[Measured], failed: dict[int, str]) -> Table:
+    """Each target from the issue beside the figure it is judged on."""
+    by_size = {found.nodes: found for found in measured}
+    rows = [
+        cached_target(measured),
+        cold_target(by_size, 100, COLD_100_MAX, "100 ms"),
+        cold_target(by_size, 2000, COLD_2000_MAX, "3 s"),
+        hang_target(measured, failed),
+    ]
+    return Table("Render targets", ["target", "measured", "result"], rows, left=3)
+
+
+def cached_target(measured: list[Measured]) -> list[str]:
+    """The row for the cached target: the slowest cached figure, direct or over HTTP."""
+    what = "cached diagram < 20 ms at any size (direct and GET)"
+    if not measured:
+        return [what, "-", mark(None)]
+    slow = max(measured, key=lambda f: max(f.cached.median, f.get.median))
+    worst = max(slow.cached.median, slow.get.median)
+    return [what, f"{duration(worst)} ({slow.nodes:,} nodes)", mark(worst < CACHED_MAX)]
+
+
+def hang_target(measured: list[Measured], failed: dict[int, str]) -> list[str]:
+    """The row for "no size hangs": every cold render gave a drawing within the time limit."""
+    what = "no size hangs (every cold render drawn within the time limit)"
+    if failed:
+        return [what, f"{min(failed):,} nodes: {failed[min(failed)]}", mark(False)]
+    slowest = max(measured, key=lambda f: f.cold.median)
+    hangs = [f for f in measured if not f.drawn.body or f.cold.median >= f.limits.timeout]
+    return [what, f"slowest {duration(slowest.cold.median)} ({slowest.nodes:,} nodes)",
+            mark(not hangs)]  # fmt: skip
+
+
+def cold_target(by_size: dict[int, Measured], size: int, limit: float, text: str) -> list[str]:
+    """The row for a cold-render target at one size (not measured if the size was skipped)."""
+    what = f"cold {size:,}-node map < {text}"
+    found = by_size.get(size)
+    if found is None:
+        return [what, "-", mark(None)]
+    return [what, duration(found.cold.median), mark(found.cold.median < limit)]
+
+
+@section("render")
+def run(options: Options) -> list[Table]:
+    """Measure every size and return the figures and the targets."""
+    sizes = options.sizes or SIZES
+    measured: list[Measured] = []
+    failed: dict[int, str] = {}
+    with common.progress(len(sizes) * len(STEPS), "render") as bar:
+        for size in sizes:
+            bar.set_description(f"render {size:,} nodes")
+            try:
+                measured.append(measure(size, options, bar))
+            except render.RenderError as error:
+                failed[size] = str(error)
+    return [results_table(measured, failed, options), targets_table(measured, failed)]

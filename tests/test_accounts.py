@@ -1,0 +1,254 @@
+"""Accounts: sign up, log in and out, passwords, API tokens, the owner made on first start."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import PASSWORD, ROOT, log_in
+
+from argmap import accounts, create_app, members
+from argmap.cli import main
+from argmap.db import connect
+from argmap.owner import OWNER_EMAIL
+
+TOKEN = "test-csrf-token"
+
+
+@pytest.fixture
+def browser_client(client):
+    """A test client holding a session with a form token, as a browser tab does."""
+    with client.session_transaction() as session:
+        session["csrf_token"] = TOKEN
+    return client
+
+
+def sign_up(client, email="ana@example.org", name="Ana", password=PASSWORD):
+    """Send the sign-up form."""
+    form = {"email": email, "name": name, "password": password, "csrf_token": TOKEN}
+    return client.post("/signup", data=form)
+
+
+def logged_in_name(client) -> str | None:
+    """The name the page header shows as logged in, if any."""
+    found = re.search(r'<span class="who">(.*?)</span>', client.get("/").get_data(as_text=True))
+    return found.group(1) if found else None
+
+
+def test_sign_up_creates_a_hashed_account_and_logs_in(browser_client, db):
+    response = sign_up(browser_client)
+    assert response.status_code == 302
+    assert logged_in_name(browser_client) == "Ana"
+    user = db.execute("SELECT * FROM users").fetchone()
+    assert (user["email"], user["name"]) == ("ana@example.org", "Ana")
+    assert PASSWORD not in user["password_hash"]
+    assert user["password_hash"].startswith("scrypt:")
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "password", "field", "message"),
+    [
+        ("not-an-email", "Ana", PASSWORD, "email", "Give an email address"),
+        ("ana@example.org", "  ", PASSWORD, "name", "Give a name"),
+        ("ana@example.org", "x" * 61, PASSWORD, "name", "shorten it to 60"),
+        ("ana@example.org", "Ana\x00", PASSWORD, "name", "letters, digits and punctuation"),
+        ("ana@example.org", "Ana", "short", "password", "at least 8 characters"),
+    ],
+)
+def test_sign_up_refuses_bad_input_and_keeps_the_form(
+    browser_client, db, email, name, password, field, message
+):
+    response = sign_up(browser_client, email, name, password)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in page and f'data-field="{field}"' in page
+    assert f'value="{password}"' not in page
+    assert db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
+
+
+def test_sign_up_with_an_email_in_use_says_log_in(browser_client, make_user, db):
+    make_user("ana@example.org", "Ana")
+    response = sign_up(browser_client, "ANA@example.org", "Other Ana")
+    assert response.status_code == 400
+    assert "log in instead" in response.get_data(as_text=True)
+    assert db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 1
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(browser_client, make_user):
+    make_user("ana@example.org", "Ana")
+    answers = []
+    for email, password in (("ana@example.org", "wrong password"), ("nobody@example.org", "x")):
+        form = {"email": email, "password": password, "csrf_token": TOKEN}
+        response = browser_client.post("/login", data=form)
+        page = response.get_data(as_text=True)
+        assert "Wrong email or password." in page
+        assert 'value="' + email + '"' in page and f'value="{password}"' not in page
+        answers.append((response.status_code, page.replace(email, "EMAIL")))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 401
+    assert logged_in_name(browser_client) is None
+
+
+def test_log_in_goes_back_to_the_page_asked_for_but_not_off_site(browser_client, make_user):
+    make_user("ana@example.org", "Ana")
+    form = {"email": "ana@example.org", "password": PASSWORD, "csrf_token": TOKEN}
+    response = browser_client.post("/login", data={**form, "next": "/account"})
+    assert response.headers["Location"] == "/account"
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        response = browser_client.post("/login", data={**form, "next": target})
+        assert response.headers["Location"] == "/"
+
+
+def test_log_out_ends_the_session(browser_client, make_user):
+    make_user("ana@example.org", "Ana")
+    log_in(browser_client, "ana@example.org")
+    assert browser_client.get("/account").status_code == 200
+    assert browser_client.post("/logout", data={"csrf_token": TOKEN}).status_code == 302
+    assert browser_client.get("/account").status_code == 302
+    assert logged_in_name(browser_client) is None
+
+
+def test_a_new_password_ends_the_old_sessions(app, browser_client, make_user, db):
+    make_user("ana@example.org", "Ana")
+    log_in(browser_client, "ana@example.org")
+    accounts.set_password(db, "ana@example.org", "a brand new password")
+    assert browser_client.get("/account").status_code == 302
+    log_in(browser_client, "ana@example.org", "a brand new password")
+    assert browser_client.get("/account").status_code == 200
+
+
+def test_an_api_token_is_shown_once_and_kept_only_hashed(browser_client, owner, db):
+    response = browser_client.post(
+        "/account/tokens", data={"name": "My script", "csrf_token": TOKEN}
+    )
+    page = response.get_data(as_text=True)
+    token = re.search(r"am_[a-z0-9]{8}_[A-Za-z0-9_-]+", page).group()
+    assert response.headers["Cache-Control"] == "no-store"
+    assert token not in browser_client.get("/account").get_data(as_text=True)
+    stored = db.execute("SELECT * FROM api_tokens").fetchone()
+    assert stored["name"] == "My script"
+    assert token not in str(tuple(stored))
+    assert token.split("_")[2] not in str(tuple(stored))
+
+
+def test_an_api_token_works_without_cookie_or_csrf_header(app, owner, api_token, db):
+    script = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token}"}
+    created = script.post("/api/maps", json={"title": "By script"}, headers=headers)
+    assert created.status_code == 201
+    map_id = created.get_json()["id"]
+    added = script.post(f"/api/maps/{map_id}/nodes", json={"kind": "claim", "text": "C"},
+                        headers=headers)  # fmt: skip
+    assert added.status_code == 201
+    event = db.execute("SELECT actor, member_id FROM events ORDER BY id DESC").fetchone()
+    member = members.of_user(db, map_id, owner["id"])
+    assert tuple(event) == ("Olga Owner", member["id"])
+    used = db.execute("SELECT last_used FROM api_tokens").fetchone()[0]
+    assert used is not None
+
+
+def test_a_revoked_token_is_refused(app, browser_client, owner, api_token, db):
+    script = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token}"}
+    assert script.get("/api/maps", headers=headers).status_code == 200
+    token_id = db.execute("SELECT id FROM api_tokens").fetchone()[0]
+    response = browser_client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": TOKEN})
+    assert response.status_code == 302
+    assert "revoked" in browser_client.get("/account").get_data(as_text=True)
+    refused = script.post("/api/maps", json={"title": "Too late"}, headers=headers)
+    assert refused.status_code == 401
+    assert refused.get_json() == {
+        "error": "This API token is not valid (revoked or mistyped): create a new one on your"
+        " account page.",
+        "field": "Authorization",
+    }
+    assert db.execute("SELECT COUNT(*) FROM maps").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer am_abcdefgh_" + "x" * 43, "Bearer nonsense", "Bearer "],
+)
+def test_a_wrong_token_is_refused_even_with_a_session(browser_client, owner, header, db):
+    response = browser_client.get("/api/maps", headers={"Authorization": header})
+    assert response.status_code == 401
+    refused = browser_client.post("/api/maps", json={"title": "x"},
+                                  headers={"Authorization": header})  # fmt: skip
+    assert refused.status_code == 401
+    assert db.execute("SELECT COUNT(*) FROM maps").fetchone()[0] == 0
+
+
+def test_someone_elses_token_cannot_revoke(browser_client, owner, make_user, db):
+    other = make_user("bo@example.org", "Bo")
+    accounts.create_token(db, other["id"], "Bo's")
+    token_id = db.execute("SELECT id FROM api_tokens").fetchone()[0]
+    assert (
+        browser_client.post(
+            f"/account/tokens/{token_id}/revoke", data={"csrf_token": TOKEN}
+        ).status_code
+        == 404
+    )
+    assert db.execute("SELECT revoked_at FROM api_tokens").fetchone()[0] is None
+
+
+def run_cli(app, *args, stdin: str = ""):
+    """Run an argmap command on the app's database."""
+    env = {"ARGMAP_DATABASE": app.config["DATABASE"], "ARGMAP_SECRET_KEY": "test",
+           "ARGMAP_SEED": "0"}  # fmt: skip
+    return CliRunner().invoke(main, list(args), input=stdin, env=env)
+
+
+def test_create_user_and_reset_password_commands(app, browser_client, db):
+    done = run_cli(app, "create-user", "teacher@school.example", "--name", "Ms T",
+                   "--password-stdin", stdin="first password\n")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "first password" not in done.output
+    log_in(browser_client, "teacher@school.example", "first password")
+    assert logged_in_name(browser_client) == "Ms T"
+    again = run_cli(app, "create-user", "teacher@school.example", "--password-stdin",
+                    stdin="another one\n")  # fmt: skip
+    assert again.exit_code == 1 and "log in instead" in again.output
+    reset = run_cli(app, "reset-password", "teacher@school.example", "--password-stdin",
+                    stdin="second password\n")  # fmt: skip
+    assert reset.exit_code == 0, reset.output
+    assert accounts.authenticate(db, "teacher@school.example", "second password")
+    missing = run_cli(app, "reset-password", "nobody@school.example", "--password-stdin",
+                      stdin="whatever password\n")  # fmt: skip
+    assert missing.exit_code == 1 and "There is no account" in missing.output
+
+
+def test_first_start_makes_the_owner_of_the_public_seed_map(seeded_app, seed_owner):
+    db = connect(seeded_app.config["DATABASE"])
+    found = db.execute("SELECT id, owner_id, public FROM maps").fetchall()
+    db.conn.close()
+    assert [(r["owner_id"], r["public"]) for r in found] == [(seed_owner["id"], 1)]
+    url = f"/api/maps/{found[0]['id']}"
+    assert seeded_app.test_client().get(url[4:]).status_code == 200
+    assert seeded_app.test_client().get(url).status_code == 200
+    refused = seeded_app.test_client().post(f"{url}/nodes", json={"kind": "claim", "text": "x"})
+    assert refused.status_code == 403
+    owner = seeded_app.test_client()
+    log_in(owner, OWNER_EMAIL)
+    headers = {"X-CSRF-Token": "test-csrf-token"}
+    done = owner.post(f"{url}/nodes", json={"kind": "claim", "text": "x"}, headers=headers)
+    assert done.status_code == 201
+
+
+def test_first_start_prints_the_owner_password_once(tmp_path):
+    env = {**os.environ, "ARGMAP_DATABASE": str(tmp_path / "first.sqlite"),
+           "ARGMAP_SECRET_KEY": "test", "ARGMAP_SEED": "1"}  # fmt: skip
+    start = [sys.executable, "-c", "from argmap import create_app; create_app()"]
+    first = subprocess.run(start, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    password = re.search(r"password: (\S+)", first.stdout).group(1)
+    second = subprocess.run(start, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "password" not in second.stdout + second.stderr
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "first.sqlite"),
+                      "SECRET_KEY": "test"})  # fmt: skip
+    client = app.test_client()
+    log_in(client, OWNER_EMAIL, password)
+    listed = client.get("/api/maps").get_json()["maps"]
+    assert [m["role"] for m in listed] == ["owner"]

@@ -1,0 +1,196 @@
+"""Several people in headless Chromium: each sees the others' changes without reloading."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, Server, wait_until_up
+from livehelp import PASSWORD, on_file, owned_map
+from playwright.sync_api import expect
+
+from argmap import maps, members, nodes
+from argmap.events import Actor
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One running server for this module's tests; each test makes its own map on it."""
+    running = Server(tmp_path_factory.mktemp("browser-live"))
+    yield running
+    running.stop()
+
+
+def make_room(server, claims: list[str]) -> dict:
+    """Olga's map with these claims and an editor join code."""
+
+    def setup(db):
+        olga, map_id = owned_map(db, title="Class debate")
+        ids = [nodes.add_node(db, map_id, {"kind": "claim", "text": t}, "Olga")["id"]
+               for t in claims]  # fmt: skip
+        code = members.new_code(db, map_id, "editor")["code"]
+        return {"map": map_id, "code": code, "olga": olga, "ids": ids}
+
+    return on_file(server.database, setup)
+
+
+def log_in(page, server, room, node: int | None = None):
+    """Olga logs in through the form and opens her map."""
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=email]", room["olga"]["email"])
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login button[type=submit]")
+    return open_map(page, server, room, node)
+
+
+def join(page, server, room, name: str, node: int | None = None):
+    """Someone joins the map with its code under a name, then opens it."""
+    page.goto(f"{server.url}/join/{room['code']}")
+    page.fill("input[name=name]", name)
+    page.click("#join button[type=submit]")
+    return open_map(page, server, room, node, landed=node is None)
+
+
+def open_map(page, server, room, node: int | None = None, landed: bool = False):
+    """Open the map page (with a node selected) and wait for its live stream."""
+    if not landed:
+        page.goto(f"{server.url}/maps/{room['map']}" + (f"?node={node}" if node else ""))
+    expect(page.locator("#live")).to_have_attribute("data-state", "open")
+    page.evaluate("window.stayed = true")
+    return page
+
+
+def stayed(page) -> bool:
+    """Whether the page is still the one opened (it was never reloaded)."""
+    return page.evaluate("window.stayed === true")
+
+
+def outline_texts(page) -> list[str]:
+    """The node texts of the outline, in order."""
+    return page.locator("#outline li > a").all_inner_texts()
+
+
+def stored_texts(server, map_id: int) -> list[str]:
+    """The node texts in the database."""
+    return on_file(server.database, lambda db: [n["text"] for n in maps.load(db, map_id)["nodes"]])
+
+
+def test_adds_edits_and_deletes_reach_everyone_without_reloading(shared, new_page):
+    room = make_room(shared, ["Homework helps"])
+    olga = log_in(new_page(), shared, room)
+    ben = join(new_page(), shared, room, "Ben")
+    ana = join(new_page(), shared, room, "Ana")
+    for page, me in ((olga, "Olga"), (ben, "Ben")):
+        expected = [n + (" (you)" if n == me else "") for n in ("Ana", "Ben", "Olga")]
+        expect(page.locator("#presence-list .person")).to_have_text(expected)
+    ana.fill("form[data-form=claim] textarea[name=text]", "Recess <b>matters</b>")
+    ana.click("form[data-form=claim] button[type=submit]")
+    [added] = [n for n in stored_ids(shared, room) if n not in room["ids"]]
+    for page in (olga, ben):
+        expect(page.locator("#outline")).to_contain_text("Recess <b>matters</b>")
+        expect(page.locator(f"#diagram g#node-{added}")).to_contain_text("Recess <b>matters</b>")
+        expect(page.locator("#live-notice")).to_have_text("Ana added a claim.")
+    open_map(ana, shared, room, added)
+    ana.fill("form[data-form=edit] textarea[name=text]", "Recess matters most")
+    ana.click("form[data-form=edit] button[type=submit]")
+    for page in (olga, ben):
+        expect(page.locator(f"#o-{added} > a")).to_have_text("Recess matters most")
+        expect(page.locator("#live-notice")).to_have_text("Ana edited a claim.")
+    open_map(ben, shared, room, added)
+    ana.goto(f"{shared.url}/maps/{room['map']}/nodes/{added}/delete")
+    ana.click("button.danger")
+    expect(ben.locator("#live-alert")).to_have_text(
+        "This node was deleted by Ana — your forms still have your text;"
+        " saving the edit will keep it for you to add again."
+    )
+    for page in (olga, ben):
+        expect(page.locator(f"#o-{added}")).to_have_count(0)
+        expect(page.locator(f"#diagram g#node-{added}")).to_have_count(0)
+        expect(page.locator("#live-notice")).to_have_text("Ana deleted a claim.")
+        assert outline_texts(page) == ["Homework helps"] and stayed(page)
+    assert stored_texts(shared, room["map"]) == ["Homework helps"]
+
+
+def stored_ids(server, room) -> list[int]:
+    """The ids of the map's nodes in the database."""
+    return on_file(
+        server.database, lambda db: [n["id"] for n in maps.load(db, room["map"])["nodes"]]
+    )
+
+
+def test_a_half_typed_form_survives_and_saving_shows_both_texts(shared, new_page):
+    room = make_room(shared, ["School should start later"] + [f"Point {n}" for n in range(24)])
+    target = room["ids"][0]
+    ben = join(new_page(), shared, room, "Ben", target)
+    ana = join(new_page(), shared, room, "Ana", target)
+    ben.fill("form[data-form=edit] textarea[name=text]", "Later, but not for exams")
+    ben.fill("form[data-form=claim] textarea[name=text]", "A draft of mine")
+    ben.evaluate("window.scrollTo(0, 120); document.querySelector('.svg-wrap').scrollLeft = 150")
+    where = ben.evaluate("[window.scrollY, document.querySelector('.svg-wrap').scrollLeft]")
+    assert where[0] > 0 and where[1] > 0
+    ana.fill("form[data-form=edit] textarea[name=text]", "School should start at ten")
+    ana.click("form[data-form=edit] button[type=submit]")
+    expect(ben.locator("#live-alert")).to_have_text(
+        "This node was changed by Ana — your form still has your text;"
+        " saving will show both versions."
+    )
+    expect(ben.locator("#selected .node-text")).to_have_text("School should start at ten")
+    expect(ben.locator(f"#o-{target} > a")).to_have_text("School should start at ten")
+    assert ben.input_value("form[data-form=edit] textarea[name=text]") == "Later, but not for exams"
+    assert ben.input_value("form[data-form=claim] textarea[name=text]") == "A draft of mine"
+    assert ben.evaluate("[window.scrollY, document.querySelector('.svg-wrap').scrollLeft]") == where
+    assert ben.locator(f"#diagram g#node-{target}.selected").count() == 1 and stayed(ben)
+    ben.click("form[data-form=edit] button[type=submit]")
+    expect(ben.locator(".conflict .their-text")).to_have_text("School should start at ten")
+    expect(ben.locator(".conflict .your-text")).to_have_text("Later, but not for exams")
+    assert ben.input_value("form[data-form=edit] textarea[name=text]") == "Later, but not for exams"
+    ben.fill("form[data-form=edit] textarea[name=text]", "Start at ten, not for exams")
+    ben.click("form[data-form=edit] button[type=submit]")
+    expect(ben.locator(".flash")).to_contain_text("Saved")
+    assert stored_texts(shared, room["map"])[0] == "Start at ten, not for exams"
+
+
+def restart(server) -> None:
+    """Stop the server, then start it again on the same port and database file."""
+    server.stop()
+    environ = {**os.environ, "ARGMAP_DATABASE": server.database, "ARGMAP_SECRET_KEY": "test-secret",
+               "ARGMAP_SEED": "0"}  # fmt: skip
+    command = [sys.executable, "-m", "argmap.cli", "serve", "--port", str(server.port),
+               "--workers", "1", "--threads", "32"]  # fmt: skip
+    server.process = subprocess.Popen(
+        command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT
+    )
+    wait_until_up(server.url + "/", server.process)
+
+
+def test_a_dropped_stream_resumes_without_losing_a_change(server, new_page):
+    room = make_room(server, ["Uniforms help"])
+    ben = join(new_page(), server, room, "Ben")
+
+    def change(work):
+        return on_file(server.database, work)
+
+    first = change(lambda db: nodes.add_node(db, room["map"], {"kind": "claim", "text": "Before"},
+                                             Actor("Ana")))  # fmt: skip
+    expect(ben.locator(f"#o-{first['id']}")).to_be_visible()
+    server.stop()
+    expect(ben.locator("#live")).to_have_attribute("data-state", "reconnecting")
+    missed = [change(lambda db, n=n: nodes.add_node(
+        db, room["map"], {"kind": "claim", "text": f"While away {n}"}, Actor("Ana"))["id"])
+        for n in range(3)]  # fmt: skip
+    change(lambda db: nodes.update_node(db, room["map"], first["id"], {"text": "Edited away"},
+                                        Actor("Ana")))  # fmt: skip
+    restart(server)
+    expect(ben.locator("#live")).to_have_attribute("data-state", "open", timeout=15_000)
+    expect(ben.locator(f"#o-{first['id']} > a")).to_have_text("Edited away")
+    assert outline_texts(ben) == ["Uniforms help", "Edited away"] + [
+        f"While away {n}" for n in range(3)
+    ]
+    assert [int(ben.locator("#revision").get_attribute("data-revision"))] == on_file(
+        server.database, lambda db: [maps.get_map(db, room["map"])["revision"]]
+    )
+    assert all(ben.locator(f"#diagram g#node-{n}").count() == 1 for n in missed) and stayed(ben)

@@ -1,0 +1,285 @@
+"""History: every change newest first, by person, and undoing any single change."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from livehelp import CSRF, log_in, owned_map, person
+
+from argmap import deletion, links, maps, nodes
+from argmap.events import Actor
+
+
+@pytest.fixture
+def team(app, db):
+    """Olga's map with Ana and Ben as editors; a client logged in as Olga."""
+    olga, map_id = owned_map(db, title="Homework")
+    ana, ben = person(db, "Ana", map_id), person(db, "Ben", map_id)
+    client = app.test_client()
+    log_in(client, olga)
+    return {"map": map_id, "client": client, "olga": olga, "ana": ana, "ben": ben}
+
+
+def add(db, team, who: str, text: str, parent: int | None = None, kind: str = "support") -> int:
+    """Add a node as this person; returns its id."""
+    fields = {"kind": "claim" if parent is None else kind, "text": text, "parent_id": parent}
+    return nodes.add_node(db, team["map"], fields, Actor(who))["id"]
+
+
+def last_event(db, map_id: int) -> dict:
+    """The map's newest event, with its data."""
+    found = dict(db.execute("SELECT * FROM events WHERE map_id = ? ORDER BY id DESC LIMIT 1",
+                            (map_id,)).fetchone())  # fmt: skip
+    return {**found, "data": json.loads(found["data"])}
+
+
+def state(db) -> tuple:
+    """Every row a refused undo must leave alone."""
+    return tuple(
+        [tuple(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY rowid")]
+        for table in ("maps", "nodes", "links", "events")
+    )
+
+
+def shape(db, map_id: int) -> list[tuple]:
+    """(id, kind, text, parent) of each node of the map."""
+    return [(n["id"], n["kind"], n["text"], n["parent_id"]) for n in maps.load(db, map_id)["nodes"]]
+
+
+def undo(team, event_id: int):
+    """Press a change's Undo button on the history page."""
+    url = f"/maps/{team['map']}/history/{event_id}/undo"
+    return team["client"].post(url, data={"csrf_token": CSRF})
+
+
+def undone_ok(team, db, event_id: int) -> dict:
+    """Undo a change that can be undone; returns the undo's own event."""
+    response = undo(team, event_id)
+    assert (response.status_code, response.location) == (302, f"/maps/{team['map']}/history")
+    event = last_event(db, team["map"])
+    assert (event["actor"], event["data"]["undo_of"]) == ("Olga", event_id)
+    return event
+
+
+def listed(html: str) -> list[int]:
+    """The change ids on a history page, in order."""
+    return [int(n) for n in re.findall(r'<li class="change[^"]*" id="change-(\d+)"', html)]
+
+
+# The history page
+
+
+def test_history_shows_every_change_newest_first_with_who_and_both_texts(db, team):
+    claim = add(db, team, "Ana", "Phones <b>distract</b>")
+    nodes.update_node(db, team["map"], claim, {"text": "Phones distract & help"}, Actor("Ben"))
+    deletion.delete_node(db, team["map"], claim, None, None, Actor("Olga"))
+    html = team["client"].get(f"/maps/{team['map']}/history").get_data(as_text=True)
+    ids = listed(html)
+    assert ids == sorted(ids, reverse=True) and len(ids) == 4
+    items = html.split('<li class="change')[1:]
+    assert '<span class="who">Olga</span> <span class="words">deleted a claim</span>' in items[0]
+    assert '<span class="text">Phones distract &amp; help</span>' in items[0]
+    assert (
+        '<span class="who">Ben</span> <span class="words">edited a claim (text)</span>' in items[1]
+    )
+    assert 'Before:</span> <span class="text">Phones &lt;b&gt;distract&lt;/b&gt;</span>' in items[1]
+    assert 'After:</span> <span class="text">Phones distract &amp; help</span>' in items[1]
+    assert '<span class="who">Ana</span> <span class="words">added a claim</span>' in items[2]
+    assert "created the map" in items[3] and "<time datetime=" in items[3]
+    assert "show node" not in html and html.count(">Undo</button>") == 3
+
+
+def test_viewers_read_the_history_but_cannot_undo(app, db, team):
+    add(db, team, "Ana", "Phones distract")
+    viewer = app.test_client()
+    log_in(viewer, person(db, "Vic", team["map"], "viewer"))
+    html = viewer.get(f"/maps/{team['map']}/history").get_data(as_text=True)
+    assert "added a claim" in html and ">Undo</button>" not in html
+    before = state(db)
+    refused = viewer.post(
+        f"/maps/{team['map']}/history/{last_event(db, team['map'])['id']}/undo",
+        data={"csrf_token": CSRF},
+    )
+    assert refused.status_code == 403 and state(db) == before
+
+
+def test_history_filtered_by_person(db, team):
+    add(db, team, "Ana", "Mine")
+    add(db, team, "Ben", "His")
+    add(db, team, "Ana", "Mine too")
+    html = team["client"].get(f"/maps/{team['map']}/history?actor=Ana").get_data(as_text=True)
+    texts = re.findall(r'<span class="text">([^<]*)</span>', html)
+    assert texts == ["Mine too", "Mine"]
+    assert '<option value="Ana" selected>Ana</option>' in html
+    assert '<option value="Ben">Ben</option>' in html
+    nobody = team["client"].get(f"/maps/{team['map']}/history?actor=Zoe").get_data(as_text=True)
+    assert "Zoe has made no changes to this map." in nobody
+
+
+def test_history_pages_through_older_changes(db, team):
+    for number in range(60):
+        add(db, team, "Ana", f"Claim {number}")
+    first = team["client"].get(f"/maps/{team['map']}/history").get_data(as_text=True)
+    link = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    second = team["client"].get(link).get_data(as_text=True)
+    everything = [r[0] for r in db.execute(
+        "SELECT id FROM events WHERE map_id = ? ORDER BY id DESC", (team["map"],))]  # fmt: skip
+    assert (len(listed(first)), listed(first) + listed(second)) == (50, everything)
+    assert 'rel="next"' not in second
+
+
+# Undo, change by change
+
+
+def test_undo_an_add_moves_nodes_added_about_it_since(db, team):
+    claim = add(db, team, "Ana", "Uniforms help")
+    added = last_event(db, team["map"])["id"]
+    reason = add(db, team, "Ben", "Less teasing", claim)
+    event = undone_ok(team, db, added)
+    assert shape(db, team["map"]) == [(reason, "claim", "Less teasing", None)]
+    assert (event["action"], event["node_id"]) == ("node.delete", claim)
+    page = team["client"].get(f"/maps/{team['map']}/history").get_data(as_text=True)
+    assert "Undid change #" in page and "1 node added about it since moved out as claims" in page
+    assert f'undone in <a href="#change-{event["id"]}">' in page
+
+
+def test_undo_an_edit_restores_the_text_and_can_be_redone(db, team):
+    claim = add(db, team, "Ana", "Homework helps")
+    nodes.update_node(db, team["map"], claim, {"text": "Homework hurts"}, Actor("Ben"))
+    edit = last_event(db, team["map"])["id"]
+    undo_event = undone_ok(team, db, edit)
+    assert nodes.get_node(db, team["map"], claim)["text"] == "Homework helps"
+    twice = undo(team, edit)
+    assert twice.status_code == 409
+    assert f"already undone in change #{undo_event['id']}" in twice.get_data(as_text=True)
+    undone_ok(team, db, undo_event["id"])
+    assert nodes.get_node(db, team["map"], claim)["text"] == "Homework hurts"
+
+
+def test_undo_an_edit_changed_again_since_is_refused_by_name(db, team):
+    claim = add(db, team, "Ana", "Homework helps")
+    nodes.update_node(db, team["map"], claim, {"text": "Homework hurts"}, Actor("Ana"))
+    edit = last_event(db, team["map"])["id"]
+    nodes.update_node(db, team["map"], claim, {"text": "It depends"}, Actor("Ben"))
+    before = state(db)
+    response = undo(team, edit)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "“It depends” was changed again since, by Ben in change #" in html
+    assert "(text): undo that change first" in html
+    assert state(db) == before
+
+
+def test_undo_an_edit_keeps_later_changes_to_other_fields(db, team):
+    claim = add(db, team, "Ana", "Homework helps")
+    nodes.update_node(db, team["map"], claim, {"text": "Homework hurts"}, Actor("Ana"))
+    edit = last_event(db, team["map"])["id"]
+    nodes.update_node(db, team["map"], claim, {"source": "A study"}, Actor("Ben"))
+    undone_ok(team, db, edit)
+    found = nodes.get_node(db, team["map"], claim)
+    assert (found["text"], found["source"]) == ("Homework helps", "A study")
+
+
+@pytest.fixture
+def tree(db, team):
+    """Claim C with support S (under it rebuttal R), counter K linked to S."""
+    c = add(db, team, "Ana", "C")
+    s = add(db, team, "Ana", "S", c)
+    r = add(db, team, "Ana", "R", s, "counter")
+    k = add(db, team, "Ben", "K", c, "counter")
+    link = links.add_link(db, team["map"], {"from_id": k, "to_id": s, "relation": "counter"})
+    return {"C": c, "S": s, "R": r, "K": k, "link": link}
+
+
+def test_undo_a_delete_brings_back_the_nodes_below_and_their_links(db, team, tree):
+    whole = shape(db, team["map"])
+    wired = maps.load(db, team["map"])["links"]
+    deletion.delete_node(db, team["map"], tree["S"], "delete", None, Actor("Ben"))
+    assert len(shape(db, team["map"])) == 2
+    event = undone_ok(team, db, last_event(db, team["map"])["id"])
+    assert shape(db, team["map"]) == whole
+    assert [{**li, "id": None} for li in maps.load(db, team["map"])["links"]] == [
+        {**li, "id": None} for li in wired
+    ]
+    assert (event["action"], event["node_id"]) == ("node.restore", tree["S"])
+    undone_ok(team, db, event["id"])
+    assert [n[0] for n in shape(db, team["map"])] == [tree["C"], tree["K"]]
+
+
+def test_undo_a_delete_puts_moved_children_back(db, team, tree):
+    whole = shape(db, team["map"])
+    deletion.delete_node(db, team["map"], tree["S"], "reattach", None, Actor("Ben"))
+    assert nodes.get_node(db, team["map"], tree["R"])["parent_id"] == tree["C"]
+    undone_ok(team, db, last_event(db, team["map"])["id"])
+    assert shape(db, team["map"]) == whole
+
+
+def test_undo_a_delete_whose_parent_is_gone_too_is_refused(db, team, tree):
+    deletion.delete_node(db, team["map"], tree["R"], None, None, Actor("Ana"))
+    first = last_event(db, team["map"])["id"]
+    deletion.delete_node(db, team["map"], tree["S"], None, None, Actor("Ben"))
+    before = state(db)
+    response = undo(team, first)
+    assert response.status_code == 409
+    assert "The node “R” was about is gone too: undo that deletion first." in response.get_data(
+        as_text=True
+    )
+    assert state(db) == before
+
+
+def test_undo_links_added_and_removed(db, team, tree):
+    links.delete_link(db, team["map"], tree["link"]["id"], Actor("Ana"))
+    undone_ok(team, db, last_event(db, team["map"])["id"])
+    [back] = maps.load(db, team["map"])["links"]
+    assert (back["from_id"], back["to_id"], back["relation"]) == (tree["K"], tree["S"], "counter")
+    added = links.add_link(
+        db, team["map"], {"from_id": tree["R"], "to_id": tree["K"], "relation": "support"}, "Ben"
+    )
+    undone_ok(team, db, last_event(db, team["map"])["id"])
+    assert added["id"] not in [li["id"] for li in maps.load(db, team["map"])["links"]]
+
+
+def test_undo_a_rename(db, team):
+    maps.update_map(db, team["map"], "Homework, again", "Now described", Actor("Ben"))
+    undone_ok(team, db, last_event(db, team["map"])["id"])
+    found = maps.get_map(db, team["map"])
+    assert (found["title"], found["description"]) == ("Homework", "")
+
+
+def test_creating_the_map_cannot_be_undone_and_unknown_changes_are_404(db, team):
+    created = db.execute("SELECT MIN(id) FROM events WHERE map_id = ?", (team["map"],))
+    before = state(db)
+    response = undo(team, created.fetchone()[0])
+    assert response.status_code == 400
+    assert "Creating the map cannot be undone: delete the map instead." in response.get_data(
+        as_text=True
+    )
+    assert undo(team, 99999).status_code == 404
+    assert state(db) == before
+
+
+# The same through the JSON API
+
+
+def test_api_lists_events_after_an_id_and_undoes_one(app, db, team):
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {team['ana']['token']}"}
+    start = last_event(db, team["map"])["id"]
+    claim = add(db, team, "Ben", "Recess matters")
+    listed_events = api.get(f"/api/maps/{team['map']}/events?after={start}", headers=auth)
+    [event] = listed_events.get_json()["events"]
+    assert (event["action"], event["actor"], event["data"]["after"]["text"]) == (
+        "node.add", "Ben", "Recess matters",
+    )  # fmt: skip
+    assert listed_events.get_json()["last"] == event["id"]
+    done = api.post(f"/api/maps/{team['map']}/events/{event['id']}/undo", headers=auth)
+    assert done.status_code == 201
+    assert done.get_json()["message"] == "Removed “Recess matters”."
+    assert last_event(db, team["map"])["actor"] == "Ana"
+    assert claim not in [n[0] for n in shape(db, team["map"])]
+    again = api.post(f"/api/maps/{team['map']}/events/{event['id']}/undo", headers=auth)
+    assert (again.status_code, again.get_json()["field"]) == (409, "event_id")
+    bad = api.get(f"/api/maps/{team['map']}/events?after=soon", headers=auth)
+    assert (bad.status_code, bad.get_json()["field"]) == (400, "after")

@@ -1,0 +1,251 @@
+"""Live updates over real HTTP: the event stream, resuming after a drop, presence, fragments."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from conftest import Server
+from livehelp import CSRF, EventReader, call, log_in, on_file, owned_map, person, session_cookie
+
+from argmap import maps, nodes, presence
+
+pytestmark = pytest.mark.server
+
+
+def setup_team(db) -> dict:
+    """A new public map owned by Olga, with Ana as an editor."""
+    olga, map_id = owned_map(db)
+    return {"map": map_id, "olga": olga, "ana": person(db, "Ana", map_id)}
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One running server for this module's tests; each test makes its own map on it."""
+    running = Server(tmp_path_factory.mktemp("live"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def server(shared):
+    """The module's server (the tests of one map do not disturb those of another)."""
+    return shared
+
+
+@pytest.fixture
+def team(server):
+    """A fresh public map of Olga's on the running server, with Ana as an editor."""
+    return on_file(server.database, setup_team)
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    """A server whose streams notice hang-ups fast and live two seconds, with a team."""
+    env = {"ARGMAP_LIVE_KEEPALIVE": "0.3", "ARGMAP_LIVE_PRESENCE": "0.2",
+           "ARGMAP_LIVE_LIFETIME": "2"}  # fmt: skip
+    running = Server(tmp_path_factory.mktemp("quick"), env=env)
+    running.team = on_file(running.database, setup_team)
+    yield running
+    running.stop()
+
+
+def add(server, team, who: str, text: str, **more) -> dict:
+    """Add a node through the JSON API as this person."""
+    status, node = call(server.url, "POST", f"/api/maps/{team['map']}/nodes",
+                        {"kind": "claim", "text": text, **more}, team[who]["token"])  # fmt: skip
+    assert status == 201, node
+    return node
+
+
+def stored_events(server, map_id: int, after: int = 0) -> list[tuple]:
+    """(id, revision, action, actor) of the map's events in the database."""
+    return on_file(server.database, lambda db: [
+        (r["id"], r["revision"], r["action"], r["actor"])
+        for r in db.execute("SELECT * FROM events WHERE map_id = ? AND id > ? ORDER BY id",
+                            (map_id, after))
+    ])  # fmt: skip
+
+
+def summary(events: list[dict]) -> list[tuple]:
+    """(id, revision, action, actor) of change events as the stream sent them."""
+    return [(int(e["id"]), e["data"]["revision"], e["data"]["action"], e["data"]["actor"])
+            for e in events]  # fmt: skip
+
+
+def test_stream_sends_every_change_with_its_event_id(server, team):
+    reader = EventReader(server.url, f"/maps/{team['map']}/events")
+    assert reader.response.status == 200
+    assert reader.response.getheader("Content-Type").startswith("text/event-stream")
+    assert reader.response.getheader("Cache-Control") == "no-cache"
+    hello = reader.wait_for(lambda e: e["event"] == "hello")[-1]
+    assert hello["data"]["name"] == "Guest 1"
+    start = on_file(server.database, lambda db: maps.get_map(db, team["map"])["revision"])
+    node = add(server, team, "ana", "Schools should <b>start</b> later")
+    path = f"/api/maps/{team['map']}/nodes/{node['id']}"
+    assert call(server.url, "PATCH", path, {"text": "Later"}, team["olga"]["token"])[0] == 200
+    assert call(server.url, "DELETE", path, None, team["ana"]["token"])[0] == 200
+    got = reader.changes(3)
+    reader.close()
+    assert summary(got) == stored_events(server, team["map"], int(got[0]["id"]) - 1)
+    assert [(e["data"]["action"], e["data"]["actor"], e["data"]["node_id"], e["data"]["kind"])
+            for e in got] == [("node.add", "Ana", node["id"], "claim"),
+                              ("node.update", "Olga", node["id"], "claim"),
+                              ("node.delete", "Ana", node["id"], "claim")]  # fmt: skip
+    assert [e["data"]["revision"] for e in got] == [start + 1, start + 2, start + 3]
+    assert "start" not in json.dumps([e["data"] for e in got])
+
+
+def test_resuming_with_last_event_id_misses_nothing_and_repeats_nothing(server, team):
+    reader = EventReader(server.url, f"/maps/{team['map']}/events")
+    add(server, team, "ana", "One")
+    add(server, team, "ana", "Two")
+    last = reader.changes(2)[-1]["id"]
+    reader.close()
+    missed = [add(server, team, "olga", f"While away {n}")["id"] for n in range(3)]
+    again = EventReader(server.url, f"/maps/{team['map']}/events", {"Last-Event-ID": last})
+    got = again.changes(3)
+    assert [e["data"]["node_id"] for e in got] == missed
+    assert summary(got) == stored_events(server, team["map"], int(last))
+    newest = add(server, team, "ana", "After the return")
+    assert again.changes(1)[0]["data"]["node_id"] == newest["id"]
+    again.close()
+
+
+def test_start_points_after_revision_and_now(server, team):
+    add(server, team, "ana", "Before")
+    second = add(server, team, "ana", "Also before")
+    [(event_id, revision, *_)] = stored_events(server, team["map"])[-2:-1]
+    base = f"/maps/{team['map']}/events"
+    by_after = EventReader(server.url, f"{base}?after={event_id}")
+    by_revision = EventReader(server.url, f"{base}?revision={revision}")
+    header_wins = EventReader(server.url, f"{base}?after=0", {"Last-Event-ID": str(event_id)})
+    from_now = EventReader(server.url, base)
+    from_now.wait_for(lambda e: e["event"] == "hello")
+    third = add(server, team, "olga", "After")
+    for reader in (by_after, by_revision, header_wins):
+        assert [e["data"]["node_id"] for e in reader.changes(2)] == [second["id"], third["id"]]
+    assert from_now.changes(1)[0]["data"]["node_id"] == third["id"]
+    for reader in (by_after, by_revision, header_wins, from_now):
+        reader.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "field"),
+    [("?after=x", {}, "after"), ("?revision=-1", {}, "revision"),
+     ("", {"Last-Event-ID": "abc"}, "Last-Event-ID")],
+    ids=["after", "revision", "last-event-id"],
+)  # fmt: skip
+def test_bad_resume_point_is_a_clear_400(app, db, query, headers, field):
+    _, map_id = owned_map(db)
+    headers = {"Accept": "application/json", **headers}
+    response = app.test_client().get(f"/maps/{map_id}/events{query}", headers=headers)
+    assert (response.status_code, response.get_json()["field"]) == (400, field)
+    assert "must be" in response.get_json()["error"]
+
+
+def test_private_maps_stream_and_fragments_are_closed_to_outsiders(app, db):
+    _, map_id = owned_map(db, public=False)
+    outsider = app.test_client()
+    for path in ("events", "fragments", "presence", "history"):
+        assert outsider.get(f"/maps/{map_id}/{path}").status_code == 404
+
+
+def test_presence_lists_who_has_the_map_open(quick):
+    team = quick.team
+    cookie = session_cookie(quick.url, "ana@school.example")
+    ana = EventReader(quick.url, f"/maps/{team['map']}/events", {"Cookie": cookie})
+    assert ana.wait_for(lambda e: e["event"] == "hello")[-1]["data"]["name"] == "Ana"
+    guest = EventReader(quick.url, f"/maps/{team['map']}/events")
+    both = [{"name": "Ana", "pages": 1}, {"name": "Guest 1", "pages": 1}]
+    for reader in (ana, guest):
+        reader.wait_for(lambda e: e["event"] == "presence" and e["data"]["people"] == both)
+    assert call(quick.url, "GET", f"/maps/{team['map']}/presence") == (200, {"people": both})
+    guest.close()
+    ana.wait_for(lambda e: e["event"] == "presence"
+                 and e["data"]["people"] == [{"name": "Ana", "pages": 1}])  # fmt: skip
+    ana.close()
+
+
+def test_a_stream_ends_after_its_lifetime_and_resumes_where_it_stopped(quick):
+    team = quick.team
+    reader = EventReader(quick.url, f"/maps/{team['map']}/events")
+    add(quick, team, "ana", "Seen before the end")
+    last = reader.changes(1)[0]["id"]
+    while reader.next(timeout=10) is not None:
+        pass
+    assert reader.retry == "1000"
+    missed = add(quick, team, "ana", "Made between two streams")
+    again = EventReader(quick.url, f"/maps/{team['map']}/events", {"Last-Event-ID": last})
+    assert again.changes(1)[0]["data"]["node_id"] == missed["id"]
+    reader.close()
+    again.close()
+
+
+def test_deleting_the_map_tells_its_streams_and_ends_them(server, team):
+    reader = EventReader(server.url, f"/maps/{team['map']}/events")
+    reader.wait_for(lambda e: e["event"] == "hello")
+    status, _ = call(server.url, "DELETE", f"/api/maps/{team['map']}", None, team["olga"]["token"])
+    assert status == 200
+    assert reader.wait_for(lambda e: e["event"] == "gone")[-1]["data"] == {"map_id": team["map"]}
+    assert reader.next() is None
+    reader.close()
+
+
+def test_a_closing_page_leaves_at_once(app, db):
+    owner, map_id = owned_map(db)
+    presence.join(db, map_id, "tab-00000001", "Olga")
+    client = app.test_client()
+    log_in(client, owner)
+    refused = client.post(f"/maps/{map_id}/presence/leave", data={"tab": "x", "csrf_token": CSRF})
+    assert (refused.status_code, refused.get_json(silent=True)) == (400, None)
+    assert "tab id" in refused.get_data(as_text=True)
+    assert [p["name"] for p in presence.people(db, map_id)] == ["Olga"]
+    done = client.post(
+        f"/maps/{map_id}/presence/leave", data={"tab": "tab-00000001", "csrf_token": CSRF}
+    )
+    assert done.status_code == 204
+    assert presence.people(db, map_id) == []
+
+
+def test_presence_forgets_pages_not_seen_for_a_while(db):
+    _, map_id = owned_map(db)
+    _, first = presence.join(db, map_id, "tab-00000001", "")
+    presence.join(db, map_id, "tab-00000002", "")
+    assert [p["name"] for p in presence.people(db, map_id)] == ["Guest 1", "Guest 2"]
+    stale = time.time() - presence.STALE_AFTER - 1
+    db.execute("UPDATE presence SET last_seen = ? WHERE tab = ?", (stale, first))
+    assert [p["name"] for p in presence.people(db, map_id)] == ["Guest 2"]
+
+
+def test_an_old_stream_ending_late_leaves_the_reconnected_page_listed(db):
+    _, map_id = owned_map(db)
+    _, old = presence.join(db, map_id, "tab-00000001", "Ana")
+    _, new = presence.join(db, map_id, "tab-00000001", "Ana")
+    presence.leave(db, map_id, old)
+    presence.touch(db, map_id, old)
+    assert presence.people(db, map_id) == [{"name": "Ana", "pages": 1}]
+    presence.leave(db, map_id, new)
+    assert presence.people(db, map_id) == []
+
+
+def test_fragments_show_the_map_as_it_is_now(app, db):
+    owner, map_id = owned_map(db)
+    client = app.test_client()
+    log_in(client, owner)
+    claim = nodes.add_node(db, map_id, {"kind": "claim", "text": "<script>x</script> & co"})
+    reason = nodes.add_node(
+        db, map_id, {"kind": "support", "text": "Why", "parent_id": claim["id"]}
+    )
+    data = client.get(f"/maps/{map_id}/fragments?node={reason['id']}").get_json()
+    assert data["revision"] == maps.get_map(db, map_id)["revision"]
+    assert (data["title"], data["count"], data["focus"]) == ("Live map", 2, None)
+    assert f'id="node&#45;{reason["id"]}"' in data["diagram"] and "<script>" not in data["diagram"]
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; co" in data["outline"]
+    assert f'id="o-{reason["id"]}" role="treeitem" class="kind-support selected"' in data["outline"]
+    assert data["node"] == {
+        **maps.node_dict(nodes.get_node(db, map_id, reason["id"])),
+        "parent_text": claim["text"],
+    }
+    assert client.get(f"/maps/{map_id}/fragments?node=999").get_json()["node"] is None

@@ -1,0 +1,183 @@
+"""Rate limits: failed log-ins and join codes, counted in SQLite for every worker process."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+
+import pytest
+from conftest import PASSWORD, Server, create_account
+
+from argmap import create_app, members
+from argmap.db import connect
+
+TOKEN = "test-csrf-token"
+LIMIT = 3
+
+
+@pytest.fixture
+def limited(tmp_path):
+    """An app that allows 3 failed attempts per 5 minutes."""
+    return create_app({"TESTING": True, "SECRET_KEY": "test", "SEED": False,
+                       "DATABASE": str(tmp_path / "limited.sqlite"), "LOGIN_LIMIT": LIMIT,
+                       "JOIN_LIMIT": LIMIT})  # fmt: skip
+
+
+def browser(app):
+    """A test client with a session and its form token."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["csrf_token"] = TOKEN
+    return client
+
+
+def log_in(client, email: str, password: str):
+    """Send the log-in form."""
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": TOKEN})
+
+
+def attempts(app) -> int:
+    """How many failed attempts the database holds."""
+    db = connect(app.config["DATABASE"])
+    try:
+        return db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+    finally:
+        db.conn.close()
+
+
+def test_log_in_is_refused_after_too_many_wrong_passwords(limited):
+    create_account(limited.config["DATABASE"], "ana@example.org", "Ana")
+    client = browser(limited)
+    for _ in range(LIMIT):
+        assert log_in(client, "ana@example.org", "wrong password").status_code == 401
+    refused = log_in(client, "ana@example.org", PASSWORD)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert "Too many attempts: wait 5 minutes and try again." in page
+    assert 'value="ana@example.org"' in page
+    assert 240 < int(refused.headers["Retry-After"]) <= 300
+    with client.session_transaction() as session:
+        assert "user" not in session
+
+
+def test_the_limit_counts_per_account_from_any_address(limited):
+    create_account(limited.config["DATABASE"], "ana@example.org", "Ana")
+    for number in range(LIMIT):
+        client = browser(limited)
+        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{number}"
+        log_in(client, "ANA@example.org", "wrong password")
+    elsewhere = browser(limited)
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.9.9.9"
+    assert log_in(elsewhere, "ana@example.org", PASSWORD).status_code == 429
+
+
+def test_the_limit_counts_per_address_for_any_account(limited):
+    create_account(limited.config["DATABASE"], "ana@example.org", "Ana")
+    client = browser(limited)
+    for number in range(LIMIT):
+        log_in(client, f"guess{number}@example.org", "wrong password")
+    assert log_in(client, "ana@example.org", PASSWORD).status_code == 429
+    other = browser(limited)
+    other.environ_base["REMOTE_ADDR"] = "10.1.1.1"
+    assert log_in(other, "ana@example.org", PASSWORD).status_code == 302
+
+
+def test_a_good_log_in_does_not_count_and_clears_the_accounts_failures(limited):
+    create_account(limited.config["DATABASE"], "ana@example.org", "Ana")
+    client = browser(limited)
+    log_in(client, "ana@example.org", "wrong password")
+    for _ in range(LIMIT + 1):
+        assert log_in(client, "ana@example.org", PASSWORD).status_code == 302
+    assert attempts(limited) == 1  # the address's failure stays, the account's is gone
+
+
+def test_attempts_older_than_the_window_no_longer_count(limited):
+    create_account(limited.config["DATABASE"], "ana@example.org", "Ana")
+    client = browser(limited)
+    for _ in range(LIMIT):
+        log_in(client, "ana@example.org", "wrong password")
+    assert log_in(client, "ana@example.org", PASSWORD).status_code == 429
+    db = connect(limited.config["DATABASE"])
+    with db.conn:
+        db.execute("UPDATE attempts SET at = at - 301")
+    db.conn.close()
+    assert log_in(client, "ana@example.org", PASSWORD).status_code == 302
+
+
+def test_wrong_join_codes_are_limited_but_the_right_one_works_until_then(limited):
+    db = connect(limited.config["DATABASE"])
+    olga = create_account(limited.config["DATABASE"], "olga@example.org", "Olga")
+    code = members.new_code(db, members.create_map(db, olga, "Class"), "editor")["code"]
+    db.conn.close()
+    for number in range(40):  # a class behind one address joins with the right code
+        student = browser(limited)
+        response = student.post(f"/join/{code}", data={"name": f"S{number}", "csrf_token": TOKEN})
+        assert response.status_code == 302
+    guesser = browser(limited)
+    for guess in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC"):
+        assert guesser.get(f"/join/{guess}").status_code == 404
+    refused = guesser.get("/join", query_string={"code": code})
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.get_data(as_text=True)
+    late = browser(limited).post(f"/join/{code}", data={"name": "Late", "csrf_token": TOKEN})
+    assert late.status_code == 429
+    db = connect(limited.config["DATABASE"])
+    assert db.execute("SELECT COUNT(*) FROM members").fetchone()[0] == 41
+    db.conn.close()
+
+
+class Browser:
+    """A cookie-keeping HTTP client of a real server, filling in the page's form token."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect()
+        )
+
+    def get(self, path: str) -> tuple[int, str]:
+        """GET a page."""
+        return self.send(urllib.request.Request(self.url + path))
+
+    def post(self, path: str, form: dict) -> tuple[int, str]:
+        """POST a form with the token of the login page's session."""
+        _, page = self.get("/login")
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({**form, "csrf_token": token}).encode()
+        return self.send(urllib.request.Request(self.url + path, data=data))
+
+    def send(self, request) -> tuple[int, str]:
+        """The status and text of the answer."""
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.read().decode()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Report redirects instead of following them."""
+
+    def redirect_request(self, *args, **kwargs):
+        """Do not follow."""
+        return None
+
+
+@pytest.mark.server
+def test_the_limit_holds_across_worker_processes(tmp_path):
+    running = Server(tmp_path, workers=3, env={"ARGMAP_LOGIN_LIMIT": "4"})
+    try:
+        create_account(running.database, "ana@example.org", "Ana")
+        client = Browser(running.url)
+        wrong = {"email": "ana@example.org", "password": "wrong password"}
+        statuses = [client.post("/login", wrong)[0] for _ in range(4)]
+        assert statuses == [401] * 4
+        for _ in range(3):  # whichever worker answers
+            status, page = client.post("/login", {**wrong, "password": PASSWORD})
+            assert status == 429 and "Too many attempts" in page
+    finally:
+        running.stop()

@@ -1,0 +1,321 @@
+"""The diagram: escaping, styles per kind, stable output, limits, cache, focus, downloads."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from helpers import fresh_app_config, quick_hash
+from hostile import HOSTILE, squeeze
+
+from argmap import accounts, create_app, links, maps, members, nodes, render
+from argmap.dot import WRAP
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """The app on a fresh database file, hashing passwords cheaply (both for speed)."""
+    monkeypatch.setattr(accounts, "generate_password_hash", quick_hash)
+    return create_app(fresh_app_config(tmp_path))
+
+
+def svg_nodes(body: bytes) -> dict[str, list[str]]:
+    """Each g.node's id with the lines of its text (no-break spaces as spaces)."""
+    root = ET.fromstring(body)
+    return {
+        g.get("id"): ["".join(t.itertext()).replace("\xa0", " ") for t in g.iter(f"{SVG}text")]
+        for g in root.iter(f"{SVG}g")
+        if g.get("class", "").split()[0:1] == ["node"]
+    }
+
+
+def svg_groups(body: bytes, kind: str) -> list[ET.Element]:
+    """The SVG groups of one class: "node" or "edge"."""
+    root = ET.fromstring(body)
+    return [g for g in root.iter(f"{SVG}g") if g.get("class", "").split()[0:1] == [kind]]
+
+
+def fits(text: str) -> bool:
+    """Whether no line of the text needs wrapping, so the SVG lines must match exactly."""
+    return all(len(line) <= WRAP for line in text.split("\n"))
+
+
+def assert_shows(lines: list[str], text: str) -> None:
+    """The SVG lines show the text: exactly when unwrapped, else up to the wrapping spaces."""
+    if fits(text):
+        assert "\n".join(lines) == text
+    else:
+        assert squeeze("".join(lines)) == squeeze(text)
+        assert all(len(line) <= WRAP for line in lines)
+
+
+@pytest.fixture
+def hostile_map(db):
+    """A map with one claim per hostile text; returns (map id, {svg id: shown text})."""
+    map_id = maps.create_map(db, "Hostile")
+    shown = {}
+    for _, typed, expected in HOSTILE:
+        node = nodes.add_node(db, map_id, {"kind": "claim", "text": typed})
+        shown[f"node-{node['id']}"] = expected
+    return map_id, shown
+
+
+@pytest.fixture
+def small(db):
+    """A map with every kind and relation: claim, support, counter, rebuttal, links."""
+    m = maps.create_map(db, "Small")
+    c = nodes.add_node(db, m, {"kind": "claim", "text": "Claim"})["id"]
+    s = nodes.add_node(db, m, {"kind": "support", "text": "Pro", "parent_id": c})["id"]
+    k = nodes.add_node(db, m, {"kind": "counter", "text": "Con", "parent_id": c})["id"]
+    r = nodes.add_node(db, m, {"kind": "counter", "text": "Rebuttal", "parent_id": k})["id"]
+    c2 = nodes.add_node(db, m, {"kind": "claim", "text": "Rival"})["id"]
+    links.add_link(db, m, {"from_id": c2, "to_id": c, "relation": "contradiction"})
+    return {"map": m, "claim": c, "support": s, "counter": k, "rebuttal": r, "rival": c2}
+
+
+@pytest.fixture
+def owning(client, db, owner):
+    """A function that gives the owner the maps passed to it and returns their client."""
+
+    def give(*map_ids: int):
+        for map_id in map_ids:
+            members.claim_map(db, map_id, owner)
+        return client
+
+    return give
+
+
+def big_map(db, size: int) -> int:
+    """A map of one claim and a tree of `size - 1` supports and counters below it."""
+    m = maps.create_map(db, "Big")
+    ids = [nodes.add_node(db, m, {"kind": "claim", "text": "Root claim"})["id"]]
+    for i in range(1, size):
+        kind = "support" if i % 3 else "counter"
+        parent = ids[(i - 1) // 3]
+        ids.append(
+            nodes.add_node(db, m, {"kind": kind, "text": f"Reason {i}", "parent_id": parent})["id"]
+        )
+    return m
+
+
+# Hostile text
+
+
+def test_every_hostile_text_is_one_svg_node_with_its_text_exactly(db, hostile_map):
+    map_id, shown = hostile_map
+    body = render.diagram(db, map_id, "svg").body
+    found = svg_nodes(body)
+    assert sorted(found) == sorted(shown)
+    for svg_id, text in shown.items():
+        assert_shows(found[svg_id], text)
+    assert svg_groups(body, "edge") == []
+
+
+def test_hostile_text_adds_no_element_or_attribute(db, hostile_map):
+    map_id, _ = hostile_map
+    root = ET.fromstring(render.diagram(db, map_id, "svg").body)
+    tags = {el.tag.removeprefix(SVG) for el in root.iter()}
+    assert tags <= {"svg", "g", "title", "polygon", "path", "text", "a", "polyline"}
+    for el in root.iter():
+        for name, value in el.attrib.items():
+            assert "javascript" not in value and "alert" not in value, (name, value)
+            assert not name.startswith("on"), name
+
+
+@pytest.mark.parametrize(("name", "typed", "shown"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_text_in_the_dot_download_is_one_quoted_label(db, name, typed, shown):
+    map_id = maps.create_map(db, "One")
+    node = nodes.add_node(db, map_id, {"kind": "claim", "text": typed})
+    source = render.diagram(db, map_id, "dot").body.decode()
+    statements = [line for line in source.splitlines() if re.match(r"\tn\d+ ", line)]
+    assert len(statements) == 1 and statements[0].startswith(f'\tn{node["id"]} [label="')
+    svg = render.run(source, "svg", render.Limits())
+    assert_shows(svg_nodes(svg)[f"node-{node['id']}"], shown)
+
+
+def test_long_text_wraps_into_several_lines(db):
+    map_id = maps.create_map(db, "Long")
+    text = " ".join(f"word{i}" for i in range(150))[:1000]
+    node = nodes.add_node(db, map_id, {"kind": "claim", "text": text})
+    lines = svg_nodes(render.diagram(db, map_id, "svg").body)[f"node-{node['id']}"]
+    assert len(lines) > 20
+    assert " ".join(lines) == text
+
+
+# Styles per kind
+
+
+def test_each_kind_has_its_own_shape_colour_and_line_style(db, small):
+    body = render.diagram(db, small["map"], "svg").body
+    outline = {}
+    for g in svg_groups(body, "node"):
+        shape = next(el for el in g.iter() if el.tag in (f"{SVG}polygon", f"{SVG}path"))
+        outline[g.get("id")] = (
+            g.get("class"), shape.tag.removeprefix(SVG), shape.get("stroke"),
+            shape.get("stroke-dasharray"),
+        )  # fmt: skip
+    node = {k: f"node-{v}" for k, v in small.items()}
+    assert outline == {
+        node["claim"]: ("node kind-claim", "polygon", "#0072b2", None),
+        node["support"]: ("node kind-support", "path", "#009e73", None),
+        node["counter"]: ("node kind-counter", "path", "#d55e00", "5,2"),
+        node["rebuttal"]: ("node kind-counter", "path", "#d55e00", "5,2"),
+        node["rival"]: ("node kind-claim", "polygon", "#0072b2", None),
+    }
+
+
+def test_each_relation_has_its_own_line(db, small):
+    body = render.diagram(db, small["map"], "svg").body
+    lines = {}
+    for g in svg_groups(body, "edge"):
+        title = g.find(f"{SVG}title").text
+        path = g.find(f"{SVG}path")
+        lines[title] = (path.get("stroke"), path.get("stroke-dasharray"))
+    n = {k: f"n{v}" for k, v in small.items()}
+    assert lines == {
+        f"{n['support']}->{n['claim']}": ("#009e73", None),
+        f"{n['counter']}->{n['claim']}": ("#d55e00", "5,2"),
+        f"{n['rebuttal']}->{n['counter']}": ("#d55e00", "5,2"),
+        f"{n['rival']}->{n['claim']}": ("#cc79a7", "1,5"),
+    }
+
+
+# Stable output and the cache
+
+
+@pytest.mark.parametrize("fmt", ["svg", "dot"])
+def test_the_same_map_gives_byte_identical_output(db, small, fmt):
+    first = render.diagram(db, small["map"], fmt).body
+    db.execute("DELETE FROM renders")
+    assert render.diagram(db, small["map"], fmt).body == first
+
+
+def test_renders_are_cached_per_revision(db, small):
+    m = small["map"]
+    render.diagram(db, m, "svg")
+    stored = db.execute("SELECT fmt, focus, revision FROM renders WHERE map_id = ?", (m,))
+    assert [tuple(r) for r in stored] == [("svg", 0, maps.get_map(db, m)["revision"])]
+    db.execute("UPDATE renders SET body = ? WHERE map_id = ?", (b"<svg>from the cache</svg>", m))
+    assert render.diagram(db, m, "svg").body == b"<svg>from the cache</svg>"
+    nodes.update_node(db, m, small["support"], {"text": "Pro, edited"})
+    fresh = render.diagram(db, m, "svg").body
+    assert svg_nodes(fresh)[f"node-{small['support']}"] == ["Pro, edited"]
+    revision = db.execute("SELECT revision FROM renders WHERE map_id = ?", (m,)).fetchone()[0]
+    assert revision == maps.get_map(db, m)["revision"]
+
+
+# Limits and the focused view
+
+
+def test_a_map_above_focus_at_gives_a_focused_diagram(db):
+    m = big_map(db, 40)
+    limits = render.Limits(focus_at=30, focus_radius=1)
+    graph = maps.load(db, m)
+    centre = graph["nodes"][1]["id"]
+    drawn = render.diagram(db, m, "svg", centre, limits)
+    expected = {centre, graph["nodes"][0]["id"]} | {
+        n["id"] for n in graph["nodes"] if n["parent_id"] == centre
+    }
+    assert (drawn.focused, drawn.focus, drawn.total, drawn.shown) == (True, centre, 40, 5)
+    assert sorted(svg_nodes(drawn.body)) == sorted(f"node-{i}" for i in expected)
+
+
+def test_a_map_below_focus_at_is_drawn_whole(db):
+    m = big_map(db, 40)
+    drawn = render.diagram(db, m, "svg", None, render.Limits(focus_at=41))
+    assert (drawn.focused, drawn.shown, len(svg_nodes(drawn.body))) == (False, 40, 40)
+
+
+def test_a_render_over_the_time_limit_gives_a_focused_diagram(db):
+    m = big_map(db, 60)
+    drawn = render.diagram(db, m, "svg", None, render.Limits(timeout=0.001, focus_radius=1))
+    root = maps.load(db, m)["nodes"][0]["id"]
+    assert (drawn.focused, drawn.focus, drawn.total, drawn.shown) == (True, root, 60, 4)
+    assert len(svg_nodes(drawn.body)) == 4
+    whole = db.execute("SELECT body FROM renders WHERE map_id = ? AND focus = 0", (m,)).fetchone()
+    assert bytes(whole[0]) == render.TOO_SLOW
+
+
+def test_graphviz_under_the_memory_limit_fails_with_a_message(db, small):
+    with pytest.raises(render.RenderError, match="Graphviz failed"):
+        render.diagram(db, small["map"], "svg", limits=render.Limits(memory=2 * 1024**2))
+    assert db.execute("SELECT COUNT(*) FROM renders").fetchone()[0] == 0
+
+
+# Through the web: the page, the diagram URL and downloads
+
+
+def test_page_and_diagram_url_survive_a_tiny_time_limit(app, db, owning):
+    app.config["RENDER_TIMEOUT"] = 0.001
+    m = big_map(db, 30)
+    client = owning(m)
+    html = client.get(f"/maps/{m}").get_data(as_text=True)
+    assert 'id="focus-note"' in html and "This map has 30 nodes" in html
+    assert html.count('<li id="o-') == 30
+    response = client.get(f"/maps/{m}/diagram.svg")
+    assert response.status_code == 200
+    assert len(svg_nodes(response.data)) < 30
+
+
+def test_page_and_diagram_url_report_a_failed_render(app, db, small, owning):
+    app.config["RENDER_MEMORY"] = 2 * 1024**2
+    client = owning(small["map"])
+    response = client.get(f"/maps/{small['map']}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The diagram could not be drawn: Graphviz failed" in html
+    assert html.count('<li id="o-') == 5
+    response = client.get(
+        f"/maps/{small['map']}/diagram.svg", headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 503
+    assert response.get_json()["error"].startswith(
+        "The diagram could not be drawn: Graphviz failed"
+    )
+
+
+def test_page_embeds_the_svg_inline_with_a_node_per_node(small, owning):
+    html = owning(small["map"]).get(f"/maps/{small['map']}").get_data(as_text=True)
+    assert "<?xml" not in html and "<!DOCTYPE svg" not in html
+    start = html.index("<svg")
+    svg = html[start : html.index("</svg>", start) + 6]
+    assert sorted(svg_nodes(svg.encode())) == sorted(
+        f"node-{small[k]}" for k in ("claim", "support", "counter", "rebuttal", "rival")
+    )
+
+
+def test_svg_download_is_standalone_xml_with_real_text(small, owning):
+    response = owning(small["map"]).get(f"/maps/{small['map']}/diagram.svg?download=1")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="map-{small["map"]}-r7.svg"'
+    )
+    texts = sorted(line for lines in svg_nodes(response.data).values() for line in lines)
+    assert texts == ["Claim", "Con", "Pro", "Rebuttal", "Rival"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mimetype", "magic"),
+    [
+        ("png", "image/png", b"\x89PNG\r\n\x1a\n"),
+        ("pdf", "application/pdf", b"%PDF-"),
+        ("dot", "text/vnd.graphviz", b"digraph argmap {"),
+        ("svg", "image/svg+xml", b"<?xml"),
+    ],
+)
+def test_diagram_formats(small, owning, fmt, mimetype, magic):
+    response = owning(small["map"]).get(f"/maps/{small['map']}/diagram.{fmt}")
+    assert (response.status_code, response.mimetype) == (200, mimetype)
+    assert response.data.startswith(magic)
+
+
+def test_unknown_format_and_missing_map_are_404(small, owning):
+    client = owning(small["map"])
+    response = client.get(f"/maps/{small['map']}/diagram.gif")
+    assert response.status_code == 404
+    assert "choose svg, png, pdf or dot" in response.get_data(as_text=True)
+    assert client.get("/maps/999/diagram.svg").status_code == 404
