@@ -49,9 +49,10 @@ owner_only = marked("owner")  # the map's members, join codes, sharing, deletion
 
 
 def bearer_token() -> str | None:
-    """The API token of an API request that sends one (the session is not used then)."""
+    """The API token of a request that sends one: any API call, or a read such as a download."""
     header = request.headers.get("Authorization", "")
-    if request.path.startswith("/api/") and header.startswith("Bearer "):
+    readable = request.path.startswith("/api/") or request.method in SAFE
+    if readable and header.startswith("Bearer "):
         return header.removeprefix("Bearer ")
     return None
 

@@ -120,11 +120,13 @@ def run_program(args: list[str], data: bytes, timeout: float) -> ProgramRun:
 
 
 def duration(seconds: float | None) -> str:
-    """Seconds as short text: 0.42 ms, 45 ms, 1.23 s."""
+    """Seconds as short text: 0.42 ms, 45.3 ms, 245 ms, 1.23 s."""
     if seconds is None:
         return "-"
     if seconds < 0.01:
         return f"{seconds * 1000:.2f} ms"
+    if seconds < 0.1:
+        return f"{seconds * 1000:.1f} ms"
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
     return f"{seconds:.2f} s"

@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from argmap import create_app, render
+from argmap import create_app, dot, render
 from argmap.db import connect
 from argmap.maps import load
 
@@ -153,9 +153,10 @@ def results_table(measured: list[Measured], failed: dict[int, str], options: Opt
 
 def settings(limits: render.Limits) -> str:
     """The render settings the figures were measured with."""
+    fast = " ".join(f"{name}={value}" for name, value in dot.FAST_SETTINGS.items())
     return (
         f"Settings: fast_at={limits.fast_at:,} focus_at={limits.focus_at:,}"
-        f" timeout={limits.timeout:g} s (fast = nslimit/mclimit/splines=line/newrank)."
+        f" timeout={limits.timeout:g} s; fast = {fast}."
     )
 
 

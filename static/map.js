@@ -20,10 +20,12 @@
   function markSelected() {
     const selected = diagram.dataset.selected;
     diagram.querySelectorAll("g.node.selected").forEach((g) => g.classList.remove("selected"));
-    if (!selected) return;
-    const group = document.getElementById("node-" + selected);
+    // Nothing selected: bring the first claim into view (a wide map opens on its corner).
+    const group = selected
+      ? document.getElementById("node-" + selected)
+      : diagram.querySelector("g.node.kind-claim");
     if (!group) return;
-    group.classList.add("selected");
+    if (selected) group.classList.add("selected");
     const wrap = diagram.querySelector(".svg-wrap");
     const box = group.getBoundingClientRect();
     const frame = wrap.getBoundingClientRect();
