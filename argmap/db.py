@@ -227,3 +227,10 @@ def m003_live(db: Database) -> None:
         CREATE INDEX events_actor ON events(map_id, actor, id);
         """
     )
+
+
+@migrations()
+def m004_render_shown(db: Database) -> None:
+    """Renders remember how many nodes they show, so a cache hit needs no map load."""
+    db.execute("DELETE FROM renders")
+    db.execute("ALTER TABLE renders ADD COLUMN shown INTEGER NOT NULL DEFAULT 0")

@@ -14,7 +14,7 @@ from .maps import get_map, node_dict, tidy
 
 TEXT_MAX = 1000
 QUOTE_MAX = 2000
-SOURCE_MAX = 500
+SOURCE_MAX = 2000
 TAG_MAX, TAGS_MAX = 40, 20
 CHILD_CHOICES = ("reattach", "detach", "delete")
 EDITABLE = ("kind", "text", "quote", "source", "parent_id", "group", "undercut", "tags")

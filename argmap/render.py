@@ -5,12 +5,13 @@ from __future__ import annotations
 import resource
 import subprocess
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
 from . import dot
 from .db import row
-from .maps import load
+from .maps import get_map, load
 
 FORMATS = {
     "svg": "image/svg+xml",
@@ -60,6 +61,13 @@ class Diagram:
     def focused(self) -> bool:
         """Whether only the neighbourhood of one node is drawn."""
         return self.focus is not None
+
+
+class Rendered(NamedTuple):
+    """A stored render: its bytes and how many nodes it shows."""
+
+    body: bytes
+    shown: int
 
 
 class RenderError(RuntimeError):
@@ -121,13 +129,18 @@ def neighbourhood(graph: dict, focus: int, radius: int, limit: int) -> dict:
     }
 
 
-def default_focus(graph: dict, focus: int | None) -> int | None:
+def centre_of(db: Database, map_id: int, focus: int | None) -> int | None:
     """The node to centre a focused view on: the chosen one, else the first claim."""
-    ids = {n["id"] for n in graph["nodes"]}
-    if focus in ids:
+    if focus is not None and row(
+        db, "SELECT 1 AS hit FROM nodes WHERE id = ? AND map_id = ?", (focus, map_id)
+    ):
         return focus
-    claims = [n["id"] for n in graph["nodes"] if n["kind"] == "claim"]
-    return (claims or sorted(ids) or [None])[0]
+    found = row(
+        db,
+        "SELECT id FROM nodes WHERE map_id = ? ORDER BY kind != 'claim', id LIMIT 1",
+        (map_id,),
+    )
+    return None if found is None else found["id"]
 
 
 def source(graph: dict, limits: Limits) -> str:
@@ -135,63 +148,71 @@ def source(graph: dict, limits: Limits) -> str:
     return dot.build(graph, fast=len(graph["nodes"]) >= limits.fast_at).source
 
 
-def cached(db: Database, map_id: int, fmt: str, focus: int, revision: int) -> bytes | None:
+def cached(db: Database, map_id: int, fmt: str, focus: int, revision: int) -> Rendered | None:
     """A render of this exact revision, if one is stored."""
     found = row(
         db,
-        "SELECT body FROM renders WHERE map_id = ? AND fmt = ? AND focus = ? AND revision = ?",
+        "SELECT body, shown FROM renders"
+        " WHERE map_id = ? AND fmt = ? AND focus = ? AND revision = ?",
         (map_id, fmt, focus, revision),
     )
-    return None if found is None else bytes(found["body"])
+    return None if found is None else Rendered(bytes(found["body"]), found["shown"])
 
 
-def store(db: Database, map_id: int, fmt: str, focus: int, revision: int, body: bytes) -> None:
-    """Keep a render for its revision, replacing an older one."""
+def store(db: Database, map_id: int, key: tuple[str, int, int], drawn: Rendered) -> None:
+    """Keep a render for its (format, focus, revision), replacing an older one."""
+    fmt, focus, revision = key
     db.execute(
-        "INSERT OR REPLACE INTO renders (map_id, fmt, focus, revision, body)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (map_id, fmt, focus, revision, body),
+        "INSERT OR REPLACE INTO renders (map_id, fmt, focus, revision, body, shown)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (map_id, fmt, focus, revision, drawn.body, drawn.shown),
     )
 
 
-def render_part(db: Database, graph: dict, fmt: str, focus: int, limits: Limits) -> bytes:
-    """Render the whole map (focus 0) or a neighbourhood, through the cache."""
-    body = cached(db, graph["id"], fmt, focus, graph["revision"])
-    if body is not None:
-        return body
-    part = (
-        graph if focus == 0 else neighbourhood(graph, focus, limits.focus_radius, limits.focus_max)
-    )
+def render_part(db: Database, map_id: int, fmt: str, focus: int, limits: Limits) -> Rendered:
+    """Draw the whole map (focus 0) or a neighbourhood, and keep it for its revision."""
+    graph = load(db, map_id)
+    part = graph
+    if focus != 0:
+        part = neighbourhood(graph, focus, limits.focus_radius, limits.focus_max)
     # A focused part is small (at most focus_max nodes), so it gets a budget of its own.
     timeout = limits.timeout if focus == 0 else max(limits.timeout, limits.focus_timeout)
     try:
-        body = run(source(part, limits), fmt, limits, timeout)
+        drawn = Rendered(run(source(part, limits), fmt, limits, timeout), len(part["nodes"]))
     except RenderTimeout:
         if focus != 0:
             raise
-        body = TOO_SLOW
-    store(db, graph["id"], fmt, focus, graph["revision"], body)
-    return body
+        drawn = Rendered(TOO_SLOW, 0)
+    store(db, map_id, (fmt, focus, graph["revision"]), drawn)
+    return drawn
+
+
+def through_cache(db: Database, map_id: int, fmt: str, focus: int, revision: int, limits: Limits):
+    """The stored render of this revision, else a new one."""
+    return cached(db, map_id, fmt, focus, revision) or render_part(db, map_id, fmt, focus, limits)
 
 
 def diagram(
     db: Database, map_id: int, fmt: str = "svg", focus: int | None = None,
     limits: Limits | None = None, whole: bool = False,
 ) -> Diagram:  # fmt: skip
-    """The map's diagram; a map too big or too slow to draw whole gives a focused one."""
+    """The map's diagram; a map too big or too slow to draw whole gives a focused one.
+
+    A cached diagram costs three small queries: the map's texts are loaded only to draw.
+    """
     limits = limits or Limits()
-    graph = load(db, map_id)
-    total = len(graph["nodes"])
+    head = get_map(db, map_id)
+    revision = head["revision"]
+    total = row(db, "SELECT COUNT(*) AS n FROM nodes WHERE map_id = ?", (map_id,))["n"]
     if whole or total < limits.focus_at:
-        body = render_part(db, graph, fmt, 0, limits)
-        if body != TOO_SLOW:
-            return Diagram(body, fmt, total, total)
-    centre = default_focus(graph, focus)
+        drawn = through_cache(db, map_id, fmt, 0, revision, limits)
+        if drawn.body != TOO_SLOW:
+            return Diagram(drawn.body, fmt, total, total)
+    centre = centre_of(db, map_id, focus)
     if centre is None:
-        return Diagram(render_part(db, graph, fmt, 0, limits), fmt, 0, 0)
-    body = render_part(db, graph, fmt, centre, limits)
-    shown = len(neighbourhood(graph, centre, limits.focus_radius, limits.focus_max)["nodes"])
-    return Diagram(body, fmt, shown, total, centre)
+        return Diagram(through_cache(db, map_id, fmt, 0, revision, limits).body, fmt, 0, 0)
+    drawn = through_cache(db, map_id, fmt, centre, revision, limits)
+    return Diagram(drawn.body, fmt, drawn.shown, total, centre)
 
 
 def inline_svg(body: bytes) -> str:

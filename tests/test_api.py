@@ -180,7 +180,7 @@ BAD_NODES = [
     ({"kind": "claim", "text": "x" * 1001}, "text"),
     ({"kind": "claim", "text": None}, "text"),
     ({"kind": "claim", "text": "ok", "quote": "q" * 2001}, "quote"),
-    ({"kind": "claim", "text": "ok", "source": "s" * 501}, "source"),
+    ({"kind": "claim", "text": "ok", "source": "s" * 2001}, "source"),
     ({"kind": "objection", "text": "ok"}, "kind"),
     ({"text": "ok"}, "kind"),
     ({"kind": "support", "text": "ok"}, "parent_id"),
@@ -190,7 +190,7 @@ BAD_NODES = [
     ({"kind": "claim", "text": "ok", "parent_id": "C"}, "parent_id"),
 ]
 BAD_IDS = [
-    "empty", "blank", "text-1001", "null-text", "quote-2001", "source-501", "unknown-kind",
+    "empty", "blank", "text-1001", "null-text", "quote-2001", "source-2001", "unknown-kind",
     "no-kind", "support-without-parent", "parent-in-another-map", "missing-parent",
     "parent-not-a-number", "claim-with-parent",
 ]  # fmt: skip

@@ -181,7 +181,7 @@ BAD_NODES = [
     ({"kind": "claim", "text": 12}, "text"),
     ({"kind": "claim", "text": "z" * 1001}, "text"),
     ({"kind": "claim", "text": "ok", "quote": "q" * 2001}, "quote"),
-    ({"kind": "claim", "text": "ok", "source": "s" * 501}, "source"),
+    ({"kind": "claim", "text": "ok", "source": "s" * 2001}, "source"),
     ({"kind": "claim", "text": "ok", "quote": ["x"]}, "quote"),
     ({"kind": "argument", "text": "ok"}, "kind"),
     ({"kind": "Claim", "text": "ok"}, "kind"),
@@ -202,7 +202,7 @@ BAD_NODES = [
 ]
 BAD_IDS = [
     "empty-text", "blank-text", "only-control-characters", "no-text", "number-text",
-    "text-1001", "quote-2001", "source-501", "quote-list", "unknown-kind", "capitalised-kind",
+    "text-1001", "quote-2001", "source-2001", "quote-list", "unknown-kind", "capitalised-kind",
     "empty-kind", "no-kind", "claim-with-parent", "support-without-parent",
     "counter-blank-parent", "missing-parent", "parent-in-another-map", "parent-not-a-number",
     "parent-zero", "parent-negative", "parent-boolean", "undercut-of-claim-inference",

@@ -238,8 +238,8 @@ BAD_ADDS = [
     ("claim", {"kind": "claim", "text": "ok", "quote": "q" * 2001}, "The quote is 2001"),
     ("add", {"kind": "support", "text": "  ", "parent_id": "S"}, "cannot be empty"),
     ("add", {"kind": "opinion", "text": "typed text", "parent_id": "S"}, "Unknown kind"),
-    ("add", {"kind": "counter", "text": "typed text", "parent_id": "S", "source": "s" * 501},
-     "The source is 501"),
+    ("add", {"kind": "counter", "text": "typed text", "parent_id": "S", "source": "s" * 2001},
+     "The source is 2001"),
     ("add", {"kind": "counter", "text": "typed text", "parent_id": "999"}, "no node 999"),
 ]  # fmt: skip
 
@@ -247,7 +247,7 @@ BAD_ADDS = [
 @pytest.mark.parametrize(
     ("form", "fields", "message"),
     BAD_ADDS,
-    ids=["empty", "text-1001", "quote-2001", "blank", "kind", "source-501", "missing-parent"],
+    ids=["empty", "text-1001", "quote-2001", "blank", "kind", "source-2001", "missing-parent"],
 )
 def test_bad_add_shows_the_form_again_with_a_message(client, csrf, db, tree, form, fields, message):
     fields = {
