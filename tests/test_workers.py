@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -76,9 +77,17 @@ def add_through_some_worker(server, text: str) -> tuple[int, int]:
     return node["id"], pid
 
 
+def wait_for_workers(server, count: int, seconds: float = 20) -> set[int]:
+    """The worker pids once `count` are up (the first answers before the second has forked)."""
+    deadline = time.monotonic() + seconds
+    while len(found := worker_pids(server)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
 def test_a_change_through_one_worker_reaches_streams_on_the_other(two_workers):
     server = two_workers
-    assert len(worker_pids(server)) == 2
+    assert len(wait_for_workers(server, 2)) == 2
     streams: list[tuple[EventReader, int]] = []
     while len({pid for _, pid in streams}) < 2 and len(streams) < TRIES:
         reader = EventReader(server.url, f"/maps/{server.team['map']}/events")
