@@ -41,6 +41,9 @@ def parser(names: list[str]) -> argparse.ArgumentParser:
     parse.add_argument(
         "--timeout", type=float, default=20.0, help="seconds before a raw dot run is stopped"
     )
+    parse.add_argument(
+        "--live-seconds", type=float, default=20.0, help="how long the live section's writers write"
+    )
     return parse
 
 
@@ -48,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the chosen sections and print their tables to stdout."""
     names = load_sections()
     args = parser(names).parse_args(argv)
-    options = Options(sizes=args.sizes, repeat=max(args.repeat, 1), timeout=args.timeout)
+    options = Options(
+        sizes=args.sizes, repeat=max(args.repeat, 1), timeout=args.timeout,
+        live_seconds=args.live_seconds,
+    )  # fmt: skip
     for name in [args.only] if args.only else names:
         for table in SECTIONS[name](options):
             print(table.render(), end="\n\n", flush=True)

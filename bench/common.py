@@ -26,6 +26,7 @@ class Options:
     repeat: int = 5
     timeout: float = 20.0
     budget: float = 4.0
+    live_seconds: float = 20.0
 
 
 def section(name: str) -> Callable:

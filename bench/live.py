@@ -1,7 +1,7 @@
 """The live section: open event streams and writers on a real two-worker server.
 
 With 30 open streams and 10 writers adding nodes through the JSON API for 20 s (set
-BENCH_LIVE_SECONDS, or run `python -m bench.live --seconds N`), print edits per second, the
+`--live-seconds`, or run `python -m bench.live --seconds N`), print edits per second, the
 time from each change's commit to its arrival at every stream, and the changes lost.
 """
 
@@ -242,8 +242,7 @@ def table(result: Result) -> Table:
 @section("live")
 def run(options: Options) -> list[Table]:
     """The live section of `make bench`."""
-    seconds = float(os.environ.get("BENCH_LIVE_SECONDS", SECONDS))
-    return [table(measure(seconds=seconds))]
+    return [table(measure(seconds=options.live_seconds))]
 
 
 def main(argv: list[str] | None = None) -> int:
