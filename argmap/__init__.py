@@ -26,7 +26,7 @@ DEFAULTS = {
 }
 NUMBERS = {"RENDER_TIMEOUT": float, "RENDER_MEMORY": int, "RENDER_FAST_AT": int,
            "RENDER_FOCUS_AT": int, "MAX_CONTENT_LENGTH": int, "LOGIN_LIMIT": int,
-           "JOIN_LIMIT": int, "LIMIT_WINDOW": float}  # fmt: skip
+           "JOIN_LIMIT": int, "LIMIT_WINDOW": float, "RENDER_FOCUS_TIMEOUT": float}  # fmt: skip
 
 
 def from_environment(app: Flask) -> None:
@@ -76,6 +76,7 @@ def register(app: Flask) -> None:
         csrf,
         db,
         errorpages,
+        exchange,
         history,
         live,
         members_pages,
@@ -92,6 +93,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(brief.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(history.bp)
+    app.register_blueprint(exchange.bp)
     errorpages.init_app(app)
 
 

@@ -159,6 +159,8 @@ def import_(file: Path, fmt: str | None, title: str | None, email: str | None) -
         raise click.ClickException(f"{file}: {error.message}") from None
     if password:
         click.echo(owner.banner(password))
+    for warning in data.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(f"Imported {file} as {registry.FORMATS[fmt].label}: map {map_id} owned by "
                f"{user['email']}, {len(data.nodes)} nodes, {len(data.links)} links.")  # fmt: skip
 

@@ -53,8 +53,7 @@ def check(app: Flask) -> None:
     expected = session.get(FIELD, "")
     if not expected or not hmac.compare_digest(sent, expected):
         raise CsrfError(
-            "This form has expired or did not come from argmap: reload the page and send it"
-            " again.",
+            "This form has expired or did not come from argmap: reload the page and send it again.",
             FIELD,
         )
 

@@ -57,10 +57,15 @@ def checked_fields(node: Node, index: int) -> dict:
         raise FormatError(error.message, f"node {index + 1} ({node.key})") from None
 
 
+def validate(data: MapData) -> list[dict]:
+    """Check a portable map against the model's rules; returns each node's clean fields."""
+    check(data)
+    return [checked_fields(n, i) for i, n in enumerate(data.nodes)]
+
+
 def import_map(db: Database, data: MapData, actor: str = "", origin: str | None = None) -> int:
     """Write a portable map as a new map in one transaction; returns its id."""
-    check(data)
-    fields = [checked_fields(n, i) for i, n in enumerate(data.nodes)]
+    fields = validate(data)
     with write(db):
         map_id = create_map(db, data.title or "Imported map", data.description, actor, origin)
         ids = {}

@@ -53,6 +53,20 @@
     if (id) { event.preventDefault(); select(id); }
   });
 
+  // "Fit to width" shrinks a wide diagram to the page; remembered in this browser.
+  const fit = document.getElementById("fit-toggle");
+  function setFit(on) {
+    diagram.classList.toggle("fit", on);
+    if (fit) fit.setAttribute("aria-pressed", on ? "true" : "false");
+    try { window.localStorage.setItem("argmap-fit", on ? "1" : ""); } catch (e) { /* private mode */ }
+  }
+  if (fit) {
+    fit.addEventListener("click", () => setFit(!diagram.classList.contains("fit")));
+    let stored = "";
+    try { stored = window.localStorage.getItem("argmap-fit") || ""; } catch (e) { stored = ""; }
+    setFit(stored === "1");
+  }
+
   window.argmapDiagram = { prepare: prepare };
   prepare();
 })();

@@ -64,6 +64,7 @@ class MapData:
     nodes: list[Node] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def node(self, key: str) -> Node:
         """The node with this key."""

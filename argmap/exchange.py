@@ -1,0 +1,99 @@
+"""Import and export pages: bring a map in from a file, take it out in any format."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+
+from . import access, members, transfer
+from .db import get_db, write
+from .errors import ArgmapError
+from .events import Actor
+from .formats import registry
+from .formats.model import FormatError, MapData
+from .maps import get_map
+
+bp = Blueprint("exchange", __name__)
+
+
+def submitted_text() -> str:
+    """The uploaded file's text, else the pasted text."""
+    upload = request.files.get("file")
+    if upload and upload.filename:
+        raw = upload.read(registry.MAX_BYTES + 1)
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise FormatError("the file is not UTF-8 text") from None
+    return request.form.get("text", "")
+
+
+def parse(text: str) -> tuple[str, MapData]:
+    """Read the submitted text in the chosen or detected format, with the title override."""
+    if not text.strip():
+        raise FormatError("Choose a file or paste the text of a map.")
+    fmt, data = registry.read(text, request.form.get("format") or None)
+    title = request.form.get("title", "").strip()
+    if title:
+        data.title = title
+    try:
+        transfer.validate(data)
+    except ArgmapError as error:
+        raise FormatError(error.message, error.field or "") from None
+    return fmt, data
+
+
+def import_checked(data: MapData) -> int:
+    """Import a map owned by the importer; a broken rule is reported like a format error."""
+    user = access.current_person().user
+    db = get_db()
+    try:
+        with write(db):
+            map_id = transfer.import_map(db, data, Actor(user["name"]))
+            members.claim_map(db, map_id, user)
+    except ArgmapError as error:
+        raise FormatError(error.message, error.field or "") from None
+    return map_id
+
+
+@bp.get("/import")
+@access.account_required
+def start():
+    """The import form: upload or paste, format detected unless chosen."""
+    return render_template("import.html", formats=registry.FORMATS, form={}, error=None)
+
+
+@bp.post("/import")
+@access.account_required
+def preview_or_import():
+    """Preview what a file holds; import it only when the preview is confirmed."""
+    form = dict(request.form)
+    try:
+        text = submitted_text()
+        form["text"] = text
+        fmt, data = parse(text)
+        if request.form.get("confirm") != "1":
+            return render_template(
+                "import.html", formats=registry.FORMATS, form=form, error=None,
+                preview={"format": fmt, "data": data, "counts": registry.counts(data)},
+            )  # fmt: skip
+        map_id = import_checked(data)
+    except FormatError as error:
+        return render_template("import.html", formats=registry.FORMATS, form=form, error=error), 400
+    flash(f"Imported “{data.title}”: {len(data.nodes)} nodes, {len(data.links)} links.")
+    return redirect(url_for("pages.show", map_id=map_id))
+
+
+@bp.get("/maps/<int:map_id>/export/<fmt>")
+def export(map_id: int, fmt: str):
+    """Download the map in one of the formats (argmap JSON keeps the history too)."""
+    if fmt not in registry.FORMATS:
+        abort(404, f"No export format {fmt!r}: choose one of {', '.join(registry.FORMATS)}.")
+    db = get_db()
+    found = get_map(db, map_id)
+    data = transfer.to_data(db, map_id, history=fmt == "json")
+    chosen = registry.FORMATS[fmt]
+    body = registry.write(data, fmt)
+    name = f"map-{found['id']}.{chosen.extension}"
+    response = Response(body, mimetype=chosen.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

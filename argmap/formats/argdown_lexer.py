@@ -1,0 +1,375 @@
+"""Argdown's tokenizer, ported from @argdown/core 1.7.5 (lexer.js) to plain Python.
+
+The rules and their order are Argdown's own, so that a file splits into the
+same tokens: the first rule that matches at a position wins, several rules
+only match at the start of a line, indentation becomes INDENT / DEDENT
+tokens, and comments and spaces are skipped. Rules that scan ahead for a
+closing mark remember what they found, so a hostile file cannot make the
+tokenizer quadratic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import partial
+from typing import NamedTuple
+
+from argmap.formats.argdown_syntax import (
+    AFTER_LINE,
+    BRACKETS,
+    DEFAULT_MODE,
+    EOL,
+    INFERENCE_MODE,
+    LINE_START_ONLY,
+    LINE_START_RULES,
+    MAX_DEPTH,
+    MAX_EMPHASIS,
+    MODE_SWITCH,
+    RANGE_RULES,
+    RANGES,
+    SIMPLE,
+    SKIPPED,
+    TRAIL_MANY,
+    TRAIL_ONE,
+    WS_SET,
+    may_start,
+)
+from argmap.formats.model import FormatError
+
+
+class Token(NamedTuple):
+    """One token: its Argdown name, the text it covers and where it starts."""
+
+    kind: str
+    image: str
+    offset: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split Argdown text into tokens as Argdown's lexer does."""
+    return _Lexer(text).run()
+
+
+def line_of(text: str, offset: int) -> int:
+    """The 1-based line number of an offset, counting CRLF, CR and LF line ends."""
+    head = text[:offset]
+    return 1 + len(re.findall(r"\r\n|\r|\n", head))
+
+
+class _Lexer:
+    """The state of one tokenizer run: position, tokens, indentation and open ranges."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = 0
+        self.tokens: list[Token] = []
+        self.indents = [0]
+        self.ranges: list[str] = []
+        self.inference = False
+        self.found: dict[str, tuple[int, int]] = {}
+        self.closers: dict[int, tuple[int, int]] = {}
+        self.barrier = (1, 0)
+        self.by_char: dict[tuple[bool, str, bool], list[tuple[str, Callable[[], int]]]] = {}
+
+    def run(self) -> list[Token]:
+        """Tokenize the whole text, then close the last paragraph's indentation."""
+        text, tokens, size = self.text, self.tokens, len(self.text)
+        while self.pos < size:
+            pos = self.pos
+            name, end = self._match(text[pos], not tokens or tokens[-1].kind in AFTER_LINE)
+            if name not in SKIPPED:
+                tokens.append(Token(name, text[pos:end], pos))
+            if name in MODE_SWITCH:
+                self.inference = name == "InferenceStart"
+            self.pos = end
+        if tokens and tokens[-1].kind == "Emptyline":
+            tokens.pop()
+        self._dedent_all()
+        return tokens
+
+    def _match(self, char: str, line_start: bool) -> tuple[str, int]:
+        """The first rule that matches here, and where its match ends."""
+        for name, rule in self._candidates(char, line_start):
+            end = rule()
+            if end > self.pos:
+                return name, end
+        raise self.error("a backslash must be followed by the character it escapes")
+
+    def _candidates(self, char: str, line_start: bool) -> list[tuple[str, Callable[[], int]]]:
+        """The rules of the current mode that could start with this character here."""
+        key = (self.inference, char, line_start)
+        if key not in self.by_char:
+            names = INFERENCE_MODE if self.inference else DEFAULT_MODE
+            names = [n for n in names if line_start or n not in LINE_START_ONLY]
+            self.by_char[key] = [(n, self._rule(n)) for n in names if may_start(n, char)]
+        return self.by_char[key]
+
+    def _rule(self, name: str) -> Callable[[], int]:
+        """A function that returns where the named rule's match ends here, or -1."""
+        if hasattr(self, "_" + name):
+            return getattr(self, "_" + name)
+        if name in LINE_START_RULES:
+            return partial(self._relation, LINE_START_RULES[name])
+        if name in BRACKETS:
+            return partial(self._bracket, name)
+        if name in RANGE_RULES:
+            return partial(self._range, *RANGE_RULES[name])
+        return partial(self._simple, SIMPLE[name])
+
+    def _simple(self, rule: re.Pattern) -> int:
+        """Where a plain regular expression's match ends here, or -1."""
+        found = rule.match(self.text, self.pos)
+        return found.end() if found else -1
+
+    def error(self, message: str, offset: int | None = None) -> FormatError:
+        """A FormatError naming the line of the offset (default: the current position)."""
+        where = self.pos if offset is None else offset
+        return FormatError(message, f"line {line_of(self.text, where)}")
+
+    def _at_line_start(self) -> bool:
+        """Whether no token yet, or the last token ended a line (Argdown's test)."""
+        return not self.tokens or self.tokens[-1].kind in AFTER_LINE
+
+    def _emit(self, kind: str) -> None:
+        """Add an INDENT or DEDENT token at the current position."""
+        self.tokens.append(Token(kind, "", self.pos))
+
+    def _indent_to(self, width: int) -> None:
+        """Open or close indentation levels for a line indented by `width` characters."""
+        if width > self.indents[-1]:
+            if len(self.indents) > MAX_DEPTH:
+                raise self.error(f"indentation is nested deeper than {MAX_DEPTH} levels")
+            self.indents.append(width)
+            self._emit("Indent")
+        while len(self.indents) > 1 and width < self.indents[-1]:
+            self.indents.pop()
+            self._emit("Dedent")
+
+    def _dedent_all(self) -> None:
+        """Close every open indentation level."""
+        while len(self.indents) > 1:
+            self.indents.pop()
+            self._emit("Dedent")
+
+    def _find(self, needle: str, start: int) -> int:
+        """text.find(needle, start), remembering answers so that rescans stay short."""
+        text = self.text
+        if needle not in self.found:
+            self.found[needle] = (start, text.find(needle, start))
+        since, hit = self.found[needle]
+        if start < since:
+            early = text.find(needle, start, since + len(needle) - 1)
+            hit = early if early >= 0 else hit
+        elif hit != -1 and start > hit:
+            hit = text.find(needle, start)
+        self.found[needle] = (start, hit)
+        return hit
+
+    def _first(self, needles: str, start: int) -> int:
+        """The first position at or after start of any of the single characters."""
+        hits = [self._find(c, start) for c in needles]
+        hits = [h for h in hits if h >= 0]
+        return min(hits) if hits else len(self.text)
+
+    def _relation(self, rule: re.Pattern) -> int:
+        """A relation symbol at the start of a line; its indentation opens or closes levels."""
+        if not self._at_line_start():
+            return -1
+        found = rule.match(self.text, self.pos)
+        if not found:
+            return -1
+        self._indent_to(len(found.group(1)))
+        return found.end()
+
+    def _list_item(self, rule: re.Pattern) -> int:
+        """A list item at the start of a line; Argdown counts one more than its indentation."""
+        found = rule.match(self.text, self.pos) if self._at_line_start() else None
+        if not found:
+            return -1
+        self._indent_to(len(found.group(1)) + 1)
+        return found.end()
+
+    def _OrderedListItem(self) -> int:  # noqa: N802
+        """A numbered list item such as "1. " at the start of a line."""
+        return self._list_item(SIMPLE["OrderedListItem"])
+
+    def _UnorderedListItem(self) -> int:  # noqa: N802
+        """A list item "* " at the start of a line."""
+        return self._list_item(SIMPLE["UnorderedListItem"])
+
+    def _paragraph_rule(self, name: str) -> int:
+        """A rule that only matches at a line start and closes all indentation."""
+        found = SIMPLE[name].match(self.text, self.pos) if self._at_line_start() else None
+        if not found:
+            return -1
+        self._dedent_all()
+        return found.end()
+
+    def _InferenceStart(self) -> int:  # noqa: N802
+        """The "--" that opens an inference line, right after a line break."""
+        if self.tokens and self.tokens[-1].kind != "Newline":
+            return -1
+        return self._paragraph_rule("InferenceStart")
+
+    def _StatementNumber(self) -> int:  # noqa: N802
+        """A statement number such as "(1)" at the start of a line."""
+        return self._paragraph_rule("StatementNumber")
+
+    def _HeadingStart(self) -> int:  # noqa: N802
+        """The "# " of a heading at the start of a line."""
+        if not self._at_line_start():
+            return -1
+        found = SIMPLE["HeadingStart"].match(self.text, self.pos)
+        return found.end() if found else -1
+
+    def _Emptyline(self) -> int:  # noqa: N802
+        """One or more blank lines; they close all indentation unless the text ends."""
+        if self.tokens and self.tokens[-1].kind == "Emptyline":
+            return -1
+        found = SIMPLE["Emptyline"].match(self.text, self.pos)
+        if not found:
+            return -1
+        if found.end() < len(self.text):
+            self._dedent_all()
+        return found.end()
+
+    def _range(self, kind: str, edge: str) -> int:
+        """Bold or italic marks: an end only closes the innermost open range of its kind."""
+        if edge == "End" and (not self.ranges or self.ranges[-1] != kind):
+            return -1
+        found = RANGES[kind][edge == "End"].match(self.text, self.pos)
+        if not found:
+            return -1
+        if edge == "End":
+            self.ranges.pop()
+        elif len(self.ranges) >= MAX_EMPHASIS:
+            raise self.error(f"bold and italic marks are nested deeper than {MAX_EMPHASIS} levels")
+        else:
+            self.ranges.append(kind)
+        return found.end()
+
+    def _bracket(self, name: str) -> int:
+        """A title in brackets or angle brackets: the first closing mark on its line."""
+        opening, closing, first, line_from, no_dash, trail = BRACKETS[name]
+        text, pos = self.text, self.pos
+        if not text.startswith(opening, pos) or pos + first > len(text):
+            return -1
+        if no_dash and text[pos + 1] == "-":
+            return -1
+        hit = self._find(closing, pos + first)
+        if hit < 0 or self._first(EOL, pos + line_from) < hit:
+            return -1
+        end = hit + len(closing)
+        return end + 1 if trail and text.startswith((" ", "\t"), end) else end
+
+    def _Tag(self) -> int:  # noqa: N802
+        """A tag: "#word" or "#(any words)", with one following space."""
+        text, pos = self.text, self.pos
+        if text.startswith("#(", pos):
+            close = self._find(")", pos + 2)
+            end = close + 1 if close > pos + 2 else -1
+        else:
+            found = SIMPLE["TagWord"].match(text, pos)
+            end = found.end() if found else -1
+        return end + 1 if end > 0 and text.startswith((" ", "\t"), end) else end
+
+    def _Comment(self) -> int:  # noqa: N802
+        """A comment with, after a line break, the line breaks that follow it."""
+        text, pos = self.text, self.pos
+        if text.startswith("<!--", pos):
+            end = self._closed("-->", pos + 4)
+        elif text.startswith("/*", pos):
+            end = self._closed("*/", pos + 2)
+        elif text.startswith("//", pos):
+            end = self._first("\n\r", pos + 2)
+            end = -1 if end >= len(text) or self._first("\u2028\u2029", pos) < end else end
+        else:
+            return -1
+        if end < 0:
+            return -1
+        last = self.tokens[-1].kind if self.tokens else ""
+        trail = {"Emptyline": TRAIL_MANY, "Newline": TRAIL_ONE}.get(last)
+        return trail.match(text, end).end() if trail else end
+
+    def _closed(self, closing: str, start: int) -> int:
+        """The end of a block comment's closing mark, or -1 (U+2028/9 stop a comment)."""
+        hit = self._find(closing, start)
+        if hit < 0 or self._first("\u2028\u2029", start) < hit:
+            return -1
+        return hit + len(closing)
+
+    def _FrontMatter(self) -> int:  # noqa: N802
+        """A front matter block between runs of "==="."""
+        text, pos = self.text, self.pos
+        if not text.startswith("===", pos):
+            return -1
+        run = _run_end(text, pos, "=")
+        hit = self._find("===", run)
+        if hit >= 0:
+            return _run_end(text, hit, "=")
+        return run if run - pos >= 6 else -1
+
+    def _Link(self) -> int:  # noqa: N802
+        """A Markdown link "[text](url)", with one following space."""
+        text, pos = self.text, self.pos
+        if not text.startswith("[", pos) or text.startswith("[]", pos):
+            return -1
+        close = self._find("]", pos + 1)
+        if close < 0 or not text.startswith("(", close + 1) or text.startswith("()", close + 1):
+            return -1
+        end = self._find(")", close + 2)
+        if end < 0:
+            return -1
+        return end + 2 if text.startswith((" ", "\t"), end + 1) else end + 1
+
+    def _Data(self) -> int:  # noqa: N802
+        """A {...} data block, as Argdown's regular expression would match it."""
+        text, pos = self.text, self.pos
+        if not text.startswith("{", pos):
+            return -1
+        barrier = self._barrier(pos + 1)
+        low, best = self.closers.get(barrier, (min(barrier + 1, len(text)), -1))
+        if best < 0 and low > pos + 1:
+            best, low = self._last_closer(pos + 1, low), pos + 1
+            self.closers[barrier] = (low, best)
+        return best + 1 if best > pos else -1
+
+    def _barrier(self, start: int) -> int:
+        """The first character from start that a data block may not contain."""
+        since, found = self.barrier
+        if since <= start <= found:
+            return found
+        stop = self._first("\r\u2028\u2029", start)
+        hit = self._find("}", start)
+        while 0 <= hit < stop and not self._is_barrier(hit):
+            hit = self._find("}", hit + 1)
+        found = hit if 0 <= hit < stop else stop
+        self.barrier = (start, found)
+        return found
+
+    def _is_barrier(self, hit: int) -> bool:
+        """Whether a '}' is followed by a space and then a character other than ',' or '}'."""
+        text = self.text
+        return hit + 2 < len(text) and text[hit + 1] in WS_SET and text[hit + 2] not in ",}"
+
+    def _last_closer(self, low: int, high: int) -> int:
+        """The last '}' in [low, high) that is not followed by ',' or '}'."""
+        text = self.text
+        hit = text.rfind("}", low, high)
+        while hit >= 0:
+            after = hit + 1
+            while after < len(text) and text[after] in WS_SET:
+                after += 1
+            if after >= len(text) or text[after] not in ",}":
+                return hit
+            hit = text.rfind("}", low, hit)
+        return -1
+
+
+def _run_end(text: str, start: int, char: str) -> int:
+    """The end of the run of `char` that begins at start."""
+    end = start
+    while end < len(text) and text[end] == char:
+        end += 1
+    return end

@@ -1,0 +1,380 @@
+"""Argdown's grammar and model builder, ported from @argdown/core 1.7.5 to plain Python.
+
+The parser follows parser.js rule by rule and does what ModelPlugin.js does
+while it walks the tree: statements with the same title form one equivalence
+class, untitled statements and arguments are numbered "Untitled N" in the
+same order, relations are recorded with Argdown's direction and duplicates
+dropped, and a premise-conclusion structure belongs to the argument right
+above it (else to a new untitled argument). Any syntax error raises
+FormatError with the line, where Argdown would report a parser error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from argmap.formats.argdown_lexer import Token, line_of, tokenize
+from argmap.formats.argdown_model import Document, Entity, Member, Relation
+from argmap.formats.argdown_syntax import (
+    ARGUMENT_FIRST,
+    CONTENT_FIRST,
+    INLINE,
+    LINK,
+    OPENERS,
+    OUTGOING,
+    RELATION_TYPES,
+    RELATIONS,
+    SHORTCODES,
+    STATEMENT_FIRST,
+    TEXT_TOKENS,
+    TOKEN_NAMES,
+    flow_yaml_problem,
+    tag_of,
+)
+from argmap.formats.model import FormatError
+
+
+def parse(text: str) -> Document:
+    """Parse Argdown text into its statements, arguments and relations."""
+    return _Parser(text).document()
+
+
+class _Parser:
+    """A recursive-descent parser over the token list that builds the Document as it goes."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = tokenize(text)
+        self.at = 0
+        self.doc = Document()
+        self.untitled = 0
+        self.seq = 0
+        self.seen: set[tuple[str, int, int]] = set()
+
+    def peek(self, ahead: int = 0) -> str:
+        """The kind of a coming token, or EOF."""
+        index = self.at + ahead
+        return self.tokens[index].kind if index < len(self.tokens) else "EOF"
+
+    def take(self, kind: str | None = None, what: str = "") -> Token:
+        """Consume the next token, which must be of `kind` when one is given."""
+        if kind is not None and self.peek() != kind:
+            raise self.error(f"expected {what or TOKEN_NAMES.get(kind, kind)}")
+        self.at += 1
+        return self.tokens[self.at - 1]
+
+    def error(self, message: str) -> FormatError:
+        """A FormatError at the next token, saying what was found there."""
+        if self.at < len(self.tokens):
+            token = self.tokens[self.at]
+            image = token.image.strip() or token.image
+            found = TOKEN_NAMES.get(token.kind) or repr(image[:40] + ("…" if image[40:] else ""))
+            offset = token.offset
+        else:
+            real = [t for t in self.tokens if t.kind not in ("Indent", "Dedent")]
+            found, offset = TOKEN_NAMES["EOF"], real[-1].offset if real else 0
+        return FormatError(f"{message}, found {found}", f"line {line_of(self.text, offset)}")
+
+    def document(self) -> Document:
+        """argdown: an optional front matter, then paragraphs separated by empty lines."""
+        for kind in ("Newline", "Emptyline"):
+            if self.peek() == kind:
+                self.take()
+        if self.peek() == "FrontMatter":
+            self.doc.front_matter = self.take().image
+            if self.peek() == "Newline":
+                self.take()
+            self.take("Emptyline", "an empty line after the front matter")
+        previous = self.paragraph(None)
+        while self.peek() == "Emptyline":
+            self.take()
+            previous = self.paragraph(previous)
+        if self.peek() != "EOF":
+            raise self.error("expected an empty line before a new paragraph")
+        return self.doc
+
+    def paragraph(self, previous: Entity | None) -> Entity | None:
+        """One paragraph; returns the argument it defines, for a following PCS."""
+        kind = self.peek()
+        if kind == "HeadingStart":
+            self.heading()
+        elif kind == "StatementNumber":
+            self.pcs(previous)
+        elif kind in ARGUMENT_FIRST:
+            return self.argument()
+        elif kind in STATEMENT_FIRST:
+            self.statement()
+        elif kind == "Indent" and self.peek(1) in ("OrderedListItem", "UnorderedListItem"):
+            self.list_items()
+        elif kind in RELATIONS or kind == "Indent":
+            raise self.error(
+                "a relation must stand indented right below a statement or argument,"
+                " without an empty line between"
+            )
+        else:
+            raise self.error("expected a statement, argument, heading or list")
+        return None
+
+    def heading(self) -> None:
+        """heading: '#' text, with an optional data block."""
+        self.take()
+        member = Member()
+        self.content(member)
+        self.optional_data(member)
+        self.doc.headings.append(member)
+
+    def list_items(self) -> None:
+        """orderedList / unorderedList: indented items that are statements or arguments."""
+        self.take("Indent")
+        item = self.peek()
+        while self.peek() == item:
+            self.take()
+            self.member()
+        self.take("Dedent", "the end of the list (lists cannot be nested)")
+
+    def member(self) -> Entity:
+        """A statement or an argument, whichever comes next."""
+        return self.argument() if self.peek() in ARGUMENT_FIRST else self.statement()
+
+    def statement(self) -> Entity:
+        """statement: text, '[Title]: text' or '[Title]', then data and relations."""
+        member = Member()
+        kind = self.peek()
+        if kind == "StatementDefinition":
+            member.title = self.take().image[1:-2]
+            self.content(member)
+        elif kind == "StatementReference":
+            member.title = _bracketed(self.take().image)
+            member.reference = True
+            self.reference_tail(member)
+        elif kind in CONTENT_FIRST:
+            self.content(member)
+        else:
+            raise self.error("expected a statement")
+        self.optional_data(member)
+        if self.relations_ahead():
+            member.title = member.title or self.new_title()
+            self.relations(self.entity("statement", member.title))
+        member.title = member.title or self.new_title()
+        return self.add_member("statement", member)
+
+    def argument(self) -> Entity:
+        """argument: '<Title>: text' or '<Title>', then data and relations."""
+        member = Member()
+        if self.peek() == "ArgumentDefinition":
+            member.title = self.take().image[1:-2]
+            self.content(member)
+        else:
+            member.title = _bracketed(self.take("ArgumentReference").image)
+            member.reference = True
+            self.reference_tail(member)
+        self.optional_data(member)
+        if self.relations_ahead():
+            member.title = member.title or self.new_title()
+            self.relations(self.entity("argument", member.title))
+        member.title = member.title or self.new_title()
+        return self.add_member("argument", member)
+
+    def reference_tail(self, member: Member) -> None:
+        """After '[Title]' or '<Title>': tags, then an optional line break."""
+        while self.peek() == "Tag":
+            _add_tag(member, self.take().image)
+        if self.peek() == "Newline":
+            self.take()
+
+    def optional_data(self, member: Member) -> None:
+        """An optional {...} data block and line break after a text."""
+        if self.peek() == "Data":
+            member.data = self.data(self.take())
+            if self.peek() == "Newline":
+                self.take()
+
+    def data(self, token: Token) -> dict:
+        """Check a data block as YAML would; return the argmap keys it holds."""
+        problem = flow_yaml_problem(token.image)
+        if problem:
+            line = line_of(self.text, token.offset)
+            raise FormatError(f"the data block is not valid YAML: {problem}", f"line {line}")
+        try:
+            data = json.loads(token.image)
+        except ValueError:
+            return {}
+        return {k: v for k, v in data.items() if k.startswith("argmap_")}
+
+    def relations_ahead(self) -> bool:
+        """Whether an indented block of relations follows."""
+        return self.peek() == "Indent" and self.peek(1) in RELATIONS
+
+    def relations(self, parent: Entity) -> None:
+        """relations: an indented block of relation lines below their parent."""
+        self.take("Indent")
+        while self.peek() in RELATIONS:
+            self.relation(parent)
+        self.take("Dedent", "a relation (+, -, <+, +>, ...) or a less indented line")
+
+    def relation(self, parent: Entity) -> None:
+        """One relation line: its symbol, then a statement or an argument."""
+        symbol = self.take().kind
+        if symbol == "Contradiction" and self.peek() in ARGUMENT_FIRST:
+            raise self.error("a contradiction (><) can only relate two statements")
+        child = self.argument() if self.peek() in ARGUMENT_FIRST else self.statement()
+        source, target = (child, parent) if symbol in OUTGOING else (parent, child)
+        group = child.members[-1].data.get("argmap_group")
+        self.relate(RELATION_TYPES[symbol], source, target, group)
+
+    def pcs(self, previous: Entity | None) -> None:
+        """pcs: numbered statements with inference lines; the last is the conclusion."""
+        argument = previous or self.entity("argument", self.new_title())
+        if argument.pcs:
+            raise self.error(f"argument <{argument.title}> already has premises and a conclusion")
+        argument.pcs = [(self.pcs_statement(), "premise")]
+        while True:
+            while self.peek() == "StatementNumber":
+                argument.pcs.append((self.pcs_statement(), "premise"))
+            self.take("InferenceStart", "a numbered statement or an inference line (----)")
+            self.inference(argument)
+            argument.pcs.append((self.pcs_statement(), "conclusion"))
+            if self.peek() not in ("StatementNumber", "InferenceStart"):
+                break
+        self.seq += 1
+        argument.seq = self.seq
+
+    def pcs_statement(self) -> Entity:
+        """pcsStatement: '(N)' and a statement."""
+        self.take("StatementNumber", "a numbered statement such as (1)")
+        return self.statement()
+
+    def inference(self, argument: Entity) -> None:
+        """inference: '--' rules and data '--', a line break, then undercut relations."""
+        if self.peek() in TEXT_TOKENS or (self.peek() == "Newline" and self.peek(1) in TEXT_TOKENS):
+            if self.peek() == "Newline":
+                self.take()
+            self.inference_rules()
+        if self.peek() == "Newline":
+            self.take()
+        self.optional_data(Member())
+        self.take("InferenceEnd", "two hyphens (--) that end the inference line")
+        self.take("Newline", "a line break after the inference line")
+        if self.peek() == "Indent" and self.peek(1) == "OutgoingUndercut":
+            self.take()
+            while self.peek() == "OutgoingUndercut":
+                self.take()
+                self.relate("undercut", self.member(), argument, None)
+            self.take("Dedent", "an undercut (<_) or a less indented line")
+
+    def inference_rules(self) -> None:
+        """inferenceRules: texts separated by commas."""
+        self.inference_text()
+        while self.peek() == "ListDelimiter":
+            self.take()
+            self.inference_text()
+
+    def inference_text(self) -> None:
+        """freestyleText inside an inference line."""
+        if self.peek() not in TEXT_TOKENS:
+            raise self.error("expected the name of an inference rule")
+        while self.peek() in TEXT_TOKENS:
+            self.take()
+
+    def content(self, member: Member) -> None:
+        """statementContent: text, links, tags, mentions, bold and italic, line breaks."""
+        stack: list[tuple[list, str]] = [([], "")]
+        opened: list[Token] = []
+        while True:
+            kind = self.peek()
+            if kind in OPENERS:
+                opened.append(self.take())
+                stack.append(([], OPENERS[kind]))
+            elif len(stack) > 1 and kind == stack[-1][1]:
+                items, _ = stack.pop()
+                opened.pop()
+                stack[-1][0].append([items, self.take().image])
+            elif kind in INLINE:
+                stack[-1][0].append(self.take())
+            else:
+                break
+        if opened:
+            line = line_of(self.text, opened[-1].offset)
+            mark = opened[-1].image
+            message = (
+                f"bold or italic text that starts with {mark} is not closed: close or escape it"
+            )
+            raise FormatError(message, f"line {line}")
+        if not stack[0][0]:
+            raise self.error("expected text")
+        parts: list[str] = []
+        self.text_of(stack[0][0], member, parts)
+        member.text = "".join(parts)
+
+    def text_of(self, items: list, member: Member, parts: list[str]) -> None:
+        """Append the text of content items as Argdown does; tags go to member.tags."""
+        for index, item in enumerate(items):
+            if not isinstance(item, Token):
+                self.text_of(item[0], member, parts)
+                if item[1].endswith(" "):
+                    parts.append(" ")
+            elif item.kind == "Newline":
+                if index < len(items) - 1 and not (parts and parts[-1].endswith(" ")):
+                    parts.append(" ")
+            elif item.kind == "Tag":
+                _add_tag(member, item.image)
+            else:
+                parts.append(self.token_text(item))
+
+    def token_text(self, token: Token) -> str:
+        """The text one token contributes."""
+        if token.kind == "EscapedChar":
+            return token.image[1:]
+        if token.kind == "SpecialChar" and token.image.strip() in SHORTCODES:
+            return SHORTCODES[token.image.strip()] + (" " if token.image.endswith(" ") else "")
+        if token.kind == "Link":
+            found = LINK.search(token.image)
+            if not found:
+                line = line_of(self.text, token.offset)
+                raise FormatError("a link must stay on one line", f"line {line}")
+            return found.group(1) + (" " if token.image.endswith(" ") else "")
+        return token.image
+
+    def new_title(self) -> str:
+        """Argdown's next title for an untitled statement or argument."""
+        self.untitled += 1
+        return f"Untitled {self.untitled}"
+
+    def entity(self, kind: str, title: str) -> Entity:
+        """The statement or argument with this title, created on first use."""
+        key = (kind, title)
+        if key not in self.doc.entities:
+            self.doc.entities[key] = Entity(kind, title)
+        return self.doc.entities[key]
+
+    def add_member(self, kind: str, member: Member) -> Entity:
+        """Record a finished statement or argument occurrence."""
+        entity = self.entity(kind, member.title or "")
+        entity.members.append(member)
+        return entity
+
+    def relate(self, rtype: str, source: Entity, target: Entity, group: object) -> None:
+        """Record a relation unless the same one (or a contradiction's mirror) exists."""
+        key = (rtype, id(source), id(target))
+        if key in self.seen or (
+            rtype == "contradictory" and (rtype, id(target), id(source)) in self.seen
+        ):
+            return
+        self.seen.add(key)
+        self.seq += 1
+        group = group if isinstance(group, int) and not isinstance(group, bool) else None
+        self.doc.relations.append(Relation(rtype, source, target, self.seq, group))
+
+
+def _bracketed(image: str) -> str | None:
+    """The title inside '[...]' or '<...>', or None if it spans lines."""
+    title = image[1:-1]
+    return None if re.search(r"[\n\r\u2028\u2029]", title) else title
+
+
+def _add_tag(member: Member, image: str) -> None:
+    """Add the tag of a '#tag' or '#(tag)' token, once."""
+    tag = tag_of(image)
+    if tag and tag not in member.tags:
+        member.tags.append(tag)

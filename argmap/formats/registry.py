@@ -1,0 +1,98 @@
+"""The formats argmap reads and writes, told apart by their content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import aif, argdown, argmapjson, kialo, markdown
+from .model import FormatError, MapData
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format: its name, file extension, media type, reader and writer."""
+
+    key: str
+    label: str
+    extension: str
+    mimetype: str
+    read: Callable[[str], MapData] | None
+    write: Callable[[MapData], str]
+
+
+FORMATS = {
+    "kialo": Format("kialo", "Kialo plain text", "txt", "text/plain", kialo.read, kialo.write),
+    "argdown": Format("argdown", "Argdown", "argdown", "text/plain", argdown.read, argdown.write),
+    "aif": Format("aif", "AIF JSON (AIFdb)", "aif.json", "application/json", aif.read, aif.write),
+    "json": Format(
+        "json",
+        "argmap JSON (lossless)",
+        "argmap.json",
+        "application/json",
+        argmapjson.read,
+        argmapjson.write,
+    ),  # fmt: skip
+    "md": Format("md", "Markdown outline", "md", "text/markdown", None, markdown.write),
+}
+READABLE = [key for key, f in FORMATS.items() if f.read is not None]
+KIALO_LINE = re.compile(r"^\s*\d+(\.\d+)*\.\s+((Pro|Con):\s)?", re.MULTILINE)
+
+
+def detect_json(text: str) -> str | None:
+    """argmap or AIF, by the top-level keys of a JSON document (a syntax error names its line)."""
+    doc = argmapjson.load_json(text)
+    if isinstance(doc, dict) and "argmap" in doc:
+        return "json"
+    if isinstance(doc, dict) and ({"nodes", "edges"} <= doc.keys() or "AIF" in doc):
+        return "aif"
+    return None
+
+
+def detect(text: str) -> str:
+    """The format of a file, told from its content."""
+    head = text.lstrip("\ufeff \t\r\n")
+    if head.startswith("{"):
+        found = detect_json(head)
+        if found:
+            return found
+        raise FormatError(
+            "this looks like JSON but is neither an argmap file nor AIF (nodes and edges)"
+        )
+    if head.startswith("Discussion Title:") or KIALO_LINE.match(head):
+        return "kialo"
+    return "argdown"
+
+
+def read(text: str, fmt: str | None = None) -> tuple[str, MapData]:
+    """Read a file's text in the given format (or the detected one)."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise FormatError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    fmt = fmt or detect(text)
+    if fmt not in READABLE:
+        raise FormatError(f"argmap cannot read {fmt!r}: choose one of {', '.join(READABLE)}")
+    return fmt, FORMATS[fmt].read(text.replace("\r\n", "\n"))
+
+
+def write(data: MapData, fmt: str) -> str:
+    """A portable map written in a format."""
+    return FORMATS[fmt].write(data)
+
+
+def counts(data: MapData) -> dict[str, int]:
+    """What a map holds, for a preview before anything is written."""
+    kinds = {
+        kind: sum(n.kind == kind for n in data.nodes) for kind in ("claim", "support", "counter")
+    }
+    groups = {(e.target, e.relation, e.group) for e in data.edges() if e.group is not None}
+    return {
+        "nodes": len(data.nodes),
+        **kinds,
+        "links": len(data.links),
+        "groups": len(groups),
+        "undercuts": sum(e.undercut for e in data.edges()),
+        "quotes": sum(bool(n.quote) for n in data.nodes),
+    }

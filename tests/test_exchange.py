@@ -1,0 +1,204 @@
+"""The import page (preview, then import), the export menu and `argmap import` / `export`."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SHARED, create_account
+from markupsafe import escape
+
+from argmap.db import connect, rows
+from argmap.formats import registry
+
+KIALO = SHARED / "corpus" / "kialo" / "should-hate-speech-be-illegal-6148.txt"
+AIF = SHARED / "corpus" / "aif" / "nodeset10.json"
+ARGDOWN = SHARED / "corpus" / "argdown" / "veggie_debate.argdown"
+SMALL_KIALO = (
+    "Discussion Title: Pets\n\n1. Cats are best.\n1.1. Pro: They purr.\n"
+    "1.2. Con: They scratch <b>.\n"
+)
+
+
+def counts(app) -> tuple[int, int, int]:
+    """Maps, nodes and links in the app's database."""
+    db = connect(app.config["DATABASE"])
+    try:
+        return tuple(
+            db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("maps", "nodes", "links")
+        )
+    finally:
+        db.conn.close()
+
+
+def post_import(client, **form):
+    """Send the import form with the session's CSRF token."""
+    return client.post("/import", data={"csrf_token": "test-csrf-token", **form})
+
+
+def test_import_page_needs_an_account(client):
+    response = client.get("/import")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_preview_shows_counts_and_writes_nothing(app, client, owner):
+    before = counts(app)
+    response = post_import(client, text=SMALL_KIALO)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Read as <strong>Kialo plain text</strong>" in html
+    assert 'data-count="nodes">3<' in html
+    assert 'data-count="support">1<' in html and 'data-count="counter">1<' in html
+    assert "They scratch &lt;b&gt;." in html
+    assert counts(app) == before
+
+
+def test_confirmed_import_writes_the_map_owned_by_the_importer(app, client, owner):
+    response = post_import(client, text=SMALL_KIALO, confirm="1", format="kialo", title="My pets")
+    assert response.status_code == 302
+    db = connect(app.config["DATABASE"])
+    found = rows(db, "SELECT id, title, owner_id FROM maps")
+    assert [(m["title"], m["owner_id"]) for m in found] == [("My pets", owner["id"])]
+    texts = [r["text"] for r in rows(db, "SELECT text FROM nodes ORDER BY id")]
+    assert texts == ["Cats are best.", "They purr.", "They scratch <b>."]
+    assert response.headers["Location"].endswith(f"/maps/{found[0]['id']}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Imported “My pets”: 3 nodes, 0 links." in page
+
+
+@pytest.mark.parametrize("path, label", [
+    (KIALO, "Kialo plain text"), (AIF, "AIF JSON (AIFdb)"), (ARGDOWN, "Argdown"),
+])  # fmt: skip
+def test_uploaded_files_are_told_apart_by_content(client, owner, path, label):
+    upload = (io.BytesIO(path.read_bytes()), path.name)
+    response = client.post(
+        "/import", data={"csrf_token": "test-csrf-token", "file": upload},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert f"Read as <strong>{label}</strong>" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("text, where, message", [
+    ("Discussion Title: X\n\n1. A\n1.1.1. Pro: skipped a level\n", "line 4", ""),
+    ('{"argmap": 1, "title": "t", "nodes": [{"id": 1, "kind": "claim"}]}', "$.nodes[0]", "text"),
+    ('{"nodes": [', "line 1", "not valid JSON"),
+    ('{"something": "else"}', "", "neither an argmap file nor AIF"),
+    ("", "", "Choose a file or paste the text of a map."),
+])  # fmt: skip
+def test_a_broken_file_names_where_and_keeps_the_text(app, client, owner, text, where, message):
+    before = counts(app)
+    response = post_import(client, text=text, confirm="1")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Could not read this file" in html
+    assert where in html and message in html
+    assert escape(text) in html
+    assert counts(app) == before
+
+
+def test_an_import_breaking_a_rule_of_the_model_writes_nothing(app, client, owner):
+    nodes = [
+        {"id": "a", "kind": "claim", "text": "fine"},
+        {"id": "b", "kind": "claim", "text": "b" * 1001},
+    ]
+    too_long = json.dumps({"argmap": 1, "title": "t", "nodes": nodes})
+    before = counts(app)
+    for confirm in ("", "1"):
+        response = post_import(client, text=too_long, confirm=confirm)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "node 2 (b)" in html and "shorten it to 1000 at most" in html
+    assert counts(app) == before
+
+
+def test_a_cycle_is_refused(app, client, owner):
+    doc = {"argmap": 1, "title": "loop", "nodes": [
+        {"id": "a", "kind": "support", "text": "A", "parent_id": "b"},
+        {"id": "b", "kind": "support", "text": "B", "parent_id": "a"},
+    ]}  # fmt: skip
+    response = post_import(client, text=json.dumps(doc), confirm="1")
+    assert response.status_code == 400
+    assert "cycle" in response.get_data(as_text=True)
+    assert counts(app)[0] == 0
+
+
+@pytest.mark.parametrize("fmt, disposition, marker", [
+    ("json", "map-1.argmap.json", '"argmap": 1'),
+    ("kialo", "map-1.txt", "Discussion Title: "),
+    ("argdown", "map-1.argdown", "[s1]: "),
+    ("aif", "map-1.aif.json", '"nodes"'),
+    ("md", "map-1.md", "# "),
+])  # fmt: skip
+def test_export_menu_downloads_each_format(seeded_app, fmt, disposition, marker):
+    client = seeded_app.test_client()
+    response = client.get(f"/maps/1/export/{fmt}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{disposition}"'
+    body = response.get_data(as_text=True)
+    assert marker in body
+    if fmt != "md":
+        _, data = registry.read(body, fmt)
+        assert len(data.nodes) == 43
+
+
+def test_export_of_an_unknown_format_is_404(seeded_app):
+    response = seeded_app.test_client().get("/maps/1/export/docx")
+    assert response.status_code == 404
+    assert "choose one of" in response.get_data(as_text=True)
+
+
+def run_cli(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """`argmap ...` as a real subprocess on the test database."""
+    env = {**os.environ, "ARGMAP_DATABASE": str(tmp_path / "cli.sqlite"),
+           "ARGMAP_EXPORTS": str(tmp_path / "exports"), "ARGMAP_SEED": "0"}  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "argmap.cli", *args], env=env, cwd=ROOT,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_cli_import_then_export_all_formats(tmp_path):
+    run_cli(tmp_path, "seed")
+    create_account(str(tmp_path / "cli.sqlite"), "t@example.org", "Teacher")
+    done = run_cli(tmp_path, "import", str(KIALO), "--owner", "t@example.org")
+    assert done.returncode == 0, done.stderr
+    assert "as Kialo plain text: map 2 owned by t@example.org, 105 nodes, 1 links." in done.stdout
+    done = run_cli(tmp_path, "export", "--all", "--format", "argdown")
+    assert done.returncode == 0, done.stderr
+    assert "Wrote 2 maps" in done.stdout
+    assert "Exporting argdown" in done.stderr  # the progress bar
+    written = sorted(p.name for p in (tmp_path / "exports").iterdir())
+    assert written == ["map-1.argdown", "map-2.argdown"]
+    _, data = registry.read((tmp_path / "exports" / "map-2.argdown").read_text(), "argdown")
+    assert len(data.nodes) == 105
+
+
+def test_cli_import_of_a_broken_file_names_the_line_and_writes_nothing(tmp_path):
+    broken = tmp_path / "broken.txt"
+    broken.write_text("Discussion Title: X\n\n1. A\n1.1. Maybe: B\n")
+    done = run_cli(tmp_path, "import", str(broken))
+    assert done.returncode == 1
+    assert "line 4" in done.stderr
+    db = connect(str(tmp_path / "cli.sqlite"))
+    assert db.execute("SELECT COUNT(*) FROM maps").fetchone()[0] == 0
+
+
+def test_cli_export_needs_a_map_or_all(tmp_path):
+    done = run_cli(tmp_path, "export", "--format", "kialo")
+    assert done.returncode == 2
+    assert "Give a MAP_ID or --all" in done.stderr
+
+
+def test_preview_says_what_cannot_be_kept(app, client, owner):
+    response = post_import(client, text=ARGDOWN.read_text())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="import-warnings"' in html
+    assert "Left out the relation from &#39;Fleisch-OK&#39; to &#39;Strikt-Veggie&#39;" in html
