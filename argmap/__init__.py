@@ -23,6 +23,7 @@ DEFAULTS = {
     "LOGIN_LIMIT": 10,
     "JOIN_LIMIT": 30,
     "LIMIT_WINDOW": 300.0,
+    "PUBLIC_URL": "",
 }
 NUMBERS = {"RENDER_TIMEOUT": float, "RENDER_MEMORY": int, "RENDER_FAST_AT": int,
            "RENDER_FOCUS_AT": int, "MAX_CONTENT_LENGTH": int, "LOGIN_LIMIT": int,
@@ -78,11 +79,13 @@ def register(app: Flask) -> None:
         errorpages,
         exchange,
         history,
+        ids,
         live,
         members_pages,
         pages,
     )
 
+    app.url_map.converters["int"] = ids.IdConverter  # before any route is added
     db.init_app(app)
     csrf.init_app(app)
     access.init_app(app)

@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
+from sqlite_utils import Database
 
 from . import accounts, members
+from .csrf import SAFE
 from .db import get_db, row
 from .errors import ArgmapError, Forbidden, NotFound
 from .events import Actor
 
-SAFE = ("GET", "HEAD", "OPTIONS")
 EDITING = ("owner", "editor")
 
 
@@ -104,14 +105,29 @@ def remember_join(map_id: int, secret: str) -> None:
     g.pop("person", None)
 
 
-def membership(person: Person, map_id: int) -> dict | None:
-    """The person's membership of the map: through their account, else joined in this browser."""
-    db = get_db()
-    found = members.of_user(db, map_id, person.user["id"]) if person.user else None
-    secret = person.joins.get(str(map_id))
+def find_membership(db: Database, map_id: int, user_id: int | None, secret: object) -> dict | None:
+    """A membership of the map through an account, else through a joiner's secret."""
+    found = members.of_user(db, map_id, user_id) if user_id is not None else None
     if found is None and isinstance(secret, str):
         found = members.of_secret(db, map_id, secret)
     return found
+
+
+def membership(person: Person, map_id: int) -> dict | None:
+    """The person's membership of the map: through their account, else joined in this browser."""
+    user_id = person.user["id"] if person.user else None
+    return find_membership(get_db(), map_id, user_id, person.joins.get(str(map_id)))
+
+
+def readable(db: Database, map_id: int, member: dict | None) -> bool:
+    """The read rule: the map exists, and it is public or the person is a member."""
+    found = row(db, "SELECT public FROM maps WHERE id = ?", (map_id,))
+    return found is not None and (member is not None or bool(found["public"]))
+
+
+def may_read(db: Database, map_id: int, user_id: int | None, secret: object) -> bool:
+    """The read rule for someone known by account or joiner's secret (a stream checking again)."""
+    return readable(db, map_id, find_membership(db, map_id, user_id, secret))
 
 
 def visible_maps() -> list[dict]:
@@ -156,8 +172,7 @@ def check_map(map_id: int, level: str) -> None:
     """Read access (member or public map), else 404; editor or owner for changes, else 403."""
     person = current_person()
     member = membership(person, map_id)
-    found = row(get_db(), "SELECT public FROM maps WHERE id = ?", (map_id,))
-    if found is None or (member is None and not found["public"]):
+    if not readable(get_db(), map_id, member):
         raise NotFound(f"There is no map {map_id}.{private_hint(person)}", "map_id")
     g.member, g.role = member, member["role"] if member else None
     if (level == "edit" and g.role not in EDITING) or (level == "owner" and g.role != "owner"):

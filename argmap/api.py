@@ -8,6 +8,7 @@ from . import access, deletion, events, links, maps, members, nodes, undo
 from .access import owner_only
 from .db import get_db
 from .errors import ValidationError
+from .ids import query_number
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -109,13 +110,11 @@ def delete_link(map_id: int, link_id: int):
 @bp.get("/maps/<int:map_id>/events")
 def list_events(map_id: int):
     """The map's changes after ?after= (an event id), oldest first, at most 500."""
-    after = request.args.get("after", "0")
-    if not after.isdigit():
-        raise ValidationError(f"after must be an event number, not {after!r}.", "after")
+    after = query_number(request.args.get("after"), "after", "an event number") or 0
     db = get_db()
     maps.get_map(db, map_id)
-    found = events.since(db, map_id, int(after))
-    return jsonify({"events": found, "last": found[-1]["id"] if found else int(after)})
+    found = events.since(db, map_id, after)
+    return jsonify({"events": found, "last": found[-1]["id"] if found else after})
 
 
 @bp.post("/maps/<int:map_id>/events/<int:event_id>/undo")

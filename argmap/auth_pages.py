@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     current_app,
@@ -22,12 +25,16 @@ from .errors import ArgmapError
 bp = Blueprint("auth", __name__)
 
 
-def next_page() -> str:
-    """Where to go after logging in: a path on this site only, else the list of maps."""
-    target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("pages.index")
+def safe_next(value: object) -> str:
+    """Where to go after logging in: a path on this site only, else "/" (never another site)."""
+    if not isinstance(value, str):
+        return "/"
+    # Browsers drop tabs and newlines from a URL: "/\t/evil.example" would lead off-site.
+    target = "".join(ch for ch in value if not ch.isspace() and unicodedata.category(ch)[0] != "C")
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    parts = urlsplit(target)
+    return "/" if parts.scheme or parts.netloc else target
 
 
 def refused(template: str, error: ArgmapError, **context):
@@ -69,8 +76,8 @@ def signup():
 @bp.get("/login")
 def login_form():
     """The log-in form."""
-    return render_template("auth/login.html", form={"next": request.args.get("next", "")},
-                           error=None)  # fmt: skip
+    form = {"next": safe_next(request.args.get("next"))}
+    return render_template("auth/login.html", form=form, error=None)
 
 
 def login_keys(email: str) -> list[str]:
@@ -96,7 +103,7 @@ def login():
     ratelimit.forget(db, keys[1])
     log_in(user)
     flash(f"Logged in as {user['name']}.")
-    return redirect(next_page())
+    return redirect(safe_next(request.values.get("next")))
 
 
 @bp.post("/logout")

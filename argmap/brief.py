@@ -11,11 +11,13 @@ bp = Blueprint("brief", __name__)
 
 
 def incoming(graph: dict) -> dict[int, list[dict]]:
-    """For each node, the nodes linked to it from elsewhere in the map."""
+    """For each node, the nodes linked to it from elsewhere (a contradiction goes both ways)."""
     by_id = {n["id"]: n for n in graph["nodes"]}
     found: dict[int, list[dict]] = {}
     for link in graph["links"]:
         found.setdefault(link["to_id"], []).append({**link, "node": by_id[link["from_id"]]})
+        if link["relation"] == "contradiction":
+            found.setdefault(link["from_id"], []).append({**link, "node": by_id[link["to_id"]]})
     return found
 
 

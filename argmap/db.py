@@ -77,7 +77,7 @@ def m001_core(db: Database) -> None:
     db.executescript(
         """
         CREATE TABLE maps (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             title TEXT NOT NULL,
             description TEXT NOT NULL DEFAULT '',
             revision INTEGER NOT NULL DEFAULT 0,
@@ -86,7 +86,7 @@ def m001_core(db: Database) -> None:
             updated_at TEXT NOT NULL
         );
         CREATE TABLE nodes (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
             kind TEXT NOT NULL CHECK (kind IN ('claim', 'support', 'counter')),
             text TEXT NOT NULL,
@@ -103,7 +103,7 @@ def m001_core(db: Database) -> None:
         CREATE INDEX nodes_map ON nodes(map_id);
         CREATE INDEX nodes_parent ON nodes(parent_id);
         CREATE TABLE links (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
             from_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
             to_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
@@ -114,7 +114,7 @@ def m001_core(db: Database) -> None:
         );
         CREATE INDEX links_map ON links(map_id);
         CREATE TABLE events (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
             revision INTEGER NOT NULL,
             action TEXT NOT NULL,

@@ -104,15 +104,17 @@ def add_edges(dot: graphviz.Digraph, graph: dict) -> None:
 
 
 def add_undercuts(dot: graphviz.Digraph, edges: list[dict], junctions: set[str]) -> None:
-    """Draw each undercut as an objection pointing at the inference it attacks."""
+    """Draw each undercut at the inference it attacks; with none shown, at its target node."""
     for edge in edges:
         if not edge["undercut"]:
             continue
-        target = [e for e in edges if e["from"] == edge["to"] and not e["undercut"]]
-        if not target:
-            continue
-        first = target[0]
-        junction = junction_of(first) or f"u{first['from']}_{first['to']}"
-        if junction not in junctions:
-            continue
-        dot.edge(f"n{edge['from']}", junction, **EDGE_STYLE["counter"])
+        inferences = [
+            e for e in edges
+            if e["from"] == edge["to"] and not e["undercut"] and e["relation"] != "contradiction"
+        ]  # fmt: skip
+        junction = None
+        if inferences:
+            first = inferences[0]
+            junction = junction_of(first) or f"u{first['from']}_{first['to']}"
+        end = junction if junction in junctions else f"n{edge['to']}"
+        dot.edge(f"n{edge['from']}", end, **EDGE_STYLE["counter"])

@@ -46,11 +46,17 @@ def record(
 
 def since(db: Database, map_id: int, after_id: int, limit: int = 500) -> list[dict]:
     """The map's events with an id above after_id, oldest first."""
-    found = rows(
-        db,
-        "SELECT * FROM events WHERE map_id = ? AND id > ? ORDER BY id LIMIT ?",
-        (map_id, after_id, limit),
+    return decoded(
+        rows(
+            db,
+            "SELECT * FROM events WHERE map_id = ? AND id > ? ORDER BY id LIMIT ?",
+            (map_id, after_id, limit),
+        )
     )
+
+
+def decoded(found: list[dict]) -> list[dict]:
+    """Event rows with their JSON data decoded (the rows are changed in place)."""
     for event in found:
         event["data"] = json.loads(event["data"])
     return found

@@ -9,7 +9,7 @@ from .db import get_db, write
 from .errors import ArgmapError
 from .events import Actor
 from .formats import registry
-from .formats.model import FormatError, MapData
+from .formats.model import MAX_BYTES, FormatError, MapData
 from .maps import get_map
 
 bp = Blueprint("exchange", __name__)
@@ -19,7 +19,7 @@ def submitted_text() -> str:
     """The uploaded file's text, else the pasted text."""
     upload = request.files.get("file")
     if upload and upload.filename:
-        raw = upload.read(registry.MAX_BYTES + 1)
+        raw = upload.read(MAX_BYTES + 1)
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlite_utils import Database
 
-from . import maps, pages, undo
+from . import events, maps, pages, undo
 from .db import get_db, rows
-from .errors import ArgmapError, ValidationError
+from .errors import ArgmapError
+from .ids import query_number
 
 bp = Blueprint("history", __name__)
 PAGE_SIZE = 50
@@ -27,10 +26,7 @@ def changes(db: Database, map_id: int, actor: str | None, before: int | None) ->
         sql, params = sql + " AND actor = ?", [*params, actor]
     if before is not None:
         sql, params = sql + " AND id < ?", [*params, before]
-    found = rows(db, sql + " ORDER BY id DESC LIMIT ?", [*params, PAGE_SIZE + 1])
-    for event in found:
-        event["data"] = json.loads(event["data"])
-    return found
+    return events.decoded(rows(db, sql + " ORDER BY id DESC LIMIT ?", [*params, PAGE_SIZE + 1]))
 
 
 def actors(db: Database, map_id: int) -> list[str]:
@@ -123,11 +119,7 @@ def describe(event: dict) -> dict:
 
 def clean_before(value: str | None) -> int | None:
     """The ?before= cursor of the pagination."""
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise ValidationError(f"before must be a change number, not {value!r}.", "before")
-    return int(value)
+    return query_number(value, "before", "a change number")
 
 
 def page(map_id: int, status: int = 200, error: ArgmapError | None = None):

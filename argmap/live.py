@@ -19,11 +19,13 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from sqlite_utils import Database
 
 from . import events, maps, outline, pages, presence, render
-from .access import readers_too
+from .access import current_person, may_read, readers_too
 from .db import connect, get_db, row
 from .errors import ValidationError
+from .ids import query_number
 
 bp = Blueprint("live", __name__)
+LOST_ACCESS = "You no longer have access to this map."
 
 
 @dataclass
@@ -86,29 +88,43 @@ def start_after(db: Database, map_id: int) -> int:
         ("Last-Event-ID", request.headers.get("Last-Event-ID")),
         ("after", request.args.get("after")),
     ):
-        if value not in (None, ""):
-            if not value.isdigit():
-                raise ValidationError(f"{source} must be an event number, not {value!r}.", source)
-            return int(value)
-    revision = request.args.get("revision")
-    if revision in (None, ""):
+        number = query_number(value, source, "an event number")
+        if number is not None:
+            return number
+    revision = query_number(request.args.get("revision"), "revision", "a revision number")
+    if revision is None:
         return events.latest_id(db, map_id)
-    if not revision.isdigit():
-        raise ValidationError(f"revision must be a number, not {revision!r}.", "revision")
     found = row(
         db,
         "SELECT MAX(id) AS id FROM events WHERE map_id = ? AND revision <= ?",
-        (map_id, int(revision)),
+        (map_id, revision),
     )
     return found["id"] or 0
+
+
+@dataclass
+class Reader:
+    """Who opened a stream: the name shown, their account and their joiner's secret, if any."""
+
+    name: str
+    user_id: int | None = None
+    secret: object = None
+
+    @classmethod
+    def of_request(cls, map_id: int) -> Reader:
+        """The person sending this request, as the stream will check them again."""
+        person = current_person()
+        user_id = person.user["id"] if person.user else None
+        return cls(str(pages.actor()), user_id, person.joins.get(str(map_id)))
 
 
 class Stream:
     """One open page's stream: its events since `after`, presence, keep-alives."""
 
-    def __init__(self, database: str, map_id: int, after: int, tab: str, name: str, timing: Timing):
+    def __init__(self, database: str, map_id: int, after: int, tab: str, reader: Reader,
+                 timing: Timing):  # fmt: skip
         self.database, self.map_id, self.after = database, map_id, after
-        self.tab, self.name, self.timing = tab, name, timing
+        self.tab, self.reader, self.timing = tab, reader, timing
         self.people: list[dict] | None = None
         self.key = ""
 
@@ -126,17 +142,18 @@ class Stream:
         """Send news until the stream's lifetime is over, then ask the browser to reconnect."""
         timing = self.timing
         yield f"retry: {int(timing.retry * 1000)}\n\n"
-        shown, self.key = presence.join(db, self.map_id, self.tab, self.name)
+        shown, self.key = presence.join(db, self.map_id, self.tab, self.reader.name)
         yield frame("hello", {"name": shown, "tab": self.tab, "keepalive": timing.keepalive})
         started = beat = sent = time.monotonic()
         look = 0.0
         while time.monotonic() - started < timing.lifetime and serving():
             news = list(self.news(db))
             clock = time.monotonic()
+            # Access is checked again before any news goes out, and at each presence tick.
+            if (news or clock >= look) and (ended := self.closed(db)):
+                yield ended
+                return
             if clock >= look:
-                if not row(db, "SELECT 1 AS x FROM maps WHERE id = ?", (self.map_id,)):
-                    yield frame("gone", {"map_id": self.map_id})
-                    return
                 news += self.presence(db)
                 look = clock + timing.presence
             if clock - beat >= timing.heartbeat:
@@ -148,6 +165,14 @@ class Stream:
                 yield "".join(news)
                 sent = clock
             time.sleep(timing.poll)
+
+    def closed(self, db: Database) -> str | None:
+        """A `gone` event when the map was deleted or its reader may no longer read it."""
+        if not row(db, "SELECT 1 AS x FROM maps WHERE id = ?", (self.map_id,)):
+            return frame("gone", {"map_id": self.map_id, "message": "This map was deleted."})
+        if not may_read(db, self.map_id, self.reader.user_id, self.reader.secret):
+            return frame("gone", {"map_id": self.map_id, "message": LOST_ACCESS})
+        return None
 
     def news(self, db: Database) -> Iterator[str]:
         """The map's events after the last one sent, as `change` events."""
@@ -176,7 +201,7 @@ def stream(map_id: int):
     after = start_after(db, map_id)
     tab = presence.clean_tab(request.args.get("tab")) or uuid.uuid4().hex
     body = Stream(
-        current_app.config["DATABASE"], map_id, after, tab, pages.actor(),
+        current_app.config["DATABASE"], map_id, after, tab, Reader.of_request(map_id),
         Timing.from_config(current_app.config),
     )  # fmt: skip
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -208,7 +233,7 @@ def fragments(map_id: int):
     db = get_db()
     graph = maps.load(db, map_id)
     by_id = {n["id"]: n for n in graph["nodes"]}
-    node = by_id.get(request.args.get("node", type=int))
+    node = by_id.get(query_number(request.args.get("node"), "node", "a node id"))
     limits = render.Limits.from_config(current_app.config)
     try:
         drawn = render.diagram(db, map_id, "svg", node and node["id"], limits)

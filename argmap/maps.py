@@ -14,10 +14,17 @@ from .errors import NotFound, ValidationError
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def tidy(text: str, one_line: bool = False) -> str:
+def tidy(text: str, one_line: bool = False, field: str = "text") -> str:
     """Text as stored: trimmed, line breaks as \\n, tabs as spaces, control characters dropped."""
+    if SURROGATE.search(text):
+        raise ValidationError(
+            f"The {field} text has characters that are not valid Unicode (half of an emoji?):"
+            f" type or paste the {field} again.",
+            field,
+        )
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if one_line:
         text = text.replace("\n", " ")
@@ -26,7 +33,7 @@ def tidy(text: str, one_line: bool = False) -> str:
 
 def clean_title(title: object) -> str:
     """A trimmed title of 1 to 200 characters, or ValidationError."""
-    title = tidy(title, one_line=True) if isinstance(title, str) else ""
+    title = tidy(title, one_line=True, field="title") if isinstance(title, str) else ""
     if not title:
         raise ValidationError("Give the map a title.", "title")
     if len(title) > TITLE_MAX:
@@ -43,7 +50,7 @@ def clean_description(description: object) -> str:
         return ""
     if not isinstance(description, str):
         raise ValidationError("The description must be text.", "description")
-    description = tidy(description)
+    description = tidy(description, field="description")
     if len(description) > DESCRIPTION_MAX:
         raise ValidationError(
             f"The description is {len(description)} characters long;"
@@ -94,11 +101,13 @@ def create_map(
 
 def update_map(
     db: Database, map_id: int, title: object, description: object, actor: str = ""
-) -> None:
-    """Rename a map and set its description."""
+) -> bool:
+    """Rename a map and set its description; False when that changes nothing (nothing written)."""
     title, description = clean_title(title), clean_description(description)
     with write(db):
         before = get_map(db, map_id)
+        if (before["title"], before["description"]) == (title, description):
+            return False
         db.execute(
             "UPDATE maps SET title = ?, description = ? WHERE id = ?", (title, description, map_id)
         )
@@ -107,6 +116,7 @@ def update_map(
             "after": {"title": title, "description": description},
         }
         events.record(db, map_id, "map.update", data=data, actor=actor)
+    return True
 
 
 def delete_map(db: Database, map_id: int) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from . import maps, members, ratelimit
@@ -11,6 +14,34 @@ from .db import get_db
 from .errors import ArgmapError, NotFound
 
 bp = Blueprint("members", __name__)
+
+
+def shared_link(endpoint: str, **values: object) -> str:
+    """A full link to give to others: at PUBLIC_URL when set, else at the address asked for."""
+    public = current_app.config.get("PUBLIC_URL") or ""
+    if not public:
+        return url_for(endpoint, **values, _external=True)
+    public = public if "://" in public else "http://" + public
+    return public.rstrip("/") + url_for(endpoint, **values)
+
+
+def loopback_host() -> str | None:
+    """The host of this request when others cannot reach it (localhost, 127.x, ::1)."""
+    if current_app.config.get("PUBLIC_URL"):
+        return None
+    host = urlsplit("//" + request.host).hostname or ""
+    try:
+        address = ipaddress.ip_address(host)
+        loopback = address.is_loopback or address.is_unspecified
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    return host if loopback else None
+
+
+@bp.context_processor
+def sharing_values() -> dict:
+    """What the members pages need to show links others can open."""
+    return {"shared_link": shared_link, "loopback_host": loopback_host()}
 
 
 def members_page(map_id: int, error: ArgmapError | None = None):

@@ -10,6 +10,7 @@ from . import events
 from .db import now, row, rows, write
 from .errors import Conflict, NotFound, ValidationError
 from .formats.model import KINDS
+from .ids import MAX_ID
 from .maps import get_map, node_dict, tidy
 
 TEXT_MAX = 1000
@@ -24,7 +25,7 @@ def clean_text(value: object, field: str = "text") -> str:
     """A node text tidied and trimmed to 1 to 1,000 characters, or ValidationError."""
     if value is not None and not isinstance(value, str):
         raise ValidationError("The node's text must be a string.", field)
-    value = tidy(value or "")
+    value = tidy(value or "", field=field)
     if not value:
         raise ValidationError("Write the node's text; it cannot be empty.", field)
     if len(value) > TEXT_MAX:
@@ -40,7 +41,7 @@ def clean_optional(value: object, field: str, limit: int) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(f"The {field} must be text.", field)
-    value = tidy(value, one_line=field == "source")
+    value = tidy(value, one_line=field == "source", field=field)
     if len(value) > limit:
         raise ValidationError(
             f"The {field} is {len(value)} characters long; shorten it to {limit} at most.", field
@@ -59,14 +60,14 @@ def clean_id(value: object, field: str) -> int | None:
     """An optional positive integer id (blank means none), or ValidationError."""
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        raise ValidationError(f"{field} must be a whole number.", field)
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValidationError(f"{field} must be a whole number, not {value!r}.", field)
     try:
         number = int(value)
     except (TypeError, ValueError):
         raise ValidationError(f"{field} must be a whole number, not {value!r}.", field) from None
-    if number < 1:
-        raise ValidationError(f"{field} must be 1 or more.", field)
+    if not 1 <= number <= MAX_ID:
+        raise ValidationError(f"{field} must be a whole number from 1 to {MAX_ID}.", field)
     return number
 
 
@@ -78,7 +79,7 @@ def clean_tags(value: object) -> list[str]:
         value = value.split(",")
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
         raise ValidationError("Tags must be a list of words.", "tags")
-    tags = [t.strip() for t in value if t.strip()]
+    tags = [tag for t in value if (tag := tidy(t, one_line=True, field="tags"))]
     if len(tags) > TAGS_MAX or any(len(t) > TAG_MAX for t in tags):
         raise ValidationError(
             f"Use at most {TAGS_MAX} tags of at most {TAG_MAX} characters each.", "tags"
@@ -132,7 +133,16 @@ def check_target(db: Database, map_id: int, node_id: int | None, target: int, fi
     return found
 
 
-def check_shape(db: Database, map_id: int, node_id: int | None, fields: dict) -> None:
+def kept_undercut(fields: dict, previous: dict | None) -> bool:
+    """Whether an edit leaves a node's undercut as it was: set before, same kind and parent."""
+    if previous is None or not previous["undercut"]:
+        return False
+    return (fields["kind"], fields["parent_id"]) == (previous["kind"], previous["parent_id"])
+
+
+def check_shape(
+    db: Database, map_id: int, node_id: int | None, fields: dict, previous: dict | None = None
+) -> None:
     """Check the parent, group and undercut rules for a node's new fields."""
     kind, parent = fields["kind"], fields["parent_id"]
     if kind == "claim" and parent is not None:
@@ -144,7 +154,9 @@ def check_shape(db: Database, map_id: int, node_id: int | None, fields: dict) ->
         raise ValidationError(f"A {kind} needs a parent: choose the node it is about.", "parent_id")
     if parent is not None:
         target = check_target(db, map_id, node_id, parent, "parent_id")
-        if fields["undercut"] and (kind != "counter" or target["parent_id"] is None):
+        # An undercut left as it was passes even if its target lost its inference since.
+        no_inference = kind != "counter" or target["parent_id"] is None
+        if fields["undercut"] and no_inference and not kept_undercut(fields, previous):
             raise ValidationError(
                 "Only a counter of a support or counter can object to the inference (undercut).",
                 "undercut",
@@ -220,7 +232,9 @@ def update_node(db: Database, map_id: int, node_id: object, changes: dict, actor
         if merged["kind"] == "claim" and "parent_id" not in changes:
             merged["parent_id"] = None
         clean = clean_fields(merged)
-        check_shape(db, map_id, found["id"], clean)
+        if all(clean[field] == before[field] for field in EDITABLE):
+            return before  # nothing changed: no new version, no event
+        check_shape(db, map_id, found["id"], clean, before)
         write_fields(db, found["id"], clean)
         after = node_dict(get_node(db, map_id, found["id"]))
         events.record(
@@ -239,8 +253,6 @@ def write_fields(db: Database, node_id: int, clean: dict) -> None:
             clean["group"], int(clean["undercut"]), json.dumps(clean["tags"]), now(), node_id,
         ),
     )  # fmt: skip
-    if clean["parent_id"] is None:
-        db.execute("UPDATE nodes SET undercut = 0 WHERE parent_id = ?", (node_id,))
 
 
 def children(db: Database, node_id: int) -> list[dict]:

@@ -6,11 +6,11 @@ LABELS = {"claim": "Claim", "support": "Pro", "counter": "Con"}
 
 
 def role(node: dict, by_id: dict[int, dict]) -> str:
-    """What a node is, as a reader says it: Claim, Pro, Con or Rebuttal."""
+    """What a node is, as a reader says it: Claim, Pro, Con, Rebuttal or Undercut."""
     parent = by_id.get(node["parent_id"])
     if node["kind"] == "counter" and parent is not None and parent["kind"] == "counter":
         return "Rebuttal"
-    if node["undercut"]:
+    if node["undercut"] and parent is not None and parent["parent_id"] is not None:
         return "Undercut"
     return LABELS[node["kind"]]
 

@@ -18,12 +18,27 @@ from . import access, deletion, links, maps, members, nodes, outline, render
 from .access import editor_only, owner_only
 from .db import get_db
 from .errors import ArgmapError, Conflict, NotFound
+from .ids import query_number
 
 bp = Blueprint("pages", __name__)
 GONE = (
     "This node was deleted while you were editing it, so your edit could not be saved."
     " Your text is kept below: add it as a claim, or select a node and add it there."
 )
+
+ORPHANED = (
+    "The node you were adding to was deleted meanwhile, so your text could not be added there."
+    " It is kept below: add it as a claim, or select another node and add it there."
+)
+
+
+def exists(map_id: int, form: dict) -> bool:
+    """Whether the form's parent node is (still) in the map."""
+    try:
+        nodes.get_node(get_db(), map_id, form.get("parent_id"))
+    except ArgmapError:
+        return False
+    return True
 
 
 def actor() -> str:
@@ -75,15 +90,10 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
     graph = maps.load(db, map_id)
     by_id = {n["id"]: n for n in graph["nodes"]}
     node = by_id.get(selected)
-    limits = render.Limits.from_config(current_app.config)
-    try:
-        drawn = render.diagram(db, map_id, "svg", selected, limits)
-        svg, render_error = render.inline_svg(drawn.body), None
-    except render.RenderError as error:
-        drawn, svg, render_error = None, "", str(error)
+    shown = render.for_page(db, map_id, selected, render.Limits.from_config(current_app.config))
     return render_template(
-        "map.html", graph=graph, node=node, by_id=by_id, drawn=drawn, svg=svg,
-        render_error=render_error, tree=outline.tree(graph), forms=forms,
+        "map.html", graph=graph, node=node, by_id=by_id, drawn=shown.drawn, svg=shown.svg,
+        render_error=shown.error, tree=outline.tree(graph), forms=forms,
         choices=deletion.CHOICE_LABELS,
     ), status  # fmt: skip
 
@@ -91,7 +101,7 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
 @bp.get("/maps/<int:map_id>")
 def show(map_id: int):
     """The map page: diagram, outline and the forms for the selected node."""
-    selected = request.args.get("node", type=int)
+    selected = query_number(request.args.get("node"), "node", "a node id")
     return page(map_id, selected)
 
 
@@ -99,12 +109,12 @@ def show(map_id: int):
 def update(map_id: int):
     """Rename the map or change its description."""
     try:
-        maps.update_map(
+        changed = maps.update_map(
             get_db(), map_id, request.form.get("title"), request.form.get("description"), actor()
         )
     except ArgmapError as error:
         return page(map_id, None, 400, settings={"values": request.form, "error": error})
-    flash("Map saved.")
+    flash("Map saved." if changed else "No changes to save.")
     return to_map(map_id)
 
 
@@ -134,6 +144,9 @@ def add_node(map_id: int):
     try:
         node = nodes.add_node(get_db(), map_id, form, actor())
     except ArgmapError as error:
+        if form_name == "add" and error.field == "parent_id" and not exists(map_id, form):
+            orphan = Conflict(ORPHANED, None, "text")
+            return page(map_id, None, 409, claim={"values": form, "error": orphan})
         return page(
             map_id,
             as_id(form.get("parent_id")),
@@ -166,7 +179,9 @@ def update_node(map_id: int, node_id: int):
         if error.status == 404:
             raise
         return page(map_id, node_id, 400, edit={"values": form, "error": error})
-    flash(f"Saved “{short(node['text'])}”.")
+    # Unchanged fields leave the version as sent; a real save bumps it.
+    unchanged = form.get("version") == str(node["version"])
+    flash("No changes to save." if unchanged else f"Saved “{short(node['text'])}”.")
     return to_map(map_id, node_id)
 
 
@@ -240,8 +255,9 @@ def diagram(map_id: int, fmt: str):
     db = get_db()
     graph = maps.get_map(db, map_id)
     limits = render.Limits.from_config(current_app.config)
+    node_id = query_number(request.args.get("node"), "node", "a node id")
     try:
-        drawn = render.diagram(db, map_id, fmt, request.args.get("node", type=int), limits)
+        drawn = render.diagram(db, map_id, fmt, node_id, limits)
     except render.RenderError as error:
         abort(503, f"The diagram could not be drawn: {error}")
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])

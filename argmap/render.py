@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import resource
 import subprocess
+import threading
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -20,6 +21,8 @@ FORMATS = {
     "dot": "text/vnd.graphviz; charset=utf-8",
 }
 TOO_SLOW = b""
+LOCKS: dict[tuple, threading.Lock] = {}
+LOCKS_GUARD = threading.Lock()
 
 
 @dataclass
@@ -187,9 +190,20 @@ def render_part(db: Database, map_id: int, fmt: str, focus: int, limits: Limits)
     return drawn
 
 
+def key_lock(key: tuple) -> threading.Lock:
+    """One lock per (map, format, focus): pages opened at once draw a new revision once."""
+    with LOCKS_GUARD:
+        return LOCKS.setdefault(key, threading.Lock())
+
+
 def through_cache(db: Database, map_id: int, fmt: str, focus: int, revision: int, limits: Limits):
-    """The stored render of this revision, else a new one."""
-    return cached(db, map_id, fmt, focus, revision) or render_part(db, map_id, fmt, focus, limits)
+    """The stored render of this revision, else a new one (drawn once per process)."""
+    found = cached(db, map_id, fmt, focus, revision)
+    if found is not None:
+        return found
+    with key_lock((map_id, fmt, focus)):
+        found = cached(db, map_id, fmt, focus, revision)
+        return found or render_part(db, map_id, fmt, focus, limits)
 
 
 def diagram(
@@ -213,6 +227,24 @@ def diagram(
         return Diagram(through_cache(db, map_id, fmt, 0, revision, limits).body, fmt, 0, 0)
     drawn = through_cache(db, map_id, fmt, centre, revision, limits)
     return Diagram(drawn.body, fmt, drawn.shown, total, centre)
+
+
+@dataclass
+class PageDiagram:
+    """What a map page shows of the diagram: the drawing, or why there is none."""
+
+    drawn: Diagram | None
+    svg: str
+    error: str | None
+
+
+def for_page(db: Database, map_id: int, focus: int | None, limits: Limits) -> PageDiagram:
+    """The map's diagram as inline SVG for a page; a Graphviz failure becomes a message."""
+    try:
+        drawn = diagram(db, map_id, "svg", focus, limits)
+    except RenderError as error:
+        return PageDiagram(None, "", str(error))
+    return PageDiagram(drawn, inline_svg(drawn.body), None)
 
 
 def inline_svg(body: bytes) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlite_utils import Database
 
 from . import events
@@ -35,15 +33,14 @@ def to_data(db: Database, map_id: int, history: bool = False) -> MapData:
 
 def history_of(db: Database, map_id: int) -> list[dict]:
     """The map's events, oldest first, as plain objects."""
-    found = rows(
-        db,
-        "SELECT revision, action, node_id, actor, created_at, data FROM events"
-        " WHERE map_id = ? ORDER BY id",
-        (map_id,),
+    return events.decoded(
+        rows(
+            db,
+            "SELECT revision, action, node_id, actor, created_at, data FROM events"
+            " WHERE map_id = ? ORDER BY id",
+            (map_id,),
+        )
     )
-    for event in found:
-        event["data"] = json.loads(event["data"])
-    return found
 
 
 def checked_fields(node: Node, index: int) -> dict:
@@ -57,9 +54,55 @@ def checked_fields(node: Node, index: int) -> dict:
         raise FormatError(error.message, f"node {index + 1} ({node.key})") from None
 
 
+def inference_rules(data: MapData) -> None:
+    """Keep groups and undercuts only where the model has an inference; say what changed."""
+    parent = {n.key: n.parent for n in data.nodes}
+    for node in data.nodes:
+        if node.parent is None and (node.group is not None or node.undercut):
+            node.group, node.undercut = None, False
+            data.warnings.append(f"{node.key}: a claim has no inference to group or undercut.")
+        elif node.undercut and (node.kind != "counter" or parent[node.parent] is None):
+            node.undercut = False
+            data.warnings.append(
+                f"{node.key}: kept as a plain objection; only the inference of a support or"
+                " counter can be undercut."
+            )
+    for link in data.links:
+        if link.undercut and (link.relation != "counter" or parent[link.target] is None):
+            link.undercut = False
+            data.warnings.append(
+                f"The undercut from {link.source} to {link.target} is kept as a plain objection."
+            )
+
+
+def link_rules(data: MapData) -> None:
+    """Refuse a node linked to itself; keep a relation said twice only once, and say so."""
+    seen = {(n.key, n.parent, n.group) for n in data.nodes if n.parent is not None}
+    kept = []
+    for index, link in enumerate(data.links):
+        if link.source == link.target:
+            raise FormatError("a node cannot be linked to itself", f"link {index + 1}")
+        pair = (link.source, link.target, link.group)
+        mirror = (link.target, link.source, link.group)
+        if pair in seen or (link.relation == "contradiction" and mirror in seen):
+            data.warnings.append(
+                f"The relation from {link.source} to {link.target} is there twice; kept once."
+            )
+            continue
+        seen.add(pair)
+        kept.append(link)
+    data.links = kept
+
+
 def validate(data: MapData) -> list[dict]:
-    """Check a portable map against the model's rules; returns each node's clean fields."""
+    """Check a portable map against the model's rules; returns each node's clean fields.
+
+    What the model cannot hold as it stands (a relation said twice, an undercut of a claim)
+    is adjusted and listed in data.warnings, for the preview to show.
+    """
+    link_rules(data)
     check(data)
+    inference_rules(data)
     return [checked_fields(n, i) for i, n in enumerate(data.nodes)]
 
 

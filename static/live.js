@@ -37,6 +37,7 @@
 
   // Open (or reopen after a long drop) the stream from the last event seen.
   function open() {
+    if (live.dataset.state === "gone") return;
     clearTimeout(state.timer);
     if (state.source) state.source.close();
     const source = new EventSource(streamUrl());
@@ -107,6 +108,7 @@
 
   // Fetch the new diagram and outline; changes that arrive meanwhile cause one more fetch.
   function refresh() {
+    if (live.dataset.state === "gone") return;
     if (state.fetching) { state.again = true; return; }
     state.fetching = true;
     const url = path("fragments");
@@ -219,11 +221,14 @@
     document.getElementById("presence").hidden = false;
   }
 
-  function onGone() {
+  // The map was deleted, or this person may no longer read it: stop for good and say why.
+  function onGone(event) {
     state.source.close();
     clearTimeout(state.timer);
     live.dataset.state = "gone";
-    say("This map was deleted.");
+    const data = JSON.parse(event.data || "{}");
+    say(data.message || "This map was deleted.");
+    clearTimeout(state.noticeTimer);
   }
 
   // A connection that went quiet (no ping within 2.5 keep-alives) is reopened by hand.

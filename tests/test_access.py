@@ -48,6 +48,7 @@ ROUTES = [
     ("POST", "/maps/{m}/links/{l}/delete", {}, "edit", 302),
     ("GET", "/maps/{m}/diagram.svg", None, "read", 200),
     ("GET", "/maps/{m}/brief", None, "read", 200),
+    ("GET", "/maps/{m}/export/json", None, "read", 200),
     ("GET", "/maps/{m}/history", None, "read", 200),
     ("POST", "/maps/{m}/history/{e}/undo", {}, "edit", 302),
     ("GET", "/maps/{m}/events", None, "read", 200),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
 import sys
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
@@ -101,6 +103,32 @@ def test_log_in_goes_back_to_the_page_asked_for_but_not_off_site(browser_client,
     for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
         response = browser_client.post("/login", data={**form, "next": target})
         assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/%09/evil.example/phish", "/%0a/evil.example", "/%0d%0a/evil.example", "/%20/evil.example",
+     "/%09%5Cevil.example", "%09//evil.example", "/%00/evil.example", "/%E2%80%8B/evil.example",
+     "javascript:alert(1)", "http:/evil.example", "/%0a%0a/evil.example"],
+)  # fmt: skip
+def test_log_in_never_leads_off_site_through_hidden_characters(browser_client, make_user, target):
+    make_user("ana@example.org", "Ana")
+    page = browser_client.get(f"/login?next={target}").get_data(as_text=True)
+    kept = html.unescape(re.search(r'name="next" value="([^"]*)"', page).group(1))
+    assert kept == "/"
+    form = {"email": "ana@example.org", "password": PASSWORD, "csrf_token": TOKEN}
+    response = browser_client.post("/login", data={**form, "next": unquote(target)})
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert logged_in_name(browser_client) == "Ana"
+
+
+def test_log_in_keeps_a_path_with_its_query(browser_client, make_user):
+    make_user("ana@example.org", "Ana")
+    page = browser_client.get("/login?next=/maps/3%3Fnode%3D4").get_data(as_text=True)
+    assert 'name="next" value="/maps/3?node=4"' in page
+    form = {"email": "ana@example.org", "password": PASSWORD, "csrf_token": TOKEN}
+    response = browser_client.post("/login", data={**form, "next": "/maps/3?node=4"})
+    assert response.headers["Location"] == "/maps/3?node=4"
 
 
 def test_log_out_ends_the_session(browser_client, make_user):

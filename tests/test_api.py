@@ -329,3 +329,122 @@ def test_session_client_with_token_header_is_accepted(client, csrf, db, owner):
     response = client.post("/api/maps", json={"title": "Mine"}, headers={"X-CSRF-Token": csrf})
     assert response.status_code == 201
     assert [m["title"] for m in maps.list_maps(db)] == ["Mine"]
+
+
+# Numbers SQLite cannot hold, numbers that are not whole, text that is not valid Unicode
+
+BIG = 10**20
+MAX_ID = 2**63 - 1
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [("get", f"/api/maps/{BIG}"), ("patch", f"/api/maps/{BIG}"), ("get", "/api/maps/0"),
+     ("post", f"/api/maps/{MAX_ID + 1}/nodes"), ("patch", "/api/maps/{map}/nodes/" + str(BIG)),
+     ("delete", "/api/maps/{map}/nodes/" + str(BIG)), ("delete", "/api/maps/{map}/links/0"),
+     ("delete", "/api/maps/{map}/links/" + str(BIG)),
+     ("post", "/api/maps/{map}/events/" + str(BIG) + "/undo")],
+)  # fmt: skip
+def test_ids_out_of_sqlites_range_in_urls_are_404(api, db, tree, method, url):
+    before = state(db)
+    kwargs = {"json": {"title": "x"}} if method != "get" else {}
+    response = getattr(api, method)(url.format(**tree), **kwargs)
+    assert response.status_code == 404
+    assert response.is_json and response.get_json()["error"]
+    assert state(db) == before
+
+
+def test_the_largest_id_sqlite_holds_is_an_ordinary_missing_map(api):
+    response = api.get(f"/api/maps/{MAX_ID}")
+    assert (response.status_code, response.get_json()["field"]) == (404, "map_id")
+
+
+BAD_IDS_IN_BODY = [
+    ("nodes", {"kind": "support", "text": "x", "parent_id": BIG}, "parent_id", "from 1 to"),
+    ("nodes", {"kind": "support", "text": "x", "parent_id": MAX_ID + 1}, "parent_id", "from 1"),
+    ("nodes", {"kind": "support", "text": "x", "parent_id": "1" + "0" * 20}, "parent_id", "to"),
+    ("nodes", {"kind": "support", "text": "x", "parent_id": 1.9}, "parent_id", "not 1.9"),
+    ("nodes", {"kind": "support", "text": "x", "parent_id": 1e300}, "parent_id", "from 1"),
+    ("nodes", {"kind": "support", "text": "x", "parent_id": -1}, "parent_id", "from 1"),
+    ("nodes", {"kind": "support", "text": "x", "parent_id": True}, "parent_id", "whole"),
+    ("nodes", {"kind": "claim", "text": "x", "group": BIG}, "group", "from 1 to"),
+    ("links", {"from_id": BIG, "to_id": 1, "relation": "support"}, "from_id", "from 1 to"),
+    ("links", {"from_id": 1, "to_id": 2.5, "relation": "support"}, "to_id", "not 2.5"),
+]
+
+
+@pytest.mark.parametrize(("what", "fields", "field", "message"), BAD_IDS_IN_BODY)
+def test_ids_in_json_that_are_too_big_or_not_whole_are_400(
+    api, db, tree, what, fields, field, message
+):
+    before = state(db)
+    response = api.post(f"/api/maps/{tree['map']}/{what}", json=fields)
+    assert (response.status_code, response.get_json()["field"]) == (400, field)
+    assert message in response.get_json()["error"]
+    assert state(db) == before
+
+
+@pytest.mark.parametrize("raw", ["Infinity", "NaN", "-Infinity"])
+def test_json_infinity_as_an_id_is_400(api, db, tree, raw):
+    before = state(db)
+    body = '{"kind": "support", "text": "x", "parent_id": ' + raw + "}"
+    response = api.post(f"/api/maps/{tree['map']}/nodes", data=body,
+                        content_type="application/json")  # fmt: skip
+    assert (response.status_code, response.get_json()["field"]) == (400, "parent_id")
+    assert state(db) == before
+
+
+def test_a_version_too_big_is_400(api, db, tree):
+    before = state(db)
+    url = f"/api/maps/{tree['map']}/nodes/{tree['S']}"
+    for response in (api.patch(url, json={"text": "S2", "version": BIG}),
+                     api.delete(url, json={"version": BIG})):  # fmt: skip
+        assert (response.status_code, response.get_json()["field"]) == (400, "version")
+    assert state(db) == before
+
+
+@pytest.mark.parametrize("after", [str(BIG), str(MAX_ID + 1), "-1", "1.5", "x"])
+def test_events_after_a_number_out_of_range_is_400(api, tree, after):
+    response = api.get(f"/api/maps/{tree['map']}/events?after={after}")
+    assert (response.status_code, response.get_json()["field"]) == (400, "after")
+    assert "must be an event number" in response.get_json()["error"]
+    assert api.get(f"/api/maps/{tree['map']}/events?after={MAX_ID}").get_json() == {
+        "events": [], "last": MAX_ID
+    }  # fmt: skip
+
+
+LONE = '"half \\ud83c of an emoji"'
+SURROGATES = [
+    ("post", "/api/maps", '{"title": ' + LONE + '}', "title"),
+    ("post", "/api/maps", '{"title": "ok", "description": ' + LONE + '}', "description"),
+    ("patch", "/api/maps/{map}", '{"title": ' + LONE + '}', "title"),
+    ("post", "/api/maps/{map}/nodes", '{"kind": "claim", "text": ' + LONE + '}', "text"),
+    ("post", "/api/maps/{map}/nodes", '{"kind": "claim", "text": "ok", "quote": ' + LONE + '}',
+     "quote"),
+    ("post", "/api/maps/{map}/nodes", '{"kind": "claim", "text": "ok", "source": ' + LONE + '}',
+     "source"),
+    ("post", "/api/maps/{map}/nodes", '{"kind": "claim", "text": "ok", "tags": [' + LONE + ']}',
+     "tags"),
+    ("patch", "/api/maps/{map}/nodes/{S}", '{"text": ' + LONE + '}', "text"),
+    ("patch", "/api/maps/{map}/nodes/{S}", '{"tags": ["\\udfff"]}', "tags"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "url", "body", "field"), SURROGATES)
+def test_text_that_is_not_valid_unicode_is_400_and_nothing_written(
+    api, db, tree, method, url, body, field
+):
+    before = state(db)
+    response = getattr(api, method)(url.format(**tree), data=body,
+                                    content_type="application/json")  # fmt: skip
+    assert (response.status_code, response.get_json()["field"]) == (400, field)
+    assert "characters that are not valid Unicode" in response.get_json()["error"]
+    assert state(db) == before
+    assert api.get(f"/api/maps/{tree['map']}").status_code == 200
+
+
+def test_a_whole_emoji_in_json_escapes_is_kept(api, tree):
+    body = '{"kind": "claim", "text": "party \\ud83c\\udf89"}'
+    response = api.post(f"/api/maps/{tree['map']}/nodes", data=body,
+                        content_type="application/json")  # fmt: skip
+    assert (response.status_code, response.get_json()["text"]) == (201, "party 🎉")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from argmap import members, nodes
+from argmap import links, members, nodes
 
 
 def section(html: str, css_class: str) -> list[str]:
@@ -45,3 +45,18 @@ def test_seed_brief_covers_both_claims(seeded_app):
 
 def test_brief_of_missing_map_is_404(client):
     assert client.get("/maps/999/brief").status_code == 404
+
+
+def test_sources_without_quotes_and_contradictions_both_ways(client, owner, db):
+    map_id = members.create_map(db, owner, "Two claims")
+    first = nodes.add_node(db, map_id, {"kind": "claim", "text": "Tea is best"})
+    second = nodes.add_node(db, map_id, {"kind": "claim", "text": "Coffee is best"})
+    nodes.add_node(db, map_id, {"kind": "support", "text": "It calms", "parent_id": first["id"],
+                                "source": "https://tea.example/study"})  # fmt: skip
+    links.add_link(db, map_id, {"from_id": second["id"], "to_id": first["id"],
+                                "relation": "contradiction"})  # fmt: skip
+    html = client.get(f"/maps/{map_id}/brief").get_data(as_text=True)
+    assert "https://tea.example/study" in html
+    tea, coffee = html.split('id="brief-')[1:3]
+    assert "Coffee is best" in tea.split("The case against")[1]
+    assert "Tea is best" in coffee.split("The case against")[1]

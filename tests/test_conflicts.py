@@ -119,6 +119,20 @@ def test_editing_a_node_deleted_meanwhile_keeps_the_text_to_add_again(db, team):
     assert state(db) == before
 
 
+def test_adding_under_a_node_deleted_meanwhile_keeps_the_text(db, team):
+    deletion.delete_node(db, team["map"], team["C"], None, None, Actor("Ana"))
+    before = state(db)
+    form = {"csrf_token": CSRF, "form": "add", "parent_id": str(team["C"]),
+            "kind": "counter", "text": "My objection, typed with care"}  # fmt: skip
+    response = team["client"].post(f"/maps/{team['map']}/nodes", data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    claim_form = html[html.index('id="add-claim"') :]
+    assert "The node you were adding to was deleted meanwhile" in claim_form
+    assert ">My objection, typed with care</textarea>" in claim_form
+    assert state(db) == before
+
+
 @pytest.mark.server
 def test_many_people_adding_at_the_same_moment_all_get_their_nodes(server):
     def setup(db):

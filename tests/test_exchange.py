@@ -202,3 +202,42 @@ def test_preview_says_what_cannot_be_kept(app, client, owner):
     assert response.status_code == 200
     assert 'id="import-warnings"' in html
     assert "Left out the relation from &#39;Fleisch-OK&#39; to &#39;Strikt-Veggie&#39;" in html
+
+
+def test_what_the_model_cannot_hold_is_adjusted_and_said(app, client, owner):
+    doc = {"argmap": 1, "title": "odd", "nodes": [
+        {"id": "a", "kind": "claim", "text": "A", "group": 2},
+        {"id": "b", "kind": "counter", "text": "B", "parent_id": "a", "undercut": True},
+        {"id": "c", "kind": "support", "text": "C", "parent_id": "b"},
+    ], "links": [
+        {"from_id": "c", "to_id": "a", "relation": "support"},
+        {"from_id": "c", "to_id": "a", "relation": "support"},
+    ]}  # fmt: skip
+    html = post_import(client, text=json.dumps(doc)).get_data(as_text=True)
+    assert "a: a claim has no inference to group or undercut." in html
+    assert "b: kept as a plain objection" in html
+    assert "The relation from c to a is there twice; kept once." in html
+    assert post_import(client, text=json.dumps(doc), confirm="1").status_code == 302
+    db = connect(app.config["DATABASE"])
+    assert [(r["grp"], r["undercut"]) for r in rows(db, "SELECT * FROM nodes ORDER BY id")] == [
+        (None, 0), (None, 0), (None, 0),
+    ]  # fmt: skip
+    assert len(rows(db, "SELECT * FROM links")) == 1
+
+
+def test_a_node_linked_to_itself_is_refused(app, client, owner):
+    doc = {"argmap": 1, "title": "self", "nodes": [{"id": "a", "kind": "claim", "text": "A"}],
+           "links": [{"from_id": "a", "to_id": "a", "relation": "support"}]}  # fmt: skip
+    response = post_import(client, text=json.dumps(doc), confirm="1")
+    assert response.status_code == 400
+    assert "link 1" in response.get_data(as_text=True)
+    assert counts(app) == (0, 0, 0)
+
+
+def test_posting_an_import_without_an_account_is_refused(app):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["csrf_token"] = "test-csrf-token"
+    response = post_import(client, text=SMALL_KIALO, confirm="1")
+    assert response.status_code == 401
+    assert counts(app) == (0, 0, 0)

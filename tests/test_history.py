@@ -8,8 +8,12 @@ import re
 import pytest
 from livehelp import CSRF, log_in, owned_map, person
 
-from argmap import deletion, links, maps, nodes
+from argmap import deletion, events, links, maps, members, nodes, transfer
+from argmap import undo as undoing
+from argmap.errors import Conflict
 from argmap.events import Actor
+from argmap.formats.model import MapData
+from argmap.formats.model import Node as PortableNode
 
 
 @pytest.fixture
@@ -283,3 +287,156 @@ def test_api_lists_events_after_an_id_and_undoes_one(app, db, team):
     assert (again.status_code, again.get_json()["field"]) == (409, "event_id")
     bad = api.get(f"/api/maps/{team['map']}/events?after=soon", headers=auth)
     assert (bad.status_code, bad.get_json()["field"]) == (400, "after")
+
+
+# Undo finds exactly what it changed, in this map
+
+
+def test_undo_an_add_never_removes_a_node_added_since_by_someone_else(db, team):
+    mine = add(db, team, "Ana", "Old claim X")
+    added = last_event(db, team["map"])["id"]
+    deletion.delete_node(db, team["map"], mine, None, None, Actor("Ana"))
+    theirs = add(db, team, "Ben", "Ben's new claim Y")
+    before = state(db)
+    response = undo(team, added)
+    assert response.status_code == 409
+    assert "“Old claim X” was deleted since" in response.get_data(as_text=True)
+    assert state(db) == before and shape(db, team["map"]) == [
+        (theirs, "claim", "Ben's new claim Y", None)
+    ]
+
+
+def test_undo_an_add_deleted_and_brought_back_since_is_refused(db, team):
+    mine = add(db, team, "Ana", "Uniforms help")
+    added = last_event(db, team["map"])["id"]
+    deletion.delete_node(db, team["map"], mine, None, None, Actor("Ben"))
+    undone_ok(team, db, last_event(db, team["map"])["id"])
+    before = state(db)
+    response = undo(team, added)
+    assert response.status_code == 409
+    assert "“Uniforms help” was deleted since, by Ben in change #" in response.get_data(
+        as_text=True
+    )
+    assert state(db) == before
+
+
+def test_undo_a_link_add_whose_link_was_removed_since_is_refused(db, team, tree):
+    added = db.execute(
+        "SELECT id FROM events WHERE action = 'link.add' AND map_id = ?", (team["map"],)
+    ).fetchone()[0]
+    deletion.delete_node(db, team["map"], tree["K"], None, None, Actor("Ben"))
+    undone_ok(team, db, last_event(db, team["map"])["id"])
+    assert [li["id"] for li in maps.load(db, team["map"])["links"]] == [tree["link"]["id"]]
+    before = state(db)
+    response = undo(team, added)
+    assert response.status_code == 409
+    assert "That link was removed since" in response.get_data(as_text=True)
+    assert state(db) == before
+
+
+def test_undo_a_delete_never_reaches_into_another_map(app, db, team):
+    claim = add(db, team, "Ana", "C in this map")
+    reason = add(db, team, "Ana", "S in this map", claim)
+    deletion.delete_node(db, team["map"], reason, None, None, Actor("Ana"))
+    first = last_event(db, team["map"])["id"]
+    deletion.delete_node(db, team["map"], claim, None, None, Actor("Ana"))
+    other = members.create_map(db, team["olga"], "Another map")
+    nodes.add_node(db, other, {"kind": "claim", "text": "Claim of the other map"})
+    before = state(db)
+    response = undo(team, first)
+    assert response.status_code == 409
+    assert "The node “S in this map” was about is gone too" in response.get_data(as_text=True)
+    assert state(db) == before
+    gone = team["client"].post(f"/maps/{other}/delete", data={"csrf_token": CSRF})
+    assert gone.status_code == 302
+    assert db.execute("SELECT COUNT(*) FROM nodes WHERE map_id = ?", (other,)).fetchone()[0] == 0
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+@pytest.mark.parametrize("choice", ["reattach", "detach"])
+def test_undo_a_delete_restores_the_moved_nodes_exactly(db, team, choice):
+    claim = add(db, team, "Ana", "C")
+    reason = add(db, team, "Ana", "S", claim)
+    fields = {"kind": "counter", "text": "U", "parent_id": reason, "undercut": True}
+    objection = nodes.add_node(db, team["map"], fields, Actor("Ben"))
+    deletion.delete_node(db, team["map"], reason, choice, None, Actor("Ben"))
+    assert nodes.get_node(db, team["map"], objection["id"])["undercut"] == 0
+    undone_ok(team, db, last_event(db, team["map"])["id"])
+    back = maps.node_dict(nodes.get_node(db, team["map"], objection["id"]))
+    assert {**back, "version": None} == {**objection, "version": None}
+
+
+def test_undo_of_an_edit_leaves_the_nodes_about_it_alone(db, team):
+    claim = add(db, team, "Ana", "C")
+    reason = add(db, team, "Ana", "S", claim)
+    fields = {"kind": "counter", "text": "U", "parent_id": reason, "undercut": True}
+    objection = nodes.add_node(db, team["map"], fields, Actor("Ben"))["id"]
+    nodes.update_node(db, team["map"], reason, {"kind": "claim"}, Actor("Ana"))
+    undone_ok(team, db, last_event(db, team["map"])["id"])
+    found = nodes.get_node(db, team["map"], objection)
+    assert (found["undercut"], found["version"]) == (1, 1)
+    assert shape(db, team["map"])[1] == (reason, "support", "S", claim)
+
+
+def test_an_import_cannot_be_undone(db, team):
+    data = MapData("Imported", nodes=[PortableNode("a", "claim", "Imported claim")])
+    map_id = transfer.import_map(db, data, "Olga")
+    members.claim_map(db, map_id, team["olga"])
+    imported = last_event(db, map_id)
+    assert imported["action"] == "map.import"
+    before = state(db)
+    response = team["client"].post(
+        f"/maps/{map_id}/history/{imported['id']}/undo", data={"csrf_token": CSRF}
+    )
+    assert response.status_code == 400
+    assert "An import cannot be undone: delete the map instead." in response.get_data(as_text=True)
+    assert state(db) == before
+
+
+def test_a_damaged_change_log_gives_a_conflict_not_a_crash(db, team):
+    ghost = {
+        "id": 424242, "kind": "opinion", "text": "Ghost", "quote": "", "source": "",
+        "parent_id": None, "group": None, "undercut": False, "tags": [], "version": 1,
+    }  # fmt: skip
+    data = {"before": ghost, "deleted": [ghost], "links": [], "moved": []}
+    events.record(db, team["map"], "node.delete", ghost["id"], data, "Ana")
+    before = state(db)
+    response = undo(team, last_event(db, team["map"])["id"])
+    assert response.status_code == 409
+    assert "cannot be undone" in response.get_data(as_text=True)
+    assert state(db) == before
+
+
+def test_undo_of_an_edit_that_changed_nothing_is_refused(db, team):
+    claim = add(db, team, "Ana", "C")
+    same = maps.node_dict(nodes.get_node(db, team["map"], claim))
+    events.record(db, team["map"], "node.update", claim, {"before": same, "after": same}, "Ana")
+    before = state(db)
+    with pytest.raises(Conflict, match="would change nothing: there is nothing to undo"):
+        undoing.undo(db, team["map"], last_event(db, team["map"])["id"], "Olga")
+    assert state(db) == before
+
+
+# Saving without changes
+
+
+def test_saving_without_changes_adds_no_change(app, db, team):
+    claim = add(db, team, "Ana", "Homework helps")
+    before = state(db)
+    form = {
+        "kind": "claim", "text": "Homework helps", "quote": "", "source": "", "parent_id": "",
+        "group": "", "tags": "", "version": "1", "csrf_token": CSRF,
+    }  # fmt: skip
+    saved = team["client"].post(f"/maps/{team['map']}/nodes/{claim}", data=form)
+    assert saved.status_code == 302
+    assert "No changes to save." in team["client"].get(saved.location).get_data(as_text=True)
+    settings = {"title": "Homework", "description": "", "csrf_token": CSRF}
+    saved = team["client"].post(f"/maps/{team['map']}", data=settings)
+    assert saved.status_code == 302
+    assert "No changes to save." in team["client"].get(saved.location).get_data(as_text=True)
+    auth = {"Authorization": f"Bearer {team['ana']['token']}"}
+    api = app.test_client().patch(
+        f"/api/maps/{team['map']}/nodes/{claim}", json={"text": "Homework helps"}, headers=auth
+    )
+    assert (api.status_code, api.get_json()["version"]) == (200, 1)
+    assert state(db) == before

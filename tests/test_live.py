@@ -8,8 +8,9 @@ import time
 import pytest
 from conftest import Server
 from livehelp import CSRF, EventReader, call, log_in, on_file, owned_map, person, session_cookie
+from playwright.sync_api import expect
 
-from argmap import maps, nodes, presence
+from argmap import maps, members, nodes, presence
 
 pytestmark = pytest.mark.server
 
@@ -188,8 +189,58 @@ def test_deleting_the_map_tells_its_streams_and_ends_them(server, team):
     reader.wait_for(lambda e: e["event"] == "hello")
     status, _ = call(server.url, "DELETE", f"/api/maps/{team['map']}", None, team["olga"]["token"])
     assert status == 200
-    assert reader.wait_for(lambda e: e["event"] == "gone")[-1]["data"] == {"map_id": team["map"]}
+    gone = reader.wait_for(lambda e: e["event"] == "gone")[-1]["data"]
+    assert gone == {"map_id": team["map"], "message": "This map was deleted."}
     assert reader.next() is None
+    reader.close()
+
+
+LOST = {"message": "You no longer have access to this map."}
+
+
+def rest_of(reader: EventReader) -> list[dict]:
+    """Every event the stream sends until it ends."""
+    seen = []
+    while (event := reader.next()) is not None:
+        seen.append(event)
+    return seen
+
+
+def test_a_map_made_private_ends_the_streams_of_strangers_but_not_of_members(server, team):
+    stranger = EventReader(server.url, f"/maps/{team['map']}/events")
+    ana = EventReader(server.url, f"/maps/{team['map']}/events",
+                      {"Authorization": f"Bearer {team['ana']['token']}"})  # fmt: skip
+    add(server, team, "olga", "Seen by everyone")
+    for reader in (stranger, ana):
+        assert reader.changes(1)[0]["data"]["actor"] == "Olga"
+    on_file(server.database, lambda db: members.set_public(db, team["map"], False))
+    secret = add(server, team, "olga", "Only for members")
+    assert ana.changes(1)[0]["data"]["node_id"] == secret["id"]
+    ended = rest_of(stranger)
+    assert [e["event"] for e in ended if e["event"] != "presence"][-1:] == ["gone"]
+    assert ended[-1]["data"] == {"map_id": team["map"], **LOST}
+    assert all(e["data"].get("node_id") != secret["id"] for e in ended)
+    again = EventReader(server.url, f"/maps/{team['map']}/events")
+    assert again.response.status == 404
+    for reader in (again, ana, stranger):
+        reader.close()
+
+
+def test_a_removed_member_stream_ends(server):
+    olga, map_id = on_file(server.database, lambda db: owned_map(db, public=False))
+    bea = on_file(server.database, lambda db: person(db, "Bea", map_id))
+    reader = EventReader(server.url, f"/maps/{map_id}/events",
+                         {"Authorization": f"Bearer {bea['token']}"})  # fmt: skip
+    assert reader.wait_for(lambda e: e["event"] == "hello")[-1]["data"]["name"] == "Bea"
+
+    def remove_bea(db):
+        member = db.execute("SELECT id FROM members WHERE name = 'Bea'").fetchone()
+        members.remove(db, map_id, member["id"])
+
+    on_file(server.database, remove_bea)
+    ended = rest_of(reader)
+    assert (ended[-1]["event"], ended[-1]["data"]) == ("gone", {"map_id": map_id, **LOST})
+    assert all(e["event"] != "change" for e in ended)
     reader.close()
 
 
@@ -249,3 +300,19 @@ def test_fragments_show_the_map_as_it_is_now(app, db):
         "parent_text": claim["text"],
     }
     assert client.get(f"/maps/{map_id}/fragments?node=999").get_json()["node"] is None
+
+
+@pytest.mark.browser
+def test_the_page_says_access_ended_and_stops_reconnecting(server, team, page):
+    page.goto(f"{server.url}/maps/{team['map']}")
+    live = page.locator("#live")
+    expect(live).to_have_attribute("data-state", "open")
+    streams: list[str] = []
+    page.on("request", lambda request: "/events" in request.url and streams.append(request.url))
+    on_file(server.database, lambda db: members.set_public(db, team["map"], False))
+    expect(page.locator("#live-notice")).to_have_text("You no longer have access to this map.")
+    expect(live).to_have_attribute("data-state", "gone")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(1500)  # the browser's own retry comes after 1 s: none may come
+    assert streams == []
+    expect(page.locator("#live-notice")).to_have_text("You no longer have access to this map.")

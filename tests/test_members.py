@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import create_account
+from helpers import fresh_app_config
 
-from argmap import members
+from argmap import accounts, create_app, members
+from argmap.db import connect
 
 TOKEN = "test-csrf-token"
 
@@ -232,3 +235,83 @@ def test_a_map_readable_by_link_and_private_again(app, client, classroom):
     assert reader.get("/api/maps").get_json() == {"maps": []}
     client.post(f"/maps/{classroom}/public", data={**form, "public": "0"})
     assert reader.get(f"/maps/{classroom}").status_code == 404
+
+
+# Join links students can open: PUBLIC_URL, and a hint when the page was opened at localhost
+
+HINT = ("Students cannot reach {host}: open argmap at this computer's network address (start it"
+        " with <code>--host 0.0.0.0</code>), or set <code>ARGMAP_PUBLIC_URL</code>.")  # fmt: skip
+
+
+def shown_links(client, map_id: int, base_url: str, token: str) -> dict:
+    """The join link and the join page's address as the screen and the members page show them,
+    opened at base_url (with the owner's API token: the session cookie belongs to localhost)."""
+    code = open_code(client, map_id, "editor")["code"]
+    code_id = re.search(r'id="code-(\d+)"', client.get(f"/maps/{map_id}/members").text).group(1)
+    owner = {"base_url": base_url, "headers": {"Authorization": f"Bearer {token}"}}
+    screen = client.get(f"/maps/{map_id}/codes/{code_id}", **owner).text
+    members_page = client.get(f"/maps/{map_id}/members", **owner).text
+    return {
+        "code": code, "screen": screen, "members": members_page,
+        "screen_link": re.search(r'class="join-link" href="[^"]+">([^<]+)</a>', screen).group(1),
+        "screen_start": re.search(r"or open (\S+) and type the code", screen).group(1),
+        "table_link": re.search(rf"<td><code>([^<]+/join/{code})</code></td>", members_page)
+        .group(1),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("base_url", "host"),
+    [("http://127.0.0.1:5391", "127.0.0.1"), ("http://localhost:5000", "localhost"),
+     ("http://[::1]:5000", "::1"), ("http://127.0.1.1", "127.0.1.1")],
+)  # fmt: skip
+def test_join_links_at_a_loopback_address_come_with_a_hint(
+    client, classroom, api_token, base_url, host
+):
+    shown = shown_links(client, classroom, base_url, api_token)
+    assert shown["screen_link"] == f"{base_url}/join/{shown['code']}"
+    assert shown["table_link"] == f"{base_url}/join/{shown['code']}"
+    for page in (shown["screen"], shown["members"]):
+        assert HINT.format(host=host) in page
+
+
+def test_join_links_at_a_network_address_need_no_hint(client, classroom, api_token):
+    shown = shown_links(client, classroom, "http://192.168.1.20:5000", api_token)
+    assert shown["screen_link"] == f"http://192.168.1.20:5000/join/{shown['code']}"
+    assert shown["screen_start"] == "http://192.168.1.20:5000/join"
+    assert "Students cannot reach" not in shown["screen"] + shown["members"]
+
+
+@pytest.mark.parametrize("public", ["http://192.168.1.20:5000", "http://192.168.1.20:5000/",
+                                    "192.168.1.20:5000"])  # fmt: skip
+def test_public_url_is_used_for_every_shared_link(app, client, classroom, api_token, public):
+    app.config["PUBLIC_URL"] = public
+    client.post(f"/maps/{classroom}/public", data={"public": "1", "csrf_token": TOKEN})
+    shown = shown_links(client, classroom, "http://127.0.0.1:5391", api_token)
+    assert shown["screen_link"] == f"http://192.168.1.20:5000/join/{shown['code']}"
+    assert shown["table_link"] == f"http://192.168.1.20:5000/join/{shown['code']}"
+    assert shown["screen_start"] == "http://192.168.1.20:5000/join"
+    assert f"<code>http://192.168.1.20:5000/maps/{classroom}</code>" in shown["members"]
+    assert "127.0.0.1" not in shown["screen"] + shown["members"]
+    assert "Students cannot reach" not in shown["screen"] + shown["members"]
+    joined = join(student(app), f"/join/{shown['code']}", "Sam")
+    assert joined.headers["Location"] == f"/maps/{classroom}"
+
+
+def test_public_url_comes_from_the_environment(app, tmp_path, monkeypatch):
+    assert app.config["PUBLIC_URL"] == ""
+    monkeypatch.setenv("ARGMAP_PUBLIC_URL", "http://10.0.0.5:8000")
+    (tmp_path / "env").mkdir()
+    configured = create_app(fresh_app_config(tmp_path / "env"))
+    assert configured.config["PUBLIC_URL"] == "http://10.0.0.5:8000"
+    owner_client = configured.test_client()
+    user = create_account(configured.config["DATABASE"], "t@example.org", "Teacher")
+    with owner_client.session_transaction() as session:
+        session["csrf_token"] = TOKEN
+        session["user"] = [user["id"], accounts.session_stamp(user)]
+    db = connect(configured.config["DATABASE"])
+    map_id = members.create_map(db, user, "Env debate")
+    token = accounts.create_token(db, user["id"], "t")
+    db.conn.close()
+    shown = shown_links(owner_client, map_id, "http://localhost", token)
+    assert shown["screen_link"] == f"http://10.0.0.5:8000/join/{shown['code']}"

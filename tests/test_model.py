@@ -443,3 +443,95 @@ def test_duplicate_link_either_way_is_refused(db, tree):
 def test_delete_missing_link_is_not_found(db, tree):
     with pytest.raises(NotFound):
         links.delete_link(db, tree["map"], 999)
+
+
+# Ids are never reused
+
+
+def test_ids_are_never_reused_after_the_newest_row_is_deleted(db, tree):
+    m = tree["map"]
+    x = nodes.add_node(db, m, {"kind": "claim", "text": "X"})["id"]
+    link = {"from_id": x, "to_id": tree["C"], "relation": "contradiction"}
+    first = links.add_link(db, m, link)["id"]
+    deletion.delete_node(db, m, x)
+    y = nodes.add_node(db, m, {"kind": "claim", "text": "Y"})["id"]
+    second = links.add_link(db, m, {**link, "from_id": y})["id"]
+    gone = maps.create_map(db, "Gone")
+    last_event = db.execute("SELECT MAX(id) FROM events").fetchone()[0]
+    maps.delete_map(db, gone)
+    new = maps.create_map(db, "New")
+    newest = db.execute("SELECT MAX(id) FROM events").fetchone()[0]
+    assert (y > x, second > first, new > gone, newest > last_event) == (True,) * 4
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+# Undercuts
+
+
+@pytest.fixture
+def undercut(db, tree):
+    """U: a counter of S that objects to the inference from S to C (an undercut)."""
+    fields = {"kind": "counter", "text": "U", "parent_id": tree["S"], "undercut": True}
+    return {**tree, "U": nodes.add_node(db, tree["map"], fields)["id"]}
+
+
+def stored(db, node_id):
+    """(undercut, version) of a node as stored."""
+    found = db.execute("SELECT undercut, version FROM nodes WHERE id = ?", (node_id,)).fetchone()
+    return tuple(found)
+
+
+def test_a_parent_becoming_a_claim_leaves_the_undercuts_about_it_alone(db, undercut):
+    events_before = counts(db)[3]
+    nodes.update_node(db, undercut["map"], undercut["S"], {"kind": "claim"})
+    assert shape(db, undercut["map"])[1] == ("S", "claim", None)
+    assert stored(db, undercut["U"]) == (1, 1)
+    assert counts(db)[3] == events_before + 1
+
+
+@pytest.mark.parametrize("choice", ["detach", "reattach"])
+def test_an_undercut_left_without_an_inference_can_still_be_edited(db, undercut, choice):
+    deletion.delete_node(db, undercut["map"], undercut["C"], choice)
+    edited = nodes.update_node(db, undercut["map"], undercut["U"], {"text": "U with a typo fixed"})
+    assert (edited["text"], edited["undercut"], edited["version"]) == (
+        "U with a typo fixed", True, 2,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("node", "changes"),
+    [
+        ("R", {"undercut": True}),
+        ("U", {"parent_id": "C"}),
+        ("U", {"kind": "support"}),
+    ],
+    ids=["set-on-a-counter-of-a-claim", "moved-under-a-claim", "made-a-support"],
+)
+def test_an_undercut_is_not_set_where_there_is_no_inference(db, undercut, node, changes):
+    nodes.update_node(db, undercut["map"], undercut["S"], {"kind": "claim"})
+    changes = {k: undercut.get(v, v) if k == "parent_id" else v for k, v in changes.items()}
+    before, rev = shape(db, undercut["map"]), revision(db, undercut["map"])
+    with pytest.raises(ValidationError) as caught:
+        nodes.update_node(db, undercut["map"], undercut[node], changes)
+    assert caught.value.field == "undercut"
+    assert (shape(db, undercut["map"]), revision(db, undercut["map"])) == (before, rev)
+
+
+# Saving without changes
+
+
+def test_saving_a_node_without_changes_writes_nothing(db, tree):
+    m, events_before, rev = tree["map"], counts(db)[3], revision(db, tree["map"])
+    same = nodes.update_node(db, m, tree["S"], {"text": "  S ", "kind": "support", "version": 1})
+    assert (same["text"], same["version"]) == ("S", 1)
+    assert (counts(db)[3], revision(db, m)) == (events_before, rev)
+    theirs = nodes.update_node(db, m, tree["S"], {"text": "Bob's real edit", "version": 1})
+    assert (theirs["text"], theirs["version"]) == ("Bob's real edit", 2)
+
+
+def test_saving_a_map_without_changes_writes_nothing(db, tree):
+    m, events_before, rev = tree["map"], counts(db)[3], revision(db, tree["map"])
+    assert maps.update_map(db, m, " Tree ", "") is False
+    assert (counts(db)[3], revision(db, m)) == (events_before, rev)
+    assert maps.update_map(db, m, "Tree", "Now described") is True
+    assert revision(db, m) == rev + 1

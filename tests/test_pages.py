@@ -10,6 +10,7 @@ from hostile import PARAMS
 from markupsafe import escape
 
 from argmap import accounts, create_app, links, maps, members, nodes
+from argmap.errors import ValidationError
 
 
 @pytest.fixture
@@ -240,7 +241,8 @@ BAD_ADDS = [
     ("add", {"kind": "opinion", "text": "typed text", "parent_id": "S"}, "Unknown kind"),
     ("add", {"kind": "counter", "text": "typed text", "parent_id": "S", "source": "s" * 2001},
      "The source is 2001"),
-    ("add", {"kind": "counter", "text": "typed text", "parent_id": "999"}, "no node 999"),
+    ("add", {"kind": "counter", "text": "typed text", "parent_id": "999"},
+     "The node you were adding to was deleted meanwhile"),
 ]  # fmt: skip
 
 
@@ -258,13 +260,13 @@ def test_bad_add_shows_the_form_again_with_a_message(client, csrf, db, tree, for
     data = {**fields, "form": form, "csrf_token": csrf}
     response = client.post(f"/maps/{tree['map']}/nodes", data=data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 400
     shown_in = {"claim": "add-claim", "add": "add-under"}[form]
-    if fields["parent_id"] == "999":
-        shown_in = "add-error"
+    if fields["parent_id"] == "999":  # gone (or never there): the text moves to the claim form
+        shown_in = "add-claim"
+    assert response.status_code == (409 if fields["parent_id"] == "999" else 400)
     assert message in section(html, shown_in)
-    if form == "add" and shown_in == "add-under":
-        assert f">{fields['text']}</textarea>" in section(html, "add-under")
+    if form == "add":
+        assert f">{fields['text']}</textarea>" in section(html, shown_in)
     assert state(db) == before
 
 
@@ -412,4 +414,72 @@ def test_forms_without_the_token_are_refused(client, csrf, db, tree, url, data, 
     response = client.post(url.format(**tree), data=data)
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
+    assert state(db) == before
+
+
+# Numbers SQLite cannot hold and text that is not valid Unicode
+
+BIG = 10**20
+
+
+@pytest.mark.parametrize(
+    "url",
+    [f"/maps/{BIG}", "/maps/0", f"/maps/{2**63}", f"/maps/{BIG}/history", f"/maps/{BIG}/brief",
+     "/maps/{map}/nodes/" + str(BIG) + "/delete", f"/maps/{BIG}/diagram.svg"],
+)  # fmt: skip
+def test_ids_out_of_sqlites_range_are_an_html_404(client, tree, url):
+    response = client.get(url.format(**tree))
+    assert (response.status_code, response.mimetype) == (404, "text/html")
+    assert "ids go from 1 to 9223372036854775807" in response.get_data(as_text=True)
+
+
+def test_a_form_sent_to_an_id_out_of_range_is_404_and_writes_nothing(client, csrf, db, tree):
+    before = state(db)
+    for url in (f"/maps/{BIG}", f"/maps/{tree['map']}/nodes/{BIG}"):
+        data = {"kind": "claim", "text": "x", "title": "x", "version": "1", "csrf_token": csrf}
+        assert client.post(url, data=data).status_code == 404
+    assert state(db) == before
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("?node={big}", "node"), ("?node=abc", "node"), ("/diagram.svg?node={big}", "node"),
+     ("/history?before={big}", "before"), ("/history?before=-3", "before"),
+     ("/fragments?node={big}", "node")],
+)  # fmt: skip
+def test_query_string_ids_out_of_range_are_a_clear_400(client, tree, path, name):
+    response = client.get(f"/maps/{tree['map']}" + path.format(big=BIG))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f"{name} must be" in page and "from 0 to 9223372036854775807" in page
+
+
+def test_a_parent_id_out_of_range_in_the_form_keeps_the_text_and_writes_nothing(
+    client, csrf, db, tree
+):
+    before = state(db)
+    data = {"form": "add", "kind": "support", "text": "My careful reason",
+            "parent_id": str(BIG), "csrf_token": csrf}  # fmt: skip
+    response = client.post(f"/maps/{tree['map']}/nodes", data=data)
+    assert 400 <= response.status_code < 500
+    assert ">My careful reason</textarea>" in response.get_data(as_text=True)
+    assert state(db) == before
+
+
+def test_form_text_with_broken_utf8_is_stored_as_valid_unicode(client, csrf, db, tree):
+    body = f"form=claim&kind=claim&csrf_token={csrf}&text=half%ED%A0%80emoji%FF".encode()
+    response = client.post(f"/maps/{tree['map']}/nodes", data=body,
+                           content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert response.status_code == 302
+    # Werkzeug keeps bytes that are not UTF-8 percent-encoded: no lone surrogate gets through.
+    assert maps.load(db, tree["map"])["nodes"][-1]["text"] == "half%ED%A0%80emoji%FF"
+    assert client.get(response.location).status_code == 200
+
+
+def test_a_title_that_is_not_valid_unicode_is_refused_before_the_database(db, owner):
+    before = state(db)
+    with pytest.raises(ValidationError) as refused:
+        members.create_map(db, owner, "half \ud83c of an emoji")
+    assert refused.value.field == "title"
+    assert "not valid Unicode" in refused.value.message
     assert state(db) == before

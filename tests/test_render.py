@@ -319,3 +319,45 @@ def test_unknown_format_and_missing_map_are_404(small, owning):
     assert response.status_code == 404
     assert "choose svg, png, pdf or dot" in response.get_data(as_text=True)
     assert client.get("/maps/999/diagram.svg").status_code == 404
+
+
+# Undercuts
+
+
+@pytest.fixture
+def undercuts(db):
+    """An undercut of S's inference to C, and one whose target T became a claim since."""
+    m = maps.create_map(db, "Undercuts")
+    c = nodes.add_node(db, m, {"kind": "claim", "text": "C"})["id"]
+    s = nodes.add_node(db, m, {"kind": "support", "text": "S", "parent_id": c})["id"]
+    u = nodes.add_node(db, m, {"kind": "counter", "text": "U", "parent_id": s, "undercut": True})
+    t = nodes.add_node(db, m, {"kind": "support", "text": "T", "parent_id": c})["id"]
+    v = nodes.add_node(db, m, {"kind": "counter", "text": "V", "parent_id": t, "undercut": True})
+    nodes.update_node(db, m, t, {"kind": "claim"})
+    return {"map": m, "C": c, "S": s, "U": u["id"], "T": t, "V": v["id"]}
+
+
+def test_an_undercut_points_at_the_inference_or_else_at_its_target(db, undercuts):
+    body = render.diagram(db, undercuts["map"], "svg").body
+    lines = {}
+    for g in svg_groups(body, "edge"):
+        path = g.find(f"{SVG}path")
+        lines[g.find(f"{SVG}title").text] = (path.get("stroke"), path.get("stroke-dasharray"))
+    n = {k: f"n{v}" for k, v in undercuts.items()}
+    junction = f"u{undercuts['S']}_{undercuts['C']}"
+    assert lines == {
+        f"{n['S']}->{junction}": ("#009e73", None),
+        f"{junction}->{n['C']}": ("#009e73", None),
+        f"{n['U']}->{junction}": ("#d55e00", "5,2"),
+        f"{n['V']}->{n['T']}": ("#d55e00", "5,2"),
+    }
+
+
+def test_the_outline_calls_an_undercut_without_an_inference_a_con(undercuts, owning):
+    html = owning(undercuts["map"]).get(f"/maps/{undercuts['map']}").get_data(as_text=True)
+    badge = r'<li id="o-(\d+)"[^>]*>\s*<span class="badge badge-\w+">(\w+)<'
+    badges = dict(re.findall(badge, html))
+    assert badges == {
+        str(undercuts["C"]): "Claim", str(undercuts["S"]): "Pro", str(undercuts["U"]): "Undercut",
+        str(undercuts["T"]): "Claim", str(undercuts["V"]): "Con",
+    }  # fmt: skip

@@ -28,9 +28,9 @@ import heapq
 import json
 from dataclasses import dataclass, field
 
-from .model import Edge, FormatError, MapData, Node, build
+from .argmapjson import load_json
+from .model import Edge, FormatError, MapData, Node, build, check_size, topological
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_TEXT = 1000
 SCHEMES = {"RA": "support", "CA": "counter"}
 CONTRADICTION = "Contradiction"
@@ -48,17 +48,9 @@ def read(text: str) -> MapData:
 
 
 def _load(text: str) -> object:
-    """Parse JSON, turning every failure into a FormatError."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise FormatError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise FormatError(f"invalid JSON: {err.msg}", f"line {err.lineno}") from None
-    except RecursionError:
-        raise FormatError("the JSON is nested too deeply") from None
-    except ValueError as err:
-        raise FormatError(f"invalid JSON: {err}") from None
+    """Parse JSON within the size limit, turning every failure into a FormatError."""
+    check_size(text)
+    return load_json(text)
 
 
 def _graph(doc: object) -> tuple[dict, str]:
@@ -198,33 +190,14 @@ def _in_order(edges: list[Edge], prefix: str, types: dict) -> list[Edge]:
     Each node's own edges keep their order, so build() chooses the same parents.
     """
     pairs = [(e.source, e.target) for e in edges if e.relation != "contradiction"]
-    order, left = _kahn(pairs)
+    order, left = topological(pairs)
     if left:
-        _, cycle = _kahn([(b, a) for a, b in pairs if a in left and b in left])
+        _, cycle = topological([(b, a) for a, b in pairs if a in left and b in left])
         key = min(cycle, key=lambda k: types[k][1])
         where = f"{prefix}nodes[{types[key][1]}]"
         raise FormatError(f"the relations form a cycle through the I-node {key!r}", where)
     rank = {key: number for number, key in enumerate(order)}
     return sorted(edges, key=lambda edge: rank.get(edge.source, -1))
-
-
-def _kahn(pairs: list[tuple[str, str]]) -> tuple[list[str], set[str]]:
-    """Kahn's algorithm: the nodes in topological order, and those left on or after a cycle."""
-    later: dict[str, list[str]] = {}
-    need: dict[str, int] = {}
-    for a, b in pairs:
-        later.setdefault(a, []).append(b)
-        need[b] = need.get(b, 0) + 1
-        need.setdefault(a, 0)
-    todo = [key for key, count in need.items() if count == 0]
-    order = []
-    while todo:
-        order.append(todo.pop())
-        for b in later.get(order[-1], []):
-            need[b] -= 1
-            if need[b] == 0:
-                todo.append(b)
-    return order, {key for key, count in need.items() if count > 0}
 
 
 @dataclass

@@ -81,9 +81,8 @@ from collections.abc import Callable
 from argmap.formats.argdown_model import Document, Entity, Relation, apply_model_rules
 from argmap.formats.argdown_parser import parse
 from argmap.formats.argdown_writer import write
-from argmap.formats.model import Edge, FormatError, MapData, Node, build
+from argmap.formats.model import MAX_BYTES, Edge, FormatError, MapData, Node, build, check_size
 
-MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_TITLE = "Argdown import"
 RELATION_MAP = {
     "support": ("support", False),
@@ -146,8 +145,7 @@ def read_parts(
     text: str, include: Callable[[str], str] | None = None
 ) -> tuple[str, str, list[Node], list[Edge]]:
     """Title, description, nodes and edges of an Argdown document, before build()."""
-    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise FormatError("the file is larger than 5 MB")
+    check_size(text)
     text = re.sub(r"\r\n?", "\n", _expand_includes(text, include, []))
     try:
         doc = parse(text)

@@ -38,6 +38,8 @@ def load_json(text: str) -> object:
         raise FormatError(f"not valid JSON: {error.msg}", f"line {error.lineno}") from None
     except RecursionError:
         raise FormatError("the JSON is nested too deeply") from None
+    except ValueError as error:
+        raise FormatError(f"not valid JSON: {error}") from None
 
 
 def field(obj: dict, name: str, kind: type | tuple, where: str, default: object = ...) -> object:

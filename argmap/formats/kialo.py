@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import re
 
-from .model import FormatError, Link, MapData, Node
+from .model import MAX_DEPTH, FormatError, Link, MapData, Node, check_size, topological
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_DEPTH = 200
 MAX_TEXT = 1000
 TITLE = "Discussion Title:"
 STANCES = {"Pro": "support", "Con": "counter"}
@@ -46,8 +44,7 @@ _SPECIAL = re.compile(r"([\\()\[\]])")
 
 def read(text: str) -> MapData:
     """Read a Kialo plain-text export; raise FormatError naming the line."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise FormatError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    check_size(text)
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
     title = _title(lines[0])
     nodes: dict[str, Node] = {}
@@ -172,26 +169,9 @@ def _check_cycles(data: MapData, refs: list) -> None:
 
 def _cyclic(edges: list[tuple[str, str]]) -> set[str]:
     """The nodes on a cycle (or between two), by Kahn's algorithm run both ways."""
-    left = _unsorted(edges)
+    left = topological(edges)[1]
     inner = [(b, a) for a, b in edges if a in left and b in left]
-    return _unsorted(inner)
-
-
-def _unsorted(edges: list[tuple[str, str]]) -> set[str]:
-    """The nodes that Kahn's algorithm cannot put in order: on or after a cycle."""
-    later: dict[str, list[str]] = {}
-    need: dict[str, int] = {}
-    for a, b in edges:
-        later.setdefault(a, []).append(b)
-        need[b] = need.get(b, 0) + 1
-        need.setdefault(a, 0)
-    todo = [key for key, count in need.items() if count == 0]
-    while todo:
-        for b in later.get(todo.pop(), []):
-            need[b] -= 1
-            if need[b] == 0:
-                todo.append(b)
-    return {key for key, count in need.items() if count > 0}
+    return topological(inner)[1]
 
 
 def write(data: MapData) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 200
 KINDS = ("claim", "support", "counter")
 RELATIONS = ("support", "counter")
 LINK_RELATIONS = ("support", "counter", "contradiction")
@@ -152,3 +154,28 @@ def check(data: MapData) -> None:
         raise FormatError(
             f"the relation from {closing.source!r} to {closing.target!r} would close a cycle"
         )
+
+
+def check_size(text: str) -> None:
+    """Refuse a file larger than MAX_BYTES (counted as UTF-8)."""
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise FormatError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+
+
+def topological(pairs: list[tuple[str, str]]) -> tuple[list[str], set[str]]:
+    """Kahn's algorithm: the keys in order (sources first), and those on or after a cycle."""
+    later: dict[str, list[str]] = {}
+    need: dict[str, int] = {}
+    for a, b in pairs:
+        later.setdefault(a, []).append(b)
+        need[b] = need.get(b, 0) + 1
+        need.setdefault(a, 0)
+    todo = [key for key, count in need.items() if count == 0]
+    order = []
+    while todo:
+        order.append(todo.pop())
+        for b in later.get(order[-1], []):
+            need[b] -= 1
+            if need[b] == 0:
+                todo.append(b)
+    return order, {key for key, count in need.items() if count > 0}

@@ -7,9 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import aif, argdown, argmapjson, kialo, markdown
-from .model import FormatError, MapData
-
-MAX_BYTES = 5 * 1024 * 1024
+from .model import FormatError, MapData, check_size
 
 
 @dataclass(frozen=True)
@@ -69,8 +67,7 @@ def detect(text: str) -> str:
 
 def read(text: str, fmt: str | None = None) -> tuple[str, MapData]:
     """Read a file's text in the given format (or the detected one)."""
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        raise FormatError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    check_size(text)
     fmt = fmt or detect(text)
     if fmt not in READABLE:
         raise FormatError(f"argmap cannot read {fmt!r}: choose one of {', '.join(READABLE)}")

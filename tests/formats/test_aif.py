@@ -226,8 +226,8 @@ def test_hostile_text_round_trips(text):
 
 A, B, RA = ("1", "I", "A"), ("2", "I", "B"), ("3", "RA", "RA")
 BROKEN = [
-    ("{nodes: []}", "line 1", "invalid JSON"),
-    ('{"nodes": [],\n "edges": [}', "line 2", "invalid JSON"),
+    ("{nodes: []}", "line 1", "not valid JSON"),
+    ('{"nodes": [],\n "edges": [}', "line 2", "not valid JSON"),
     ("[" * 100_000 + "]" * 100_000, "", "nested too deeply"),
     ("[]", "", "JSON object"),
     ('{"edges": []}', "nodes", "missing"),
@@ -245,7 +245,7 @@ BROKEN = [
     (aif_text([A, B, RA], [("2", "3"), ("3", "9")]), "edges[1].toID", "names no node '9'"),
     ('{"nodes": [], "edges": [{"toID": "1"}]}', "edges[0].fromID", "missing"),
     ('{"nodes": [], "edges": [[]]}', "edges[0]", "object"),
-    ('{"nodes": [{"nodeID": ' + "9" * 5000 + "}]}", "", "invalid JSON"),
+    ('{"nodes": [{"nodeID": ' + "9" * 5000 + "}]}", "", "not valid JSON"),
     (aif_text([A, B], [("1", "2")]), "edges[0]", "I-node to an I-node"),
     (
         aif_text([A, B, RA, ("4", "RA", "RA")], [("1", "3"), ("3", "2"), ("2", "4"), ("4", "1")]),
