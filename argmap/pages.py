@@ -32,13 +32,15 @@ ORPHANED = (
 )
 
 
-def exists(map_id: int, form: dict) -> bool:
-    """Whether the form's parent node is (still) in the map."""
+def parent_state(map_id: int, form: dict) -> str:
+    """Where the form's parent stands: "here", "gone" (deleted meanwhile) or "bad" (no id)."""
     try:
         nodes.get_node(get_db(), map_id, form.get("parent_id"))
+    except NotFound:
+        return "gone"
     except ArgmapError:
-        return False
-    return True
+        return "bad"
+    return "here"
 
 
 def actor() -> str:
@@ -144,9 +146,11 @@ def add_node(map_id: int):
     try:
         node = nodes.add_node(get_db(), map_id, form, actor())
     except ArgmapError as error:
-        if form_name == "add" and error.field == "parent_id" and not exists(map_id, form):
-            orphan = Conflict(ORPHANED, None, "text")
-            return page(map_id, None, 409, claim={"values": form, "error": orphan})
+        where = parent_state(map_id, form) if form_name == "add" else "here"
+        if where != "here":  # no node to show the add form under: keep the text in the claim form
+            shown = Conflict(ORPHANED, None, "text") if where == "gone" else error
+            status = 409 if where == "gone" else 400
+            return page(map_id, None, status, claim={"values": form, "error": shown})
         return page(
             map_id,
             as_id(form.get("parent_id")),

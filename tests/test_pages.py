@@ -243,13 +243,23 @@ BAD_ADDS = [
      "The source is 2001"),
     ("add", {"kind": "counter", "text": "typed text", "parent_id": "999"},
      "The node you were adding to was deleted meanwhile"),
+    ("add", {"kind": "counter", "text": "typed text", "parent_id": str(10**20)}, "parent_id must"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("form", "fields", "message"),
     BAD_ADDS,
-    ids=["empty", "text-1001", "quote-2001", "blank", "kind", "source-2001", "missing-parent"],
+    ids=[
+        "empty",
+        "text-1001",
+        "quote-2001",
+        "blank",
+        "kind",
+        "source-2001",
+        "missing-parent",
+        "huge-parent",
+    ],
 )
 def test_bad_add_shows_the_form_again_with_a_message(client, csrf, db, tree, form, fields, message):
     fields = {
@@ -261,7 +271,10 @@ def test_bad_add_shows_the_form_again_with_a_message(client, csrf, db, tree, for
     response = client.post(f"/maps/{tree['map']}/nodes", data=data)
     html = response.get_data(as_text=True)
     shown_in = {"claim": "add-claim", "add": "add-under"}[form]
-    if fields["parent_id"] == "999":  # gone (or never there): the text moves to the claim form
+    if fields["parent_id"] in (
+        "999",
+        str(10**20),
+    ):  # no such node: the text moves to the claim form
         shown_in = "add-claim"
     assert response.status_code == (409 if fields["parent_id"] == "999" else 400)
     assert message in section(html, shown_in)
