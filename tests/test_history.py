@@ -440,3 +440,9 @@ def test_saving_without_changes_adds_no_change(app, db, team):
     )
     assert (api.status_code, api.get_json()["version"]) == (200, 1)
     assert state(db) == before
+
+
+def test_the_creation_of_a_map_shows_its_title(seeded_app):
+    html = seeded_app.test_client().get("/maps/1/history").get_data(as_text=True)
+    created = html[html.index("created the map") :]
+    assert '<span class="label">Title:</span>' in created.split("change #1")[0]
