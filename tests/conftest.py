@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import fresh_app_config, quick_hash
 from playwright.sync_api import sync_playwright
 
 from argmap import create_app
@@ -28,16 +29,16 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def app(tmp_path):
-    """An app on a fresh database file, without the seed map."""
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DATABASE": str(tmp_path / "argmap.sqlite"),
-            "EXPORTS": str(tmp_path / "exports"),
-            "SEED": False,
-        }
-    )
+    """An app on a fresh database file (a copy of one migrated once), without the seed map."""
+    return create_app(fresh_app_config(tmp_path))
+
+
+@pytest.fixture
+def quick_passwords(monkeypatch):
+    """Cheap but real password hashes for tests that make many accounts (scrypt costs 0.1 s)."""
+    from argmap import accounts
+
+    monkeypatch.setattr(accounts, "generate_password_hash", quick_hash)
 
 
 @pytest.fixture

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from helpers import fresh_app_config, quick_hash
 from hostile import PARAMS
 
-from argmap import accounts, create_app, links, maps, members, nodes
+from argmap import accounts, links, maps, members, nodes
 
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    """The app on a fresh database file, hashing passwords cheaply (both for speed)."""
-    monkeypatch.setattr(accounts, "generate_password_hash", quick_hash)
-    return create_app(fresh_app_config(tmp_path))
+pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 @pytest.fixture

@@ -22,12 +22,17 @@ def map_count(database: str) -> int:
         db.conn.close()
 
 
-def test_import_page_previews_then_imports_an_uploaded_file(server, page):
+def log_in_as_teacher(server, page) -> None:
+    """Make a teacher's account on the server and log in through the page."""
     create_account(server.database, "teacher@school.example", "Ms Teach")
     page.goto(server.url + "/login")
     page.fill("input[name=email]", "teacher@school.example")
     page.fill("input[name=password]", PASSWORD)
     page.click("button:text('Log in')")
+
+
+def test_import_page_previews_then_imports_an_uploaded_file(server, page):
+    log_in_as_teacher(server, page)
     page.click("#import-link")
     page.set_input_files("input[name=file]", str(KIALO))
     page.fill("#import-form input[name=title]", "Hate speech <debate>")
@@ -49,11 +54,7 @@ def test_import_page_previews_then_imports_an_uploaded_file(server, page):
 
 
 def test_a_pasted_broken_file_shows_the_line_and_keeps_the_text(server, page):
-    create_account(server.database, "teacher@school.example", "Ms Teach")
-    page.goto(server.url + "/login")
-    page.fill("input[name=email]", "teacher@school.example")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:text('Log in')")
+    log_in_as_teacher(server, page)
     page.goto(server.url + "/import")
     broken = "Discussion Title: X\n\n1. A thesis\n1.1. Perhaps: not a stance\n"
     page.fill("#import-form textarea[name=text]", broken)

@@ -10,19 +10,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from helpers import fresh_app_config
 
-from argmap import create_app, maps, nodes
+from argmap import maps, nodes
 from argmap.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 MAGIC = {"svg": b"<?xml", "png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "dot": b"digraph argmap {"}
-
-
-@pytest.fixture
-def app(tmp_path):
-    """The app on a fresh database file (a copy of one migrated once, for speed)."""
-    return create_app(fresh_app_config(tmp_path))
 
 
 def argmap(*args: str, database: str, exports: Path) -> subprocess.CompletedProcess:

@@ -5,19 +5,13 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
-from helpers import fresh_app_config, quick_hash
 from hostile import PARAMS
 from markupsafe import escape
 
-from argmap import accounts, create_app, links, maps, members, nodes
+from argmap import links, maps, members, nodes
 from argmap.errors import ValidationError
 
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    """The app on a fresh database file, hashing passwords cheaply (both for speed)."""
-    monkeypatch.setattr(accounts, "generate_password_hash", quick_hash)
-    return create_app(fresh_app_config(tmp_path))
+pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 @pytest.fixture

@@ -6,20 +6,14 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from helpers import fresh_app_config, quick_hash
 from hostile import HOSTILE, squeeze
 
-from argmap import accounts, create_app, links, maps, members, nodes, render
+from argmap import links, maps, members, nodes, render
 from argmap.dot import WRAP
 
+pytestmark = pytest.mark.usefixtures("quick_passwords")
+
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    """The app on a fresh database file, hashing passwords cheaply (both for speed)."""
-    monkeypatch.setattr(accounts, "generate_password_hash", quick_hash)
-    return create_app(fresh_app_config(tmp_path))
 
 
 def svg_nodes(body: bytes) -> dict[str, list[str]]:
