@@ -159,8 +159,8 @@ def revoke_token(db: Database, user_id: int, token_id: int) -> dict:
     return found
 
 
-def user_for_token(db: Database, token: str) -> dict | None:
-    """The account an unrevoked API token belongs to, or None; notes when it was used."""
+def active_token(db: Database, token: str) -> dict | None:
+    """The unrevoked token row that matches an API token, or None (nothing written)."""
     match = TOKEN.fullmatch(token.strip())
     if not match:
         return None
@@ -170,6 +170,14 @@ def user_for_token(db: Database, token: str) -> dict | None:
         (match.group(1),),
     )
     if found is None or not hmac.compare_digest(found["token_hash"], digest(match.group(2))):
+        return None
+    return found
+
+
+def user_for_token(db: Database, token: str) -> dict | None:
+    """The account an unrevoked API token belongs to, or None; notes when it was used."""
+    found = active_token(db, token)
+    if found is None:
         return None
     stamp = now()
     if (found["last_used"] or "")[:16] != stamp[:16]:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from sqlite_utils import Database
 
-from . import events, maps, outline, pages, presence, render
-from .access import current_person, may_read, readers_too
+from . import accounts, events, maps, outline, pages, presence, render
+from .access import bearer_token, current_person, may_read, readers_too
 from .db import connect, get_db, row
 from .errors import ValidationError
 from .ids import query_number
@@ -109,13 +109,27 @@ class Reader:
     name: str
     user_id: int | None = None
     secret: object = None
+    stamp: str | None = None  # the account's session stamp (its password) when opened
+    token: str | None = None  # or the API token it was opened with
 
     @classmethod
     def of_request(cls, map_id: int) -> Reader:
         """The person sending this request, as the stream will check them again."""
         person = current_person()
-        user_id = person.user["id"] if person.user else None
-        return cls(str(pages.actor()), user_id, person.joins.get(str(map_id)))
+        user = person.user
+        token = bearer_token() if person.by_token else None
+        stamp = accounts.session_stamp(user) if user and not token else None
+        return cls(str(pages.actor()), user["id"] if user else None,
+                   person.joins.get(str(map_id)), stamp, token)  # fmt: skip
+
+    def account(self, db: Database) -> int | None:
+        """The account id while its credential holds (no new password, token not revoked)."""
+        if self.user_id is None:
+            return None
+        if self.token is not None:
+            return self.user_id if accounts.active_token(db, self.token) else None
+        user = accounts.get_user(db, self.user_id)
+        return self.user_id if user and accounts.session_stamp(user) == self.stamp else None
 
 
 class Stream:
@@ -170,7 +184,7 @@ class Stream:
         """A `gone` event when the map was deleted or its reader may no longer read it."""
         if not row(db, "SELECT 1 AS x FROM maps WHERE id = ?", (self.map_id,)):
             return frame("gone", {"map_id": self.map_id, "message": "This map was deleted."})
-        if not may_read(db, self.map_id, self.reader.user_id, self.reader.secret):
+        if not may_read(db, self.map_id, self.reader.account(db), self.reader.secret):
             return frame("gone", {"map_id": self.map_id, "message": LOST_ACCESS})
         return None
 

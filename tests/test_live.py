@@ -10,7 +10,7 @@ from conftest import Server
 from livehelp import CSRF, EventReader, call, log_in, on_file, owned_map, person, session_cookie
 from playwright.sync_api import expect
 
-from argmap import maps, members, nodes, presence
+from argmap import accounts, maps, members, nodes, presence
 
 pytestmark = pytest.mark.server
 
@@ -242,6 +242,33 @@ def test_a_removed_member_stream_ends(server):
     assert (ended[-1]["event"], ended[-1]["data"]) == ("gone", {"map_id": map_id, **LOST})
     assert all(e["event"] != "change" for e in ended)
     reader.close()
+
+
+def test_a_revoked_token_or_a_new_password_ends_the_stream(server):
+    olga, map_id = on_file(server.database, lambda db: owned_map(db, public=False))
+    bea = on_file(server.database, lambda db: person(db, "Bea", map_id))
+    by_token = EventReader(server.url, f"/maps/{map_id}/events",
+                           {"Authorization": f"Bearer {bea['token']}"})  # fmt: skip
+    by_session = EventReader(server.url, f"/maps/{map_id}/events",
+                             {"Cookie": session_cookie(server.url, bea["email"])})  # fmt: skip
+    for reader in (by_token, by_session):
+        assert reader.wait_for(lambda e: e["event"] == "hello")[-1]["data"]["name"] == "Bea"
+
+    def revoke(db):
+        prefix = bea["token"].split("_")[1]
+        token = db.execute("SELECT id FROM api_tokens WHERE prefix = ?", (prefix,)).fetchone()
+        accounts.revoke_token(db, bea["id"], token["id"])
+
+    on_file(server.database, revoke)
+    ended = rest_of(by_token)
+    assert (ended[-1]["event"], ended[-1]["data"]) == ("gone", {"map_id": map_id, **LOST})
+    add(server, {"map": map_id, "olga": olga}, "olga", "Still seen by Bea's session")
+    assert by_session.changes(1)[0]["data"]["actor"] == "Olga"
+    on_file(server.database, lambda db: accounts.set_password(db, bea["email"], "a new pass 123"))
+    ended = rest_of(by_session)
+    assert (ended[-1]["event"], ended[-1]["data"]) == ("gone", {"map_id": map_id, **LOST})
+    for reader in (by_token, by_session):
+        reader.close()
 
 
 def test_a_closing_page_leaves_at_once(app, db):
