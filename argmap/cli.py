@@ -95,6 +95,7 @@ def export_one(app, db, map_id: int, fmt: str, output: Path | None) -> tuple[Pat
               help="Where to write (default: exports/map-ID.EXT).")  # fmt: skip
 def export(map_id: int | None, every: bool, fmt: str, output: Path | None) -> None:
     """Write a map (or --all maps) as a diagram or in a map format."""
+    from .formats.model import FormatError
     from .maps import get_map, list_maps
     from .render import RenderError
 
@@ -112,7 +113,7 @@ def export(map_id: int | None, every: bool, fmt: str, output: Path | None) -> No
             return
         for one in tqdm(sorted(ids), desc=f"Exporting {fmt}", unit="map"):
             export_one(app, db, one, fmt, None)
-    except (ArgmapError, RenderError) as error:
+    except (ArgmapError, RenderError, FormatError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Wrote {len(ids)} maps into {app.config['EXPORTS']}")
 

@@ -20,6 +20,8 @@ def submitted_text() -> str:
     upload = request.files.get("file")
     if upload and upload.filename:
         raw = upload.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise FormatError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -79,7 +81,8 @@ def preview_or_import():
         map_id = import_checked(data)
     except FormatError as error:
         return render_template("import.html", formats=registry.FORMATS, form=form, error=error), 400
-    flash(f"Imported “{data.title}”: {len(data.nodes)} nodes, {len(data.links)} links.")
+    title = get_map(get_db(), map_id)["title"]
+    flash(f"Imported “{title}”: {len(data.nodes)} nodes, {len(data.links)} links.")
     return redirect(url_for("pages.show", map_id=map_id))
 
 
@@ -92,7 +95,11 @@ def export(map_id: int, fmt: str):
     found = get_map(db, map_id)
     data = transfer.to_data(db, map_id, history=fmt == "json")
     chosen = registry.FORMATS[fmt]
-    body = registry.write(data, fmt)
+    try:
+        body = registry.write(data, fmt)
+    except FormatError as error:
+        abort(422, f"This map cannot be written as {chosen.label}: {error.message}."
+                   " Export it as argmap JSON or Argdown instead.")  # fmt: skip
     name = f"map-{found['id']}.{chosen.extension}"
     response = Response(body, mimetype=chosen.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from . import events
 from .db import now, row, rows, write
 from .errors import Conflict, NotFound, ValidationError
-from .formats.model import KINDS
+from .formats.model import KINDS, MAX_DEPTH
 from .ids import MAX_ID
 from .maps import get_map, node_dict, tidy
 
@@ -140,6 +140,24 @@ def kept_undercut(fields: dict, previous: dict | None) -> bool:
     return (fields["kind"], fields["parent_id"]) == (previous["kind"], previous["parent_id"])
 
 
+def check_depth(db: Database, parent: int, node_id: int | None) -> None:
+    """Refuse to nest nodes more than MAX_DEPTH levels below their claim."""
+    above = row(
+        db,
+        "WITH RECURSIVE up(id, d) AS (SELECT ?, 0 UNION ALL SELECT n.parent_id, up.d + 1"
+        " FROM nodes n JOIN up ON n.id = up.id WHERE n.parent_id IS NOT NULL)"
+        " SELECT MAX(d) AS d FROM up",
+        (parent,),
+    )["d"]
+    below = max((n["depth"] for n in subtree(db, node_id)), default=0) if node_id else 0
+    if above + 1 + below > MAX_DEPTH:
+        raise ValidationError(
+            f"That would nest nodes more than {MAX_DEPTH} levels below their claim:"
+            " choose a node higher up.",
+            "parent_id",
+        )
+
+
 def check_shape(
     db: Database, map_id: int, node_id: int | None, fields: dict, previous: dict | None = None
 ) -> None:
@@ -154,6 +172,7 @@ def check_shape(
         raise ValidationError(f"A {kind} needs a parent: choose the node it is about.", "parent_id")
     if parent is not None:
         target = check_target(db, map_id, node_id, parent, "parent_id")
+        check_depth(db, parent, node_id)
         # An undercut left as it was passes even if its target lost its inference since.
         no_inference = kind != "counter" or target["parent_id"] is None
         if fields["undercut"] and no_inference and not kept_undercut(fields, previous):

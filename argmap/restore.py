@@ -66,15 +66,17 @@ def move_back(db: Database, map_id: int, moved: list[dict], root: int) -> list[i
     return back
 
 
-def can_link(db: Database, map_id: int, relation: str, source: int, target: int) -> bool:
-    """Whether both ends are in this map, the pair is not linked yet and no cycle would form."""
+def can_link(db: Database, map_id: int, link: dict, source: int, target: int) -> bool:
+    """Whether both ends are in this map, the relation is not there yet and no cycle forms."""
+    relation = link["relation"]
     ends = db.execute(
         "SELECT COUNT(*) FROM nodes WHERE map_id = ? AND id IN (?, ?)", (map_id, source, target)
     ).fetchone()[0]
-    taken = row(
+    taken = row(  # the rule of links.check_link: same pair and group, or the reverse pair
         db,
-        "SELECT 1 AS x FROM links WHERE map_id = ? AND from_id IN (?, ?) AND to_id IN (?, ?)",
-        (map_id, source, target, source, target),
+        "SELECT 1 AS x FROM links WHERE map_id = :m AND ((from_id = :a AND to_id = :b"
+        " AND grp IS :g) OR (from_id = :b AND to_id = :a))",
+        {"m": map_id, "a": source, "b": target, "g": link.get("group")},
     )
     cycle = relation != "contradiction" and nodes.reaches(db, map_id, target, source)
     return ends == 2 and not taken and not cycle
@@ -86,7 +88,7 @@ def restore_links(db: Database, map_id: int, lost: list[dict], ids: dict[int, in
     for link in lost:
         source = ids.get(link["from_id"], link["from_id"])
         target = ids.get(link["to_id"], link["to_id"])
-        if not can_link(db, map_id, link["relation"], source, target):
+        if not can_link(db, map_id, link, source, target):
             continue
         cursor = db.execute(
             "INSERT INTO links (id, map_id, from_id, to_id, relation, grp, undercut)"

@@ -7,9 +7,9 @@ from sqlite_utils import Database
 from . import events
 from .db import rows, write
 from .errors import ValidationError
-from .formats.model import FormatError, Link, MapData, Node, check
-from .maps import create_map, load
-from .nodes import clean_fields, insert
+from .formats.model import MAX_DEPTH, FormatError, Link, MapData, Node, check
+from .maps import clean_description, clean_title, create_map, load
+from .nodes import clean_fields, clean_id, insert
 
 
 def to_data(db: Database, map_id: int, history: bool = False) -> MapData:
@@ -76,22 +76,47 @@ def inference_rules(data: MapData) -> None:
 
 
 def link_rules(data: MapData) -> None:
-    """Refuse a node linked to itself; keep a relation said twice only once, and say so."""
+    """Refuse a node linked to itself or a bad group; keep one relation per pair, and say so."""
     seen = {(n.key, n.parent, n.group) for n in data.nodes if n.parent is not None}
+    pairs = {(n.key, n.parent) for n in data.nodes if n.parent is not None}
     kept = []
     for index, link in enumerate(data.links):
+        where = f"link {index + 1}"
         if link.source == link.target:
-            raise FormatError("a node cannot be linked to itself", f"link {index + 1}")
-        pair = (link.source, link.target, link.group)
-        mirror = (link.target, link.source, link.group)
-        if pair in seen or (link.relation == "contradiction" and mirror in seen):
+            raise FormatError("a node cannot be linked to itself", where)
+        try:
+            clean_id(link.group, "group")
+        except ValidationError as error:
+            raise FormatError(error.message, where) from None
+        if (link.source, link.target, link.group) in seen or (link.target, link.source) in pairs:
             data.warnings.append(
-                f"The relation from {link.source} to {link.target} is there twice; kept once."
+                f"The {link.relation} relation from {link.source} to {link.target} repeats one"
+                " between the same two nodes; left out."
             )
             continue
-        seen.add(pair)
+        seen.add((link.source, link.target, link.group))
+        pairs.add((link.source, link.target))
         kept.append(link)
     data.links = kept
+
+
+def depth_rule(data: MapData) -> None:
+    """Refuse nodes nested deeper than MAX_DEPTH levels (pages could not show them)."""
+    parent = {n.key: n.parent for n in data.nodes}
+    depth: dict[str, int] = {}
+    for index, node in enumerate(data.nodes):
+        chain, key = [], node.key
+        while key is not None and key not in depth:
+            chain.append(key)
+            key = parent[key]
+        level = -1 if key is None else depth[key]
+        for key in reversed(chain):
+            level += 1
+            depth[key] = level
+        if depth[node.key] > MAX_DEPTH:
+            raise FormatError(
+                f"nodes are nested more than {MAX_DEPTH} levels deep", f"node {index + 1}"
+            )
 
 
 def validate(data: MapData) -> list[dict]:
@@ -100,8 +125,11 @@ def validate(data: MapData) -> list[dict]:
     What the model cannot hold as it stands (a relation said twice, an undercut of a claim)
     is adjusted and listed in data.warnings, for the preview to show.
     """
+    data.title = clean_title(data.title or "Imported map")
+    data.description = clean_description(data.description)
     link_rules(data)
     check(data)
+    depth_rule(data)
     inference_rules(data)
     return [checked_fields(n, i) for i, n in enumerate(data.nodes)]
 

@@ -12,7 +12,9 @@ import pytest
 from conftest import ROOT, SHARED, create_account
 from markupsafe import escape
 
+from argmap import nodes
 from argmap.db import connect, rows
+from argmap.errors import ValidationError
 from argmap.formats import registry
 
 KIALO = SHARED / "corpus" / "kialo" / "should-hate-speech-be-illegal-6148.txt"
@@ -216,7 +218,7 @@ def test_what_the_model_cannot_hold_is_adjusted_and_said(app, client, owner):
     html = post_import(client, text=json.dumps(doc)).get_data(as_text=True)
     assert "a: a claim has no inference to group or undercut." in html
     assert "b: kept as a plain objection" in html
-    assert "The relation from c to a is there twice; kept once." in html
+    assert "The support relation from c to a repeats one between the same two nodes" in html
     assert post_import(client, text=json.dumps(doc), confirm="1").status_code == 302
     db = connect(app.config["DATABASE"])
     assert [(r["grp"], r["undercut"]) for r in rows(db, "SELECT * FROM nodes ORDER BY id")] == [
@@ -241,3 +243,76 @@ def test_posting_an_import_without_an_account_is_refused(app):
     response = post_import(client, text=SMALL_KIALO, confirm="1")
     assert response.status_code == 401
     assert counts(app) == (0, 0, 0)
+
+
+def chain(depth: int) -> str:
+    """argmap JSON of a claim with a chain of supports `depth` levels below it."""
+    nodes = [{"id": "0", "kind": "claim", "text": "root"}] + [
+        {"id": str(i), "kind": "support", "text": f"level {i}", "parent_id": str(i - 1)}
+        for i in range(1, depth + 1)
+    ]
+    return json.dumps({"argmap": 1, "title": "deep", "nodes": nodes})
+
+
+def test_nesting_deeper_than_200_levels_is_refused(app, client, owner):
+    response = post_import(client, text=chain(201), confirm="1")
+    assert response.status_code == 400
+    assert "nested more than 200 levels deep" in response.get_data(as_text=True)
+    assert counts(app) == (0, 0, 0)
+    assert post_import(client, text=chain(200), confirm="1").status_code == 302
+    map_id = counts(app)[0]
+    assert client.get(f"/maps/{map_id}").status_code == 200
+    assert client.get(f"/maps/{map_id}/brief").status_code == 200
+
+
+@pytest.mark.parametrize("doc, where, message", [
+    ({"title": "t" * 201}, "title", "shorten it to 200"),
+    ({"title": "\udfff"}, "title", "not valid Unicode"),
+    ({"links": [{"from_id": "b", "to_id": "a", "relation": "support", "group": 2**70}]},
+     "link 1", "group"),
+    ({"nodes": [{"id": "a", "kind": "claim", "text": "A", "tags": [{"x": 2}]}]},
+     "$.nodes[0].tags", "tags must be a list of strings"),
+])  # fmt: skip
+def test_preview_checks_every_field_before_anything_is_written(app, client, owner, doc, where,
+                                                               message):  # fmt: skip
+    base = {"argmap": 1, "title": "ok", "nodes": [
+        {"id": "a", "kind": "claim", "text": "A"},
+        {"id": "b", "kind": "support", "text": "B", "parent_id": "a"},
+    ]}  # fmt: skip
+    response = post_import(client, text=json.dumps({**base, **doc}))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert where in html and message in html
+    assert counts(app) == (0, 0, 0)
+
+
+def test_a_link_against_an_existing_relation_is_left_out_and_said(app, client, owner):
+    doc = {"argmap": 1, "title": "pairs", "nodes": [
+        {"id": "a", "kind": "claim", "text": "A"}, {"id": "b", "kind": "claim", "text": "B"}],
+        "links": [{"from_id": "a", "to_id": "b", "relation": "contradiction"},
+                  {"from_id": "b", "to_id": "a", "relation": "support"}]}  # fmt: skip
+    html = post_import(client, text=json.dumps(doc)).get_data(as_text=True)
+    assert "The support relation from b to a repeats one between the same two nodes" in html
+
+
+def test_a_json_list_is_not_taken_for_argdown(client, owner):
+    response = post_import(client, text="[1, 2]")
+    assert response.status_code == 400
+    assert "argmap and AIF files are JSON objects" in response.get_data(as_text=True)
+
+
+def test_a_map_too_deep_for_kialo_says_so_on_export(app, client, owner, db):
+    post_import(client, text=chain(200), confirm="1")
+    response = client.get("/maps/1/export/kialo")
+    assert response.status_code == 422
+    assert "Export it as argmap JSON or Argdown instead" in response.get_data(as_text=True)
+    assert client.get("/maps/1/export/argdown").status_code == 200
+
+
+def test_nodes_cannot_be_nested_past_200_levels_by_hand(app, client, owner, db):
+    post_import(client, text=chain(200), confirm="1")
+    deepest = db.execute("SELECT MAX(id) FROM nodes").fetchone()[0]
+    with pytest.raises(ValidationError, match="more than 200 levels") as refused:
+        nodes.add_node(db, 1, {"kind": "support", "text": "one more", "parent_id": deepest})
+    assert refused.value.field == "parent_id"
+    assert nodes.add_node(db, 1, {"kind": "support", "text": "ok", "parent_id": deepest - 1})

@@ -446,3 +446,16 @@ def test_the_creation_of_a_map_shows_its_title(seeded_app):
     html = seeded_app.test_client().get("/maps/1/history").get_data(as_text=True)
     created = html[html.index("created the map") :]
     assert '<span class="label">Title:</span>' in created.split("change #1")[0]
+
+
+def test_undo_a_delete_brings_back_links_in_several_premise_groups(db, team):
+    claim = add(db, team, "Ana", "A")
+    other = add(db, team, "Ana", "Other claim")
+    reason = add(db, team, "Ana", "B", other)
+    for group in (1, 2):
+        fields = {"from_id": reason, "to_id": claim, "relation": "support", "group": group}
+        links.add_link(db, team["map"], fields, Actor("Ana"))
+    deletion.delete_node(db, team["map"], reason, None, None, Actor("Ben"))
+    undone_ok(team, db, last_event(db, team["map"])["id"])
+    back = db.execute("SELECT grp FROM links WHERE from_id = ? ORDER BY grp", (reason,))
+    assert [r[0] for r in back] == [1, 2]

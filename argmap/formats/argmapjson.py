@@ -38,8 +38,8 @@ def load_json(text: str) -> object:
         raise FormatError(f"not valid JSON: {error.msg}", f"line {error.lineno}") from None
     except RecursionError:
         raise FormatError("the JSON is nested too deeply") from None
-    except ValueError as error:
-        raise FormatError(f"not valid JSON: {error}") from None
+    except ValueError:  # e.g. an integer of more than 4,300 digits
+        raise FormatError("not valid JSON: a number in it is too long") from None
 
 
 def field(obj: dict, name: str, kind: type | tuple, where: str, default: object = ...) -> object:
@@ -71,6 +71,8 @@ def read_node(obj: object, where: str) -> Node:
     if kind not in KINDS:
         raise FormatError(f"unknown kind {kind!r}", f"{where}.kind")
     tags = field(obj, "tags", list, where, []) or []
+    if not all(isinstance(tag, str) for tag in tags):
+        raise FormatError("tags must be a list of strings", f"{where}.tags")
     return Node(
         key=key(field(obj, "id", (str, int), where), f"{where}.id"),
         kind=kind,
@@ -80,7 +82,7 @@ def read_node(obj: object, where: str) -> Node:
         parent=key(field(obj, "parent_id", (str, int), where, None), f"{where}.parent_id"),
         group=field(obj, "group", int, where, None),
         undercut=bool(field(obj, "undercut", bool, where, False)),
-        tags=[str(t) for t in tags],
+        tags=tags,
     )
 
 

@@ -40,6 +40,15 @@ READABLE = [key for key, f in FORMATS.items() if f.read is not None]
 KIALO_LINE = re.compile(r"^\s*\d+(\.\d+)*\.\s+((Pro|Con):\s)?", re.MULTILINE)
 
 
+def is_json(text: str) -> bool:
+    """Whether the text parses as JSON."""
+    try:
+        argmapjson.load_json(text)
+    except FormatError:
+        return False
+    return True
+
+
 def detect_json(text: str) -> str | None:
     """argmap or AIF, by the top-level keys of a JSON document (a syntax error names its line)."""
     doc = argmapjson.load_json(text)
@@ -53,6 +62,8 @@ def detect_json(text: str) -> str | None:
 def detect(text: str) -> str:
     """The format of a file, told from its content."""
     head = text.lstrip("\ufeff \t\r\n")
+    if head.startswith("[") and is_json(head):
+        raise FormatError("this is a JSON list, but argmap and AIF files are JSON objects")
     if head.startswith("{"):
         found = detect_json(head)
         if found:
