@@ -47,6 +47,9 @@ def run(app: Flask, host: str, port: int, workers: int = 1, threads: int = 64) -
             "accesslog": "-",
             "errorlog": "-",
             "loglevel": "info",
+            # No runtime control socket: argmap does not use one, and every instance on the
+            # machine would otherwise share its default path.
+            "control_socket_disable": True,
             "worker_int": stop_streams,
         },
     ).run()
