@@ -63,7 +63,7 @@ def junction_of(edge: dict) -> str | None:
     return None
 
 
-def build(graph: dict, fast: bool = False, title: str = "argmap") -> graphviz.Digraph:
+def build(graph: dict, fast: bool = False) -> graphviz.Digraph:
     """The Graphviz graph of a map (or of a part of it, for a focused view)."""
     dot = graphviz.Digraph("argmap", comment=None)
     dot.attr(rankdir="BT", nodesep="0.3", ranksep="0.45", fontname="DejaVu Sans",
