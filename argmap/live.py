@@ -249,19 +249,15 @@ def fragments(map_id: int):
     by_id = {n["id"]: n for n in graph["nodes"]}
     node = by_id.get(query_number(request.args.get("node"), "node", "a node id"))
     limits = render.Limits.from_config(current_app.config)
-    try:
-        drawn = render.diagram(db, map_id, "svg", node and node["id"], limits)
-        svg, render_error = render.inline_svg(drawn.body), None
-    except render.RenderError as error:
-        drawn, svg, render_error = None, "", str(error)
+    shown = render.for_page(db, map_id, node and node["id"], limits)
     parent = by_id.get(node["parent_id"]) if node else None
     return jsonify({
         "revision": graph["revision"], "title": graph["title"],
         "description": graph["description"], "count": len(graph["nodes"]),
-        "diagram": render_template("_diagram.html", graph=graph, node=node, drawn=drawn,
-                                   svg=svg, render_error=render_error),
+        "diagram": render_template("_diagram.html", graph=graph, node=node, drawn=shown.drawn,
+                                   svg=shown.svg, render_error=shown.error),
         "outline": render_template("_outline.html", items=outline.tree(graph), graph=graph,
                                    node=node),
-        "focus": drawn.focus if drawn else None,
+        "focus": shown.drawn.focus if shown.drawn else None,
         "node": node and {**node, "parent_text": parent["text"] if parent else None},
     })  # fmt: skip

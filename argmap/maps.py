@@ -17,6 +17,11 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+def short(text: str, width: int = 60) -> str:
+    """A text cut to fit a message."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def tidy(text: str, one_line: bool = False, field: str = "text") -> str:
     """Text as stored: trimmed, line breaks as \\n, tabs as spaces, control characters dropped."""
     if SURROGATE.search(text):

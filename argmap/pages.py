@@ -19,6 +19,7 @@ from .access import editor_only, owner_only
 from .db import get_db
 from .errors import ArgmapError, Conflict, NotFound
 from .ids import query_number
+from .maps import short
 
 bp = Blueprint("pages", __name__)
 GONE = (
@@ -46,11 +47,6 @@ def parent_state(map_id: int, form: dict) -> str:
 def actor() -> str:
     """Who is making the change, as the history shows it."""
     return access.actor()
-
-
-def short(text: str, width: int = 60) -> str:
-    """A text cut to fit a confirmation message."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def as_id(value: str | None) -> int | None:

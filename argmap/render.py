@@ -21,8 +21,7 @@ FORMATS = {
     "dot": "text/vnd.graphviz; charset=utf-8",
 }
 TOO_SLOW = b""
-LOCKS: dict[tuple, threading.Lock] = {}
-LOCKS_GUARD = threading.Lock()
+LOCKS = [threading.Lock() for _ in range(64)]  # a fixed pool: memory stays bounded
 
 
 @dataclass
@@ -163,8 +162,9 @@ def cached(db: Database, map_id: int, fmt: str, focus: int, revision: int) -> Re
 
 
 def store(db: Database, map_id: int, key: tuple[str, int, int], drawn: Rendered) -> None:
-    """Keep a render for its (format, focus, revision), replacing an older one."""
+    """Keep a render for its (format, focus, revision); renders of older revisions go."""
     fmt, focus, revision = key
+    db.execute("DELETE FROM renders WHERE map_id = ? AND revision < ?", (map_id, revision))
     db.execute(
         "INSERT OR REPLACE INTO renders (map_id, fmt, focus, revision, body, shown)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -191,9 +191,8 @@ def render_part(db: Database, map_id: int, fmt: str, focus: int, limits: Limits)
 
 
 def key_lock(key: tuple) -> threading.Lock:
-    """One lock per (map, format, focus): pages opened at once draw a new revision once."""
-    with LOCKS_GUARD:
-        return LOCKS.setdefault(key, threading.Lock())
+    """The lock for (map, format, focus): pages opened at once draw a new revision once."""
+    return LOCKS[hash(key) % len(LOCKS)]
 
 
 def through_cache(db: Database, map_id: int, fmt: str, focus: int, revision: int, limits: Limits):

@@ -9,12 +9,12 @@ from sqlite_utils import Database
 from . import events, nodes
 from .db import now, row
 from .errors import Conflict
-from .maps import link_dict, node_dict
+from .maps import link_dict, node_dict, short
 
 
-def quote(text: str, width: int = 60) -> str:
+def quote(text: str) -> str:
     """A node text in quotes, cut to fit a message."""
-    return "“" + (text if len(text) <= width else text[: width - 1] + "…") + "”"
+    return f"“{short(text)}”"
 
 
 def plural(count: int, word: str) -> str:

@@ -201,6 +201,20 @@ def test_renders_are_cached_per_revision(db, small):
     assert revision == maps.get_map(db, m)["revision"]
 
 
+def test_renders_of_older_revisions_do_not_pile_up(db, small):
+    m = small["map"]
+    focused = render.Limits(focus_at=1)
+    for node in ("claim", "support", "counter"):
+        render.diagram(db, m, "svg", small[node], focused)
+    render.diagram(db, m, "png")
+    assert db.execute("SELECT COUNT(*) FROM renders WHERE map_id = ?", (m,)).fetchone()[0] == 4
+    nodes.update_node(db, m, small["support"], {"text": "Pro, edited"})
+    render.diagram(db, m, "svg", small["claim"], focused)
+    stored = db.execute("SELECT fmt, focus, revision FROM renders WHERE map_id = ?", (m,))
+    revision = maps.get_map(db, m)["revision"]
+    assert [tuple(r) for r in stored] == [("svg", small["claim"], revision)]
+
+
 # Limits and the focused view
 
 
