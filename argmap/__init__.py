@@ -69,34 +69,22 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register(app: Flask) -> None:
     """Attach the database, the blueprints and the error handlers."""
-    from . import (
-        access,
-        api,
-        auth_pages,
-        brief,
-        csrf,
-        db,
-        errorpages,
-        exchange,
-        history,
-        ids,
-        live,
-        members_pages,
-        pages,
-    )
+    from . import db
+    from .views import api, auth, brief, files, history, live, maps, members
+    from .web import access, csrf, errorpages, ids
 
     app.url_map.converters["int"] = ids.IdConverter  # before any route is added
     db.init_app(app)
     csrf.init_app(app)
     access.init_app(app)
-    app.register_blueprint(auth_pages.bp)
-    app.register_blueprint(members_pages.bp)
-    app.register_blueprint(pages.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(members.bp)
+    app.register_blueprint(maps.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(brief.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(history.bp)
-    app.register_blueprint(exchange.bp)
+    app.register_blueprint(files.bp)
     errorpages.init_app(app)
 
 

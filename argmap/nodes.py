@@ -10,8 +10,8 @@ from . import events
 from .db import now, row, rows, write
 from .errors import Conflict, NotFound, ValidationError
 from .formats.model import KINDS, MAX_DEPTH
-from .ids import MAX_ID
 from .maps import get_map, node_dict, tidy
+from .web.ids import MAX_ID
 
 TEXT_MAX = 1000
 QUOTE_MAX = 2000

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from .db import row
 from .formats import argmapjson
-from .transfer import import_map
+from .portable import import_map
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = ("nato-response.argmap.json",)

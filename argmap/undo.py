@@ -11,7 +11,7 @@ from . import deletion, events, links, maps, nodes
 from .db import row, rows, write
 from .errors import Conflict, NotFound, ValidationError
 from .maps import node_dict
-from .restore import in_map, quote, undo_delete
+from .undelete import in_map, quote, undo_delete
 
 REFUSED = {
     "map.create": "Creating the map cannot be undone: delete the map instead.",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from argmap.db import connect, migrate
 from argmap.formats.model import Link, MapData, Node
-from argmap.transfer import import_map
+from argmap.portable import import_map
 
 LINK_SHARE = 0.15
 LABEL_MIN, LABEL_MAX = 20, 300

@@ -8,7 +8,7 @@ import re
 import pytest
 from livehelp import CSRF, log_in, owned_map, person
 
-from argmap import deletion, events, links, maps, members, nodes, transfer
+from argmap import deletion, events, links, maps, members, nodes, portable
 from argmap import undo as undoing
 from argmap.errors import Conflict
 from argmap.events import Actor
@@ -380,7 +380,7 @@ def test_undo_of_an_edit_leaves_the_nodes_about_it_alone(db, team):
 
 def test_an_import_cannot_be_undone(db, team):
     data = MapData("Imported", nodes=[PortableNode("a", "claim", "Imported claim")])
-    map_id = transfer.import_map(db, data, "Olga")
+    map_id = portable.import_map(db, data, "Olga")
     members.claim_map(db, map_id, team["olga"])
     imported = last_event(db, map_id)
     assert imported["action"] == "map.import"

@@ -10,7 +10,7 @@ from conftest import ROOT, SHARED
 from argmap.db import connect, migrate
 from argmap.formats import registry
 from argmap.formats.model import MapData
-from argmap.transfer import import_map, to_data
+from argmap.portable import import_map, to_data
 
 CORPUS = SHARED / "corpus"
 GOLDEN = CORPUS / "argdown" / "golden"

@@ -78,10 +78,10 @@ import json
 import re
 from collections.abc import Callable
 
-from argmap.formats.argdown_model import Document, Entity, Relation, apply_model_rules
-from argmap.formats.argdown_parser import parse
-from argmap.formats.argdown_writer import write
-from argmap.formats.model import MAX_BYTES, Edge, FormatError, MapData, Node, build, check_size
+from .argdown_model import Document, Entity, Relation, apply_model_rules
+from .argdown_parser import parse
+from .argdown_writer import write
+from .model import MAX_BYTES, Edge, FormatError, MapData, Node, build, check_size
 
 DEFAULT_TITLE = "Argdown import"
 RELATION_MAP = {

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import NamedTuple
 
-from argmap.formats.argdown_syntax import (
+from .argdown_syntax import (
     AFTER_LINE,
     BRACKETS,
     DEFAULT_MODE,
@@ -35,7 +35,7 @@ from argmap.formats.argdown_syntax import (
     WS_SET,
     may_start,
 )
-from argmap.formats.model import FormatError
+from .model import FormatError
 
 
 class Token(NamedTuple):

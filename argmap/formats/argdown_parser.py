@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 import re
 
-from argmap.formats.argdown_lexer import Token, line_of, tokenize
-from argmap.formats.argdown_model import Document, Entity, Member, Relation
-from argmap.formats.argdown_syntax import (
+from .argdown_lexer import Token, line_of, tokenize
+from .argdown_model import Document, Entity, Member, Relation
+from .argdown_syntax import (
     ARGUMENT_FIRST,
     CONTENT_FIRST,
     INLINE,
@@ -32,7 +32,7 @@ from argmap.formats.argdown_syntax import (
     flow_yaml_problem,
     tag_of,
 )
-from argmap.formats.model import FormatError
+from .model import FormatError
 
 
 def parse(text: str) -> Document:

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from sqlite_utils import Database
 
-from . import accounts, members
+from .. import accounts, members
+from ..db import get_db, row
+from ..errors import ArgmapError, Forbidden, NotFound
+from ..events import Actor
 from .csrf import SAFE
-from .db import get_db, row
-from .errors import ArgmapError, Forbidden, NotFound
-from .events import Actor
 
 EDITING = ("owner", "editor")
 

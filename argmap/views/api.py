@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from . import access, deletion, events, links, maps, members, nodes, undo
-from .access import owner_only
-from .db import get_db
-from .errors import ValidationError
-from .ids import query_number
+from .. import deletion, events, links, maps, members, nodes, undo
+from ..db import get_db
+from ..errors import ValidationError
+from ..web import access
+from ..web.access import owner_only
+from ..web.ids import query_number
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

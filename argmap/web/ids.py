@@ -8,7 +8,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.routing import ValidationError as NoSuchNumber
 
-from .errors import ValidationError
+from ..errors import ValidationError
 
 MAX_ID = 2**63 - 1  # SQLite's largest INTEGER: a bigger number overflows in every query
 DIGITS = re.compile(r"[0-9]{1,19}")

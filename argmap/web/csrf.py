@@ -8,7 +8,7 @@ import secrets
 from flask import Flask, request, session
 from markupsafe import Markup
 
-from .errors import ArgmapError
+from ..errors import ArgmapError
 
 SAFE = ("GET", "HEAD", "OPTIONS")
 FIELD = "csrf_token"

@@ -26,7 +26,7 @@ class Server(BaseApplication):
 
 def stop_streams(worker: object) -> None:
     """On a quick shutdown (SIGINT), end the worker's open live streams so it can exit."""
-    from .live import stop
+    from ..views.live import stop
 
     stop(worker)
 

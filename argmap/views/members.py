@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from . import maps, members, ratelimit
-from .access import anyone, current_person, membership, owner_only, remember_join
-from .auth_pages import refused
-from .db import get_db
-from .errors import ArgmapError, NotFound
+from .. import maps, members, ratelimit
+from ..db import get_db
+from ..errors import ArgmapError, NotFound
+from ..web.access import anyone, current_person, membership, owner_only, remember_join
+from .auth import refused
 
 bp = Blueprint("members", __name__)
 

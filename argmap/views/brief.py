@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from . import maps, outline
-from .db import get_db
+from .. import maps, outline
+from ..db import get_db
 
 bp = Blueprint("brief", __name__)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from . import create_app
-from .cli_accounts import add_account_commands
-from .db import connect
-from .errors import ArgmapError
+from .. import create_app
+from ..db import connect
+from ..errors import ArgmapError
+from .accounts import add_account_commands
 
 
 def open_db(app):
@@ -42,8 +42,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 @main.command()
 def seed() -> None:
     """Load the seed map (once; seeding again changes nothing)."""
-    from .owner import adopt_orphans, banner
-    from .seed import seed as load_seed
+    from ..owner import adopt_orphans, banner
+    from ..seed import seed as load_seed
 
     app = create_app({"SEED": False})
     db = open_db(app)
@@ -60,7 +60,7 @@ MAP_FORMATS = ("kialo", "argdown", "aif", "json", "md")
 
 def default_path(app, map_id: int, fmt: str) -> Path:
     """exports/map-ID.EXT, the folder created if need be."""
-    from .formats.registry import FORMATS
+    from ..formats.registry import FORMATS
 
     folder = Path(app.config["EXPORTS"])
     folder.mkdir(parents=True, exist_ok=True)
@@ -70,8 +70,8 @@ def default_path(app, map_id: int, fmt: str) -> Path:
 
 def export_one(app, db, map_id: int, fmt: str, output: Path | None) -> tuple[Path, str]:
     """Write one map in one format; returns the path and a note for the user."""
-    from . import render, transfer
-    from .formats import registry
+    from .. import portable, render
+    from ..formats import registry
 
     path = output or default_path(app, map_id, fmt)
     if fmt in DIAGRAMS:
@@ -81,7 +81,7 @@ def export_one(app, db, map_id: int, fmt: str, output: Path | None) -> tuple[Pat
             path,
             f" (the {drawn.shown} nodes around node {drawn.focus})" if drawn.focused else "",
         )
-    data = transfer.to_data(db, map_id, history=fmt == "json")
+    data = portable.to_data(db, map_id, history=fmt == "json")
     path.write_text(registry.write(data, fmt), encoding="utf-8")
     return path, ""
 
@@ -95,9 +95,9 @@ def export_one(app, db, map_id: int, fmt: str, output: Path | None) -> tuple[Pat
               help="Where to write (default: exports/map-ID.EXT).")  # fmt: skip
 def export(map_id: int | None, every: bool, fmt: str, output: Path | None) -> None:
     """Write a map (or --all maps) as a diagram or in a map format."""
-    from .formats.model import FormatError
-    from .maps import get_map, list_maps
-    from .render import RenderError
+    from ..formats.model import FormatError
+    from ..maps import get_map, list_maps
+    from ..render import RenderError
 
     if (map_id is None) == (not every):
         raise click.UsageError("Give a MAP_ID or --all (not both).")
@@ -120,7 +120,7 @@ def export(map_id: int | None, every: bool, fmt: str, output: Path | None) -> No
 
 def owner_for(db, email: str | None) -> tuple[dict, str | None]:
     """The account to own an imported map: the one named, else the install's first."""
-    from . import accounts, owner
+    from .. import accounts, owner
 
     if email is None:
         return owner.first_account(db)
@@ -138,11 +138,11 @@ def owner_for(db, email: str | None) -> tuple[dict, str | None]:
 @click.option("--owner", "email", help="The account to own the map (default: the first one).")
 def import_(file: Path, fmt: str | None, title: str | None, email: str | None) -> None:
     """Read a map from a file into a new map (all or nothing)."""
-    from . import members, owner
-    from .db import write
-    from .formats import registry
-    from .formats.model import FormatError
-    from .transfer import import_map
+    from .. import members, owner
+    from ..db import write
+    from ..formats import registry
+    from ..formats.model import FormatError
+    from ..portable import import_map
 
     db = open_db(create_app({"SEED": False}))
     try:

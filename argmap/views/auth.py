@@ -17,10 +17,10 @@ from flask import (
     url_for,
 )  # fmt: skip
 
-from . import accounts, ratelimit
-from .access import Unauthorized, account_required, anyone, current_person, log_in
-from .db import get_db
-from .errors import ArgmapError
+from .. import accounts, ratelimit
+from ..db import get_db
+from ..errors import ArgmapError
+from ..web.access import Unauthorized, account_required, anyone, current_person, log_in
 
 bp = Blueprint("auth", __name__)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
-from . import access, members, transfer
-from .db import get_db, write
-from .errors import ArgmapError
-from .events import Actor
-from .formats import registry
-from .formats.model import MAX_BYTES, FormatError, MapData
-from .maps import get_map
+from .. import members, portable
+from ..db import get_db, write
+from ..errors import ArgmapError
+from ..events import Actor
+from ..formats import registry
+from ..formats.model import MAX_BYTES, FormatError, MapData
+from ..maps import get_map
+from ..web import access
 
 bp = Blueprint("exchange", __name__)
 
@@ -38,7 +39,7 @@ def parse(text: str) -> tuple[str, MapData]:
     if title:
         data.title = title
     try:
-        transfer.validate(data)
+        portable.validate(data)
     except ArgmapError as error:
         raise FormatError(error.message, error.field or "") from None
     return fmt, data
@@ -50,7 +51,7 @@ def import_checked(data: MapData) -> int:
     db = get_db()
     try:
         with write(db):
-            map_id = transfer.import_map(db, data, Actor(user["name"]))
+            map_id = portable.import_map(db, data, Actor(user["name"]))
             members.claim_map(db, map_id, user)
     except ArgmapError as error:
         raise FormatError(error.message, error.field or "") from None
@@ -93,7 +94,7 @@ def export(map_id: int, fmt: str):
         abort(404, f"No export format {fmt!r}: choose one of {', '.join(registry.FORMATS)}.")
     db = get_db()
     found = get_map(db, map_id)
-    data = transfer.to_data(db, map_id, history=fmt == "json")
+    data = portable.to_data(db, map_id, history=fmt == "json")
     chosen = registry.FORMATS[fmt]
     try:
         body = registry.write(data, fmt)

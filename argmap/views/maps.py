@@ -14,12 +14,13 @@ from flask import (
     url_for,
 )  # fmt: skip
 
-from . import access, deletion, links, maps, members, nodes, outline, render
-from .access import editor_only, owner_only
-from .db import get_db
-from .errors import ArgmapError, Conflict, NotFound
-from .ids import query_number
-from .maps import short
+from .. import deletion, links, maps, members, nodes, outline, render
+from ..db import get_db
+from ..errors import ArgmapError, Conflict, NotFound
+from ..maps import short
+from ..web import access
+from ..web.access import editor_only, owner_only
+from ..web.ids import query_number
 
 bp = Blueprint("pages", __name__)
 GONE = (

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from sqlite_utils import Database
 
-from . import accounts, events, maps, outline, pages, presence, render
-from .access import bearer_token, current_person, may_read, readers_too
-from .db import connect, get_db, row
-from .errors import ValidationError
-from .ids import query_number
+from .. import accounts, events, maps, outline, presence, render
+from ..db import connect, get_db, row
+from ..errors import ValidationError
+from ..web import access
+from ..web.access import bearer_token, current_person, may_read, readers_too
+from ..web.ids import query_number
 
 bp = Blueprint("live", __name__)
 LOST_ACCESS = "You no longer have access to this map."
@@ -119,7 +120,7 @@ class Reader:
         user = person.user
         token = bearer_token() if person.by_token else None
         stamp = accounts.session_stamp(user) if user and not token else None
-        return cls(str(pages.actor()), user["id"] if user else None,
+        return cls(str(access.actor()), user["id"] if user else None,
                    person.joins.get(str(map_id)), stamp, token)  # fmt: skip
 
     def account(self, db: Database) -> int | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlite_utils import Database
 
-from . import events, maps, pages, undo
-from .db import get_db, rows
-from .errors import ArgmapError
-from .ids import query_number
+from .. import events, maps, undo
+from ..db import get_db, rows
+from ..errors import ArgmapError
+from ..web import access
+from ..web.ids import query_number
 
 bp = Blueprint("history", __name__)
 PAGE_SIZE = 50
@@ -147,7 +148,7 @@ def index(map_id: int):
 def undo_change(map_id: int, event_id: int):
     """Undo one change; the undo is a new change by whoever clicked."""
     try:
-        done = undo.undo(get_db(), map_id, event_id, pages.actor())
+        done = undo.undo(get_db(), map_id, event_id, access.actor())
     except ArgmapError as error:
         if error.status == 404:
             raise

@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from . import accounts, create_app
-from .db import connect
-from .errors import ArgmapError
+from .. import accounts, create_app
+from ..db import connect
+from ..errors import ArgmapError
 
 
 def read_password(from_stdin: bool) -> str:

@@ -1,0 +1,5 @@
+"""`python -m argmap.cli`: the argmap command."""
+
+from . import main
+
+main()
