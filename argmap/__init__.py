@@ -8,26 +8,9 @@ from pathlib import Path
 
 from flask import Flask
 
+from . import settings
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULTS = {
-    "SECRET_KEY": None,
-    "DATABASE": None,
-    "SEED": True,
-    "EXPORTS": str(ROOT / "exports"),
-    "RENDER_TIMEOUT": 5.0,
-    "RENDER_MEMORY": 2 * 1024**3,
-    "RENDER_FAST_AT": 300,
-    "RENDER_FOCUS_AT": 2500,
-    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "LOGIN_LIMIT": 10,
-    "JOIN_LIMIT": 30,
-    "LIMIT_WINDOW": 300.0,
-    "PUBLIC_URL": "",
-}
-NUMBERS = {"RENDER_TIMEOUT": float, "RENDER_MEMORY": int, "RENDER_FAST_AT": int,
-           "RENDER_FOCUS_AT": int, "MAX_CONTENT_LENGTH": int, "LOGIN_LIMIT": int,
-           "JOIN_LIMIT": int, "LIMIT_WINDOW": float, "RENDER_FOCUS_TIMEOUT": float}  # fmt: skip
 
 
 def from_environment(app: Flask) -> None:
@@ -35,9 +18,7 @@ def from_environment(app: Flask) -> None:
     for name, value in os.environ.items():
         if name.startswith("ARGMAP_"):
             key = name.removeprefix("ARGMAP_")
-            app.config[key] = NUMBERS.get(key, str)(value)
-    if app.config.get("SEED") in ("0", "false", "no"):
-        app.config["SEED"] = False
+            app.config[key] = settings.parse(key, value)
 
 
 def secret_key(app: Flask) -> str:
@@ -52,7 +33,7 @@ def secret_key(app: Flask) -> str:
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the argmap application: defaults, instance config.py, ARGMAP_*, test config."""
     app = Flask(__name__, instance_relative_config=True, static_folder=str(ROOT / "static"))
-    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(settings.defaults())
     app.config.from_pyfile("config.py", silent=True)
     from_environment(app)
     if test_config:
@@ -61,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["DATABASE"] = app.config["DATABASE"] or str(
         Path(app.instance_path) / "argmap.sqlite"
     )
+    app.config["EXPORTS"] = app.config["EXPORTS"] or str(ROOT / "exports")
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or secret_key(app)
     register(app)
     prepare_database(app)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
-from . import dot
+from . import dot, settings
 from .db import row
 from .maps import get_map, load
 
@@ -28,11 +28,11 @@ LOCKS = [threading.Lock() for _ in range(64)]  # a fixed pool: memory stays boun
 class Limits:
     """How far a render may go, and when a map counts as big."""
 
-    timeout: float = 5.0  # bench: whole maps below focus_at draw in < 3 s; see bench/render.py
-    focus_timeout: float = 10.0
-    memory: int = 2 * 1024**3
-    fast_at: int = 300
-    focus_at: int = 2500
+    timeout: float = settings.default("RENDER_TIMEOUT")  # bench: < 3 s below focus_at
+    focus_timeout: float = settings.default("RENDER_FOCUS_TIMEOUT")
+    memory: int = settings.default("RENDER_MEMORY")
+    fast_at: int = settings.default("RENDER_FAST_AT")
+    focus_at: int = settings.default("RENDER_FOCUS_AT")
     focus_radius: int = 2
     focus_max: int = 150
     program: str = "dot"

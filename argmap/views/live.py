@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from sqlite_utils import Database
 
-from .. import accounts, events, maps, outline, presence, render
+from .. import accounts, events, maps, outline, presence, render, settings
 from ..db import connect, get_db, row
 from ..errors import ValidationError
 from ..web import access
@@ -33,12 +33,12 @@ LOST_ACCESS = "You no longer have access to this map."
 class Timing:
     """How often a stream looks for news, and how long it lives (seconds)."""
 
-    poll: float = 0.12
-    keepalive: float = 15.0
-    lifetime: float = 600.0
-    presence: float = 1.0
-    heartbeat: float = 10.0
-    retry: float = 1.0
+    poll: float = settings.default("LIVE_POLL")
+    keepalive: float = settings.default("LIVE_KEEPALIVE")
+    lifetime: float = settings.default("LIVE_LIFETIME")
+    presence: float = settings.default("LIVE_PRESENCE")
+    heartbeat: float = settings.default("LIVE_HEARTBEAT")
+    retry: float = settings.default("LIVE_RETRY")
 
     @classmethod
     def from_config(cls, config: dict) -> Timing:
