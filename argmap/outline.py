@@ -27,10 +27,13 @@ def tree(graph: dict) -> list[dict]:
 
     def item(node: dict, depth: int) -> dict:
         partners = [
-            k for k in kids.get(node["parent_id"], [])
-            if node["group"] is not None and k["group"] == node["group"] and k["id"] != node["id"]
+            k
+            for k in kids.get(node["parent_id"], [])
+            if node["group"] is not None
+            and k["group"] == node["group"]
+            and k["id"] != node["id"]
             and k["kind"] == node["kind"]
-        ]  # fmt: skip
+        ]
         return {
             "node": node,
             "role": role(node, by_id),

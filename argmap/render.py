@@ -91,9 +91,13 @@ def run(source: str, fmt: str, limits: Limits, timeout: float | None = None) -> 
 
     try:
         done = subprocess.run(
-            [limits.program, f"-T{fmt}"], input=source.encode(), capture_output=True,
-            timeout=timeout, preexec_fn=cap_memory, check=False,
-        )  # fmt: skip
+            [limits.program, f"-T{fmt}"],
+            input=source.encode(),
+            capture_output=True,
+            timeout=timeout,
+            preexec_fn=cap_memory,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise RenderTimeout(f"Graphviz took longer than {timeout:g} s.") from None
     if done.returncode != 0 or not done.stdout:
@@ -206,9 +210,13 @@ def through_cache(db: Database, map_id: int, fmt: str, focus: int, revision: int
 
 
 def diagram(
-    db: Database, map_id: int, fmt: str = "svg", focus: int | None = None,
-    limits: Limits | None = None, whole: bool = False,
-) -> Diagram:  # fmt: skip
+    db: Database,
+    map_id: int,
+    fmt: str = "svg",
+    focus: int | None = None,
+    limits: Limits | None = None,
+    whole: bool = False,
+) -> Diagram:
     """The map's diagram; a map too big or too slow to draw whole gives a focused one.
 
     A cached diagram costs three small queries: the map's texts are loaded only to draw.

@@ -22,9 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture
@@ -109,8 +115,18 @@ class Server:
             "ARGMAP_EXPORTS": str(tmp_path / "exports"),
             **(env or {}),
         }
-        command = [sys.executable, "-m", "argmap.cli", "serve", "--port", str(self.port),
-                   "--workers", str(workers), "--threads", "32"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "argmap.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(workers),
+            "--threads",
+            "32",
+        ]
         self.process = subprocess.Popen(
             command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT
         )

@@ -34,8 +34,11 @@ def add(db, team, who: str, text: str, parent: int | None = None, kind: str = "s
 
 def last_event(db, map_id: int) -> dict:
     """The map's newest event, with its data."""
-    found = dict(db.execute("SELECT * FROM events WHERE map_id = ? ORDER BY id DESC LIMIT 1",
-                            (map_id,)).fetchone())  # fmt: skip
+    found = dict(
+        db.execute(
+            "SELECT * FROM events WHERE map_id = ? ORDER BY id DESC LIMIT 1", (map_id,)
+        ).fetchone()
+    )
     return {**found, "data": json.loads(found["data"])}
 
 
@@ -128,8 +131,12 @@ def test_history_pages_through_older_changes(db, team):
     first = team["client"].get(f"/maps/{team['map']}/history").get_data(as_text=True)
     link = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
     second = team["client"].get(link).get_data(as_text=True)
-    everything = [r[0] for r in db.execute(
-        "SELECT id FROM events WHERE map_id = ? ORDER BY id DESC", (team["map"],))]  # fmt: skip
+    everything = [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM events WHERE map_id = ? ORDER BY id DESC", (team["map"],)
+        )
+    ]
     assert (len(listed(first)), listed(first) + listed(second)) == (50, everything)
     assert 'rel="next"' not in second
 
@@ -275,8 +282,10 @@ def test_api_lists_events_after_an_id_and_undoes_one(app, db, team):
     listed_events = api.get(f"/api/maps/{team['map']}/events?after={start}", headers=auth)
     [event] = listed_events.get_json()["events"]
     assert (event["action"], event["actor"], event["data"]["after"]["text"]) == (
-        "node.add", "Ben", "Recess matters",
-    )  # fmt: skip
+        "node.add",
+        "Ben",
+        "Recess matters",
+    )
     assert listed_events.get_json()["last"] == event["id"]
     done = api.post(f"/api/maps/{team['map']}/events/{event['id']}/undo", headers=auth)
     assert done.status_code == 201
@@ -395,9 +404,17 @@ def test_an_import_cannot_be_undone(db, team):
 
 def test_a_damaged_change_log_gives_a_conflict_not_a_crash(db, team):
     ghost = {
-        "id": 424242, "kind": "opinion", "text": "Ghost", "quote": "", "source": "",
-        "parent_id": None, "group": None, "undercut": False, "tags": [], "version": 1,
-    }  # fmt: skip
+        "id": 424242,
+        "kind": "opinion",
+        "text": "Ghost",
+        "quote": "",
+        "source": "",
+        "parent_id": None,
+        "group": None,
+        "undercut": False,
+        "tags": [],
+        "version": 1,
+    }
     data = {"before": ghost, "deleted": [ghost], "links": [], "moved": []}
     events.record(db, team["map"], "node.delete", ghost["id"], data, "Ana")
     before = state(db)
@@ -424,9 +441,16 @@ def test_saving_without_changes_adds_no_change(app, db, team):
     claim = add(db, team, "Ana", "Homework helps")
     before = state(db)
     form = {
-        "kind": "claim", "text": "Homework helps", "quote": "", "source": "", "parent_id": "",
-        "group": "", "tags": "", "version": "1", "csrf_token": CSRF,
-    }  # fmt: skip
+        "kind": "claim",
+        "text": "Homework helps",
+        "quote": "",
+        "source": "",
+        "parent_id": "",
+        "group": "",
+        "tags": "",
+        "version": "1",
+        "csrf_token": CSRF,
+    }
     saved = team["client"].post(f"/maps/{team['map']}/nodes/{claim}", data=form)
     assert saved.status_code == 302
     assert "No changes to save." in team["client"].get(saved.location).get_data(as_text=True)

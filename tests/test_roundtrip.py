@@ -19,8 +19,11 @@ SEED = ROOT / "seeds" / "nato-response.argmap.json"
 
 def corpus_files() -> list[Path]:
     """Every readable corpus file: Kialo, AIF, and the Argdown files Argdown itself accepts."""
-    argdown = [p for p in sorted((CORPUS / "argdown").glob("*.argdown"))
-               if (GOLDEN / f"{p.stem}.json").exists()]  # fmt: skip
+    argdown = [
+        p
+        for p in sorted((CORPUS / "argdown").glob("*.argdown"))
+        if (GOLDEN / f"{p.stem}.json").exists()
+    ]
     return (
         sorted((CORPUS / "kialo").glob("*.txt")) + argdown + sorted((CORPUS / "aif").glob("*.json"))
     )
@@ -94,11 +97,15 @@ def exact(data: MapData) -> dict:
     return {
         "title": data.title,
         "description": data.description,
-        "nodes": [(n.kind, n.text, n.quote, n.source, position.get(n.parent), n.group,
-                   n.undercut, n.tags) for n in data.nodes],
-        "links": [(position[li.source], position[li.target], li.relation, li.group, li.undercut)
-                  for li in data.links],
-    }  # fmt: skip
+        "nodes": [
+            (n.kind, n.text, n.quote, n.source, position.get(n.parent), n.group, n.undercut, n.tags)
+            for n in data.nodes
+        ],
+        "links": [
+            (position[li.source], position[li.target], li.relation, li.group, li.undercut)
+            for li in data.links
+        ],
+    }
 
 
 def test_argmap_json_round_trips_exactly_with_history(db):

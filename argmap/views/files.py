@@ -76,9 +76,12 @@ def preview_or_import():
         fmt, data = parse(text)
         if request.form.get("confirm") != "1":
             return render_template(
-                "import.html", formats=registry.FORMATS, form=form, error=None,
+                "import.html",
+                formats=registry.FORMATS,
+                form=form,
+                error=None,
                 preview={"format": fmt, "data": data, "counts": registry.counts(data)},
-            )  # fmt: skip
+            )
         map_id = import_checked(data)
     except FormatError as error:
         return render_template("import.html", formats=registry.FORMATS, form=form, error=error), 400
@@ -99,8 +102,11 @@ def export(map_id: int, fmt: str):
     try:
         body = registry.write(data, fmt)
     except FormatError as error:
-        abort(422, f"This map cannot be written as {chosen.label}: {error.message}."
-                   " Export it as argmap JSON or Argdown instead.")  # fmt: skip
+        abort(
+            422,
+            f"This map cannot be written as {chosen.label}: {error.message}."
+            " Export it as argmap JSON or Argdown instead.",
+        )
     name = f"map-{found['id']}.{chosen.extension}"
     response = Response(body, mimetype=chosen.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

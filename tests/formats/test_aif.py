@@ -117,8 +117,9 @@ def test_corpus_round_trip(corpus, name):
 
 
 def test_ova_files_are_read_and_their_layout_ignored():
-    inner = json.loads(aif_text([("1", "I", "A"), ("2", "I", "B"), ("3", "RA", "RA")],
-                                [("2", "3"), ("3", "1")]))  # fmt: skip
+    inner = json.loads(
+        aif_text([("1", "I", "A"), ("2", "I", "B"), ("3", "RA", "RA")], [("2", "3"), ("3", "1")])
+    )
     text = json.dumps({"AIF": inner, "OVA": {"nodes": [{"nodeID": "1", "x": 10, "y": 20}]}})
     data = aif.read(text)
     assert [(n.text, n.kind, n.parent) for n in data.nodes] == [
@@ -251,7 +252,7 @@ BROKEN = [
         aif_text([A, B, RA, ("4", "RA", "RA")], [("1", "3"), ("3", "2"), ("2", "4"), ("4", "1")]),
         "nodes[0]",
         "cycle",
-    ),  # fmt: skip
+    ),
     (aif_text([A, RA], [("1", "3"), ("3", "1")]), "nodes[0]", "cycle"),
     (aif_text([A, ("2", "CA", "CA"), RA], [("1", "2"), ("2", "3")]), "nodes[2]", "no premise"),
 ]

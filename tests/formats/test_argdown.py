@@ -161,13 +161,18 @@ def test_corpus_file_round_trips(path):
 @pytest.mark.parametrize(
     "name, title, nodes, claims",
     [
-        ("semmelweis_betz", "A Stylized Reconstruction of the Scientific Debate That led "
-         "Ignaz Semmelweis to Understand Childbed Fever", 43, 7),
+        (
+            "semmelweis_betz",
+            "A Stylized Reconstruction of the Scientific Debate That led "
+            "Ignaz Semmelweis to Understand Childbed Fever",
+            43,
+            7,
+        ),
         ("intro", "Welcome to Argdown!", 17, 10),
         ("argdown-primer", "❤ Welcome to Argdown! ❤", 21, 11),
         ("lexer-windows-line-endings", "Argdown import", 5, 2),
     ],
-)  # fmt: skip
+)
 def test_corpus_map_title_and_claims(name, title, nodes, claims):
     data = read(source(CORPUS / f"{name}.argdown"))
     assert (data.title, len(data.nodes)) == (title, nodes)
@@ -271,10 +276,14 @@ def test_nested_relations_follow_the_indentation():
     names = {f"s:Untitled {i}": c for i, c in enumerate("ABCDEFGHI", 1)}
     named = {(names[s], names[t], r) for s, t, r, _ in edges}
     assert named == {
-        ("B", "A", "support"), ("C", "A", "counter"), ("D", "C", "support"),
-        ("E", "D", "counter"), ("E", "F", "support"), ("A", "G", "counter"),
+        ("B", "A", "support"),
+        ("C", "A", "counter"),
+        ("D", "C", "support"),
+        ("E", "D", "counter"),
+        ("E", "F", "support"),
+        ("A", "G", "counter"),
         ("I", "H", "counter"),
-    }  # fmt: skip
+    }
     data = read(text)
     assert [n.text for n in data.nodes] == list("ABCDEFGHI")
     assert data.node("s:Untitled 4").parent == "s:Untitled 3"
@@ -323,9 +332,10 @@ def test_premise_conclusion_structure_with_an_inference_line():
     assert [n.key for n in data.nodes] == ["a:Arg", "s:P", "s:Untitled 1", "s:C"]
     edges = {(e.source, e.target, e.relation, e.group) for e in data.edges()}
     assert edges == {
-        ("s:P", "a:Arg", "support", 1), ("s:Untitled 1", "a:Arg", "support", 1),
+        ("s:P", "a:Arg", "support", 1),
+        ("s:Untitled 1", "a:Arg", "support", 1),
         ("a:Arg", "s:C", "support", None),
-    }  # fmt: skip
+    }
     assert [n.kind for n in data.nodes] == ["support", "support", "support", "claim"]
 
 
@@ -343,8 +353,9 @@ def test_relations_of_a_reconstructed_argument_start_at_its_conclusion():
 def test_strict_mode_entails_and_contrary():
     text = "===\nmodel:\n    mode: strict\n===\n\n[A]: a\n  + [B]: b\n  - [C]: c\n\n[A]\n  -> [C]"
     assert keys_and_edges(text)[1] == {
-        ("s:B", "s:A", "support", False), ("s:C", "s:A", "counter", False),
-    }  # fmt: skip
+        ("s:B", "s:A", "support", False),
+        ("s:C", "s:A", "counter", False),
+    }
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
@@ -394,26 +405,69 @@ def test_too_large_or_too_deep_is_refused():
 
 
 HOSTILE_TEXTS = [shown for _name, _typed, shown in HOSTILE] + [
-    "[x]", "#tag", "// c", "{a: 1}", "@[x]", "+ leading plus", "- leading minus", "(1) numbered",
-    "1. listed", "* starred", "# heading", "-- inference --", "'+ quoted", "<<x>> and <b>",
-    '"; a -> b; "', "\\N \\", "snake_case.attr_x.y", "e.g. :heart: .A.", "a,  b;  c", "===",
-    "/* c */ <!-- d -->", "line one\nline two", "  padded  ", "", "x\u2028y", "tab\there",
-    "[A]: not a title", "<a1>: nor this", "{", "}", "\\", "emoji 👩‍👩‍👧 rtl שלום",
-]  # fmt: skip
+    "[x]",
+    "#tag",
+    "// c",
+    "{a: 1}",
+    "@[x]",
+    "+ leading plus",
+    "- leading minus",
+    "(1) numbered",
+    "1. listed",
+    "* starred",
+    "# heading",
+    "-- inference --",
+    "'+ quoted",
+    "<<x>> and <b>",
+    '"; a -> b; "',
+    "\\N \\",
+    "snake_case.attr_x.y",
+    "e.g. :heart: .A.",
+    "a,  b;  c",
+    "===",
+    "/* c */ <!-- d -->",
+    "line one\nline two",
+    "  padded  ",
+    "",
+    "x\u2028y",
+    "tab\there",
+    "[A]: not a title",
+    "<a1>: nor this",
+    "{",
+    "}",
+    "\\",
+    "emoji 👩‍👩‍👧 rtl שלום",
+]
 PLAIN_TEXTS = [
-    "[x]", "#tag", "// c", "{a: 1}", "@[x]", "+ leading plus", "<<x>> and <b>", '"; a -> b; "',
-    "\\N \\", "snake_case.attr_x.y", "e.g. :heart: .A.", "a,  b;  c", "===", "/* c */ <!-- d -->",
-    "[A]: not a title", "emoji 👩‍👩‍👧 rtl שלום",
-]  # fmt: skip
+    "[x]",
+    "#tag",
+    "// c",
+    "{a: 1}",
+    "@[x]",
+    "+ leading plus",
+    "<<x>> and <b>",
+    '"; a -> b; "',
+    "\\N \\",
+    "snake_case.attr_x.y",
+    "e.g. :heart: .A.",
+    "a,  b;  c",
+    "===",
+    "/* c */ <!-- d -->",
+    "[A]: not a title",
+    "emoji 👩‍👩‍👧 rtl שלום",
+]
 
 
 def hostile_map(text: str) -> MapData:
     """A claim, a pro, a con of the pro that undercuts, a link and a contradiction, all `text`."""
     nodes = [Node(f"n{i}", "claim", text, tags=[text] if i == 1 else []) for i in range(5)]
     edges = [
-        Edge("n1", "n0", "support"), Edge("n2", "n1", "counter", undercut=True),
-        Edge("n3", "n0", "counter"), Edge("n3", "n1", "support"), Edge("n4", "n0", "contradiction"),
-    ]  # fmt: skip
+        Edge("n1", "n0", "support"),
+        Edge("n2", "n1", "counter", undercut=True),
+        Edge("n3", "n0", "counter"),
+        Edge("n3", "n1", "support"),
+        Edge("n4", "n0", "contradiction"),
+    ]
     return build(text, nodes, edges, description=text)
 
 
@@ -432,10 +486,21 @@ def test_hostile_one_line_texts_are_escaped_so_argdown_reads_them_too(text):
 def test_written_argdown_uses_statements_arguments_and_relation_lines():
     written = assert_round_trip(hostile_map("x"))
     assert written.splitlines() == [
-        '# x {"argmap_description": "x"}', "",
-        "[s1]: x", "  <+ <a2>: x #(x)", "    <_ <a3>: x", "  <- <a4>: x", "", "[s5]: x", "",
-        "<a2>", "  <+ <a4>", "", "[s5]", "  >< [s1]",
-    ]  # fmt: skip
+        '# x {"argmap_description": "x"}',
+        "",
+        "[s1]: x",
+        "  <+ <a2>: x #(x)",
+        "    <_ <a3>: x",
+        "  <- <a4>: x",
+        "",
+        "[s5]: x",
+        "",
+        "<a2>",
+        "  <+ <a4>",
+        "",
+        "[s5]",
+        "  >< [s1]",
+    ]
 
 
 def test_linked_premises_become_an_argument_with_a_pcs():

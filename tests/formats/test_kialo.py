@@ -209,8 +209,9 @@ def test_writer_refuses_a_map_deeper_than_kialo_allows():
 
 def deep_file(levels: int) -> str:
     """A chain of claims `levels` deep."""
-    return kialo_file(*[".".join(["1"] * n) + ". " + ("Pro: x" if n > 1 else "x")
-                        for n in range(1, levels + 1)])  # fmt: skip
+    return kialo_file(
+        *[".".join(["1"] * n) + ". " + ("Pro: x" if n > 1 else "x") for n in range(1, levels + 1)]
+    )
 
 
 def test_nesting_is_bounded():
