@@ -9,7 +9,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SHARED, create_account
+from conftest import ROOT, create_account
+from corpus import CORPUS
 from markupsafe import escape
 
 from argmap import nodes
@@ -17,9 +18,9 @@ from argmap.db import connect, rows
 from argmap.errors import ValidationError
 from argmap.formats import registry
 
-KIALO = SHARED / "corpus" / "kialo" / "should-hate-speech-be-illegal-6148.txt"
-AIF = SHARED / "corpus" / "aif" / "nodeset10.json"
-ARGDOWN = SHARED / "corpus" / "argdown" / "veggie_debate.argdown"
+KIALO = CORPUS / "kialo" / "should-hate-speech-be-illegal-6148.txt"
+AIF = CORPUS / "aif" / "nodeset10.json"
+ARGDOWN = CORPUS / "argdown" / "veggie_debate.argdown"
 SMALL_KIALO = (
     "Discussion Title: Pets\n\n1. Cats are best.\n1.1. Pro: They purr.\n"
     "1.2. Con: They scratch <b>.\n"
@@ -74,6 +75,7 @@ def test_confirmed_import_writes_the_map_owned_by_the_importer(app, client, owne
     assert "Imported “My pets”: 3 nodes, 0 links." in page
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "path, label",
     [
@@ -194,6 +196,7 @@ def run_cli(tmp_path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.corpus
 def test_cli_import_then_export_all_formats(tmp_path):
     run_cli(tmp_path, "seed")
     create_account(str(tmp_path / "cli.sqlite"), "t@example.org", "Teacher")
@@ -226,6 +229,7 @@ def test_cli_export_needs_a_map_or_all(tmp_path):
     assert "Give a MAP_ID or --all" in done.stderr
 
 
+@pytest.mark.corpus
 def test_preview_says_what_cannot_be_kept(app, client, owner):
     response = post_import(client, text=ARGDOWN.read_text())
     html = response.get_data(as_text=True)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SHARED
+from conftest import ROOT
+from corpus import CORPUS
 
 from argmap.db import connect, migrate
 from argmap.formats import registry
 from argmap.formats.model import MapData
 from argmap.portable import import_map, to_data
 
-CORPUS = SHARED / "corpus"
 GOLDEN = CORPUS / "argdown" / "golden"
 SEED = ROOT / "seeds" / "nato-response.argmap.json"
 
@@ -80,6 +80,7 @@ def round_trip(db, data: MapData) -> None:
         assert relations_of(again, fmt != "kialo") == relations_of(stored, fmt != "kialo"), fmt
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_corpus_file_round_trips_through_the_database(db, path):
     _, data = registry.read(path.read_text(encoding="utf-8"))

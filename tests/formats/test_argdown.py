@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import corpus
 import pytest
 from hostile import HOSTILE
 
@@ -13,7 +14,7 @@ from argmap.formats import argdown
 from argmap.formats.argdown import RELATION_MAP, read, read_parts, write
 from argmap.formats.model import Edge, FormatError, MapData, Node, build
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "argdown"
+CORPUS = corpus.CORPUS / "argdown"
 GOLDEN = CORPUS / "golden"
 FILES = sorted(CORPUS.glob("*.argdown"))
 ACCEPTED = [p for p in FILES if (GOLDEN / f"{p.stem}.json").exists()]
@@ -118,6 +119,7 @@ def keys_and_edges(text: str) -> tuple[set[str], set[tuple]]:
 # Every corpus file that Argdown accepts, against Argdown's own output
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", ACCEPTED, **IDS)
 def test_corpus_statements_and_arguments_are_argdowns(path):
     gold = golden(path)
@@ -127,6 +129,7 @@ def test_corpus_statements_and_arguments_are_argdowns(path):
     assert len(nodes) == len(expected)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", ACCEPTED, **IDS)
 def test_corpus_relations_are_argdowns(path):
     gold = golden(path)
@@ -134,6 +137,7 @@ def test_corpus_relations_are_argdowns(path):
     assert others == golden_relations(gold)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", ACCEPTED, **IDS)
 def test_corpus_premises_support_the_argument_and_it_supports_the_conclusion(path):
     gold = golden(path)
@@ -141,6 +145,7 @@ def test_corpus_premises_support_the_argument_and_it_supports_the_conclusion(pat
     assert pcs == golden_pcs(gold)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", ACCEPTED, **IDS)
 def test_corpus_texts_and_tags_are_argdowns(path):
     gold = golden(path)
@@ -151,6 +156,7 @@ def test_corpus_texts_and_tags_are_argdowns(path):
             assert (node.text, node.tags) == (canonical_text(title, entity), entity.get("tags", []))
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", ACCEPTED + FRAGMENTS, **IDS)
 def test_corpus_file_round_trips(path):
     data = read(source(path), include)
@@ -158,6 +164,7 @@ def test_corpus_file_round_trips(path):
     assert_round_trip(data)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "name, title, nodes, claims",
     [
@@ -179,6 +186,7 @@ def test_corpus_map_title_and_claims(name, title, nodes, claims):
     assert sum(n.kind == "claim" for n in data.nodes) == claims
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "name, left_out",
     [
@@ -193,6 +201,7 @@ def test_corpus_cycles_lose_the_relation_that_closes_them(name, left_out):
     assert {(e.source, e.relation, e.target) for e in edges} - ours == {left_out}
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "name, line, message",
     [
@@ -212,6 +221,7 @@ def test_corpus_files_argdown_rejects_raise_a_format_error(name, line, message):
     assert message in caught.value.message
 
 
+@pytest.mark.corpus
 def test_every_corpus_file_without_golden_is_rejected_or_a_fragment():
     rejected = set()
     for path in sorted(set(FILES) - set(ACCEPTED) - set(FRAGMENTS)):
@@ -221,6 +231,7 @@ def test_every_corpus_file_without_golden_is_rejected_or_a_fragment():
     assert len(rejected) == 6
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", FRAGMENTS, **IDS)
 def test_include_fragments_read_with_or_without_the_included_file(path):
     alone = [n.text for n in read(source(path)).nodes]
