@@ -41,11 +41,11 @@ class Limits:
     def from_config(cls, config: dict) -> Limits:
         """Limits from the app's RENDER_* settings."""
         return cls(
-            timeout=float(config.get("RENDER_TIMEOUT", cls.timeout)),
-            focus_timeout=float(config.get("RENDER_FOCUS_TIMEOUT", cls.focus_timeout)),
-            memory=int(config.get("RENDER_MEMORY", cls.memory)),
-            fast_at=int(config.get("RENDER_FAST_AT", cls.fast_at)),
-            focus_at=int(config.get("RENDER_FOCUS_AT", cls.focus_at)),
+            timeout=float(config["RENDER_TIMEOUT"]),
+            focus_timeout=float(config["RENDER_FOCUS_TIMEOUT"]),
+            memory=int(config["RENDER_MEMORY"]),
+            fast_at=int(config["RENDER_FAST_AT"]),
+            focus_at=int(config["RENDER_FOCUS_AT"]),
         )
 
 

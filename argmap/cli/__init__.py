@@ -1,4 +1,4 @@
-"""The `argmap` command: serve, seed, export."""
+"""The `argmap` command: serve, seed, import, export, settings."""
 
 from __future__ import annotations
 
@@ -185,6 +185,14 @@ def import_(file: Path, fmt: str | None, title: str | None, email: str | None) -
         f"Imported {file} as {registry.FORMATS[fmt].label}: map {map_id} owned by "
         f"{user['email']}, {len(data.nodes)} nodes, {len(data.links)} links."
     )
+
+
+@main.command("settings")
+def settings_() -> None:
+    """Print every setting with its default, type and meaning (the README's table)."""
+    from .. import settings
+
+    click.echo(settings.markdown_table())
 
 
 add_account_commands(main)

@@ -18,7 +18,7 @@ bp = Blueprint("members", __name__)
 
 def shared_link(endpoint: str, **values: object) -> str:
     """A full link to give to others: at PUBLIC_URL when set, else at the address asked for."""
-    public = current_app.config.get("PUBLIC_URL") or ""
+    public = current_app.config["PUBLIC_URL"] or ""
     if not public:
         return url_for(endpoint, **values, _external=True)
     public = public if "://" in public else "http://" + public
@@ -27,7 +27,7 @@ def shared_link(endpoint: str, **values: object) -> str:
 
 def loopback_host() -> str | None:
     """The host of this request when others cannot reach it (localhost, 127.x, ::1)."""
-    if current_app.config.get("PUBLIC_URL"):
+    if current_app.config["PUBLIC_URL"]:
         return None
     host = urlsplit("//" + request.host).hostname or ""
     try:
