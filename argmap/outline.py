@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-LABELS = {"claim": "Claim", "support": "Pro", "counter": "Con"}
+from .labels import KIND_LABELS
+
+LABELS = {kind: label.side for kind, label in KIND_LABELS.items()}
 
 
 def role(node: dict, by_id: dict[int, dict]) -> str:

@@ -62,7 +62,7 @@ def import_checked(data: MapData) -> int:
 @access.account_required
 def start():
     """The import form: upload or paste, format detected unless chosen."""
-    return render_template("import.html", formats=registry.FORMATS, form={}, error=None)
+    return render_template("import.html", form={}, error=None)
 
 
 @bp.post("/import")
@@ -77,14 +77,13 @@ def preview_or_import():
         if request.form.get("confirm") != "1":
             return render_template(
                 "import.html",
-                formats=registry.FORMATS,
                 form=form,
                 error=None,
                 preview={"format": fmt, "data": data, "counts": registry.counts(data)},
             )
         map_id = import_checked(data)
     except FormatError as error:
-        return render_template("import.html", formats=registry.FORMATS, form=form, error=error), 400
+        return render_template("import.html", form=form, error=error), 400
     title = get_map(get_db(), map_id)["title"]
     flash(f"Imported “{title}”: {len(data.nodes)} nodes, {len(data.links)} links.")
     return redirect(url_for("pages.show", map_id=map_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlite_utils import Database
 
-from .. import events, maps, undo
+from .. import events, labels, maps, undo
 from ..db import get_db, rows
 from ..errors import ArgmapError
 from ..web import access
@@ -13,7 +13,6 @@ from ..web.ids import query_number
 
 bp = Blueprint("history", __name__)
 PAGE_SIZE = 50
-LINK_WORDS = {"support": "supports", "counter": "objects to", "contradiction": "contradicts"}
 FIELD_WORDS = {
     "kind": "kind",
     "text": "text",
@@ -105,7 +104,7 @@ def describe(event: dict) -> dict:
     elif action in ("link.add", "link.delete"):
         link = data.get("after") or data.get("before") or {}
         verb = "linked" if action == "link.add" else "removed the link:"
-        relation = LINK_WORDS.get(link.get("relation"), "relates to")
+        relation = labels.relation_verb(link.get("relation"))
         said = {"words": f"{verb} node {link.get('from_id')} {relation} node {link.get('to_id')}"}
     elif action == "map.update":
         before, after = data.get("before") or {}, data.get("after") or {}
