@@ -7,6 +7,7 @@ from sqlite_utils import Database
 from . import events
 from .db import rows, write
 from .errors import ValidationError
+from .events import Actor
 from .maps import link_dict, node_dict
 from .nodes import CHILD_CHOICES, check_version, children, get_node, subtree
 
@@ -65,7 +66,7 @@ def delete_node(
     node_id: object,
     choice: object = None,
     version: object = None,
-    actor: str = "",
+    actor: Actor | str = "",
 ) -> dict:
     """Delete a node; its children are reattached, detached or deleted as chosen."""
     with write(db):

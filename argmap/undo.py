@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from . import deletion, events, links, maps, nodes
 from .db import row, rows, write
 from .errors import Conflict, NotFound, ValidationError
+from .events import Actor
 from .maps import node_dict
 from .undelete import in_map, quote, undo_delete
 
@@ -100,7 +101,7 @@ def added_node(db: Database, map_id: int, event: dict) -> dict:
     raise Conflict(words, None, "event_id")
 
 
-def undo_add(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_add(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Remove an added node; nodes added about it since move up to its parent."""
     node = added_node(db, map_id, event)
     kids = nodes.children(db, node["id"])
@@ -114,7 +115,7 @@ def undo_add(db: Database, map_id: int, event: dict, actor: str) -> str:
     return message
 
 
-def undo_update(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_update(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Put back the fields an edit changed, unless they were changed again since."""
     before, after = event["data"]["before"], event["data"]["after"]
     current = current_node(db, map_id, after, "restore it first.")
@@ -132,7 +133,7 @@ def undo_update(db: Database, map_id: int, event: dict, actor: str) -> str:
     return f"Restored {quote(before['text'])} as it was before the edit."
 
 
-def undo_restore(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_restore(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Delete restored nodes again, as the original deletion did."""
     data = event["data"]
     root = current_node(db, map_id, data["after"], "there is nothing to undo.")
@@ -156,7 +157,7 @@ def undo_restore(db: Database, map_id: int, event: dict, actor: str) -> str:
     )
 
 
-def undo_link_add(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_link_add(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Remove an added link, unless it was removed since (even if brought back)."""
     link = event["data"]["after"]
     gone = removed_since(db, map_id, event["id"], LINK_REMOVED, link["id"])
@@ -172,7 +173,7 @@ def undo_link_add(db: Database, map_id: int, event: dict, actor: str) -> str:
     return "Removed the link."
 
 
-def undo_link_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_link_delete(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Link the two nodes again as they were."""
     link = event["data"]["before"]
     fields = {k: link[k] for k in ("from_id", "to_id", "relation", "group", "undercut")}
@@ -180,7 +181,7 @@ def undo_link_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
     return "Linked the two nodes again."
 
 
-def undo_map_update(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_map_update(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Put back the map's title and description, unless they were changed again since."""
     before, after = event["data"]["before"], event["data"]["after"]
     current = maps.get_map(db, map_id)
@@ -227,7 +228,7 @@ def check_undoable(db: Database, map_id: int, event: dict) -> None:
         )
 
 
-def carry_out(db: Database, map_id: int, event: dict, actor: str) -> str:
+def carry_out(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Run the undo of the event; a rule or constraint it would break becomes a Conflict."""
     try:
         return UNDOS[event["action"]](db, map_id, event, actor)
@@ -246,7 +247,7 @@ def carry_out(db: Database, map_id: int, event: dict, actor: str) -> str:
         ) from None
 
 
-def undo(db: Database, map_id: int, event_id: int, actor: str = "") -> dict:
+def undo(db: Database, map_id: int, event_id: int, actor: Actor | str = "") -> dict:
     """Undo one change of a map as a new change; returns what was done."""
     with write(db):
         maps.get_map(db, map_id)

@@ -22,7 +22,7 @@ def body() -> dict:
     return data
 
 
-def actor() -> str:
+def actor() -> events.Actor:
     """Who is making the change, as the history shows it."""
     return access.actor()
 

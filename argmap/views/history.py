@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlite_utils import Database
 
 from .. import events, labels, maps, undo
-from ..db import get_db, rows
+from ..db import get_db, row, rows
 from ..errors import ArgmapError
 from ..web import access
 from ..web.ids import query_number
@@ -25,26 +25,47 @@ FIELD_WORDS = {
 }
 
 
-def changes(db: Database, map_id: int, actor: str | None, before: int | None) -> list[dict]:
-    """A page of the map's events, newest first, by one person if asked."""
+def changes(db: Database, map_id: int, who: dict, before: int | None) -> list[dict]:
+    """A page of the map's events, newest first, by one member (or name, from old links)."""
     sql = "SELECT * FROM events WHERE map_id = ?"
     params: list = [map_id]
-    if actor is not None:
-        sql, params = sql + " AND actor = ?", [*params, actor]
+    if who["member"] is not None:
+        sql, params = sql + " AND member_id = ?", [*params, who["member"]]
+    elif who["actor"] is not None:
+        sql, params = sql + " AND actor = ?", [*params, who["actor"]]
     if before is not None:
         sql, params = sql + " AND id < ?", [*params, before]
     return events.decoded(rows(db, sql + " ORDER BY id DESC LIMIT ?", [*params, PAGE_SIZE + 1]))
 
 
-def actors(db: Database, map_id: int) -> list[str]:
-    """Everyone who changed the map (named people only), by name."""
+def people(db: Database, map_id: int) -> list[dict]:
+    """The members who changed the map, by name; a name two members share gets their number."""
     found = rows(
         db,
-        "SELECT DISTINCT actor FROM events WHERE map_id = ? AND actor != ''"
-        " ORDER BY actor COLLATE NOCASE",
+        "SELECT member_id AS id, actor AS name, MAX(id) AS latest FROM events"
+        " WHERE map_id = ? AND member_id IS NOT NULL GROUP BY member_id",
         (map_id,),
     )
-    return [r["actor"] for r in found]
+    found.sort(key=lambda p: (p["name"].casefold(), p["id"]))
+    names = [p["name"] for p in found]
+    for p in found:
+        shared = names.count(p["name"]) > 1
+        p["label"] = f"{p['name']} (member #{p['id']})" if shared else p["name"]
+    return found
+
+
+def chosen(db: Database, map_id: int, listed: list[dict]) -> dict:
+    """Whose changes the page shows: ?member=<id>, or ?actor=<name> from older links."""
+    member = query_number(request.args.get("member"), "member", "a member number")
+    actor = None if member is not None else request.args.get("actor") or None
+    if member is not None:
+        known = [p["name"] for p in listed if p["id"] == member]
+        on_map = row(db, "SELECT name FROM members WHERE map_id = ? AND id = ?", (map_id, member))
+        name = known[0] if known else on_map["name"] if on_map else f"Member #{member}"
+        return {"member": member, "actor": None, "name": name, "selected": member}
+    same = [p["id"] for p in listed if p["name"] == actor]
+    selected = same[0] if actor is not None and len(same) == 1 else None
+    return {"member": None, "actor": actor, "name": actor, "selected": selected}
 
 
 def undone(db: Database, map_id: int, event_ids: list[int]) -> dict[int, int]:
@@ -137,16 +158,17 @@ def page(map_id: int, status: int = 200, error: ArgmapError | None = None):
     """Render the history page (with an undo's error, if one failed)."""
     db = get_db()
     graph = maps.get_map(db, map_id)
-    actor = request.args.get("actor") or None
-    found = changes(db, map_id, actor, clean_before(request.args.get("before")))
+    listed = people(db, map_id)
+    who = chosen(db, map_id, listed)
+    found = changes(db, map_id, who, clean_before(request.args.get("before")))
     shown = [describe(e) for e in found[:PAGE_SIZE]]
     more = found[PAGE_SIZE - 1]["id"] if len(found) > PAGE_SIZE else None
     return render_template(
         "history.html",
         graph=graph,
         changes=shown,
-        actor=actor,
-        actors=actors(db, map_id),
+        who=who,
+        people=listed,
         undone=undone(db, map_id, [e["id"] for e in shown]),
         more=more,
         error=error,
@@ -156,7 +178,7 @@ def page(map_id: int, status: int = 200, error: ArgmapError | None = None):
 
 @bp.get("/maps/<int:map_id>/history")
 def index(map_id: int):
-    """Every change of the map, newest first; ?actor= shows one person's."""
+    """Every change of the map, newest first; ?member= (or an old ?actor=) shows one person's."""
     return page(map_id)
 
 

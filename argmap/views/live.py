@@ -121,7 +121,7 @@ class Reader:
         token = bearer_token() if person.by_token else None
         stamp = accounts.session_stamp(user) if user and not token else None
         return cls(
-            str(access.actor()),
+            access.actor().name,
             user["id"] if user else None,
             person.joins.get(str(map_id)),
             stamp,

@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 
-from .. import deletion, links, maps, members, nodes, outline, render
+from .. import deletion, events, links, maps, members, nodes, outline, render
 from ..db import get_db
 from ..errors import ArgmapError, Conflict, NotFound
 from ..maps import short
@@ -45,7 +45,7 @@ def parent_state(map_id: int, form: dict) -> str:
     return "here"
 
 
-def actor() -> str:
+def actor() -> events.Actor:
     """Who is making the change, as the history shows it."""
     return access.actor()
 
