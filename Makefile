@@ -1,4 +1,4 @@
-# argmap: `make run` starts it, `make test` runs the whole suite, `make bench` prints the benchmarks.
+# argmap: `make run` starts it, `make test` checks lint and formatting and runs the whole suite, `make bench` prints the benchmarks.
 PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
@@ -14,6 +14,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	scripts/system-packages test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
 
 bench: $(VENV)/.installed

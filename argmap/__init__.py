@@ -51,7 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register(app: Flask) -> None:
     """Attach the database, the blueprints and the error handlers."""
-    from . import db
+    from . import db, labels
+    from .formats import registry
     from .views import api, auth, brief, files, history, live, maps, members
     from .web import access, csrf, errorpages, ids
 
@@ -68,6 +69,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(history.bp)
     app.register_blueprint(files.bp)
     errorpages.init_app(app)
+    app.jinja_env.globals["labels"] = labels.for_templates(registry.FORMATS)
 
 
 def prepare_database(app: Flask) -> None:

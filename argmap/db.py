@@ -234,3 +234,13 @@ def m004_render_shown(db: Database) -> None:
     """Renders remember how many nodes they show, so a cache hit needs no map load."""
     db.execute("DELETE FROM renders")
     db.execute("ALTER TABLE renders ADD COLUMN shown INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m005_event_members(db: Database) -> None:
+    """Past changes get their member: the one member of the map with the change's name."""
+    same_name = "FROM members m WHERE m.map_id = events.map_id AND m.name = events.actor"
+    db.execute(
+        f"UPDATE events SET member_id = (SELECT m.id {same_name})"
+        f" WHERE member_id IS NULL AND actor != '' AND (SELECT COUNT(*) {same_name}) = 1"
+    )

@@ -7,6 +7,7 @@ from sqlite_utils import Database
 from . import events
 from .db import rows, write
 from .errors import ValidationError
+from .events import Actor
 from .maps import link_dict, node_dict
 from .nodes import CHILD_CHOICES, check_version, children, get_node, subtree
 
@@ -60,9 +61,13 @@ def move_children(db: Database, found: dict, choice: str) -> list[dict]:
 
 
 def delete_node(
-    db: Database, map_id: int, node_id: object, choice: object = None,
-    version: object = None, actor: str = "",
-) -> dict:  # fmt: skip
+    db: Database,
+    map_id: int,
+    node_id: object,
+    choice: object = None,
+    version: object = None,
+    actor: Actor | str = "",
+) -> dict:
     """Delete a node; its children are reattached, detached or deleted as chosen."""
     with write(db):
         found = get_node(db, map_id, node_id)

@@ -16,19 +16,40 @@ FAST_SETTINGS = {"nslimit": "0.2", "mclimit": "0.1", "splines": "line", "newrank
 
 # Okabe-Ito colour-blind-safe palette; kinds also differ by shape and line style.
 STYLE = {
-    "claim": {"shape": "box", "style": "filled,bold", "penwidth": "2",
-              "color": "#0072B2", "fillcolor": "#DCEBF7"},
-    "support": {"shape": "box", "style": "filled,rounded", "penwidth": "1.5",
-                "color": "#009E73", "fillcolor": "#DDF2EA"},
-    "counter": {"shape": "box", "style": "filled,rounded,dashed", "penwidth": "1.5",
-                "color": "#D55E00", "fillcolor": "#FBE3D4"},
-}  # fmt: skip
+    "claim": {
+        "shape": "box",
+        "style": "filled,bold",
+        "penwidth": "2",
+        "color": "#0072B2",
+        "fillcolor": "#DCEBF7",
+    },
+    "support": {
+        "shape": "box",
+        "style": "filled,rounded",
+        "penwidth": "1.5",
+        "color": "#009E73",
+        "fillcolor": "#DDF2EA",
+    },
+    "counter": {
+        "shape": "box",
+        "style": "filled,rounded,dashed",
+        "penwidth": "1.5",
+        "color": "#D55E00",
+        "fillcolor": "#FBE3D4",
+    },
+}
 EDGE_STYLE = {
     "support": {"color": "#009E73", "style": "solid", "arrowhead": "normal"},
     "counter": {"color": "#D55E00", "style": "dashed", "arrowhead": "tee"},
-    "contradiction": {"color": "#CC79A7", "style": "dotted", "arrowhead": "tee",
-                      "arrowtail": "tee", "dir": "both", "constraint": "false"},
-}  # fmt: skip
+    "contradiction": {
+        "color": "#CC79A7",
+        "style": "dotted",
+        "arrowhead": "tee",
+        "arrowtail": "tee",
+        "dir": "both",
+        "constraint": "false",
+    },
+}
 
 
 def label(text: str, width: int = WRAP) -> str:
@@ -44,15 +65,26 @@ def label(text: str, width: int = WRAP) -> str:
 def edge_pairs(graph: dict) -> list[dict]:
     """Every relation of the map: parent edges, then links, in a stable order."""
     edges = [
-        {"from": n["id"], "to": n["parent_id"], "relation": n["kind"], "group": n["group"],
-         "undercut": n["undercut"]}
-        for n in graph["nodes"] if n["parent_id"] is not None
-    ]  # fmt: skip
+        {
+            "from": n["id"],
+            "to": n["parent_id"],
+            "relation": n["kind"],
+            "group": n["group"],
+            "undercut": n["undercut"],
+        }
+        for n in graph["nodes"]
+        if n["parent_id"] is not None
+    ]
     edges += [
-        {"from": li["from_id"], "to": li["to_id"], "relation": li["relation"],
-         "group": li["group"], "undercut": li["undercut"]}
+        {
+            "from": li["from_id"],
+            "to": li["to_id"],
+            "relation": li["relation"],
+            "group": li["group"],
+            "undercut": li["undercut"],
+        }
         for li in graph["links"]
-    ]  # fmt: skip
+    ]
     return edges
 
 
@@ -66,14 +98,25 @@ def junction_of(edge: dict) -> str | None:
 def build(graph: dict, fast: bool = False) -> graphviz.Digraph:
     """The Graphviz graph of a map (or of a part of it, for a focused view)."""
     dot = graphviz.Digraph("argmap", comment=None)
-    dot.attr(rankdir="BT", nodesep="0.3", ranksep="0.45", fontname="DejaVu Sans",
-             bgcolor="white", **(FAST_SETTINGS if fast else {}))  # fmt: skip
+    dot.attr(
+        rankdir="BT",
+        nodesep="0.3",
+        ranksep="0.45",
+        fontname="DejaVu Sans",
+        bgcolor="white",
+        **(FAST_SETTINGS if fast else {}),
+    )
     dot.attr("node", fontname="DejaVu Sans", fontsize="11", margin="0.12,0.08")
     dot.attr("edge", penwidth="1.4", arrowsize="0.8")
     for node in graph["nodes"]:
-        dot.node(f"n{node['id']}", label(node["text"]), id=f"node-{node['id']}",
-                 **{"class": f"kind-{node['kind']}"}, tooltip=node["kind"],
-                 **STYLE[node["kind"]])  # fmt: skip
+        dot.node(
+            f"n{node['id']}",
+            label(node["text"]),
+            id=f"node-{node['id']}",
+            **{"class": f"kind-{node['kind']}"},
+            tooltip=node["kind"],
+            **STYLE[node["kind"]],
+        )
     add_edges(dot, graph)
     return dot
 
@@ -97,9 +140,13 @@ def add_edges(dot: graphviz.Digraph, graph: dict) -> None:
             junctions.add(junction)
             dot.node(junction, "", shape="point", width="0.09", color="#555555")
             dot.edge(junction, f"n{edge['to']}", **EDGE_STYLE[edge["relation"]])
-        dot.edge(f"n{edge['from']}", junction, arrowhead="none",
-                 color=EDGE_STYLE[edge["relation"]]["color"],
-                 style=EDGE_STYLE[edge["relation"]]["style"])  # fmt: skip
+        dot.edge(
+            f"n{edge['from']}",
+            junction,
+            arrowhead="none",
+            color=EDGE_STYLE[edge["relation"]]["color"],
+            style=EDGE_STYLE[edge["relation"]]["style"],
+        )
     add_undercuts(dot, edges, junctions)
 
 
@@ -109,9 +156,10 @@ def add_undercuts(dot: graphviz.Digraph, edges: list[dict], junctions: set[str])
         if not edge["undercut"]:
             continue
         inferences = [
-            e for e in edges
+            e
+            for e in edges
             if e["from"] == edge["to"] and not e["undercut"] and e["relation"] != "contradiction"
-        ]  # fmt: skip
+        ]
         junction = None
         if inferences:
             first = inferences[0]

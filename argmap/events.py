@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from .db import now, row, rows
 
 
-class Actor(str):
-    """Who makes a change: the display name the history shows, with their member id."""
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: the name the history shows, and their member id on the map."""
 
-    member_id: int | None
+    name: str = ""
+    member_id: int | None = None
 
-    def __new__(cls, name: str, member_id: int | None = None) -> Actor:
-        actor = super().__new__(cls, name)
-        actor.member_id = member_id
-        return actor
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def of(cls, who: Actor | str | None) -> Actor:
+        """An Actor from an Actor, or from a plain name (a script, the seed, the CLI)."""
+        return who if isinstance(who, Actor) else cls(who or "")
 
 
 def record(
@@ -26,12 +32,11 @@ def record(
     action: str,
     node_id: int | None = None,
     data: dict | None = None,
-    actor: str = "",
-    member_id: int | None = None,
+    actor: Actor | str = "",
 ) -> int:
-    """Bump the map's revision and log the change; returns the new revision."""
+    """Bump the map's revision and log the change (who by name and member); returns the revision."""
     stamp = now()
-    member_id = member_id if member_id is not None else getattr(actor, "member_id", None)
+    who = Actor.of(actor)
     db.execute(
         "UPDATE maps SET revision = revision + 1, updated_at = ? WHERE id = ?", (stamp, map_id)
     )
@@ -39,7 +44,7 @@ def record(
     db.execute(
         "INSERT INTO events (map_id, revision, action, node_id, actor, member_id, created_at,"
         " data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (map_id, revision, action, node_id, str(actor), member_id, stamp, json.dumps(data or {})),
+        (map_id, revision, action, node_id, who.name, who.member_id, stamp, json.dumps(data or {})),
     )
     return revision
 

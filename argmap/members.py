@@ -204,8 +204,14 @@ def join(db: Database, code: dict, name: object, user: dict | None = None) -> tu
         member_id = db.execute(
             "INSERT INTO members (map_id, user_id, name, role, secret_hash, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (code["map_id"], user["id"] if user else None, name, code["role"],
-             digest(secret) if secret else None, now()),
-        ).lastrowid  # fmt: skip
+            (
+                code["map_id"],
+                user["id"] if user else None,
+                name,
+                code["role"],
+                digest(secret) if secret else None,
+                now(),
+            ),
+        ).lastrowid
     found = row(db, "SELECT * FROM members WHERE id = ?", (member_id,))
     return found, secret

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-LABELS = {"claim": "Claim", "support": "Pro", "counter": "Con"}
+from .labels import KIND_LABELS
+
+LABELS = {kind: label.side for kind, label in KIND_LABELS.items()}
 
 
 def role(node: dict, by_id: dict[int, dict]) -> str:
@@ -27,10 +29,13 @@ def tree(graph: dict) -> list[dict]:
 
     def item(node: dict, depth: int) -> dict:
         partners = [
-            k for k in kids.get(node["parent_id"], [])
-            if node["group"] is not None and k["group"] == node["group"] and k["id"] != node["id"]
+            k
+            for k in kids.get(node["parent_id"], [])
+            if node["group"] is not None
+            and k["group"] == node["group"]
+            and k["id"] != node["id"]
             and k["kind"] == node["kind"]
-        ]  # fmt: skip
+        ]
         return {
             "node": node,
             "role": role(node, by_id),

@@ -41,11 +41,11 @@ class Limits:
     def from_config(cls, config: dict) -> Limits:
         """Limits from the app's RENDER_* settings."""
         return cls(
-            timeout=float(config.get("RENDER_TIMEOUT", cls.timeout)),
-            focus_timeout=float(config.get("RENDER_FOCUS_TIMEOUT", cls.focus_timeout)),
-            memory=int(config.get("RENDER_MEMORY", cls.memory)),
-            fast_at=int(config.get("RENDER_FAST_AT", cls.fast_at)),
-            focus_at=int(config.get("RENDER_FOCUS_AT", cls.focus_at)),
+            timeout=float(config["RENDER_TIMEOUT"]),
+            focus_timeout=float(config["RENDER_FOCUS_TIMEOUT"]),
+            memory=int(config["RENDER_MEMORY"]),
+            fast_at=int(config["RENDER_FAST_AT"]),
+            focus_at=int(config["RENDER_FOCUS_AT"]),
         )
 
 
@@ -91,9 +91,13 @@ def run(source: str, fmt: str, limits: Limits, timeout: float | None = None) -> 
 
     try:
         done = subprocess.run(
-            [limits.program, f"-T{fmt}"], input=source.encode(), capture_output=True,
-            timeout=timeout, preexec_fn=cap_memory, check=False,
-        )  # fmt: skip
+            [limits.program, f"-T{fmt}"],
+            input=source.encode(),
+            capture_output=True,
+            timeout=timeout,
+            preexec_fn=cap_memory,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise RenderTimeout(f"Graphviz took longer than {timeout:g} s.") from None
     if done.returncode != 0 or not done.stdout:
@@ -206,9 +210,13 @@ def through_cache(db: Database, map_id: int, fmt: str, focus: int, revision: int
 
 
 def diagram(
-    db: Database, map_id: int, fmt: str = "svg", focus: int | None = None,
-    limits: Limits | None = None, whole: bool = False,
-) -> Diagram:  # fmt: skip
+    db: Database,
+    map_id: int,
+    fmt: str = "svg",
+    focus: int | None = None,
+    limits: Limits | None = None,
+    whole: bool = False,
+) -> Diagram:
     """The map's diagram; a map too big or too slow to draw whole gives a focused one.
 
     A cached diagram costs three small queries: the map's texts are loaded only to draw.

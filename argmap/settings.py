@@ -2,7 +2,8 @@
 
 Settings come from these defaults, then the instance folder's `config.py`, then
 `ARGMAP_<NAME>` environment variables, then (in tests) the test config.
-The README's settings table is checked against this one by a test.
+The README's settings table is printed by `argmap settings` and checked against this
+one by a test.
 """
 
 from __future__ import annotations
@@ -127,3 +128,26 @@ def parse(name: str, text: str) -> Any:
 def default(name: str) -> Any:
     """The default of one setting."""
     return BY_NAME[name].default
+
+
+KIND_WORDS = {str: "text", bool: "on/off", int: "whole number", float: "number"}
+
+
+def shown(value: Any) -> str:
+    """A default as the README shows it: unset, on/off, or the value."""
+    if value is None or value == "":
+        return "unset"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"`{value}`"
+
+
+def markdown_table() -> str:
+    """Every setting as a Markdown table: name, default, type, meaning."""
+    lines = ["| setting | default | type | meaning |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        meaning = s.meaning.replace("|", "\\|")
+        lines.append(f"| `{s.name}` | {shown(s.default)} | {KIND_WORDS[s.kind]} | {meaning} |")
+    return "\n".join(lines)

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from . import deletion, events, links, maps, nodes
 from .db import row, rows, write
 from .errors import Conflict, NotFound, ValidationError
+from .events import Actor
 from .maps import node_dict
 from .undelete import in_map, quote, undo_delete
 
@@ -56,12 +57,14 @@ def since_words(found: dict | None) -> str:
 
 def later_change(db: Database, map_id: int, node_id: int, event_id: int) -> str:
     """Who last changed a node after an event, as words for a message."""
-    return since_words(row(
-        db,
-        "SELECT id, actor FROM events WHERE map_id = ? AND node_id = ? AND id > ?"
-        " ORDER BY id DESC LIMIT 1",
-        (map_id, node_id, event_id),
-    ))  # fmt: skip
+    return since_words(
+        row(
+            db,
+            "SELECT id, actor FROM events WHERE map_id = ? AND node_id = ? AND id > ?"
+            " ORDER BY id DESC LIMIT 1",
+            (map_id, node_id, event_id),
+        )
+    )
 
 
 def removed_since(db: Database, map_id: int, event_id: int, removed: str, item: int) -> dict | None:
@@ -91,13 +94,14 @@ def added_node(db: Database, map_id: int, event: dict) -> dict:
         return node_dict(found)
     what = (
         "and brought back: delete it by hand if it should go."
-        if found is not None else "there is nothing to undo."
-    )  # fmt: skip
+        if found is not None
+        else "there is nothing to undo."
+    )
     words = f"{quote(added['text'])} was deleted {since_words(gone)}; {what}"
     raise Conflict(words, None, "event_id")
 
 
-def undo_add(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_add(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Remove an added node; nodes added about it since move up to its parent."""
     node = added_node(db, map_id, event)
     kids = nodes.children(db, node["id"])
@@ -111,7 +115,7 @@ def undo_add(db: Database, map_id: int, event: dict, actor: str) -> str:
     return message
 
 
-def undo_update(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_update(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Put back the fields an edit changed, unless they were changed again since."""
     before, after = event["data"]["before"], event["data"]["after"]
     current = current_node(db, map_id, after, "restore it first.")
@@ -129,7 +133,7 @@ def undo_update(db: Database, map_id: int, event: dict, actor: str) -> str:
     return f"Restored {quote(before['text'])} as it was before the edit."
 
 
-def undo_restore(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_restore(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Delete restored nodes again, as the original deletion did."""
     data = event["data"]
     root = current_node(db, map_id, data["after"], "there is nothing to undo.")
@@ -143,15 +147,17 @@ def undo_restore(db: Database, map_id: int, event: dict, actor: str) -> str:
             raise Conflict(
                 f"{len(extra)} node{'s were' if len(extra) != 1 else ' was'} added under"
                 f" {quote(root['text'])} since it came back: delete it by hand to choose what"
-                " becomes of them.", root, "event_id",
-            )  # fmt: skip
+                " becomes of them.",
+                root,
+                "event_id",
+            )
     done = deletion.delete_node(db, map_id, root["id"], choice, None, actor)
     return f"Deleted {quote(root['text'])} again" + (
         f" with {len(done['deleted']) - 1} nodes below it." if len(done["deleted"]) > 1 else "."
     )
 
 
-def undo_link_add(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_link_add(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Remove an added link, unless it was removed since (even if brought back)."""
     link = event["data"]["after"]
     gone = removed_since(db, map_id, event["id"], LINK_REMOVED, link["id"])
@@ -159,14 +165,15 @@ def undo_link_add(db: Database, map_id: int, event: dict, actor: str) -> str:
     if gone is not None or found is None:
         what = (
             "and brought back: remove it by hand if it should go."
-            if found is not None else "there is nothing to undo."
-        )  # fmt: skip
+            if found is not None
+            else "there is nothing to undo."
+        )
         raise Conflict(f"That link was removed {since_words(gone)}; {what}", None, "event_id")
     links.delete_link(db, map_id, link["id"], actor)
     return "Removed the link."
 
 
-def undo_link_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_link_delete(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Link the two nodes again as they were."""
     link = event["data"]["before"]
     fields = {k: link[k] for k in ("from_id", "to_id", "relation", "group", "undercut")}
@@ -174,7 +181,7 @@ def undo_link_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
     return "Linked the two nodes again."
 
 
-def undo_map_update(db: Database, map_id: int, event: dict, actor: str) -> str:
+def undo_map_update(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Put back the map's title and description, unless they were changed again since."""
     before, after = event["data"]["before"], event["data"]["after"]
     current = maps.get_map(db, map_id)
@@ -183,8 +190,9 @@ def undo_map_update(db: Database, map_id: int, event: dict, actor: str) -> str:
     if clashes:
         raise Conflict(
             f"The map's {' and '.join(clashes)} changed again since: undo that change first.",
-            None, clashes[0],
-        )  # fmt: skip
+            None,
+            clashes[0],
+        )
     restored = {
         **{f: current[f] for f in ("title", "description")},
         **{f: before[f] for f in touched},
@@ -214,25 +222,32 @@ def check_undoable(db: Database, map_id: int, event: dict) -> None:
     if done is not None:
         raise Conflict(
             f"Change #{event['id']} was already undone in change #{done['id']};"
-            " undo that change to bring it back.", None, "event_id",
-        )  # fmt: skip
+            " undo that change to bring it back.",
+            None,
+            "event_id",
+        )
 
 
-def carry_out(db: Database, map_id: int, event: dict, actor: str) -> str:
+def carry_out(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
     """Run the undo of the event; a rule or constraint it would break becomes a Conflict."""
     try:
         return UNDOS[event["action"]](db, map_id, event, actor)
     except ValidationError as error:
-        raise Conflict(f"This change cannot be undone as the map stands now: {error.message}",
-                       None, error.field) from None  # fmt: skip
+        raise Conflict(
+            f"This change cannot be undone as the map stands now: {error.message}",
+            None,
+            error.field,
+        ) from None
     except sqlite3.IntegrityError:
         raise Conflict(
             f"Change #{event['id']} cannot be undone as the map stands now: putting it back"
-            " would break the map's structure.", None, "event_id",
-        ) from None  # fmt: skip
+            " would break the map's structure.",
+            None,
+            "event_id",
+        ) from None
 
 
-def undo(db: Database, map_id: int, event_id: int, actor: str = "") -> dict:
+def undo(db: Database, map_id: int, event_id: int, actor: Actor | str = "") -> dict:
     """Undo one change of a map as a new change; returns what was done."""
     with write(db):
         maps.get_map(db, map_id)
@@ -251,8 +266,9 @@ def mark(db: Database, map_id: int, event_id: int, start: int) -> int:
     if newest == start:
         raise Conflict(
             f"Undoing change #{event_id} would change nothing: there is nothing to undo.",
-            None, "event_id",
-        )  # fmt: skip
+            None,
+            "event_id",
+        )
     db.execute(
         "UPDATE events SET data = json_set(data, '$.undo_of', ?) WHERE id = ?", (event_id, newest)
     )

@@ -52,9 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     names = load_sections()
     args = parser(names).parse_args(argv)
     options = Options(
-        sizes=args.sizes, repeat=max(args.repeat, 1), timeout=args.timeout,
+        sizes=args.sizes,
+        repeat=max(args.repeat, 1),
+        timeout=args.timeout,
         live_seconds=args.live_seconds,
-    )  # fmt: skip
+    )
     for name in [args.only] if args.only else names:
         for table in SECTIONS[name](options):
             print(table.render(), end="\n\n", flush=True)

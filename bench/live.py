@@ -78,13 +78,30 @@ def prepare(path: Path, writers: int) -> tuple[int, list[str]]:
 
 def start_server(path: Path, port: int, workers: int) -> subprocess.Popen:
     """`argmap serve` on the bench database; returns once it answers."""
-    environ = {**os.environ, "ARGMAP_DATABASE": str(path), "ARGMAP_SEED": "0",
-               "ARGMAP_SECRET_KEY": "bench-secret", "ARGMAP_EXPORTS": str(path.parent)}  # fmt: skip
+    environ = {
+        **os.environ,
+        "ARGMAP_DATABASE": str(path),
+        "ARGMAP_SEED": "0",
+        "ARGMAP_SECRET_KEY": "bench-secret",
+        "ARGMAP_EXPORTS": str(path.parent),
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "argmap.cli", "serve", "--port", str(port),
-         "--workers", str(workers), "--threads", "64"],
-        env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "argmap.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--threads",
+            "64",
+        ],
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -151,8 +168,12 @@ class Result:
 
     def latencies(self) -> list[float]:
         """Commit-to-arrival times of every expected change at every stream."""
-        return [r.arrived[i] - r.committed[i] for r in self.readers for i in self.expected
-                if i in r.arrived]  # fmt: skip
+        return [
+            r.arrived[i] - r.committed[i]
+            for r in self.readers
+            for i in self.expected
+            if i in r.arrived
+        ]
 
     def lost(self) -> int:
         """Changes some stream never received, summed over the streams."""
@@ -182,8 +203,10 @@ def drive(port: int, map_id: int, tokens: list[str], streams: int, seconds: floa
     time.sleep(0.5)
     statuses: list[int] = []
     until = time.monotonic() + seconds
-    writers = [threading.Thread(target=write_nodes, args=(port, map_id, t, until, statuses))
-               for t in tokens]  # fmt: skip
+    writers = [
+        threading.Thread(target=write_nodes, args=(port, map_id, t, until, statuses))
+        for t in tokens
+    ]
     for writer in writers:
         writer.start()
     for writer in writers:
@@ -228,15 +251,20 @@ def table(result: Result) -> Table:
             ["edits per second", f"{edits / result.seconds:.1f}", ""],
             ["failed writes", str(failed), "0 " + mark(failed == 0)],
             ["commit to arrival, median", duration(median), ""],
-            ["commit to arrival, 95th percentile", duration(p95),
-             f"< {P95_MAX * 1000:.0f} ms " + mark(p95 < P95_MAX if p95 is not None else None)],
+            [
+                "commit to arrival, 95th percentile",
+                duration(p95),
+                f"< {P95_MAX * 1000:.0f} ms " + mark(p95 < P95_MAX if p95 is not None else None),
+            ],
             ["commit to arrival, slowest", duration(times[-1] if times else None), ""],
             ["changes lost (all streams)", str(lost), "0 " + mark(lost == 0)],
         ],
-        notes=[f"{len(times)} arrivals measured ({len(result.expected)} changes x"
-               f" {result.streams} streams); commit time is the event's created_at."],
+        notes=[
+            f"{len(times)} arrivals measured ({len(result.expected)} changes x"
+            f" {result.streams} streams); commit time is the event's created_at."
+        ],
         left=1,
-    )  # fmt: skip
+    )
 
 
 @section("live")

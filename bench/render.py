@@ -76,9 +76,16 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
     raw = raw_dot(render.source(graph, limits).encode(), options)
     bar.update()
     return Measured(
-        len(graph["nodes"]), len(graph["links"]), cold_timing.result, limits, cold_timing,
-        cached, get, raw, len(graph["nodes"]) >= limits.fast_at,
-    )  # fmt: skip
+        len(graph["nodes"]),
+        len(graph["links"]),
+        cold_timing.result,
+        limits,
+        cold_timing,
+        cached,
+        get,
+        raw,
+        len(graph["nodes"]) >= limits.fast_at,
+    )
 
 
 def fetch(app, map_id: int, expected: bytes) -> None:
@@ -121,22 +128,41 @@ def view(found: Measured) -> str:
 def row(found: Measured, options: Options) -> list[str]:
     """One line of the table."""
     return [
-        f"{found.nodes:,}", f"{found.links:,}", view(found), f"{len(found.drawn.body) // 1024:,}",
-        duration(found.cold.median), duration(found.cached.median), duration(found.get.median),
-        *raw_cells(found.raw, options), "fast" if found.raw_fast else "default"
-    ]  # fmt: skip
+        f"{found.nodes:,}",
+        f"{found.links:,}",
+        view(found),
+        f"{len(found.drawn.body) // 1024:,}",
+        duration(found.cold.median),
+        duration(found.cached.median),
+        duration(found.get.median),
+        *raw_cells(found.raw, options),
+        "fast" if found.raw_fast else "default",
+    ]
 
 
 def results_table(measured: list[Measured], failed: dict[int, str], options: Options) -> Table:
     """The figures for every size; a size whose render failed gets the error instead."""
     table = Table(
         "Render: synthetic maps (tree + ~15% cross-links, labels of 20-300 characters)",
-        ["nodes", "links", "app view", "SVG KiB", "cold", "cached", "GET cached",
-         "raw dot (whole)", "dot CPU", "dot settings"],
-        [row(found, options) for found in measured], left=0,
-    )  # fmt: skip
-    table.rows += [[f"{size:,}", "-", f"render failed: {error[:60]}"] + ["-"] * 7
-                   for size, error in failed.items()]  # fmt: skip
+        [
+            "nodes",
+            "links",
+            "app view",
+            "SVG KiB",
+            "cold",
+            "cached",
+            "GET cached",
+            "raw dot (whole)",
+            "dot CPU",
+            "dot settings",
+        ],
+        [row(found, options) for found in measured],
+        left=0,
+    )
+    table.rows += [
+        [f"{size:,}", "-", f"render failed: {error[:60]}"] + ["-"] * 7
+        for size, error in failed.items()
+    ]
     table.notes = [
         f"cold: render.diagram() after emptying the renders table, median of up to {options.repeat}"
         f" runs within {options.budget:g} s. cached: the same call again, median of"
@@ -189,8 +215,11 @@ def hang_target(measured: list[Measured], failed: dict[int, str]) -> list[str]:
         return [what, f"{min(failed):,} nodes: {failed[min(failed)]}", mark(False)]
     slowest = max(measured, key=lambda f: f.cold.median)
     hangs = [f for f in measured if not f.drawn.body or f.cold.median >= f.limits.timeout]
-    return [what, f"slowest {duration(slowest.cold.median)} ({slowest.nodes:,} nodes)",
-            mark(not hangs)]  # fmt: skip
+    return [
+        what,
+        f"slowest {duration(slowest.cold.median)} ({slowest.nodes:,} nodes)",
+        mark(not hangs),
+    ]
 
 
 def cold_target(by_size: dict[int, Measured], size: int, limit: float, text: str) -> list[str]:

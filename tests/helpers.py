@@ -35,9 +35,12 @@ def fresh_database(folder: Path) -> str:
 def fresh_app_config(folder: Path) -> dict:
     """The test config of the conftest `app` fixture, on a copied fresh database."""
     return {
-        "TESTING": True, "SECRET_KEY": "test", "DATABASE": fresh_database(folder),
-        "EXPORTS": str(folder / "exports"), "SEED": False,
-    }  # fmt: skip
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "DATABASE": fresh_database(folder),
+        "EXPORTS": str(folder / "exports"),
+        "SEED": False,
+    }
 
 
 def quick_hash(password: str) -> str:

@@ -13,13 +13,31 @@ TOKEN = "test-csrf-token"
 PEOPLE = ("anonymous", "stranger", "viewer", "editor", "owner", "public")
 OK = "ok"
 EXPECTED = {
-    "read": {"anonymous": 404, "stranger": 404, "viewer": OK, "editor": OK, "owner": OK,
-             "public": OK},
-    "edit": {"anonymous": 404, "stranger": 404, "viewer": 403, "editor": OK, "owner": OK,
-             "public": 403},
-    "owner": {"anonymous": 404, "stranger": 404, "viewer": 403, "editor": 403, "owner": OK,
-              "public": 403},
-}  # fmt: skip
+    "read": {
+        "anonymous": 404,
+        "stranger": 404,
+        "viewer": OK,
+        "editor": OK,
+        "owner": OK,
+        "public": OK,
+    },
+    "edit": {
+        "anonymous": 404,
+        "stranger": 404,
+        "viewer": 403,
+        "editor": OK,
+        "owner": OK,
+        "public": 403,
+    },
+    "owner": {
+        "anonymous": 404,
+        "stranger": 404,
+        "viewer": 403,
+        "editor": 403,
+        "owner": OK,
+        "public": 403,
+    },
+}
 TABLES = ("maps", "nodes", "links", "events", "members", "join_codes", "api_tokens", "users")
 
 # (method, path, body, level, success status); "@name" in a body is one of the world's ids.
@@ -35,7 +53,7 @@ ROUTES = [
         {"kind": "support", "text": "S2", "parent_id": "@c", "version": 1},
         "edit",
         302,
-    ),  # fmt: skip
+    ),
     ("GET", "/maps/{m}/nodes/{s}/delete", None, "edit", 200),
     ("POST", "/maps/{m}/nodes/{s}/delete", {"version": 1}, "edit", 302),
     (
@@ -44,7 +62,7 @@ ROUTES = [
         {"from_id": "@k", "to_id": "@d", "relation": "counter"},
         "edit",
         302,
-    ),  # fmt: skip
+    ),
     ("POST", "/maps/{m}/links/{l}/delete", {}, "edit", 302),
     ("GET", "/maps/{m}/diagram.svg", None, "read", 200),
     ("GET", "/maps/{m}/brief", None, "read", 200),
@@ -77,7 +95,7 @@ ROUTES = [
         {"from_id": "@k", "to_id": "@d", "relation": "counter"},
         "edit",
         201,
-    ),  # fmt: skip
+    ),
     ("DELETE", "/api/maps/{m}/links/{l}", None, "edit", 200),
 ]
 STREAMS = ("/maps/{m}/events",)
@@ -104,10 +122,20 @@ def build(db) -> dict:
     editor, _ = members.join(db, editor_code, "Ed", ed)
     viewer, secret = members.join(db, viewer_code, "Vi")
     event = db.execute("SELECT MAX(id) FROM events WHERE map_id = ?", (m,)).fetchone()[0]
-    return {"m": m, "c": c, "d": d, "s": s, "k": k, "l": link["id"], "e": event,
-            "code": viewer_code["id"], "editor_member": editor["id"],
-            "viewer_member": viewer["id"], "secret": secret,
-            "users": {"owner": olga, "editor": ed, "stranger": stan}}  # fmt: skip
+    return {
+        "m": m,
+        "c": c,
+        "d": d,
+        "s": s,
+        "k": k,
+        "l": link["id"],
+        "e": event,
+        "code": viewer_code["id"],
+        "editor_member": editor["id"],
+        "viewer_member": viewer["id"],
+        "secret": secret,
+        "users": {"owner": olga, "editor": ed, "stranger": stan},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +154,15 @@ def place(world, tmp_path):
     """An app on a fresh copy of the world's database."""
     path = tmp_path / "argmap.sqlite"
     shutil.copy(world["path"], path)
-    return create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(path),
-                       "SEED": False, "EXPORTS": str(tmp_path / "exports")})  # fmt: skip
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE": str(path),
+            "SEED": False,
+            "EXPORTS": str(tmp_path / "exports"),
+        }
+    )
 
 
 def client_of(app, who: str, world: dict):
@@ -221,8 +256,14 @@ def test_every_map_route_has_its_rule_tested(place, world):
 
 
 def test_each_person_lists_only_their_maps(place, world):
-    expected = {"anonymous": [], "stranger": [], "public": [], "viewer": ["viewer"],
-                "editor": ["editor"], "owner": ["owner"]}  # fmt: skip
+    expected = {
+        "anonymous": [],
+        "stranger": [],
+        "public": [],
+        "viewer": ["viewer"],
+        "editor": ["editor"],
+        "owner": ["owner"],
+    }
     for who, roles in expected.items():
         client = client_of(place, who, world)
         listed = client.get("/api/maps").get_json()["maps"]
@@ -267,8 +308,15 @@ def test_readers_see_no_editing_controls(place, world, who):
     client = client_of(place, who, world)
     page = client.get(f"/maps/{world['m']}?node={world['s']}").get_data(as_text=True)
     assert 'id="selected"' in page
-    for control in ('id="add-claim"', 'id="edit"', 'id="add-under"', 'id="links"',
-                    "Delete this node", "Rename or describe", "members-link"):  # fmt: skip
+    for control in (
+        'id="add-claim"',
+        'id="edit"',
+        'id="add-under"',
+        'id="links"',
+        "Delete this node",
+        "Rename or describe",
+        "members-link",
+    ):
         assert control not in page
     assert "you are Vi, viewer" in page if who == "viewer" else "read only" in page
 
@@ -315,8 +363,11 @@ def test_session_json_calls_need_the_csrf_header(place, world):
     assert refused.status_code == 400
     assert refused.get_json()["field"] == "csrf_token"
     assert snapshot(place) == before
-    done = client.post(f"/api/maps/{world['m']}/nodes", json={"kind": "claim", "text": "x"},
-                       headers={"X-CSRF-Token": TOKEN})  # fmt: skip
+    done = client.post(
+        f"/api/maps/{world['m']}/nodes",
+        json={"kind": "claim", "text": "x"},
+        headers={"X-CSRF-Token": TOKEN},
+    )
     assert done.status_code == 201
 
 
@@ -324,8 +375,9 @@ def test_session_json_calls_need_the_csrf_header(place, world):
 def test_log_in_sign_up_and_join_forms_need_the_csrf_token(place, world, path):
     client = client_of(place, "anonymous", world)
     before = snapshot(place)
-    response = client.post(path, data={"email": "olga@example.org", "password": "password 123",
-                                       "name": "Mallory"})  # fmt: skip
+    response = client.post(
+        path, data={"email": "olga@example.org", "password": "password 123", "name": "Mallory"}
+    )
     assert response.status_code == 400
     assert snapshot(place) == before
     with client.session_transaction() as session:

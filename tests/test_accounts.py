@@ -107,10 +107,20 @@ def test_log_in_goes_back_to_the_page_asked_for_but_not_off_site(browser_client,
 
 @pytest.mark.parametrize(
     "target",
-    ["/%09/evil.example/phish", "/%0a/evil.example", "/%0d%0a/evil.example", "/%20/evil.example",
-     "/%09%5Cevil.example", "%09//evil.example", "/%00/evil.example", "/%E2%80%8B/evil.example",
-     "javascript:alert(1)", "http:/evil.example", "/%0a%0a/evil.example"],
-)  # fmt: skip
+    [
+        "/%09/evil.example/phish",
+        "/%0a/evil.example",
+        "/%0d%0a/evil.example",
+        "/%20/evil.example",
+        "/%09%5Cevil.example",
+        "%09//evil.example",
+        "/%00/evil.example",
+        "/%E2%80%8B/evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        "/%0a%0a/evil.example",
+    ],
+)
 def test_log_in_never_leads_off_site_through_hidden_characters(browser_client, make_user, target):
     make_user("ana@example.org", "Ana")
     page = browser_client.get(f"/login?next={target}").get_data(as_text=True)
@@ -169,8 +179,9 @@ def test_an_api_token_works_without_cookie_or_csrf_header(app, owner, api_token,
     created = script.post("/api/maps", json={"title": "By script"}, headers=headers)
     assert created.status_code == 201
     map_id = created.get_json()["id"]
-    added = script.post(f"/api/maps/{map_id}/nodes", json={"kind": "claim", "text": "C"},
-                        headers=headers)  # fmt: skip
+    added = script.post(
+        f"/api/maps/{map_id}/nodes", json={"kind": "claim", "text": "C"}, headers=headers
+    )
     assert added.status_code == 201
     event = db.execute("SELECT actor, member_id FROM events ORDER BY id DESC").fetchone()
     member = members.of_user(db, map_id, owner["id"])
@@ -204,8 +215,9 @@ def test_a_revoked_token_is_refused(app, browser_client, owner, api_token, db):
 def test_a_wrong_token_is_refused_even_with_a_session(browser_client, owner, header, db):
     response = browser_client.get("/api/maps", headers={"Authorization": header})
     assert response.status_code == 401
-    refused = browser_client.post("/api/maps", json={"title": "x"},
-                                  headers={"Authorization": header})  # fmt: skip
+    refused = browser_client.post(
+        "/api/maps", json={"title": "x"}, headers={"Authorization": header}
+    )
     assert refused.status_code == 401
     assert db.execute("SELECT COUNT(*) FROM maps").fetchone()[0] == 0
 
@@ -225,27 +237,48 @@ def test_someone_elses_token_cannot_revoke(browser_client, owner, make_user, db)
 
 def run_cli(app, *args, stdin: str = ""):
     """Run an argmap command on the app's database."""
-    env = {"ARGMAP_DATABASE": app.config["DATABASE"], "ARGMAP_SECRET_KEY": "test",
-           "ARGMAP_SEED": "0"}  # fmt: skip
+    env = {
+        "ARGMAP_DATABASE": app.config["DATABASE"],
+        "ARGMAP_SECRET_KEY": "test",
+        "ARGMAP_SEED": "0",
+    }
     return CliRunner().invoke(main, list(args), input=stdin, env=env)
 
 
 def test_create_user_and_reset_password_commands(app, browser_client, db):
-    done = run_cli(app, "create-user", "teacher@school.example", "--name", "Ms T",
-                   "--password-stdin", stdin="first password\n")  # fmt: skip
+    done = run_cli(
+        app,
+        "create-user",
+        "teacher@school.example",
+        "--name",
+        "Ms T",
+        "--password-stdin",
+        stdin="first password\n",
+    )
     assert done.exit_code == 0, done.output
     assert "first password" not in done.output
     log_in(browser_client, "teacher@school.example", "first password")
     assert logged_in_name(browser_client) == "Ms T"
-    again = run_cli(app, "create-user", "teacher@school.example", "--password-stdin",
-                    stdin="another one\n")  # fmt: skip
+    again = run_cli(
+        app, "create-user", "teacher@school.example", "--password-stdin", stdin="another one\n"
+    )
     assert again.exit_code == 1 and "log in instead" in again.output
-    reset = run_cli(app, "reset-password", "teacher@school.example", "--password-stdin",
-                    stdin="second password\n")  # fmt: skip
+    reset = run_cli(
+        app,
+        "reset-password",
+        "teacher@school.example",
+        "--password-stdin",
+        stdin="second password\n",
+    )
     assert reset.exit_code == 0, reset.output
     assert accounts.authenticate(db, "teacher@school.example", "second password")
-    missing = run_cli(app, "reset-password", "nobody@school.example", "--password-stdin",
-                      stdin="whatever password\n")  # fmt: skip
+    missing = run_cli(
+        app,
+        "reset-password",
+        "nobody@school.example",
+        "--password-stdin",
+        stdin="whatever password\n",
+    )
     assert missing.exit_code == 1 and "There is no account" in missing.output
 
 
@@ -267,15 +300,20 @@ def test_first_start_makes_the_owner_of_the_public_seed_map(seeded_app, seed_own
 
 
 def test_first_start_prints_the_owner_password_once(tmp_path):
-    env = {**os.environ, "ARGMAP_DATABASE": str(tmp_path / "first.sqlite"),
-           "ARGMAP_SECRET_KEY": "test", "ARGMAP_SEED": "1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "ARGMAP_DATABASE": str(tmp_path / "first.sqlite"),
+        "ARGMAP_SECRET_KEY": "test",
+        "ARGMAP_SEED": "1",
+    }
     start = [sys.executable, "-c", "from argmap import create_app; create_app()"]
     first = subprocess.run(start, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     password = re.search(r"password: (\S+)", first.stdout).group(1)
     second = subprocess.run(start, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     assert "password" not in second.stdout + second.stderr
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "first.sqlite"),
-                      "SECRET_KEY": "test"})  # fmt: skip
+    app = create_app(
+        {"TESTING": True, "DATABASE": str(tmp_path / "first.sqlite"), "SECRET_KEY": "test"}
+    )
     client = app.test_client()
     log_in(client, OWNER_EMAIL, password)
     listed = client.get("/api/maps").get_json()["maps"]

@@ -41,10 +41,18 @@ def state(db) -> tuple:
 def node_json(node_id, kind, text, parent_id=None, **more):
     """A node as GET /api/maps/<id> shows it."""
     return {
-        "id": node_id, "kind": kind, "text": text, "quote": "", "source": "",
-        "parent_id": parent_id, "group": None, "undercut": False, "tags": [], "version": 1,
+        "id": node_id,
+        "kind": kind,
+        "text": text,
+        "quote": "",
+        "source": "",
+        "parent_id": parent_id,
+        "group": None,
+        "undercut": False,
+        "tags": [],
+        "version": 1,
         **more,
-    }  # fmt: skip
+    }
 
 
 def test_list_maps(api, tree):
@@ -61,9 +69,13 @@ def test_create_map_then_read_it(api, db):
     assert response.status_code == 201
     created = response.get_json()
     assert created == {
-        "id": created["id"], "title": "New map", "description": "Why", "revision": 1,
-        "nodes": [], "links": [],
-    }  # fmt: skip
+        "id": created["id"],
+        "title": "New map",
+        "description": "Why",
+        "revision": 1,
+        "nodes": [],
+        "links": [],
+    }
     assert api.get(f"/api/maps/{created['id']}").get_json() == created
     assert maps.get_map(db, created["id"])["title"] == "New map"
 
@@ -73,17 +85,26 @@ def test_show_map_is_the_whole_structure(api, db, tree):
         db, tree["map"], {"from_id": tree["K"], "to_id": tree["S"], "relation": "counter"}
     )
     assert api.get(f"/api/maps/{tree['map']}").get_json() == {
-        "id": tree["map"], "title": "Tree", "description": "About trees", "revision": 5,
+        "id": tree["map"],
+        "title": "Tree",
+        "description": "About trees",
+        "revision": 5,
         "nodes": [
             node_json(tree["C"], "claim", "C"),
             node_json(tree["S"], "support", "S", tree["C"]),
             node_json(tree["K"], "counter", "K", tree["C"]),
         ],
         "links": [
-            {"id": link["id"], "from_id": tree["K"], "to_id": tree["S"], "relation": "counter",
-             "group": None, "undercut": False},
+            {
+                "id": link["id"],
+                "from_id": tree["K"],
+                "to_id": tree["S"],
+                "relation": "counter",
+                "group": None,
+                "undercut": False,
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize(
@@ -184,10 +205,20 @@ BAD_NODES = [
     ({"kind": "claim", "text": "ok", "parent_id": "C"}, "parent_id"),
 ]
 BAD_IDS = [
-    "empty", "blank", "text-1001", "null-text", "quote-2001", "source-2001", "unknown-kind",
-    "no-kind", "support-without-parent", "parent-in-another-map", "missing-parent",
-    "parent-not-a-number", "claim-with-parent",
-]  # fmt: skip
+    "empty",
+    "blank",
+    "text-1001",
+    "null-text",
+    "quote-2001",
+    "source-2001",
+    "unknown-kind",
+    "no-kind",
+    "support-without-parent",
+    "parent-in-another-map",
+    "missing-parent",
+    "parent-not-a-number",
+    "claim-with-parent",
+]
 
 
 @pytest.mark.parametrize(("fields", "field"), BAD_NODES, ids=BAD_IDS)
@@ -333,12 +364,18 @@ MAX_ID = 2**63 - 1
 
 @pytest.mark.parametrize(
     ("method", "url"),
-    [("get", f"/api/maps/{BIG}"), ("patch", f"/api/maps/{BIG}"), ("get", "/api/maps/0"),
-     ("post", f"/api/maps/{MAX_ID + 1}/nodes"), ("patch", "/api/maps/{map}/nodes/" + str(BIG)),
-     ("delete", "/api/maps/{map}/nodes/" + str(BIG)), ("delete", "/api/maps/{map}/links/0"),
-     ("delete", "/api/maps/{map}/links/" + str(BIG)),
-     ("post", "/api/maps/{map}/events/" + str(BIG) + "/undo")],
-)  # fmt: skip
+    [
+        ("get", f"/api/maps/{BIG}"),
+        ("patch", f"/api/maps/{BIG}"),
+        ("get", "/api/maps/0"),
+        ("post", f"/api/maps/{MAX_ID + 1}/nodes"),
+        ("patch", "/api/maps/{map}/nodes/" + str(BIG)),
+        ("delete", "/api/maps/{map}/nodes/" + str(BIG)),
+        ("delete", "/api/maps/{map}/links/0"),
+        ("delete", "/api/maps/{map}/links/" + str(BIG)),
+        ("post", "/api/maps/{map}/events/" + str(BIG) + "/undo"),
+    ],
+)
 def test_ids_out_of_sqlites_range_in_urls_are_404(api, db, tree, method, url):
     before = state(db)
     kwargs = {"json": {"title": "x"}} if method != "get" else {}
@@ -382,8 +419,9 @@ def test_ids_in_json_that_are_too_big_or_not_whole_are_400(
 def test_json_infinity_as_an_id_is_400(api, db, tree, raw):
     before = state(db)
     body = '{"kind": "support", "text": "x", "parent_id": ' + raw + "}"
-    response = api.post(f"/api/maps/{tree['map']}/nodes", data=body,
-                        content_type="application/json")  # fmt: skip
+    response = api.post(
+        f"/api/maps/{tree['map']}/nodes", data=body, content_type="application/json"
+    )
     assert (response.status_code, response.get_json()["field"]) == (400, "parent_id")
     assert state(db) == before
 
@@ -391,8 +429,10 @@ def test_json_infinity_as_an_id_is_400(api, db, tree, raw):
 def test_a_version_too_big_is_400(api, db, tree):
     before = state(db)
     url = f"/api/maps/{tree['map']}/nodes/{tree['S']}"
-    for response in (api.patch(url, json={"text": "S2", "version": BIG}),
-                     api.delete(url, json={"version": BIG})):  # fmt: skip
+    for response in (
+        api.patch(url, json={"text": "S2", "version": BIG}),
+        api.delete(url, json={"version": BIG}),
+    ):
         assert (response.status_code, response.get_json()["field"]) == (400, "version")
     assert state(db) == before
 
@@ -403,25 +443,38 @@ def test_events_after_a_number_out_of_range_is_400(api, tree, after):
     assert (response.status_code, response.get_json()["field"]) == (400, "after")
     assert "must be an event number" in response.get_json()["error"]
     assert api.get(f"/api/maps/{tree['map']}/events?after={MAX_ID}").get_json() == {
-        "events": [], "last": MAX_ID
-    }  # fmt: skip
+        "events": [],
+        "last": MAX_ID,
+    }
 
 
 LONE = '"half \\ud83c of an emoji"'
 SURROGATES = [
-    ("post", "/api/maps", '{"title": ' + LONE + '}', "title"),
-    ("post", "/api/maps", '{"title": "ok", "description": ' + LONE + '}', "description"),
-    ("patch", "/api/maps/{map}", '{"title": ' + LONE + '}', "title"),
-    ("post", "/api/maps/{map}/nodes", '{"kind": "claim", "text": ' + LONE + '}', "text"),
-    ("post", "/api/maps/{map}/nodes", '{"kind": "claim", "text": "ok", "quote": ' + LONE + '}',
-     "quote"),
-    ("post", "/api/maps/{map}/nodes", '{"kind": "claim", "text": "ok", "source": ' + LONE + '}',
-     "source"),
-    ("post", "/api/maps/{map}/nodes", '{"kind": "claim", "text": "ok", "tags": [' + LONE + ']}',
-     "tags"),
-    ("patch", "/api/maps/{map}/nodes/{S}", '{"text": ' + LONE + '}', "text"),
+    ("post", "/api/maps", '{"title": ' + LONE + "}", "title"),
+    ("post", "/api/maps", '{"title": "ok", "description": ' + LONE + "}", "description"),
+    ("patch", "/api/maps/{map}", '{"title": ' + LONE + "}", "title"),
+    ("post", "/api/maps/{map}/nodes", '{"kind": "claim", "text": ' + LONE + "}", "text"),
+    (
+        "post",
+        "/api/maps/{map}/nodes",
+        '{"kind": "claim", "text": "ok", "quote": ' + LONE + "}",
+        "quote",
+    ),
+    (
+        "post",
+        "/api/maps/{map}/nodes",
+        '{"kind": "claim", "text": "ok", "source": ' + LONE + "}",
+        "source",
+    ),
+    (
+        "post",
+        "/api/maps/{map}/nodes",
+        '{"kind": "claim", "text": "ok", "tags": [' + LONE + "]}",
+        "tags",
+    ),
+    ("patch", "/api/maps/{map}/nodes/{S}", '{"text": ' + LONE + "}", "text"),
     ("patch", "/api/maps/{map}/nodes/{S}", '{"tags": ["\\udfff"]}', "tags"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("method", "url", "body", "field"), SURROGATES)
@@ -429,8 +482,7 @@ def test_text_that_is_not_valid_unicode_is_400_and_nothing_written(
     api, db, tree, method, url, body, field
 ):
     before = state(db)
-    response = getattr(api, method)(url.format(**tree), data=body,
-                                    content_type="application/json")  # fmt: skip
+    response = getattr(api, method)(url.format(**tree), data=body, content_type="application/json")
     assert (response.status_code, response.get_json()["field"]) == (400, field)
     assert "characters that are not valid Unicode" in response.get_json()["error"]
     assert state(db) == before
@@ -439,6 +491,7 @@ def test_text_that_is_not_valid_unicode_is_400_and_nothing_written(
 
 def test_a_whole_emoji_in_json_escapes_is_kept(api, tree):
     body = '{"kind": "claim", "text": "party \\ud83c\\udf89"}'
-    response = api.post(f"/api/maps/{tree['map']}/nodes", data=body,
-                        content_type="application/json")  # fmt: skip
+    response = api.post(
+        f"/api/maps/{tree['map']}/nodes", data=body, content_type="application/json"
+    )
     assert (response.status_code, response.get_json()["text"]) == (201, "party 🎉")

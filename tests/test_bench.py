@@ -20,9 +20,13 @@ DURATION = re.compile(r"^\d+(\.\d+)? m?s$")
 def bench(*args: str) -> subprocess.CompletedProcess:
     """Run `python -m bench` from the project folder, as `make bench` does."""
     return subprocess.run(
-        [sys.executable, "-m", "bench", *args], cwd=ROOT, capture_output=True, text=True,
-        timeout=120, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "bench", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def table_rows(output: str) -> dict[str, list[str]]:

@@ -21,12 +21,24 @@ def section(html: str, css_class: str) -> list[str]:
 def test_brief_puts_each_side_in_its_column(client, owner, db):
     map_id = members.create_map(db, owner, "School uniforms")
     claim = nodes.add_node(db, map_id, {"kind": "claim", "text": "Schools should require uniforms"})
-    pro = nodes.add_node(db, map_id, {"kind": "support", "text": "They reduce <b>bullying</b>",
-                                      "parent_id": claim["id"], "quote": "Q & A"})  # fmt: skip
-    nodes.add_node(db, map_id, {"kind": "counter", "text": "They cost families money",
-                                "parent_id": claim["id"]})  # fmt: skip
-    nodes.add_node(db, map_id, {"kind": "counter", "text": "Evidence is mixed",
-                                "parent_id": pro["id"]})  # fmt: skip
+    pro = nodes.add_node(
+        db,
+        map_id,
+        {
+            "kind": "support",
+            "text": "They reduce <b>bullying</b>",
+            "parent_id": claim["id"],
+            "quote": "Q & A",
+        },
+    )
+    nodes.add_node(
+        db,
+        map_id,
+        {"kind": "counter", "text": "They cost families money", "parent_id": claim["id"]},
+    )
+    nodes.add_node(
+        db, map_id, {"kind": "counter", "text": "Evidence is mixed", "parent_id": pro["id"]}
+    )
     html = client.get(f"/maps/{map_id}/brief").get_data(as_text=True)
     assert "Schools should require uniforms" in html
     assert section(html, "side-for") == ["They reduce <b>bullying</b>", "Evidence is mixed"]
@@ -51,10 +63,19 @@ def test_sources_without_quotes_and_contradictions_both_ways(client, owner, db):
     map_id = members.create_map(db, owner, "Two claims")
     first = nodes.add_node(db, map_id, {"kind": "claim", "text": "Tea is best"})
     second = nodes.add_node(db, map_id, {"kind": "claim", "text": "Coffee is best"})
-    nodes.add_node(db, map_id, {"kind": "support", "text": "It calms", "parent_id": first["id"],
-                                "source": "https://tea.example/study"})  # fmt: skip
-    links.add_link(db, map_id, {"from_id": second["id"], "to_id": first["id"],
-                                "relation": "contradiction"})  # fmt: skip
+    nodes.add_node(
+        db,
+        map_id,
+        {
+            "kind": "support",
+            "text": "It calms",
+            "parent_id": first["id"],
+            "source": "https://tea.example/study",
+        },
+    )
+    links.add_link(
+        db, map_id, {"from_id": second["id"], "to_id": first["id"], "relation": "contradiction"}
+    )
     html = client.get(f"/maps/{map_id}/brief").get_data(as_text=True)
     assert "https://tea.example/study" in html
     tea, coffee = html.split('id="brief-')[1:3]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, SHARED, create_account
+from conftest import PASSWORD, create_account
+from corpus import CORPUS
 from playwright.sync_api import expect
 
 from argmap.db import connect
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-KIALO = SHARED / "corpus" / "kialo" / "should-hate-speech-be-illegal-6148.txt"
+KIALO = CORPUS / "kialo" / "should-hate-speech-be-illegal-6148.txt"
 
 
 def map_count(database: str) -> int:
@@ -31,6 +32,7 @@ def log_in_as_teacher(server, page) -> None:
     page.click("button:text('Log in')")
 
 
+@pytest.mark.corpus
 def test_import_page_previews_then_imports_an_uploaded_file(server, page):
     log_in_as_teacher(server, page)
     page.click("#import-link")

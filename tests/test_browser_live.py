@@ -30,8 +30,9 @@ def make_room(server, claims: list[str]) -> dict:
 
     def setup(db):
         olga, map_id = owned_map(db, title="Class debate")
-        ids = [nodes.add_node(db, map_id, {"kind": "claim", "text": t}, "Olga")["id"]
-               for t in claims]  # fmt: skip
+        ids = [
+            nodes.add_node(db, map_id, {"kind": "claim", "text": t}, "Olga")["id"] for t in claims
+        ]
         code = members.new_code(db, map_id, "editor")["code"]
         return {"map": map_id, "code": code, "olga": olga, "ids": ids}
 
@@ -157,10 +158,24 @@ def test_a_half_typed_form_survives_and_saving_shows_both_texts(shared, new_page
 def restart(server) -> None:
     """Stop the server, then start it again on the same port and database file."""
     server.stop()
-    environ = {**os.environ, "ARGMAP_DATABASE": server.database, "ARGMAP_SECRET_KEY": "test-secret",
-               "ARGMAP_SEED": "0"}  # fmt: skip
-    command = [sys.executable, "-m", "argmap.cli", "serve", "--port", str(server.port),
-               "--workers", "1", "--threads", "32"]  # fmt: skip
+    environ = {
+        **os.environ,
+        "ARGMAP_DATABASE": server.database,
+        "ARGMAP_SECRET_KEY": "test-secret",
+        "ARGMAP_SEED": "0",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "argmap.cli",
+        "serve",
+        "--port",
+        str(server.port),
+        "--workers",
+        "1",
+        "--threads",
+        "32",
+    ]
     server.process = subprocess.Popen(
         command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT
     )
@@ -174,16 +189,27 @@ def test_a_dropped_stream_resumes_without_losing_a_change(server, new_page):
     def change(work):
         return on_file(server.database, work)
 
-    first = change(lambda db: nodes.add_node(db, room["map"], {"kind": "claim", "text": "Before"},
-                                             Actor("Ana")))  # fmt: skip
+    first = change(
+        lambda db: nodes.add_node(
+            db, room["map"], {"kind": "claim", "text": "Before"}, Actor("Ana")
+        )
+    )
     expect(ben.locator(f"#o-{first['id']}")).to_be_visible()
     server.stop()
     expect(ben.locator("#live")).to_have_attribute("data-state", "reconnecting")
-    missed = [change(lambda db, n=n: nodes.add_node(
-        db, room["map"], {"kind": "claim", "text": f"While away {n}"}, Actor("Ana"))["id"])
-        for n in range(3)]  # fmt: skip
-    change(lambda db: nodes.update_node(db, room["map"], first["id"], {"text": "Edited away"},
-                                        Actor("Ana")))  # fmt: skip
+    missed = [
+        change(
+            lambda db, n=n: nodes.add_node(
+                db, room["map"], {"kind": "claim", "text": f"While away {n}"}, Actor("Ana")
+            )["id"]
+        )
+        for n in range(3)
+    ]
+    change(
+        lambda db: nodes.update_node(
+            db, room["map"], first["id"], {"text": "Edited away"}, Actor("Ana")
+        )
+    )
     restart(server)
     expect(ben.locator("#live")).to_have_attribute("data-state", "open", timeout=15_000)
     expect(ben.locator(f"#o-{first['id']} > a")).to_have_text("Edited away")

@@ -21,13 +21,21 @@ MAGIC = {"svg": b"<?xml", "png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "dot": b
 def argmap(*args: str, database: str, exports: Path) -> subprocess.CompletedProcess:
     """Run `argmap ARGS` as its own process on the given database and exports folder."""
     env = {
-        **os.environ, "ARGMAP_DATABASE": database, "ARGMAP_EXPORTS": str(exports),
-        "ARGMAP_SECRET_KEY": "test", "ARGMAP_SEED": "0",
-    }  # fmt: skip
+        **os.environ,
+        "ARGMAP_DATABASE": database,
+        "ARGMAP_EXPORTS": str(exports),
+        "ARGMAP_SECRET_KEY": "test",
+        "ARGMAP_SEED": "0",
+    }
     return subprocess.run(
         [sys.executable, "-m", "argmap.cli", *args],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.fixture

@@ -43,8 +43,17 @@ def state(db) -> tuple:
 
 def edit_form(team, text: str, version: str) -> dict:
     """The map page's edit form of claim C as a browser sends it."""
-    return {"csrf_token": CSRF, "version": version, "kind": "claim", "parent_id": "",
-            "text": text, "quote": "", "source": "", "tags": "", "group": ""}  # fmt: skip
+    return {
+        "csrf_token": CSRF,
+        "version": version,
+        "kind": "claim",
+        "parent_id": "",
+        "text": text,
+        "quote": "",
+        "source": "",
+        "tags": "",
+        "group": "",
+    }
 
 
 def hidden_version(html: str) -> str:
@@ -77,9 +86,10 @@ def test_stale_edit_in_the_api_is_a_409_with_the_current_node(db, team):
     nodes.update_node(db, team["map"], team["C"], {"text": "Homework hurts"}, Actor("Ana"))
     before = state(db)
     response = team["api"].patch(
-        f"/api/maps/{team['map']}/nodes/{team['C']}", json={"text": "Mine", "version": 1},
+        f"/api/maps/{team['map']}/nodes/{team['C']}",
+        json={"text": "Mine", "version": 1},
         headers={"Authorization": f"Bearer {team['ana']['token']}"},
-    )  # fmt: skip
+    )
     body = response.get_json()
     assert (response.status_code, body["field"]) == (409, "version")
     assert (body["current"]["text"], body["current"]["version"]) == ("Homework hurts", 2)
@@ -122,8 +132,13 @@ def test_editing_a_node_deleted_meanwhile_keeps_the_text_to_add_again(db, team):
 def test_adding_under_a_node_deleted_meanwhile_keeps_the_text(db, team):
     deletion.delete_node(db, team["map"], team["C"], None, None, Actor("Ana"))
     before = state(db)
-    form = {"csrf_token": CSRF, "form": "add", "parent_id": str(team["C"]),
-            "kind": "counter", "text": "My objection, typed with care"}  # fmt: skip
+    form = {
+        "csrf_token": CSRF,
+        "form": "add",
+        "parent_id": str(team["C"]),
+        "kind": "counter",
+        "text": "My objection, typed with care",
+    }
     response = team["client"].post(f"/maps/{team['map']}/nodes", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 409
@@ -147,8 +162,13 @@ def test_many_people_adding_at_the_same_moment_all_get_their_nodes(server):
         ready.wait()
         token, done = people[number % 5]["token"], []
         for n in range(10):
-            status, node = call(server.url, "POST", f"/api/maps/{map_id}/nodes",
-                                {"kind": "claim", "text": f"w{number}-{n}"}, token)  # fmt: skip
+            status, node = call(
+                server.url,
+                "POST",
+                f"/api/maps/{map_id}/nodes",
+                {"kind": "claim", "text": f"w{number}-{n}"},
+                token,
+            )
             assert status == 201, node
             done.append(node["id"])
         return done
@@ -158,9 +178,13 @@ def test_many_people_adding_at_the_same_moment_all_get_their_nodes(server):
 
     def stored(db):
         graph = maps.load(db, map_id)
-        revisions = [r[0] for r in db.execute(
-            "SELECT revision FROM events WHERE map_id = ? AND action = 'node.add' ORDER BY id",
-            (map_id,))]  # fmt: skip
+        revisions = [
+            r[0]
+            for r in db.execute(
+                "SELECT revision FROM events WHERE map_id = ? AND action = 'node.add' ORDER BY id",
+                (map_id,),
+            )
+        ]
         return graph, revisions
 
     graph, revisions = on_file(server.database, stored)
@@ -184,9 +208,13 @@ def test_parallel_edits_of_one_version_let_exactly_one_through(server):
 
     def editor(number: int) -> tuple[int, str]:
         ready.wait()
-        status, _ = call(server.url, "PATCH", f"/api/maps/{map_id}/nodes/{node_id}",
-                         {"text": f"Edit {number}", "version": 1},
-                         people[number % 4]["token"])  # fmt: skip
+        status, _ = call(
+            server.url,
+            "PATCH",
+            f"/api/maps/{map_id}/nodes/{node_id}",
+            {"text": f"Edit {number}", "version": 1},
+            people[number % 4]["token"],
+        )
         return status, f"Edit {number}"
 
     with ThreadPoolExecutor(8) as pool:

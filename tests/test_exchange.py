@@ -9,7 +9,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SHARED, create_account
+from conftest import ROOT, create_account
+from corpus import CORPUS
 from markupsafe import escape
 
 from argmap import nodes
@@ -17,9 +18,9 @@ from argmap.db import connect, rows
 from argmap.errors import ValidationError
 from argmap.formats import registry
 
-KIALO = SHARED / "corpus" / "kialo" / "should-hate-speech-be-illegal-6148.txt"
-AIF = SHARED / "corpus" / "aif" / "nodeset10.json"
-ARGDOWN = SHARED / "corpus" / "argdown" / "veggie_debate.argdown"
+KIALO = CORPUS / "kialo" / "should-hate-speech-be-illegal-6148.txt"
+AIF = CORPUS / "aif" / "nodeset10.json"
+ARGDOWN = CORPUS / "argdown" / "veggie_debate.argdown"
 SMALL_KIALO = (
     "Discussion Title: Pets\n\n1. Cats are best.\n1.1. Pro: They purr.\n"
     "1.2. Con: They scratch <b>.\n"
@@ -74,26 +75,40 @@ def test_confirmed_import_writes_the_map_owned_by_the_importer(app, client, owne
     assert "Imported “My pets”: 3 nodes, 0 links." in page
 
 
-@pytest.mark.parametrize("path, label", [
-    (KIALO, "Kialo plain text"), (AIF, "AIF JSON (AIFdb)"), (ARGDOWN, "Argdown"),
-])  # fmt: skip
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "path, label",
+    [
+        (KIALO, "Kialo plain text"),
+        (AIF, "AIF JSON (AIFdb)"),
+        (ARGDOWN, "Argdown"),
+    ],
+)
 def test_uploaded_files_are_told_apart_by_content(client, owner, path, label):
     upload = (io.BytesIO(path.read_bytes()), path.name)
     response = client.post(
-        "/import", data={"csrf_token": "test-csrf-token", "file": upload},
+        "/import",
+        data={"csrf_token": "test-csrf-token", "file": upload},
         content_type="multipart/form-data",
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     assert f"Read as <strong>{label}</strong>" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("text, where, message", [
-    ("Discussion Title: X\n\n1. A\n1.1.1. Pro: skipped a level\n", "line 4", ""),
-    ('{"argmap": 1, "title": "t", "nodes": [{"id": 1, "kind": "claim"}]}', "$.nodes[0]", "text"),
-    ('{"nodes": [', "line 1", "not valid JSON"),
-    ('{"something": "else"}', "", "neither an argmap file nor AIF"),
-    ("", "", "Choose a file or paste the text of a map."),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, where, message",
+    [
+        ("Discussion Title: X\n\n1. A\n1.1.1. Pro: skipped a level\n", "line 4", ""),
+        (
+            '{"argmap": 1, "title": "t", "nodes": [{"id": 1, "kind": "claim"}]}',
+            "$.nodes[0]",
+            "text",
+        ),
+        ('{"nodes": [', "line 1", "not valid JSON"),
+        ('{"something": "else"}', "", "neither an argmap file nor AIF"),
+        ("", "", "Choose a file or paste the text of a map."),
+    ],
+)
 def test_a_broken_file_names_where_and_keeps_the_text(app, client, owner, text, where, message):
     before = counts(app)
     response = post_import(client, text=text, confirm="1")
@@ -121,23 +136,30 @@ def test_an_import_breaking_a_rule_of_the_model_writes_nothing(app, client, owne
 
 
 def test_a_cycle_is_refused(app, client, owner):
-    doc = {"argmap": 1, "title": "loop", "nodes": [
-        {"id": "a", "kind": "support", "text": "A", "parent_id": "b"},
-        {"id": "b", "kind": "support", "text": "B", "parent_id": "a"},
-    ]}  # fmt: skip
+    doc = {
+        "argmap": 1,
+        "title": "loop",
+        "nodes": [
+            {"id": "a", "kind": "support", "text": "A", "parent_id": "b"},
+            {"id": "b", "kind": "support", "text": "B", "parent_id": "a"},
+        ],
+    }
     response = post_import(client, text=json.dumps(doc), confirm="1")
     assert response.status_code == 400
     assert "cycle" in response.get_data(as_text=True)
     assert counts(app)[0] == 0
 
 
-@pytest.mark.parametrize("fmt, disposition, marker", [
-    ("json", "map-1.argmap.json", '"argmap": 1'),
-    ("kialo", "map-1.txt", "Discussion Title: "),
-    ("argdown", "map-1.argdown", "[s1]: "),
-    ("aif", "map-1.aif.json", '"nodes"'),
-    ("md", "map-1.md", "# "),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "fmt, disposition, marker",
+    [
+        ("json", "map-1.argmap.json", '"argmap": 1'),
+        ("kialo", "map-1.txt", "Discussion Title: "),
+        ("argdown", "map-1.argdown", "[s1]: "),
+        ("aif", "map-1.aif.json", '"nodes"'),
+        ("md", "map-1.md", "# "),
+    ],
+)
 def test_export_menu_downloads_each_format(seeded_app, fmt, disposition, marker):
     client = seeded_app.test_client()
     response = client.get(f"/maps/1/export/{fmt}")
@@ -158,14 +180,23 @@ def test_export_of_an_unknown_format_is_404(seeded_app):
 
 def run_cli(tmp_path, *args: str) -> subprocess.CompletedProcess:
     """`argmap ...` as a real subprocess on the test database."""
-    env = {**os.environ, "ARGMAP_DATABASE": str(tmp_path / "cli.sqlite"),
-           "ARGMAP_EXPORTS": str(tmp_path / "exports"), "ARGMAP_SEED": "0"}  # fmt: skip
+    env = {
+        **os.environ,
+        "ARGMAP_DATABASE": str(tmp_path / "cli.sqlite"),
+        "ARGMAP_EXPORTS": str(tmp_path / "exports"),
+        "ARGMAP_SEED": "0",
+    }
     return subprocess.run(
-        [sys.executable, "-m", "argmap.cli", *args], env=env, cwd=ROOT,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-m", "argmap.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
+@pytest.mark.corpus
 def test_cli_import_then_export_all_formats(tmp_path):
     run_cli(tmp_path, "seed")
     create_account(str(tmp_path / "cli.sqlite"), "t@example.org", "Teacher")
@@ -198,6 +229,7 @@ def test_cli_export_needs_a_map_or_all(tmp_path):
     assert "Give a MAP_ID or --all" in done.stderr
 
 
+@pytest.mark.corpus
 def test_preview_says_what_cannot_be_kept(app, client, owner):
     response = post_import(client, text=ARGDOWN.read_text())
     html = response.get_data(as_text=True)
@@ -207,14 +239,19 @@ def test_preview_says_what_cannot_be_kept(app, client, owner):
 
 
 def test_what_the_model_cannot_hold_is_adjusted_and_said(app, client, owner):
-    doc = {"argmap": 1, "title": "odd", "nodes": [
-        {"id": "a", "kind": "claim", "text": "A", "group": 2},
-        {"id": "b", "kind": "counter", "text": "B", "parent_id": "a", "undercut": True},
-        {"id": "c", "kind": "support", "text": "C", "parent_id": "b"},
-    ], "links": [
-        {"from_id": "c", "to_id": "a", "relation": "support"},
-        {"from_id": "c", "to_id": "a", "relation": "support"},
-    ]}  # fmt: skip
+    doc = {
+        "argmap": 1,
+        "title": "odd",
+        "nodes": [
+            {"id": "a", "kind": "claim", "text": "A", "group": 2},
+            {"id": "b", "kind": "counter", "text": "B", "parent_id": "a", "undercut": True},
+            {"id": "c", "kind": "support", "text": "C", "parent_id": "b"},
+        ],
+        "links": [
+            {"from_id": "c", "to_id": "a", "relation": "support"},
+            {"from_id": "c", "to_id": "a", "relation": "support"},
+        ],
+    }
     html = post_import(client, text=json.dumps(doc)).get_data(as_text=True)
     assert "a: a claim has no inference to group or undercut." in html
     assert "b: kept as a plain objection" in html
@@ -222,14 +259,20 @@ def test_what_the_model_cannot_hold_is_adjusted_and_said(app, client, owner):
     assert post_import(client, text=json.dumps(doc), confirm="1").status_code == 302
     db = connect(app.config["DATABASE"])
     assert [(r["grp"], r["undercut"]) for r in rows(db, "SELECT * FROM nodes ORDER BY id")] == [
-        (None, 0), (None, 0), (None, 0),
-    ]  # fmt: skip
+        (None, 0),
+        (None, 0),
+        (None, 0),
+    ]
     assert len(rows(db, "SELECT * FROM links")) == 1
 
 
 def test_a_node_linked_to_itself_is_refused(app, client, owner):
-    doc = {"argmap": 1, "title": "self", "nodes": [{"id": "a", "kind": "claim", "text": "A"}],
-           "links": [{"from_id": "a", "to_id": "a", "relation": "support"}]}  # fmt: skip
+    doc = {
+        "argmap": 1,
+        "title": "self",
+        "nodes": [{"id": "a", "kind": "claim", "text": "A"}],
+        "links": [{"from_id": "a", "to_id": "a", "relation": "support"}],
+    }
     response = post_import(client, text=json.dumps(doc), confirm="1")
     assert response.status_code == 400
     assert "link 1" in response.get_data(as_text=True)
@@ -265,20 +308,34 @@ def test_nesting_deeper_than_200_levels_is_refused(app, client, owner):
     assert client.get(f"/maps/{map_id}/brief").status_code == 200
 
 
-@pytest.mark.parametrize("doc, where, message", [
-    ({"title": "t" * 201}, "title", "shorten it to 200"),
-    ({"title": "\udfff"}, "title", "not valid Unicode"),
-    ({"links": [{"from_id": "b", "to_id": "a", "relation": "support", "group": 2**70}]},
-     "link 1", "group"),
-    ({"nodes": [{"id": "a", "kind": "claim", "text": "A", "tags": [{"x": 2}]}]},
-     "$.nodes[0].tags", "tags must be a list of strings"),
-])  # fmt: skip
-def test_preview_checks_every_field_before_anything_is_written(app, client, owner, doc, where,
-                                                               message):  # fmt: skip
-    base = {"argmap": 1, "title": "ok", "nodes": [
-        {"id": "a", "kind": "claim", "text": "A"},
-        {"id": "b", "kind": "support", "text": "B", "parent_id": "a"},
-    ]}  # fmt: skip
+@pytest.mark.parametrize(
+    "doc, where, message",
+    [
+        ({"title": "t" * 201}, "title", "shorten it to 200"),
+        ({"title": "\udfff"}, "title", "not valid Unicode"),
+        (
+            {"links": [{"from_id": "b", "to_id": "a", "relation": "support", "group": 2**70}]},
+            "link 1",
+            "group",
+        ),
+        (
+            {"nodes": [{"id": "a", "kind": "claim", "text": "A", "tags": [{"x": 2}]}]},
+            "$.nodes[0].tags",
+            "tags must be a list of strings",
+        ),
+    ],
+)
+def test_preview_checks_every_field_before_anything_is_written(
+    app, client, owner, doc, where, message
+):
+    base = {
+        "argmap": 1,
+        "title": "ok",
+        "nodes": [
+            {"id": "a", "kind": "claim", "text": "A"},
+            {"id": "b", "kind": "support", "text": "B", "parent_id": "a"},
+        ],
+    }
     response = post_import(client, text=json.dumps({**base, **doc}))
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -287,10 +344,18 @@ def test_preview_checks_every_field_before_anything_is_written(app, client, owne
 
 
 def test_a_link_against_an_existing_relation_is_left_out_and_said(app, client, owner):
-    doc = {"argmap": 1, "title": "pairs", "nodes": [
-        {"id": "a", "kind": "claim", "text": "A"}, {"id": "b", "kind": "claim", "text": "B"}],
-        "links": [{"from_id": "a", "to_id": "b", "relation": "contradiction"},
-                  {"from_id": "b", "to_id": "a", "relation": "support"}]}  # fmt: skip
+    doc = {
+        "argmap": 1,
+        "title": "pairs",
+        "nodes": [
+            {"id": "a", "kind": "claim", "text": "A"},
+            {"id": "b", "kind": "claim", "text": "B"},
+        ],
+        "links": [
+            {"from_id": "a", "to_id": "b", "relation": "contradiction"},
+            {"from_id": "b", "to_id": "a", "relation": "support"},
+        ],
+    }
     html = post_import(client, text=json.dumps(doc)).get_data(as_text=True)
     assert "The support relation from b to a repeats one between the same two nodes" in html
 

@@ -10,6 +10,7 @@ from livehelp import CSRF, log_in, owned_map, person
 
 from argmap import deletion, events, links, maps, members, nodes, portable
 from argmap import undo as undoing
+from argmap.db import connect, migrate, migrations
 from argmap.errors import Conflict
 from argmap.events import Actor
 from argmap.formats.model import MapData
@@ -26,16 +27,27 @@ def team(app, db):
     return {"map": map_id, "client": client, "olga": olga, "ana": ana, "ben": ben}
 
 
+def member_id(db, map_id: int, name: str) -> int | None:
+    """The id of the map's member with this name, if there is exactly one."""
+    found = db.execute("SELECT id FROM members WHERE map_id = ? AND name = ?", (map_id, name))
+    ids = [r[0] for r in found]
+    return ids[0] if len(ids) == 1 else None
+
+
 def add(db, team, who: str, text: str, parent: int | None = None, kind: str = "support") -> int:
-    """Add a node as this person; returns its id."""
+    """Add a node as this person (their member id too, when they are a member); returns its id."""
     fields = {"kind": "claim" if parent is None else kind, "text": text, "parent_id": parent}
-    return nodes.add_node(db, team["map"], fields, Actor(who))["id"]
+    actor = Actor(who, member_id(db, team["map"], who))
+    return nodes.add_node(db, team["map"], fields, actor)["id"]
 
 
 def last_event(db, map_id: int) -> dict:
     """The map's newest event, with its data."""
-    found = dict(db.execute("SELECT * FROM events WHERE map_id = ? ORDER BY id DESC LIMIT 1",
-                            (map_id,)).fetchone())  # fmt: skip
+    found = dict(
+        db.execute(
+            "SELECT * FROM events WHERE map_id = ? ORDER BY id DESC LIMIT 1", (map_id,)
+        ).fetchone()
+    )
     return {**found, "data": json.loads(found["data"])}
 
 
@@ -113,13 +125,111 @@ def test_history_filtered_by_person(db, team):
     add(db, team, "Ana", "Mine")
     add(db, team, "Ben", "His")
     add(db, team, "Ana", "Mine too")
-    html = team["client"].get(f"/maps/{team['map']}/history?actor=Ana").get_data(as_text=True)
+    ana, ben = member_id(db, team["map"], "Ana"), member_id(db, team["map"], "Ben")
+    html = team["client"].get(f"/maps/{team['map']}/history?member={ana}").get_data(as_text=True)
     texts = re.findall(r'<span class="text">([^<]*)</span>', html)
     assert texts == ["Mine too", "Mine"]
-    assert '<option value="Ana" selected>Ana</option>' in html
-    assert '<option value="Ben">Ben</option>' in html
+    assert f'<option value="{ana}" selected>Ana</option>' in html
+    assert f'<option value="{ben}">Ben</option>' in html
+    old = team["client"].get(f"/maps/{team['map']}/history?actor=Ana").get_data(as_text=True)
+    assert re.findall(r'<span class="text">([^<]*)</span>', old) == texts
+    assert f'<option value="{ana}" selected>Ana</option>' in old
     nobody = team["client"].get(f"/maps/{team['map']}/history?actor=Zoe").get_data(as_text=True)
     assert "Zoe has made no changes to this map." in nobody
+    person(db, "Vic", team["map"])
+    vic = member_id(db, team["map"], "Vic")
+    quiet = team["client"].get(f"/maps/{team['map']}/history?member={vic}")
+    assert "Vic has made no changes to this map." in quiet.get_data(as_text=True)
+
+
+def join_and_add(app, code: str, name: str, text: str) -> int:
+    """Someone without an account joins with the code under a name and adds a claim."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["csrf_token"] = CSRF
+    joined = client.post(f"/join/{code}", data={"name": name, "csrf_token": CSRF})
+    assert joined.status_code == 302, joined.get_data(as_text=True)
+    map_id = int(joined.location.rsplit("/", 1)[1])
+    form = {"form": "claim", "kind": "claim", "text": text, "csrf_token": CSRF}
+    assert client.post(f"/maps/{map_id}/nodes", data=form).status_code == 302
+    return map_id
+
+
+def test_two_members_with_the_same_name_are_told_apart(app, db, team):
+    code = members.new_code(db, team["map"], "editor")["code"]
+    join_and_add(app, code, "Sam", "First Sam's claim")
+    join_and_add(app, code, "Sam", "Second Sam's claim")
+    first, second = [
+        r[0] for r in db.execute("SELECT id FROM members WHERE name = 'Sam' ORDER BY id")
+    ]
+    by_member = db.execute(
+        "SELECT member_id, json_extract(data, '$.after.text') FROM events"
+        " WHERE action = 'node.add' ORDER BY id"
+    ).fetchall()
+    assert [tuple(r) for r in by_member] == [
+        (first, "First Sam's claim"),
+        (second, "Second Sam's claim"),
+    ]
+    url = f"/maps/{team['map']}/history"
+    everyone = team["client"].get(url).get_data(as_text=True)
+    assert f'<option value="{first}">Sam (member #{first})</option>' in everyone
+    assert f'<option value="{second}">Sam (member #{second})</option>' in everyone
+    for member, text in ((first, "First Sam's claim"), (second, "Second Sam's claim")):
+        response = team["client"].get(f"{url}?member={member}")
+        html = response.get_data(as_text=True).replace("&#39;", "'")
+        assert response.status_code == 200
+        assert re.findall(r'<span class="text">([^<]*)</span>', html) == [text]
+        assert f'<option value="{member}" selected>' in html
+    old = team["client"].get(f"{url}?actor=Sam")
+    assert old.status_code == 200
+    texts = re.findall(r'<span class="text">([^<]*)</span>', old.get_data(as_text=True))
+    assert len(texts) == 2 and "selected>Sam" not in old.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "1.5", "99999999999999999999"])
+def test_a_member_filter_that_is_not_a_number_is_refused(team, value):
+    response = team["client"].get(f"/maps/{team['map']}/history?member={value}")
+    assert response.status_code == 400
+    assert "member must be a member number" in response.get_data(as_text=True)
+
+
+def test_past_changes_get_the_member_whose_name_they_carry(tmp_path):
+    """The migration: a name held by exactly one member of that map gives the change its member."""
+    conn = connect(str(tmp_path / "old.sqlite"))
+    migrations.apply(conn, stop_before="m005_event_members")
+    stamp = "2025-01-01T00:00:00.000+00:00"
+    for map_id in (1, 2):
+        conn.execute(
+            "INSERT INTO maps (id, title, created_at, updated_at) VALUES (?, 'm', ?, ?)",
+            (map_id, stamp, stamp),
+        )
+    joiners = [(10, 1, "Ana"), (11, 1, "Sam"), (12, 1, "Sam"), (13, 2, "Zed")]
+    for member, map_id, name in joiners:
+        conn.execute(
+            "INSERT INTO members (id, map_id, name, role, secret_hash, created_at)"
+            " VALUES (?, ?, ?, 'editor', ?, ?)",
+            (member, map_id, name, f"secret-{member}", stamp),
+        )
+    past = [
+        (1, "Ana", None),
+        (1, "ana", None),
+        (1, "Sam", None),
+        (1, "Zed", None),
+        (2, "Ana", None),
+        (2, "Zed", None),
+        (1, "Ana", 99),
+        (1, "", None),
+    ]
+    for number, (map_id, name, member) in enumerate(past, 1):
+        conn.execute(
+            "INSERT INTO events (map_id, revision, action, actor, member_id, created_at)"
+            " VALUES (?, ?, 'node.add', ?, ?, ?)",
+            (map_id, number, name, member, stamp),
+        )
+    migrate(conn)
+    found = [r[0] for r in conn.execute("SELECT member_id FROM events ORDER BY id")]
+    assert found == [10, None, None, None, None, 13, 99, None]
+    conn.conn.close()
 
 
 def test_history_pages_through_older_changes(db, team):
@@ -128,8 +238,12 @@ def test_history_pages_through_older_changes(db, team):
     first = team["client"].get(f"/maps/{team['map']}/history").get_data(as_text=True)
     link = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
     second = team["client"].get(link).get_data(as_text=True)
-    everything = [r[0] for r in db.execute(
-        "SELECT id FROM events WHERE map_id = ? ORDER BY id DESC", (team["map"],))]  # fmt: skip
+    everything = [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM events WHERE map_id = ? ORDER BY id DESC", (team["map"],)
+        )
+    ]
     assert (len(listed(first)), listed(first) + listed(second)) == (50, everything)
     assert 'rel="next"' not in second
 
@@ -275,8 +389,10 @@ def test_api_lists_events_after_an_id_and_undoes_one(app, db, team):
     listed_events = api.get(f"/api/maps/{team['map']}/events?after={start}", headers=auth)
     [event] = listed_events.get_json()["events"]
     assert (event["action"], event["actor"], event["data"]["after"]["text"]) == (
-        "node.add", "Ben", "Recess matters",
-    )  # fmt: skip
+        "node.add",
+        "Ben",
+        "Recess matters",
+    )
     assert listed_events.get_json()["last"] == event["id"]
     done = api.post(f"/api/maps/{team['map']}/events/{event['id']}/undo", headers=auth)
     assert done.status_code == 201
@@ -395,9 +511,17 @@ def test_an_import_cannot_be_undone(db, team):
 
 def test_a_damaged_change_log_gives_a_conflict_not_a_crash(db, team):
     ghost = {
-        "id": 424242, "kind": "opinion", "text": "Ghost", "quote": "", "source": "",
-        "parent_id": None, "group": None, "undercut": False, "tags": [], "version": 1,
-    }  # fmt: skip
+        "id": 424242,
+        "kind": "opinion",
+        "text": "Ghost",
+        "quote": "",
+        "source": "",
+        "parent_id": None,
+        "group": None,
+        "undercut": False,
+        "tags": [],
+        "version": 1,
+    }
     data = {"before": ghost, "deleted": [ghost], "links": [], "moved": []}
     events.record(db, team["map"], "node.delete", ghost["id"], data, "Ana")
     before = state(db)
@@ -424,9 +548,16 @@ def test_saving_without_changes_adds_no_change(app, db, team):
     claim = add(db, team, "Ana", "Homework helps")
     before = state(db)
     form = {
-        "kind": "claim", "text": "Homework helps", "quote": "", "source": "", "parent_id": "",
-        "group": "", "tags": "", "version": "1", "csrf_token": CSRF,
-    }  # fmt: skip
+        "kind": "claim",
+        "text": "Homework helps",
+        "quote": "",
+        "source": "",
+        "parent_id": "",
+        "group": "",
+        "tags": "",
+        "version": "1",
+        "csrf_token": CSRF,
+    }
     saved = team["client"].post(f"/maps/{team['map']}/nodes/{claim}", data=form)
     assert saved.status_code == 302
     assert "No changes to save." in team["client"].get(saved.location).get_data(as_text=True)

@@ -44,8 +44,11 @@ def team(server):
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory):
     """A server whose streams notice hang-ups fast and live two seconds, with a team."""
-    env = {"ARGMAP_LIVE_KEEPALIVE": "0.3", "ARGMAP_LIVE_PRESENCE": "0.2",
-           "ARGMAP_LIVE_LIFETIME": "2"}  # fmt: skip
+    env = {
+        "ARGMAP_LIVE_KEEPALIVE": "0.3",
+        "ARGMAP_LIVE_PRESENCE": "0.2",
+        "ARGMAP_LIVE_LIFETIME": "2",
+    }
     running = Server(tmp_path_factory.mktemp("quick"), env=env)
     running.team = on_file(running.database, setup_team)
     yield running
@@ -54,25 +57,36 @@ def quick(tmp_path_factory):
 
 def add(server, team, who: str, text: str, **more) -> dict:
     """Add a node through the JSON API as this person."""
-    status, node = call(server.url, "POST", f"/api/maps/{team['map']}/nodes",
-                        {"kind": "claim", "text": text, **more}, team[who]["token"])  # fmt: skip
+    status, node = call(
+        server.url,
+        "POST",
+        f"/api/maps/{team['map']}/nodes",
+        {"kind": "claim", "text": text, **more},
+        team[who]["token"],
+    )
     assert status == 201, node
     return node
 
 
 def stored_events(server, map_id: int, after: int = 0) -> list[tuple]:
     """(id, revision, action, actor) of the map's events in the database."""
-    return on_file(server.database, lambda db: [
-        (r["id"], r["revision"], r["action"], r["actor"])
-        for r in db.execute("SELECT * FROM events WHERE map_id = ? AND id > ? ORDER BY id",
-                            (map_id, after))
-    ])  # fmt: skip
+    return on_file(
+        server.database,
+        lambda db: [
+            (r["id"], r["revision"], r["action"], r["actor"])
+            for r in db.execute(
+                "SELECT * FROM events WHERE map_id = ? AND id > ? ORDER BY id", (map_id, after)
+            )
+        ],
+    )
 
 
 def summary(events: list[dict]) -> list[tuple]:
     """(id, revision, action, actor) of change events as the stream sent them."""
-    return [(int(e["id"]), e["data"]["revision"], e["data"]["action"], e["data"]["actor"])
-            for e in events]  # fmt: skip
+    return [
+        (int(e["id"]), e["data"]["revision"], e["data"]["action"], e["data"]["actor"])
+        for e in events
+    ]
 
 
 def test_stream_sends_every_change_with_its_event_id(server, team):
@@ -90,10 +104,14 @@ def test_stream_sends_every_change_with_its_event_id(server, team):
     got = reader.changes(3)
     reader.close()
     assert summary(got) == stored_events(server, team["map"], int(got[0]["id"]) - 1)
-    assert [(e["data"]["action"], e["data"]["actor"], e["data"]["node_id"], e["data"]["kind"])
-            for e in got] == [("node.add", "Ana", node["id"], "claim"),
-                              ("node.update", "Olga", node["id"], "claim"),
-                              ("node.delete", "Ana", node["id"], "claim")]  # fmt: skip
+    assert [
+        (e["data"]["action"], e["data"]["actor"], e["data"]["node_id"], e["data"]["kind"])
+        for e in got
+    ] == [
+        ("node.add", "Ana", node["id"], "claim"),
+        ("node.update", "Olga", node["id"], "claim"),
+        ("node.delete", "Ana", node["id"], "claim"),
+    ]
     assert [e["data"]["revision"] for e in got] == [start + 1, start + 2, start + 3]
     assert "start" not in json.dumps([e["data"] for e in got])
 
@@ -134,10 +152,13 @@ def test_start_points_after_revision_and_now(server, team):
 
 @pytest.mark.parametrize(
     ("query", "headers", "field"),
-    [("?after=x", {}, "after"), ("?revision=-1", {}, "revision"),
-     ("", {"Last-Event-ID": "abc"}, "Last-Event-ID")],
+    [
+        ("?after=x", {}, "after"),
+        ("?revision=-1", {}, "revision"),
+        ("", {"Last-Event-ID": "abc"}, "Last-Event-ID"),
+    ],
     ids=["after", "revision", "last-event-id"],
-)  # fmt: skip
+)
 def test_bad_resume_point_is_a_clear_400(app, db, query, headers, field):
     _, map_id = owned_map(db)
     headers = {"Accept": "application/json", **headers}
@@ -164,8 +185,9 @@ def test_presence_lists_who_has_the_map_open(quick):
         reader.wait_for(lambda e: e["event"] == "presence" and e["data"]["people"] == both)
     assert call(quick.url, "GET", f"/maps/{team['map']}/presence") == (200, {"people": both})
     guest.close()
-    ana.wait_for(lambda e: e["event"] == "presence"
-                 and e["data"]["people"] == [{"name": "Ana", "pages": 1}])  # fmt: skip
+    ana.wait_for(
+        lambda e: e["event"] == "presence" and e["data"]["people"] == [{"name": "Ana", "pages": 1}]
+    )
     ana.close()
 
 
@@ -208,8 +230,11 @@ def rest_of(reader: EventReader) -> list[dict]:
 
 def test_a_map_made_private_ends_the_streams_of_strangers_but_not_of_members(server, team):
     stranger = EventReader(server.url, f"/maps/{team['map']}/events")
-    ana = EventReader(server.url, f"/maps/{team['map']}/events",
-                      {"Authorization": f"Bearer {team['ana']['token']}"})  # fmt: skip
+    ana = EventReader(
+        server.url,
+        f"/maps/{team['map']}/events",
+        {"Authorization": f"Bearer {team['ana']['token']}"},
+    )
     add(server, team, "olga", "Seen by everyone")
     for reader in (stranger, ana):
         assert reader.changes(1)[0]["data"]["actor"] == "Olga"
@@ -229,8 +254,9 @@ def test_a_map_made_private_ends_the_streams_of_strangers_but_not_of_members(ser
 def test_a_removed_member_stream_ends(server):
     olga, map_id = on_file(server.database, lambda db: owned_map(db, public=False))
     bea = on_file(server.database, lambda db: person(db, "Bea", map_id))
-    reader = EventReader(server.url, f"/maps/{map_id}/events",
-                         {"Authorization": f"Bearer {bea['token']}"})  # fmt: skip
+    reader = EventReader(
+        server.url, f"/maps/{map_id}/events", {"Authorization": f"Bearer {bea['token']}"}
+    )
     assert reader.wait_for(lambda e: e["event"] == "hello")[-1]["data"]["name"] == "Bea"
 
     def remove_bea(db):
@@ -247,10 +273,12 @@ def test_a_removed_member_stream_ends(server):
 def test_a_revoked_token_or_a_new_password_ends_the_stream(server):
     olga, map_id = on_file(server.database, lambda db: owned_map(db, public=False))
     bea = on_file(server.database, lambda db: person(db, "Bea", map_id))
-    by_token = EventReader(server.url, f"/maps/{map_id}/events",
-                           {"Authorization": f"Bearer {bea['token']}"})  # fmt: skip
-    by_session = EventReader(server.url, f"/maps/{map_id}/events",
-                             {"Cookie": session_cookie(server.url, bea["email"])})  # fmt: skip
+    by_token = EventReader(
+        server.url, f"/maps/{map_id}/events", {"Authorization": f"Bearer {bea['token']}"}
+    )
+    by_session = EventReader(
+        server.url, f"/maps/{map_id}/events", {"Cookie": session_cookie(server.url, bea["email"])}
+    )
     for reader in (by_token, by_session):
         assert reader.wait_for(lambda e: e["event"] == "hello")[-1]["data"]["name"] == "Bea"
 

@@ -111,9 +111,14 @@ def test_joining_with_an_account_links_the_membership_to_it(
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("", "Give a name"), ("   ", "Give a name"), ("x" * 61, "shorten it to 60"),
-     ("Bell\x07", "letters, digits and punctuation"), ("\u202eevil", "letters, digits")],
-)  # fmt: skip
+    [
+        ("", "Give a name"),
+        ("   ", "Give a name"),
+        ("x" * 61, "shorten it to 60"),
+        ("Bell\x07", "letters, digits and punctuation"),
+        ("\u202eevil", "letters, digits"),
+    ],
+)
 def test_a_bad_display_name_is_refused_with_the_form_kept(
     app, client, classroom, db, name, message
 ):
@@ -162,8 +167,9 @@ def test_a_closed_code_is_refused(app, client, classroom, db):
 def test_a_regenerated_code_replaces_the_old(app, client, classroom, db):
     old = open_code(client, classroom, "viewer")
     code_id = db.execute("SELECT id FROM join_codes").fetchone()[0]
-    response = client.post(f"/maps/{classroom}/codes/{code_id}/regenerate",
-                           data={"csrf_token": TOKEN})  # fmt: skip
+    response = client.post(
+        f"/maps/{classroom}/codes/{code_id}/regenerate", data={"csrf_token": TOKEN}
+    )
     screen = client.get(response.headers["Location"]).get_data(as_text=True)
     new = re.search(r'id="code">([A-Z0-9]+)<', screen).group(1)
     assert new != old["code"]
@@ -196,8 +202,9 @@ def test_the_owner_removes_a_member_and_the_map_closes_to_them(app, client, clas
     sam = student(app)
     join(sam, code["link"], "Sam")
     member_id = db.execute("SELECT id FROM members WHERE name = 'Sam'").fetchone()[0]
-    response = client.post(f"/maps/{classroom}/members/{member_id}/delete",
-                           data={"csrf_token": TOKEN})  # fmt: skip
+    response = client.post(
+        f"/maps/{classroom}/members/{member_id}/delete", data={"csrf_token": TOKEN}
+    )
     assert response.status_code == 302
     assert sam.get(f"/maps/{classroom}").status_code == 404
     assert add_claim(sam, classroom, "Too late").status_code == 404
@@ -208,8 +215,9 @@ def test_the_owner_removes_a_member_and_the_map_closes_to_them(app, client, clas
 def test_the_owner_keeps_the_owner_role(client, classroom, owner, db):
     own = members.of_user(db, classroom, owner["id"])["id"]
     for action, form in (("role", {"role": "viewer"}), ("delete", {})):
-        response = client.post(f"/maps/{classroom}/members/{own}/{action}",
-                               data={**form, "csrf_token": TOKEN})  # fmt: skip
+        response = client.post(
+            f"/maps/{classroom}/members/{own}/{action}", data={**form, "csrf_token": TOKEN}
+        )
         assert response.status_code == 400
         assert "The owner keeps the owner role" in response.get_data(as_text=True)
     assert db.execute("SELECT role FROM members WHERE id = ?", (own,)).fetchone()[0] == "owner"
@@ -239,8 +247,10 @@ def test_a_map_readable_by_link_and_private_again(app, client, classroom):
 
 # Join links students can open: PUBLIC_URL, and a hint when the page was opened at localhost
 
-HINT = ("Students cannot reach {host}: open argmap at this computer's network address (start it"
-        " with <code>--host 0.0.0.0</code>), or set <code>ARGMAP_PUBLIC_URL</code>.")  # fmt: skip
+HINT = (
+    "Students cannot reach {host}: open argmap at this computer's network address (start it"
+    " with <code>--host 0.0.0.0</code>), or set <code>ARGMAP_PUBLIC_URL</code>."
+)
 
 
 def shown_links(client, map_id: int, base_url: str, token: str) -> dict:
@@ -252,19 +262,26 @@ def shown_links(client, map_id: int, base_url: str, token: str) -> dict:
     screen = client.get(f"/maps/{map_id}/codes/{code_id}", **owner).text
     members_page = client.get(f"/maps/{map_id}/members", **owner).text
     return {
-        "code": code, "screen": screen, "members": members_page,
+        "code": code,
+        "screen": screen,
+        "members": members_page,
         "screen_link": re.search(r'class="join-link" href="[^"]+">([^<]+)</a>', screen).group(1),
         "screen_start": re.search(r"or open (\S+) and type the code", screen).group(1),
-        "table_link": re.search(rf"<td><code>([^<]+/join/{code})</code></td>", members_page)
-        .group(1),
-    }  # fmt: skip
+        "table_link": re.search(rf"<td><code>([^<]+/join/{code})</code></td>", members_page).group(
+            1
+        ),
+    }
 
 
 @pytest.mark.parametrize(
     ("base_url", "host"),
-    [("http://127.0.0.1:5391", "127.0.0.1"), ("http://localhost:5000", "localhost"),
-     ("http://[::1]:5000", "::1"), ("http://127.0.1.1", "127.0.1.1")],
-)  # fmt: skip
+    [
+        ("http://127.0.0.1:5391", "127.0.0.1"),
+        ("http://localhost:5000", "localhost"),
+        ("http://[::1]:5000", "::1"),
+        ("http://127.0.1.1", "127.0.1.1"),
+    ],
+)
 def test_join_links_at_a_loopback_address_come_with_a_hint(
     client, classroom, api_token, base_url, host
 ):
@@ -282,8 +299,9 @@ def test_join_links_at_a_network_address_need_no_hint(client, classroom, api_tok
     assert "Students cannot reach" not in shown["screen"] + shown["members"]
 
 
-@pytest.mark.parametrize("public", ["http://192.168.1.20:5000", "http://192.168.1.20:5000/",
-                                    "192.168.1.20:5000"])  # fmt: skip
+@pytest.mark.parametrize(
+    "public", ["http://192.168.1.20:5000", "http://192.168.1.20:5000/", "192.168.1.20:5000"]
+)
 def test_public_url_is_used_for_every_shared_link(app, client, classroom, api_token, public):
     app.config["PUBLIC_URL"] = public
     client.post(f"/maps/{classroom}/public", data={"public": "1", "csrf_token": TOKEN})

@@ -63,9 +63,13 @@ def counts(db):
 def test_create_map_stores_title_description_and_revision_one(db):
     map_id = maps.create_map(db, "  A title  ", "  Why  ")
     assert maps.load(db, map_id) == {
-        "id": map_id, "title": "A title", "description": "Why", "revision": 1,
-        "nodes": [], "links": [],
-    }  # fmt: skip
+        "id": map_id,
+        "title": "A title",
+        "description": "Why",
+        "revision": 1,
+        "nodes": [],
+        "links": [],
+    }
 
 
 @pytest.mark.parametrize(
@@ -136,14 +140,28 @@ def test_delete_map_removes_everything_in_it_and_nothing_else(db, tree):
 
 def test_add_node_returns_and_stores_the_node(db, tree):
     node = nodes.add_node(
-        db, tree["map"],
-        {"kind": "support", "text": "  New  ", "quote": " q ", "source": " s ",
-         "parent_id": tree["K"]},
-    )  # fmt: skip
+        db,
+        tree["map"],
+        {
+            "kind": "support",
+            "text": "  New  ",
+            "quote": " q ",
+            "source": " s ",
+            "parent_id": tree["K"],
+        },
+    )
     assert node == {
-        "id": node["id"], "kind": "support", "text": "New", "quote": "q", "source": "s",
-        "parent_id": tree["K"], "group": None, "undercut": False, "tags": [], "version": 1,
-    }  # fmt: skip
+        "id": node["id"],
+        "kind": "support",
+        "text": "New",
+        "quote": "q",
+        "source": "s",
+        "parent_id": tree["K"],
+        "group": None,
+        "undercut": False,
+        "tags": [],
+        "version": 1,
+    }
     assert maps.load(db, tree["map"])["nodes"][-1] == node
 
 
@@ -162,8 +180,13 @@ def test_every_change_bumps_the_revision_by_one(db, tree):
     )
     actions = [r[0] for r in found]
     assert actions == [
-        "node.add", "node.update", "link.add", "link.delete", "node.delete", "map.update",
-    ]  # fmt: skip
+        "node.add",
+        "node.update",
+        "link.add",
+        "link.delete",
+        "node.delete",
+        "map.update",
+    ]
 
 
 def test_text_limits_count_after_trimming(db, tree):
@@ -201,13 +224,32 @@ BAD_NODES = [
     ({"kind": "claim", "text": "ok", "tags": ["t" * 41]}, "tags"),
 ]
 BAD_IDS = [
-    "empty-text", "blank-text", "only-control-characters", "no-text", "number-text",
-    "text-1001", "quote-2001", "source-2001", "quote-list", "unknown-kind", "capitalised-kind",
-    "empty-kind", "no-kind", "claim-with-parent", "support-without-parent",
-    "counter-blank-parent", "missing-parent", "parent-in-another-map", "parent-not-a-number",
-    "parent-zero", "parent-negative", "parent-boolean", "undercut-of-claim-inference",
-    "grouped-claim", "tag-too-long",
-]  # fmt: skip
+    "empty-text",
+    "blank-text",
+    "only-control-characters",
+    "no-text",
+    "number-text",
+    "text-1001",
+    "quote-2001",
+    "source-2001",
+    "quote-list",
+    "unknown-kind",
+    "capitalised-kind",
+    "empty-kind",
+    "no-kind",
+    "claim-with-parent",
+    "support-without-parent",
+    "counter-blank-parent",
+    "missing-parent",
+    "parent-in-another-map",
+    "parent-not-a-number",
+    "parent-zero",
+    "parent-negative",
+    "parent-boolean",
+    "undercut-of-claim-inference",
+    "grouped-claim",
+    "tag-too-long",
+]
 
 
 def resolve(fields: dict, tree: dict) -> dict:
@@ -283,12 +325,22 @@ def test_move_under_another_parent(db, tree):
         ("S", {"version": "x"}, "version"),
     ],
     ids=[
-        "claim-under-its-own-rebuttal", "support-under-its-counter", "own-parent",
-        "parent-in-another-map", "missing-parent", "support-loses-parent", "unknown-kind",
-        "blank-text", "null-text", "text-1001", "quote-2001", "unknown-field",
-        "claim-to-support-without-parent", "version-not-a-number",
+        "claim-under-its-own-rebuttal",
+        "support-under-its-counter",
+        "own-parent",
+        "parent-in-another-map",
+        "missing-parent",
+        "support-loses-parent",
+        "unknown-kind",
+        "blank-text",
+        "null-text",
+        "text-1001",
+        "quote-2001",
+        "unknown-field",
+        "claim-to-support-without-parent",
+        "version-not-a-number",
     ],
-)  # fmt: skip
+)
 def test_bad_edit_is_refused_and_nothing_written(db, tree, node, changes, field):
     changes = {k: tree.get(v, v) if k == "parent_id" else v for k, v in changes.items()}
     before, rev = shape(db, tree["map"]), revision(db, tree["map"])
@@ -329,8 +381,11 @@ def test_edit_of_a_missing_node_is_refused(db, tree, node_id):
 def test_delete_a_leaf_needs_no_choice(db, tree):
     done = deletion.delete_node(db, tree["map"], tree["K"])
     assert [n["text"] for n in done["deleted"]] == ["K"]
-    assert shape(db, tree["map"]) == [("C", "claim", None), ("S", "support", "C"),
-                                      ("R", "counter", "S")]  # fmt: skip
+    assert shape(db, tree["map"]) == [
+        ("C", "claim", None),
+        ("S", "support", "C"),
+        ("R", "counter", "S"),
+    ]
 
 
 @pytest.mark.parametrize("choice", [None, "", "keep", "REATTACH"])
@@ -389,9 +444,15 @@ def test_add_link_is_stored_and_loaded(db, tree):
         db, tree["map"], {"from_id": tree["R"], "to_id": tree["K"], "relation": "contradiction"}
     )
     assert maps.load(db, tree["map"])["links"] == [
-        {"id": link["id"], "from_id": tree["R"], "to_id": tree["K"], "relation": "contradiction",
-         "group": None, "undercut": False}
-    ]  # fmt: skip
+        {
+            "id": link["id"],
+            "from_id": tree["R"],
+            "to_id": tree["K"],
+            "relation": "contradiction",
+            "group": None,
+            "undercut": False,
+        }
+    ]
 
 
 @pytest.mark.parametrize(
@@ -414,11 +475,23 @@ def test_add_link_is_stored_and_loaded(db, tree):
         ({"from_id": "K", "to_id": "abc", "relation": "support"}, "to_id"),
     ],
     ids=[
-        "unknown-relation", "no-relation", "no-from", "no-to", "missing-from", "missing-to",
-        "to-another-map", "from-another-map", "self", "already-parent", "cycle-to-descendant",
-        "cycle-to-child", "undercut-of-parent", "undercut-as-support", "to-not-a-number",
+        "unknown-relation",
+        "no-relation",
+        "no-from",
+        "no-to",
+        "missing-from",
+        "missing-to",
+        "to-another-map",
+        "from-another-map",
+        "self",
+        "already-parent",
+        "cycle-to-descendant",
+        "cycle-to-child",
+        "undercut-of-parent",
+        "undercut-as-support",
+        "to-not-a-number",
     ],
-)  # fmt: skip
+)
 def test_bad_link_is_refused_and_nothing_written(db, tree, fields, field):
     fields = {k: tree.get(v, v) if k.endswith("_id") else v for k, v in fields.items()}
     before, rev = counts(db), revision(db, tree["map"])
@@ -494,8 +567,10 @@ def test_an_undercut_left_without_an_inference_can_still_be_edited(db, undercut,
     deletion.delete_node(db, undercut["map"], undercut["C"], choice)
     edited = nodes.update_node(db, undercut["map"], undercut["U"], {"text": "U with a typo fixed"})
     assert (edited["text"], edited["undercut"], edited["version"]) == (
-        "U with a typo fixed", True, 2,
-    )  # fmt: skip
+        "U with a typo fixed",
+        True,
+        2,
+    )
 
 
 @pytest.mark.parametrize(

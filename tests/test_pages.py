@@ -157,11 +157,15 @@ def test_delete_map_asks_first_then_deletes(client, csrf, db, tree):
 def test_map_page_shows_outline_nested_and_diagram(client, tree):
     html = client.get(f"/maps/{tree['map']}").get_data(as_text=True)
     assert outline_of(html) == [
-        (tree["C"], "Claim", (
-            (tree["S"], "Pro", ((tree["R"], "Con", ()),)),
-            (tree["K"], "Con", ()),
-        )),
-    ]  # fmt: skip
+        (
+            tree["C"],
+            "Claim",
+            (
+                (tree["S"], "Pro", ((tree["R"], "Con", ()),)),
+                (tree["K"], "Con", ()),
+            ),
+        ),
+    ]
     for name in ("C", "S", "R", "K"):
         assert f'<g id="node&#45;{tree[name]}" class="node kind&#45;' in html
 
@@ -216,14 +220,22 @@ def test_add_claim_redirects_to_the_new_node_with_a_confirmation(client, csrf, d
 
 def test_add_under_a_node(client, csrf, db, tree):
     data = {
-        "form": "add", "kind": "counter", "text": "Objection", "quote": "said so",
-        "source": "a paper", "parent_id": tree["R"], "csrf_token": csrf,
-    }  # fmt: skip
+        "form": "add",
+        "kind": "counter",
+        "text": "Objection",
+        "quote": "said so",
+        "source": "a paper",
+        "parent_id": tree["R"],
+        "csrf_token": csrf,
+    }
     response = client.post(f"/maps/{tree['map']}/nodes", data=data)
     new = maps.load(db, tree["map"])["nodes"][-1]
     assert (new["kind"], new["parent_id"], new["quote"], new["source"]) == (
-        "counter", tree["R"], "said so", "a paper",
-    )  # fmt: skip
+        "counter",
+        tree["R"],
+        "said so",
+        "a paper",
+    )
     assert response.location == f"/maps/{tree['map']}?node={new['id']}#node-{new['id']}"
 
 
@@ -233,12 +245,18 @@ BAD_ADDS = [
     ("claim", {"kind": "claim", "text": "ok", "quote": "q" * 2001}, "The quote is 2001"),
     ("add", {"kind": "support", "text": "  ", "parent_id": "S"}, "cannot be empty"),
     ("add", {"kind": "opinion", "text": "typed text", "parent_id": "S"}, "Unknown kind"),
-    ("add", {"kind": "counter", "text": "typed text", "parent_id": "S", "source": "s" * 2001},
-     "The source is 2001"),
-    ("add", {"kind": "counter", "text": "typed text", "parent_id": "999"},
-     "The node you were adding to was deleted meanwhile"),
+    (
+        "add",
+        {"kind": "counter", "text": "typed text", "parent_id": "S", "source": "s" * 2001},
+        "The source is 2001",
+    ),
+    (
+        "add",
+        {"kind": "counter", "text": "typed text", "parent_id": "999"},
+        "The node you were adding to was deleted meanwhile",
+    ),
     ("add", {"kind": "counter", "text": "typed text", "parent_id": str(10**20)}, "parent_id must"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -278,14 +296,22 @@ def test_bad_add_shows_the_form_again_with_a_message(client, csrf, db, tree, for
 
 
 def test_edit_text_kind_and_parent(client, csrf, db, tree):
-    data = {"kind": "counter", "parent_id": tree["K"], "text": "R moved", "version": "1",
-            "csrf_token": csrf}  # fmt: skip
+    data = {
+        "kind": "counter",
+        "parent_id": tree["K"],
+        "text": "R moved",
+        "version": "1",
+        "csrf_token": csrf,
+    }
     response = client.post(f"/maps/{tree['map']}/nodes/{tree['R']}", data=data)
     assert response.location == f"/maps/{tree['map']}?node={tree['R']}#node-{tree['R']}"
     node = nodes.get_node(db, tree["map"], tree["R"])
     assert (node["text"], node["kind"], node["parent_id"], node["version"]) == (
-        "R moved", "counter", tree["K"], 2,
-    )  # fmt: skip
+        "R moved",
+        "counter",
+        tree["K"],
+        2,
+    )
     assert "Saved “R moved”." in client.get(response.location).get_data(as_text=True)
 
 
@@ -315,8 +341,13 @@ def test_bad_edit_shows_the_form_again(client, csrf, db, tree, node, fields, mes
 def test_stale_edit_shows_both_texts(client, csrf, db, tree):
     nodes.update_node(db, tree["map"], tree["K"], {"text": "Theirs"})
     before = state(db)
-    data = {"kind": "counter", "parent_id": tree["K"] and tree["C"], "text": "Mine",
-            "version": "1", "csrf_token": csrf}  # fmt: skip
+    data = {
+        "kind": "counter",
+        "parent_id": tree["K"] and tree["C"],
+        "text": "Mine",
+        "version": "1",
+        "csrf_token": csrf,
+    }
     response = client.post(f"/maps/{tree['map']}/nodes/{tree['K']}", data=data)
     edit = section(response.get_data(as_text=True), "edit")
     assert response.status_code == 409
@@ -343,8 +374,12 @@ def test_link_form(client, csrf, db, tree):
 )
 def test_bad_link_shows_the_form_again(client, csrf, db, tree, to, message):
     before = state(db)
-    data = {"from_id": tree["K"], "to_id": tree.get(to, to), "relation": "counter",
-            "csrf_token": csrf}  # fmt: skip
+    data = {
+        "from_id": tree["K"],
+        "to_id": tree.get(to, to),
+        "relation": "counter",
+        "csrf_token": csrf,
+    }
     response = client.post(f"/maps/{tree['map']}/links", data=data)
     assert response.status_code == 400
     assert message in section(response.get_data(as_text=True), "links")
@@ -431,9 +466,16 @@ BIG = 10**20
 
 @pytest.mark.parametrize(
     "url",
-    [f"/maps/{BIG}", "/maps/0", f"/maps/{2**63}", f"/maps/{BIG}/history", f"/maps/{BIG}/brief",
-     "/maps/{map}/nodes/" + str(BIG) + "/delete", f"/maps/{BIG}/diagram.svg"],
-)  # fmt: skip
+    [
+        f"/maps/{BIG}",
+        "/maps/0",
+        f"/maps/{2**63}",
+        f"/maps/{BIG}/history",
+        f"/maps/{BIG}/brief",
+        "/maps/{map}/nodes/" + str(BIG) + "/delete",
+        f"/maps/{BIG}/diagram.svg",
+    ],
+)
 def test_ids_out_of_sqlites_range_are_an_html_404(client, tree, url):
     response = client.get(url.format(**tree))
     assert (response.status_code, response.mimetype) == (404, "text/html")
@@ -450,10 +492,15 @@ def test_a_form_sent_to_an_id_out_of_range_is_404_and_writes_nothing(client, csr
 
 @pytest.mark.parametrize(
     ("path", "name"),
-    [("?node={big}", "node"), ("?node=abc", "node"), ("/diagram.svg?node={big}", "node"),
-     ("/history?before={big}", "before"), ("/history?before=-3", "before"),
-     ("/fragments?node={big}", "node")],
-)  # fmt: skip
+    [
+        ("?node={big}", "node"),
+        ("?node=abc", "node"),
+        ("/diagram.svg?node={big}", "node"),
+        ("/history?before={big}", "before"),
+        ("/history?before=-3", "before"),
+        ("/fragments?node={big}", "node"),
+    ],
+)
 def test_query_string_ids_out_of_range_are_a_clear_400(client, tree, path, name):
     response = client.get(f"/maps/{tree['map']}" + path.format(big=BIG))
     page = response.get_data(as_text=True)
@@ -465,8 +512,13 @@ def test_a_parent_id_out_of_range_in_the_form_keeps_the_text_and_writes_nothing(
     client, csrf, db, tree
 ):
     before = state(db)
-    data = {"form": "add", "kind": "support", "text": "My careful reason",
-            "parent_id": str(BIG), "csrf_token": csrf}  # fmt: skip
+    data = {
+        "form": "add",
+        "kind": "support",
+        "text": "My careful reason",
+        "parent_id": str(BIG),
+        "csrf_token": csrf,
+    }
     response = client.post(f"/maps/{tree['map']}/nodes", data=data)
     assert 400 <= response.status_code < 500
     assert ">My careful reason</textarea>" in response.get_data(as_text=True)
@@ -475,8 +527,9 @@ def test_a_parent_id_out_of_range_in_the_form_keeps_the_text_and_writes_nothing(
 
 def test_form_text_with_broken_utf8_is_stored_as_valid_unicode(client, csrf, db, tree):
     body = f"form=claim&kind=claim&csrf_token={csrf}&text=half%ED%A0%80emoji%FF".encode()
-    response = client.post(f"/maps/{tree['map']}/nodes", data=body,
-                           content_type="application/x-www-form-urlencoded")  # fmt: skip
+    response = client.post(
+        f"/maps/{tree['map']}/nodes", data=body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 302
     # Werkzeug keeps bytes that are not UTF-8 percent-encoded: no lone surrogate gets through.
     assert maps.load(db, tree["map"])["nodes"][-1]["text"] == "half%ED%A0%80emoji%FF"

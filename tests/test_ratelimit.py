@@ -21,9 +21,16 @@ LIMIT = 3
 @pytest.fixture
 def limited(tmp_path):
     """An app that allows 3 failed attempts per 5 minutes."""
-    return create_app({"TESTING": True, "SECRET_KEY": "test", "SEED": False,
-                       "DATABASE": str(tmp_path / "limited.sqlite"), "LOGIN_LIMIT": LIMIT,
-                       "JOIN_LIMIT": LIMIT})  # fmt: skip
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SEED": False,
+            "DATABASE": str(tmp_path / "limited.sqlite"),
+            "LOGIN_LIMIT": LIMIT,
+            "JOIN_LIMIT": LIMIT,
+        }
+    )
 
 
 def browser(app):

@@ -148,9 +148,11 @@ def test_each_kind_has_its_own_shape_colour_and_line_style(db, small):
     for g in svg_groups(body, "node"):
         shape = next(el for el in g.iter() if el.tag in (f"{SVG}polygon", f"{SVG}path"))
         outline[g.get("id")] = (
-            g.get("class"), shape.tag.removeprefix(SVG), shape.get("stroke"),
+            g.get("class"),
+            shape.tag.removeprefix(SVG),
+            shape.get("stroke"),
             shape.get("stroke-dasharray"),
-        )  # fmt: skip
+        )
     node = {k: f"node-{v}" for k, v in small.items()}
     assert outline == {
         node["claim"]: ("node kind-claim", "polygon", "#0072b2", None),
@@ -366,6 +368,9 @@ def test_the_outline_calls_an_undercut_without_an_inference_a_con(undercuts, own
     badge = r'<li id="o-(\d+)"[^>]*>\s*<span class="badge badge-\w+">(\w+)<'
     badges = dict(re.findall(badge, html))
     assert badges == {
-        str(undercuts["C"]): "Claim", str(undercuts["S"]): "Pro", str(undercuts["U"]): "Undercut",
-        str(undercuts["T"]): "Claim", str(undercuts["V"]): "Con",
-    }  # fmt: skip
+        str(undercuts["C"]): "Claim",
+        str(undercuts["S"]): "Pro",
+        str(undercuts["U"]): "Undercut",
+        str(undercuts["T"]): "Claim",
+        str(undercuts["V"]): "Con",
+    }

@@ -5,22 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SHARED
+from conftest import ROOT
+from corpus import CORPUS
 
 from argmap.db import connect, migrate
 from argmap.formats import registry
 from argmap.formats.model import MapData
 from argmap.portable import import_map, to_data
 
-CORPUS = SHARED / "corpus"
 GOLDEN = CORPUS / "argdown" / "golden"
 SEED = ROOT / "seeds" / "nato-response.argmap.json"
 
 
 def corpus_files() -> list[Path]:
     """Every readable corpus file: Kialo, AIF, and the Argdown files Argdown itself accepts."""
-    argdown = [p for p in sorted((CORPUS / "argdown").glob("*.argdown"))
-               if (GOLDEN / f"{p.stem}.json").exists()]  # fmt: skip
+    argdown = [
+        p
+        for p in sorted((CORPUS / "argdown").glob("*.argdown"))
+        if (GOLDEN / f"{p.stem}.json").exists()
+    ]
     return (
         sorted((CORPUS / "kialo").glob("*.txt")) + argdown + sorted((CORPUS / "aif").glob("*.json"))
     )
@@ -77,6 +80,7 @@ def round_trip(db, data: MapData) -> None:
         assert relations_of(again, fmt != "kialo") == relations_of(stored, fmt != "kialo"), fmt
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_corpus_file_round_trips_through_the_database(db, path):
     _, data = registry.read(path.read_text(encoding="utf-8"))
@@ -94,11 +98,15 @@ def exact(data: MapData) -> dict:
     return {
         "title": data.title,
         "description": data.description,
-        "nodes": [(n.kind, n.text, n.quote, n.source, position.get(n.parent), n.group,
-                   n.undercut, n.tags) for n in data.nodes],
-        "links": [(position[li.source], position[li.target], li.relation, li.group, li.undercut)
-                  for li in data.links],
-    }  # fmt: skip
+        "nodes": [
+            (n.kind, n.text, n.quote, n.source, position.get(n.parent), n.group, n.undercut, n.tags)
+            for n in data.nodes
+        ],
+        "links": [
+            (position[li.source], position[li.target], li.relation, li.group, li.undercut)
+            for li in data.links
+        ],
+    }
 
 
 def test_argmap_json_round_trips_exactly_with_history(db):

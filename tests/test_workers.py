@@ -66,8 +66,10 @@ def add_through_some_worker(server, text: str) -> tuple[int, int]:
     """Add a node over a fresh connection; returns (node id, pid of the worker that served it)."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     body = json.dumps({"kind": "claim", "text": text})
-    headers = {"Content-Type": "application/json",
-               "Authorization": f"Bearer {server.team['ana']['token']}"}  # fmt: skip
+    headers = {
+        "Content-Type": "application/json",
+        "Authorization": f"Bearer {server.team['ana']['token']}",
+    }
     conn.request("POST", f"/api/maps/{server.team['map']}/nodes", body, headers)
     response = conn.getresponse()
     node = json.loads(response.read())

@@ -1,4 +1,4 @@
-"""The `argmap` command: serve, seed, export."""
+"""The `argmap` command: serve, seed, import, export, settings."""
 
 from __future__ import annotations
 
@@ -28,8 +28,13 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
-@click.option("--threads", default=64, show_default=True, type=int,
-              help="Threads per worker (each open live stream holds one).")  # fmt: skip
+@click.option(
+    "--threads",
+    default=64,
+    show_default=True,
+    type=int,
+    help="Threads per worker (each open live stream holds one).",
+)
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Start argmap under gunicorn (threaded workers)."""
     from .server import run
@@ -89,10 +94,20 @@ def export_one(app, db, map_id: int, fmt: str, output: Path | None) -> tuple[Pat
 @main.command("export")
 @click.argument("map_id", type=int, required=False)
 @click.option("--all", "every", is_flag=True, help="Export every map.")
-@click.option("--format", "fmt", default="svg", show_default=True,
-              type=click.Choice(DIAGRAMS + MAP_FORMATS), help="What to write.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write (default: exports/map-ID.EXT).")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    default="svg",
+    show_default=True,
+    type=click.Choice(DIAGRAMS + MAP_FORMATS),
+    help="What to write.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write (default: exports/map-ID.EXT).",
+)
 def export(map_id: int | None, every: bool, fmt: str, output: Path | None) -> None:
     """Write a map (or --all maps) as a diagram or in a map format."""
     from ..formats.model import FormatError
@@ -132,8 +147,12 @@ def owner_for(db, email: str | None) -> tuple[dict, str | None]:
 
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["kialo", "argdown", "aif", "json"]),
-              help="The file's format (default: told from the content).")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["kialo", "argdown", "aif", "json"]),
+    help="The file's format (default: told from the content).",
+)
 @click.option("--title", help="A title for the map instead of the file's own.")
 @click.option("--owner", "email", help="The account to own the map (default: the first one).")
 def import_(file: Path, fmt: str | None, title: str | None, email: str | None) -> None:
@@ -162,8 +181,18 @@ def import_(file: Path, fmt: str | None, title: str | None, email: str | None) -
         click.echo(owner.banner(password))
     for warning in data.warnings:
         click.echo(f"Warning: {warning}", err=True)
-    click.echo(f"Imported {file} as {registry.FORMATS[fmt].label}: map {map_id} owned by "
-               f"{user['email']}, {len(data.nodes)} nodes, {len(data.links)} links.")  # fmt: skip
+    click.echo(
+        f"Imported {file} as {registry.FORMATS[fmt].label}: map {map_id} owned by "
+        f"{user['email']}, {len(data.nodes)} nodes, {len(data.links)} links."
+    )
+
+
+@main.command("settings")
+def settings_() -> None:
+    """Print every setting with its default, type and meaning (the README's table)."""
+    from .. import settings
+
+    click.echo(settings.markdown_table())
 
 
 add_account_commands(main)

@@ -105,8 +105,9 @@ def read(text: str, include: Callable[[str], str] | None = None) -> MapData:
     data.warnings += [
         f"Left out the relation from {e.source[2:]!r} to {e.target[2:]!r}: it would close"
         " a cycle, and an argmap map has none."
-        for e in edges if e not in kept
-    ]  # fmt: skip
+        for e in edges
+        if e not in kept
+    ]
     if include is None:
         data.warnings += [
             f"Left out @include({name}): import the included file on its own."

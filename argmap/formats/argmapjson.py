@@ -16,17 +16,31 @@ def write(data: MapData) -> str:
         "title": data.title,
         "description": data.description,
         "nodes": [
-            {"id": n.key, "kind": n.kind, "text": n.text, "quote": n.quote, "source": n.source,
-             "parent_id": n.parent, "group": n.group, "undercut": n.undercut, "tags": n.tags}
+            {
+                "id": n.key,
+                "kind": n.kind,
+                "text": n.text,
+                "quote": n.quote,
+                "source": n.source,
+                "parent_id": n.parent,
+                "group": n.group,
+                "undercut": n.undercut,
+                "tags": n.tags,
+            }
             for n in data.nodes
         ],
         "links": [
-            {"from_id": li.source, "to_id": li.target, "relation": li.relation,
-             "group": li.group, "undercut": li.undercut}
+            {
+                "from_id": li.source,
+                "to_id": li.target,
+                "relation": li.relation,
+                "group": li.group,
+                "undercut": li.undercut,
+            }
             for li in data.links
         ],
         "events": data.events,
-    }  # fmt: skip
+    }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 

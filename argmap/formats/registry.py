@@ -33,7 +33,7 @@ FORMATS = {
         "application/json",
         argmapjson.read,
         argmapjson.write,
-    ),  # fmt: skip
+    ),
     "md": Format("md", "Markdown outline", "md", "text/markdown", None, markdown.write),
 }
 READABLE = [key for key, f in FORMATS.items() if f.read is not None]

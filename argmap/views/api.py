@@ -22,7 +22,7 @@ def body() -> dict:
     return data
 
 
-def actor() -> str:
+def actor() -> events.Actor:
     """Who is making the change, as the history shows it."""
     return access.actor()
 
@@ -58,9 +58,12 @@ def update(map_id: int):
     current = maps.get_map(db, map_id)
     data = body()
     maps.update_map(
-        db, map_id, data.get("title", current["title"]),
-        data.get("description", current["description"]), actor(),
-    )  # fmt: skip
+        db,
+        map_id,
+        data.get("title", current["title"]),
+        data.get("description", current["description"]),
+        actor(),
+    )
     return jsonify(maps.load(db, map_id))
 
 

@@ -15,7 +15,7 @@ from flask import (
     request,
     session,
     url_for,
-)  # fmt: skip
+)
 
 from .. import accounts, ratelimit
 from ..db import get_db
@@ -120,9 +120,16 @@ def account_page(new_token: str | None = None, error: ArgmapError | None = None,
     user = current_person().user
     found = accounts.tokens(get_db(), user["id"])
     response = make_response(
-        render_template("auth/account.html", user=user, tokens=found, new_token=new_token,
-                        error=error, form=form_values()), status,
-    )  # fmt: skip
+        render_template(
+            "auth/account.html",
+            user=user,
+            tokens=found,
+            new_token=new_token,
+            error=error,
+            form=form_values(),
+        ),
+        status,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -28,13 +28,15 @@ def sides(graph: dict) -> list[dict]:
     for item in outline.tree(graph):
         claim = item["node"]
         extra = linked.get(claim["id"], [])
-        briefs.append({
-            "claim": claim,
-            "for": [c for c in item["children"] if c["node"]["kind"] == "support"],
-            "against": [c for c in item["children"] if c["node"]["kind"] == "counter"],
-            "also_for": [li["node"] for li in extra if li["relation"] == "support"],
-            "also_against": [li["node"] for li in extra if li["relation"] != "support"],
-        })  # fmt: skip
+        briefs.append(
+            {
+                "claim": claim,
+                "for": [c for c in item["children"] if c["node"]["kind"] == "support"],
+                "against": [c for c in item["children"] if c["node"]["kind"] == "counter"],
+                "also_for": [li["node"] for li in extra if li["relation"] == "support"],
+                "also_against": [li["node"] for li in extra if li["relation"] != "support"],
+            }
+        )
     return briefs
 
 

@@ -62,7 +62,7 @@ def import_checked(data: MapData) -> int:
 @access.account_required
 def start():
     """The import form: upload or paste, format detected unless chosen."""
-    return render_template("import.html", formats=registry.FORMATS, form={}, error=None)
+    return render_template("import.html", form={}, error=None)
 
 
 @bp.post("/import")
@@ -76,12 +76,14 @@ def preview_or_import():
         fmt, data = parse(text)
         if request.form.get("confirm") != "1":
             return render_template(
-                "import.html", formats=registry.FORMATS, form=form, error=None,
+                "import.html",
+                form=form,
+                error=None,
                 preview={"format": fmt, "data": data, "counts": registry.counts(data)},
-            )  # fmt: skip
+            )
         map_id = import_checked(data)
     except FormatError as error:
-        return render_template("import.html", formats=registry.FORMATS, form=form, error=error), 400
+        return render_template("import.html", form=form, error=error), 400
     title = get_map(get_db(), map_id)["title"]
     flash(f"Imported “{title}”: {len(data.nodes)} nodes, {len(data.links)} links.")
     return redirect(url_for("pages.show", map_id=map_id))
@@ -99,8 +101,11 @@ def export(map_id: int, fmt: str):
     try:
         body = registry.write(data, fmt)
     except FormatError as error:
-        abort(422, f"This map cannot be written as {chosen.label}: {error.message}."
-                   " Export it as argmap JSON or Argdown instead.")  # fmt: skip
+        abort(
+            422,
+            f"This map cannot be written as {chosen.label}: {error.message}."
+            " Export it as argmap JSON or Argdown instead.",
+        )
     name = f"map-{found['id']}.{chosen.extension}"
     response = Response(body, mimetype=chosen.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

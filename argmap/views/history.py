@@ -5,40 +5,67 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlite_utils import Database
 
-from .. import events, maps, undo
-from ..db import get_db, rows
+from .. import events, labels, maps, undo
+from ..db import get_db, row, rows
 from ..errors import ArgmapError
 from ..web import access
 from ..web.ids import query_number
 
 bp = Blueprint("history", __name__)
 PAGE_SIZE = 50
-LINK_WORDS = {"support": "supports", "counter": "objects to", "contradiction": "contradicts"}
-FIELD_WORDS = {"kind": "kind", "text": "text", "quote": "quote", "source": "source",
-               "parent_id": "parent", "group": "premise group", "undercut": "undercut",
-               "tags": "tags"}  # fmt: skip
+FIELD_WORDS = {
+    "kind": "kind",
+    "text": "text",
+    "quote": "quote",
+    "source": "source",
+    "parent_id": "parent",
+    "group": "premise group",
+    "undercut": "undercut",
+    "tags": "tags",
+}
 
 
-def changes(db: Database, map_id: int, actor: str | None, before: int | None) -> list[dict]:
-    """A page of the map's events, newest first, by one person if asked."""
+def changes(db: Database, map_id: int, who: dict, before: int | None) -> list[dict]:
+    """A page of the map's events, newest first, by one member (or name, from old links)."""
     sql = "SELECT * FROM events WHERE map_id = ?"
     params: list = [map_id]
-    if actor is not None:
-        sql, params = sql + " AND actor = ?", [*params, actor]
+    if who["member"] is not None:
+        sql, params = sql + " AND member_id = ?", [*params, who["member"]]
+    elif who["actor"] is not None:
+        sql, params = sql + " AND actor = ?", [*params, who["actor"]]
     if before is not None:
         sql, params = sql + " AND id < ?", [*params, before]
     return events.decoded(rows(db, sql + " ORDER BY id DESC LIMIT ?", [*params, PAGE_SIZE + 1]))
 
 
-def actors(db: Database, map_id: int) -> list[str]:
-    """Everyone who changed the map (named people only), by name."""
+def people(db: Database, map_id: int) -> list[dict]:
+    """The members who changed the map, by name; a name two members share gets their number."""
     found = rows(
         db,
-        "SELECT DISTINCT actor FROM events WHERE map_id = ? AND actor != ''"
-        " ORDER BY actor COLLATE NOCASE",
+        "SELECT member_id AS id, actor AS name, MAX(id) AS latest FROM events"
+        " WHERE map_id = ? AND member_id IS NOT NULL GROUP BY member_id",
         (map_id,),
     )
-    return [r["actor"] for r in found]
+    found.sort(key=lambda p: (p["name"].casefold(), p["id"]))
+    names = [p["name"] for p in found]
+    for p in found:
+        shared = names.count(p["name"]) > 1
+        p["label"] = f"{p['name']} (member #{p['id']})" if shared else p["name"]
+    return found
+
+
+def chosen(db: Database, map_id: int, listed: list[dict]) -> dict:
+    """Whose changes the page shows: ?member=<id>, or ?actor=<name> from older links."""
+    member = query_number(request.args.get("member"), "member", "a member number")
+    actor = None if member is not None else request.args.get("actor") or None
+    if member is not None:
+        known = [p["name"] for p in listed if p["id"] == member]
+        on_map = row(db, "SELECT name FROM members WHERE map_id = ? AND id = ?", (map_id, member))
+        name = known[0] if known else on_map["name"] if on_map else f"Member #{member}"
+        return {"member": member, "actor": None, "name": name, "selected": member}
+    same = [p["id"] for p in listed if p["name"] == actor]
+    selected = same[0] if actor is not None and len(same) == 1 else None
+    return {"member": None, "actor": actor, "name": actor, "selected": selected}
 
 
 def undone(db: Database, map_id: int, event_ids: list[int]) -> dict[int, int]:
@@ -58,8 +85,9 @@ def undone(db: Database, map_id: int, event_ids: list[int]) -> dict[int, int]:
 def existing(db: Database, map_id: int, node_ids: set[int]) -> set[int]:
     """Which of these nodes are still in the map (to link to them)."""
     marks = ",".join("?" * len(node_ids))
-    found = rows(db, f"SELECT id FROM nodes WHERE map_id = ? AND id IN ({marks})",
-                 [map_id, *node_ids])  # fmt: skip
+    found = rows(
+        db, f"SELECT id FROM nodes WHERE map_id = ? AND id IN ({marks})", [map_id, *node_ids]
+    )
     return {r["id"] for r in found}
 
 
@@ -97,13 +125,16 @@ def describe(event: dict) -> dict:
     elif action in ("link.add", "link.delete"):
         link = data.get("after") or data.get("before") or {}
         verb = "linked" if action == "link.add" else "removed the link:"
-        relation = LINK_WORDS.get(link.get("relation"), "relates to")
+        relation = labels.relation_verb(link.get("relation"))
         said = {"words": f"{verb} node {link.get('from_id')} {relation} node {link.get('to_id')}"}
     elif action == "map.update":
         before, after = data.get("before") or {}, data.get("after") or {}
         field = "title" if before.get("title") != after.get("title") else "description"
-        said = {"words": f"changed the map's {field}", "old": before.get(field),
-                "new": after.get(field)}  # fmt: skip
+        said = {
+            "words": f"changed the map's {field}",
+            "old": before.get(field),
+            "new": after.get(field),
+        }
     elif action == "map.create":
         said = {"words": "created the map", "new": (data.get("after") or {}).get("title")}
     elif action == "map.import":
@@ -127,20 +158,27 @@ def page(map_id: int, status: int = 200, error: ArgmapError | None = None):
     """Render the history page (with an undo's error, if one failed)."""
     db = get_db()
     graph = maps.get_map(db, map_id)
-    actor = request.args.get("actor") or None
-    found = changes(db, map_id, actor, clean_before(request.args.get("before")))
+    listed = people(db, map_id)
+    who = chosen(db, map_id, listed)
+    found = changes(db, map_id, who, clean_before(request.args.get("before")))
     shown = [describe(e) for e in found[:PAGE_SIZE]]
     more = found[PAGE_SIZE - 1]["id"] if len(found) > PAGE_SIZE else None
     return render_template(
-        "history.html", graph=graph, changes=shown, actor=actor, actors=actors(db, map_id),
-        undone=undone(db, map_id, [e["id"] for e in shown]), more=more, error=error,
+        "history.html",
+        graph=graph,
+        changes=shown,
+        who=who,
+        people=listed,
+        undone=undone(db, map_id, [e["id"] for e in shown]),
+        more=more,
+        error=error,
         present=existing(db, map_id, {e["node_id"] for e in shown if e["node_id"]}),
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.get("/maps/<int:map_id>/history")
 def index(map_id: int):
-    """Every change of the map, newest first; ?actor= shows one person's."""
+    """Every change of the map, newest first; ?member= (or an old ?actor=) shows one person's."""
     return page(map_id)
 
 

@@ -44,7 +44,7 @@ class Timing:
     def from_config(cls, config: dict) -> Timing:
         """Timing from the app's LIVE_* settings (numbers or numeric text)."""
         names = ("poll", "keepalive", "lifetime", "presence", "heartbeat", "retry")
-        return cls(**{n: float(config.get(f"LIVE_{n.upper()}", getattr(cls, n))) for n in names})
+        return cls(**{n: float(config[f"LIVE_{n.upper()}"]) for n in names})
 
 
 STOPPING = threading.Event()
@@ -120,8 +120,13 @@ class Reader:
         user = person.user
         token = bearer_token() if person.by_token else None
         stamp = accounts.session_stamp(user) if user and not token else None
-        return cls(str(access.actor()), user["id"] if user else None,
-                   person.joins.get(str(map_id)), stamp, token)  # fmt: skip
+        return cls(
+            access.actor().name,
+            user["id"] if user else None,
+            person.joins.get(str(map_id)),
+            stamp,
+            token,
+        )
 
     def account(self, db: Database) -> int | None:
         """The account id while its credential holds (no new password, token not revoked)."""
@@ -136,8 +141,9 @@ class Reader:
 class Stream:
     """One open page's stream: its events since `after`, presence, keep-alives."""
 
-    def __init__(self, database: str, map_id: int, after: int, tab: str, reader: Reader,
-                 timing: Timing):  # fmt: skip
+    def __init__(
+        self, database: str, map_id: int, after: int, tab: str, reader: Reader, timing: Timing
+    ):
         self.database, self.map_id, self.after = database, map_id, after
         self.tab, self.reader, self.timing = tab, reader, timing
         self.people: list[dict] | None = None
@@ -216,9 +222,13 @@ def stream(map_id: int):
     after = start_after(db, map_id)
     tab = presence.clean_tab(request.args.get("tab")) or uuid.uuid4().hex
     body = Stream(
-        current_app.config["DATABASE"], map_id, after, tab, Reader.of_request(map_id),
+        current_app.config["DATABASE"],
+        map_id,
+        after,
+        tab,
+        Reader.of_request(map_id),
         Timing.from_config(current_app.config),
-    )  # fmt: skip
+    )
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return Response(iter(body), mimetype="text/event-stream", headers=headers)
 
@@ -252,13 +262,24 @@ def fragments(map_id: int):
     limits = render.Limits.from_config(current_app.config)
     shown = render.for_page(db, map_id, node and node["id"], limits)
     parent = by_id.get(node["parent_id"]) if node else None
-    return jsonify({
-        "revision": graph["revision"], "title": graph["title"],
-        "description": graph["description"], "count": len(graph["nodes"]),
-        "diagram": render_template("_diagram.html", graph=graph, node=node, drawn=shown.drawn,
-                                   svg=shown.svg, render_error=shown.error),
-        "outline": render_template("_outline.html", items=outline.tree(graph), graph=graph,
-                                   node=node),
-        "focus": shown.drawn.focus if shown.drawn else None,
-        "node": node and {**node, "parent_text": parent["text"] if parent else None},
-    })  # fmt: skip
+    return jsonify(
+        {
+            "revision": graph["revision"],
+            "title": graph["title"],
+            "description": graph["description"],
+            "count": len(graph["nodes"]),
+            "diagram": render_template(
+                "_diagram.html",
+                graph=graph,
+                node=node,
+                drawn=shown.drawn,
+                svg=shown.svg,
+                render_error=shown.error,
+            ),
+            "outline": render_template(
+                "_outline.html", items=outline.tree(graph), graph=graph, node=node
+            ),
+            "focus": shown.drawn.focus if shown.drawn else None,
+            "node": node and {**node, "parent_text": parent["text"] if parent else None},
+        }
+    )

@@ -12,9 +12,9 @@ from flask import (
     render_template,
     request,
     url_for,
-)  # fmt: skip
+)
 
-from .. import deletion, links, maps, members, nodes, outline, render
+from .. import deletion, events, links, maps, members, nodes, outline, render
 from ..db import get_db
 from ..errors import ArgmapError, Conflict, NotFound
 from ..maps import short
@@ -45,7 +45,7 @@ def parent_state(map_id: int, form: dict) -> str:
     return "here"
 
 
-def actor() -> str:
+def actor() -> events.Actor:
     """Who is making the change, as the history shows it."""
     return access.actor()
 
@@ -73,9 +73,11 @@ def create():
     """Create a map, or show the list again with the form filled in."""
     try:
         map_id = members.create_map(
-            get_db(), access.current_person().user, request.form.get("title"),
+            get_db(),
+            access.current_person().user,
+            request.form.get("title"),
             request.form.get("description"),
-        )  # fmt: skip
+        )
     except ArgmapError as error:
         found = access.visible_maps()
         return render_template("index.html", maps=found, form=request.form, error=error), 400
@@ -91,10 +93,17 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
     node = by_id.get(selected)
     shown = render.for_page(db, map_id, selected, render.Limits.from_config(current_app.config))
     return render_template(
-        "map.html", graph=graph, node=node, by_id=by_id, drawn=shown.drawn, svg=shown.svg,
-        render_error=shown.error, tree=outline.tree(graph), forms=forms,
+        "map.html",
+        graph=graph,
+        node=node,
+        by_id=by_id,
+        drawn=shown.drawn,
+        svg=shown.svg,
+        render_error=shown.error,
+        tree=outline.tree(graph),
+        forms=forms,
         choices=deletion.CHOICE_LABELS,
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.get("/maps/<int:map_id>")
@@ -196,9 +205,15 @@ def confirm_delete_node(map_id: int, node_id: int, error: ArgmapError | None = N
     kids = [maps.node_dict(c) for c in nodes.children(db, node_id)]
     touching = deletion.links_touching(db, [node_id])
     return render_template(
-        "delete_node.html", graph=graph, node=node, kids=kids, touching=touching,
-        choices=deletion.CHOICE_LABELS, error=error, chosen=request.form.get("children"),
-    ), (error.status if error else 200)  # fmt: skip
+        "delete_node.html",
+        graph=graph,
+        node=node,
+        kids=kids,
+        touching=touching,
+        choices=deletion.CHOICE_LABELS,
+        error=error,
+        chosen=request.form.get("children"),
+    ), (error.status if error else 200)
 
 
 @bp.post("/maps/<int:map_id>/nodes/<int:node_id>/delete")

@@ -18,7 +18,7 @@ bp = Blueprint("members", __name__)
 
 def shared_link(endpoint: str, **values: object) -> str:
     """A full link to give to others: at PUBLIC_URL when set, else at the address asked for."""
-    public = current_app.config.get("PUBLIC_URL") or ""
+    public = current_app.config["PUBLIC_URL"] or ""
     if not public:
         return url_for(endpoint, **values, _external=True)
     public = public if "://" in public else "http://" + public
@@ -27,7 +27,7 @@ def shared_link(endpoint: str, **values: object) -> str:
 
 def loopback_host() -> str | None:
     """The host of this request when others cannot reach it (localhost, 127.x, ::1)."""
-    if current_app.config.get("PUBLIC_URL"):
+    if current_app.config["PUBLIC_URL"]:
         return None
     host = urlsplit("//" + request.host).hostname or ""
     try:
@@ -48,9 +48,13 @@ def members_page(map_id: int, error: ArgmapError | None = None):
     """The members page, with a failed form's error."""
     db = get_db()
     return render_template(
-        "members/index.html", graph=maps.get_map(db, map_id), members=members.listing(db, map_id),
-        codes=members.open_codes(db, map_id), roles=members.ROLE_LABELS, error=error,
-    ), (error.status if error else 200)  # fmt: skip
+        "members/index.html",
+        graph=maps.get_map(db, map_id),
+        members=members.listing(db, map_id),
+        codes=members.open_codes(db, map_id),
+        roles=members.ROLE_LABELS,
+        error=error,
+    ), (error.status if error else 200)
 
 
 @bp.get("/maps/<int:map_id>/members")
@@ -192,8 +196,9 @@ def join(code: str):
     if (done := already_in(found)) is not None:
         return done
     try:
-        member, secret = members.join(get_db(), found, request.form.get("name"),
-                                      current_person().user)  # fmt: skip
+        member, secret = members.join(
+            get_db(), found, request.form.get("name"), current_person().user
+        )
     except ArgmapError as error:
         return refused("members/name.html", error, code=found, name=request.form.get("name"))
     if secret:

@@ -213,8 +213,13 @@ def template_values() -> dict:
     except ArgmapError:
         person = Person()
     role = g.get("role")
-    return {"person": person, "role": role, "me": g.get("member"),
-            "can_edit": role in EDITING, "is_owner": role == "owner"}  # fmt: skip
+    return {
+        "person": person,
+        "role": role,
+        "me": g.get("member"),
+        "can_edit": role in EDITING,
+        "is_owner": role == "owner",
+    }
 
 
 def init_app(app: Flask) -> None:

@@ -65,5 +65,5 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def protect() -> None:
-        if app.config.get("CSRF", True):
+        if app.config["CSRF"]:
             check(app)

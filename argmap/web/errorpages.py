@@ -35,7 +35,7 @@ def handle_domain(error: ArgmapError):
 def handle_http(error: HTTPException):
     """Werkzeug's HTTP errors (404, 405, 413 ...) in the same two forms."""
     if error.code == 413:
-        limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        limit = (current_app.config["MAX_CONTENT_LENGTH"] or 0) // (1024 * 1024)
         return answer(f"What you sent is larger than {limit} MB: send a smaller file.", 413)
     return answer(error.description or error.name, error.code or 500)
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from pathlib import Path
 
+import corpus as corpus_files
 import pytest
 from hostile import HOSTILE
 
 from argmap.formats import aif
 from argmap.formats.model import Edge, FormatError, MapData, Node, build
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "aif"
+CORPUS = corpus_files.CORPUS / "aif"
 FILES = sorted(CORPUS.glob("*.json"))
 SCHEMES = {"RA": "support", "CA": "counter"}
 EXTRA = [
@@ -83,10 +83,12 @@ def corpus() -> dict[str, str]:
     return {path.name: path.read_text(encoding="utf-8") for path in FILES}
 
 
+@pytest.mark.corpus
 def test_corpus_has_all_661_files(corpus):
     assert len(corpus) == 661
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("name", [path.name for path in FILES])
 def test_corpus_structure_matches_the_json(corpus, name):
     raw = json.loads(corpus[name])
@@ -103,6 +105,7 @@ def test_corpus_structure_matches_the_json(corpus, name):
     assert all(node.kind == "claim" or node.parent for node in data.nodes)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("name", [path.name for path in FILES])
 def test_corpus_round_trip(corpus, name):
     data = aif.read(corpus[name])
@@ -117,8 +120,9 @@ def test_corpus_round_trip(corpus, name):
 
 
 def test_ova_files_are_read_and_their_layout_ignored():
-    inner = json.loads(aif_text([("1", "I", "A"), ("2", "I", "B"), ("3", "RA", "RA")],
-                                [("2", "3"), ("3", "1")]))  # fmt: skip
+    inner = json.loads(
+        aif_text([("1", "I", "A"), ("2", "I", "B"), ("3", "RA", "RA")], [("2", "3"), ("3", "1")])
+    )
     text = json.dumps({"AIF": inner, "OVA": {"nodes": [{"nodeID": "1", "x": 10, "y": 20}]}})
     data = aif.read(text)
     assert [(n.text, n.kind, n.parent) for n in data.nodes] == [
@@ -251,7 +255,7 @@ BROKEN = [
         aif_text([A, B, RA, ("4", "RA", "RA")], [("1", "3"), ("3", "2"), ("2", "4"), ("4", "1")]),
         "nodes[0]",
         "cycle",
-    ),  # fmt: skip
+    ),
     (aif_text([A, RA], [("1", "3"), ("3", "1")]), "nodes[0]", "cycle"),
     (aif_text([A, ("2", "CA", "CA"), RA], [("1", "2"), ("2", "3")]), "nodes[2]", "no premise"),
 ]

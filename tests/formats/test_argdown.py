@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import corpus
 import pytest
 from hostile import HOSTILE
 
@@ -13,7 +14,7 @@ from argmap.formats import argdown
 from argmap.formats.argdown import RELATION_MAP, read, read_parts, write
 from argmap.formats.model import Edge, FormatError, MapData, Node, build
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "argdown"
+CORPUS = corpus.CORPUS / "argdown"
 GOLDEN = CORPUS / "golden"
 FILES = sorted(CORPUS.glob("*.argdown"))
 ACCEPTED = [p for p in FILES if (GOLDEN / f"{p.stem}.json").exists()]
@@ -118,6 +119,7 @@ def keys_and_edges(text: str) -> tuple[set[str], set[tuple]]:
 # Every corpus file that Argdown accepts, against Argdown's own output
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", ACCEPTED, **IDS)
 def test_corpus_statements_and_arguments_are_argdowns(path):
     gold = golden(path)
@@ -127,6 +129,7 @@ def test_corpus_statements_and_arguments_are_argdowns(path):
     assert len(nodes) == len(expected)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", ACCEPTED, **IDS)
 def test_corpus_relations_are_argdowns(path):
     gold = golden(path)
@@ -134,6 +137,7 @@ def test_corpus_relations_are_argdowns(path):
     assert others == golden_relations(gold)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", ACCEPTED, **IDS)
 def test_corpus_premises_support_the_argument_and_it_supports_the_conclusion(path):
     gold = golden(path)
@@ -141,6 +145,7 @@ def test_corpus_premises_support_the_argument_and_it_supports_the_conclusion(pat
     assert pcs == golden_pcs(gold)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", ACCEPTED, **IDS)
 def test_corpus_texts_and_tags_are_argdowns(path):
     gold = golden(path)
@@ -151,6 +156,7 @@ def test_corpus_texts_and_tags_are_argdowns(path):
             assert (node.text, node.tags) == (canonical_text(title, entity), entity.get("tags", []))
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", ACCEPTED + FRAGMENTS, **IDS)
 def test_corpus_file_round_trips(path):
     data = read(source(path), include)
@@ -158,22 +164,29 @@ def test_corpus_file_round_trips(path):
     assert_round_trip(data)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "name, title, nodes, claims",
     [
-        ("semmelweis_betz", "A Stylized Reconstruction of the Scientific Debate That led "
-         "Ignaz Semmelweis to Understand Childbed Fever", 43, 7),
+        (
+            "semmelweis_betz",
+            "A Stylized Reconstruction of the Scientific Debate That led "
+            "Ignaz Semmelweis to Understand Childbed Fever",
+            43,
+            7,
+        ),
         ("intro", "Welcome to Argdown!", 17, 10),
         ("argdown-primer", "❤ Welcome to Argdown! ❤", 21, 11),
         ("lexer-windows-line-endings", "Argdown import", 5, 2),
     ],
-)  # fmt: skip
+)
 def test_corpus_map_title_and_claims(name, title, nodes, claims):
     data = read(source(CORPUS / f"{name}.argdown"))
     assert (data.title, len(data.nodes)) == (title, nodes)
     assert sum(n.kind == "claim" for n in data.nodes) == claims
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "name, left_out",
     [
@@ -188,6 +201,7 @@ def test_corpus_cycles_lose_the_relation_that_closes_them(name, left_out):
     assert {(e.source, e.relation, e.target) for e in edges} - ours == {left_out}
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "name, line, message",
     [
@@ -207,6 +221,7 @@ def test_corpus_files_argdown_rejects_raise_a_format_error(name, line, message):
     assert message in caught.value.message
 
 
+@pytest.mark.corpus
 def test_every_corpus_file_without_golden_is_rejected_or_a_fragment():
     rejected = set()
     for path in sorted(set(FILES) - set(ACCEPTED) - set(FRAGMENTS)):
@@ -216,6 +231,7 @@ def test_every_corpus_file_without_golden_is_rejected_or_a_fragment():
     assert len(rejected) == 6
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", FRAGMENTS, **IDS)
 def test_include_fragments_read_with_or_without_the_included_file(path):
     alone = [n.text for n in read(source(path)).nodes]
@@ -271,10 +287,14 @@ def test_nested_relations_follow_the_indentation():
     names = {f"s:Untitled {i}": c for i, c in enumerate("ABCDEFGHI", 1)}
     named = {(names[s], names[t], r) for s, t, r, _ in edges}
     assert named == {
-        ("B", "A", "support"), ("C", "A", "counter"), ("D", "C", "support"),
-        ("E", "D", "counter"), ("E", "F", "support"), ("A", "G", "counter"),
+        ("B", "A", "support"),
+        ("C", "A", "counter"),
+        ("D", "C", "support"),
+        ("E", "D", "counter"),
+        ("E", "F", "support"),
+        ("A", "G", "counter"),
         ("I", "H", "counter"),
-    }  # fmt: skip
+    }
     data = read(text)
     assert [n.text for n in data.nodes] == list("ABCDEFGHI")
     assert data.node("s:Untitled 4").parent == "s:Untitled 3"
@@ -323,9 +343,10 @@ def test_premise_conclusion_structure_with_an_inference_line():
     assert [n.key for n in data.nodes] == ["a:Arg", "s:P", "s:Untitled 1", "s:C"]
     edges = {(e.source, e.target, e.relation, e.group) for e in data.edges()}
     assert edges == {
-        ("s:P", "a:Arg", "support", 1), ("s:Untitled 1", "a:Arg", "support", 1),
+        ("s:P", "a:Arg", "support", 1),
+        ("s:Untitled 1", "a:Arg", "support", 1),
         ("a:Arg", "s:C", "support", None),
-    }  # fmt: skip
+    }
     assert [n.kind for n in data.nodes] == ["support", "support", "support", "claim"]
 
 
@@ -343,8 +364,9 @@ def test_relations_of_a_reconstructed_argument_start_at_its_conclusion():
 def test_strict_mode_entails_and_contrary():
     text = "===\nmodel:\n    mode: strict\n===\n\n[A]: a\n  + [B]: b\n  - [C]: c\n\n[A]\n  -> [C]"
     assert keys_and_edges(text)[1] == {
-        ("s:B", "s:A", "support", False), ("s:C", "s:A", "counter", False),
-    }  # fmt: skip
+        ("s:B", "s:A", "support", False),
+        ("s:C", "s:A", "counter", False),
+    }
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
@@ -394,26 +416,69 @@ def test_too_large_or_too_deep_is_refused():
 
 
 HOSTILE_TEXTS = [shown for _name, _typed, shown in HOSTILE] + [
-    "[x]", "#tag", "// c", "{a: 1}", "@[x]", "+ leading plus", "- leading minus", "(1) numbered",
-    "1. listed", "* starred", "# heading", "-- inference --", "'+ quoted", "<<x>> and <b>",
-    '"; a -> b; "', "\\N \\", "snake_case.attr_x.y", "e.g. :heart: .A.", "a,  b;  c", "===",
-    "/* c */ <!-- d -->", "line one\nline two", "  padded  ", "", "x\u2028y", "tab\there",
-    "[A]: not a title", "<a1>: nor this", "{", "}", "\\", "emoji 👩‍👩‍👧 rtl שלום",
-]  # fmt: skip
+    "[x]",
+    "#tag",
+    "// c",
+    "{a: 1}",
+    "@[x]",
+    "+ leading plus",
+    "- leading minus",
+    "(1) numbered",
+    "1. listed",
+    "* starred",
+    "# heading",
+    "-- inference --",
+    "'+ quoted",
+    "<<x>> and <b>",
+    '"; a -> b; "',
+    "\\N \\",
+    "snake_case.attr_x.y",
+    "e.g. :heart: .A.",
+    "a,  b;  c",
+    "===",
+    "/* c */ <!-- d -->",
+    "line one\nline two",
+    "  padded  ",
+    "",
+    "x\u2028y",
+    "tab\there",
+    "[A]: not a title",
+    "<a1>: nor this",
+    "{",
+    "}",
+    "\\",
+    "emoji 👩‍👩‍👧 rtl שלום",
+]
 PLAIN_TEXTS = [
-    "[x]", "#tag", "// c", "{a: 1}", "@[x]", "+ leading plus", "<<x>> and <b>", '"; a -> b; "',
-    "\\N \\", "snake_case.attr_x.y", "e.g. :heart: .A.", "a,  b;  c", "===", "/* c */ <!-- d -->",
-    "[A]: not a title", "emoji 👩‍👩‍👧 rtl שלום",
-]  # fmt: skip
+    "[x]",
+    "#tag",
+    "// c",
+    "{a: 1}",
+    "@[x]",
+    "+ leading plus",
+    "<<x>> and <b>",
+    '"; a -> b; "',
+    "\\N \\",
+    "snake_case.attr_x.y",
+    "e.g. :heart: .A.",
+    "a,  b;  c",
+    "===",
+    "/* c */ <!-- d -->",
+    "[A]: not a title",
+    "emoji 👩‍👩‍👧 rtl שלום",
+]
 
 
 def hostile_map(text: str) -> MapData:
     """A claim, a pro, a con of the pro that undercuts, a link and a contradiction, all `text`."""
     nodes = [Node(f"n{i}", "claim", text, tags=[text] if i == 1 else []) for i in range(5)]
     edges = [
-        Edge("n1", "n0", "support"), Edge("n2", "n1", "counter", undercut=True),
-        Edge("n3", "n0", "counter"), Edge("n3", "n1", "support"), Edge("n4", "n0", "contradiction"),
-    ]  # fmt: skip
+        Edge("n1", "n0", "support"),
+        Edge("n2", "n1", "counter", undercut=True),
+        Edge("n3", "n0", "counter"),
+        Edge("n3", "n1", "support"),
+        Edge("n4", "n0", "contradiction"),
+    ]
     return build(text, nodes, edges, description=text)
 
 
@@ -432,10 +497,21 @@ def test_hostile_one_line_texts_are_escaped_so_argdown_reads_them_too(text):
 def test_written_argdown_uses_statements_arguments_and_relation_lines():
     written = assert_round_trip(hostile_map("x"))
     assert written.splitlines() == [
-        '# x {"argmap_description": "x"}', "",
-        "[s1]: x", "  <+ <a2>: x #(x)", "    <_ <a3>: x", "  <- <a4>: x", "", "[s5]: x", "",
-        "<a2>", "  <+ <a4>", "", "[s5]", "  >< [s1]",
-    ]  # fmt: skip
+        '# x {"argmap_description": "x"}',
+        "",
+        "[s1]: x",
+        "  <+ <a2>: x #(x)",
+        "    <_ <a3>: x",
+        "  <- <a4>: x",
+        "",
+        "[s5]: x",
+        "",
+        "<a2>",
+        "  <+ <a4>",
+        "",
+        "[s5]",
+        "  >< [s1]",
+    ]
 
 
 def test_linked_premises_become_an_argument_with_a_pcs():

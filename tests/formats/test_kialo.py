@@ -6,13 +6,14 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import corpus
 import pytest
 from hostile import HOSTILE
 
 from argmap.formats import kialo
 from argmap.formats.model import Edge, FormatError, MapData, Node, build
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "kialo"
+CORPUS = corpus.CORPUS / "kialo"
 FILES = sorted(CORPUS.glob("*.txt"))
 NUMBERED = re.compile(r"^((?:\d+\.)+) (.*)$")
 SEE = re.compile(r"^(Pro|Con): -> See ((?:\d+\.)+)$")
@@ -55,6 +56,7 @@ def map_of(*texts: str) -> MapData:
     return build("Hostile", nodes, edges)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem[:40])
 def test_corpus_every_numbered_line_is_a_node_with_its_stance(path):
     claims = [m for m in map(NUMBERED.match, lines_of(path)[2:]) if m]
@@ -66,6 +68,7 @@ def test_corpus_every_numbered_line_is_a_node_with_its_stance(path):
     assert len(claims) == len(lines_of(path)) - 2
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem[:40])
 def test_corpus_every_see_line_is_a_link(path):
     expected = set()
@@ -79,6 +82,7 @@ def test_corpus_every_see_line_is_a_link(path):
     assert len(data.links) == len(expected) > 0
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem[:40])
 def test_corpus_texts_are_unescaped_and_keep_their_links(path):
     data = kialo.read(path.read_text(encoding="utf-8"))
@@ -89,6 +93,7 @@ def test_corpus_texts_are_unescaped_and_keep_their_links(path):
         assert bool(node.source) == ("](" in body)
 
 
+@pytest.mark.corpus
 def test_corpus_sources_are_the_link_urls():
     data = kialo.read((CORPUS / "should-hate-speech-be-illegal-6148.txt").read_text("utf-8"))
     assert data.node("1.1.6").source == "http://www.kialo.com"
@@ -99,6 +104,7 @@ def test_corpus_sources_are_the_link_urls():
     assert "http://Magyar%20Tartalomszolgaltatok%20Egyesulete%20and%20Index.hu" in sources
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem[:40])
 def test_corpus_round_trip(path):
     data = kialo.read(path.read_text(encoding="utf-8"))
@@ -110,6 +116,7 @@ def test_corpus_round_trip(path):
     assert relations(again) == relations(data)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem[:40])
 def test_corpus_claim_lines_are_written_as_kialo_wrote_them(path):
     def bodies(lines: list[str]) -> Counter:
@@ -209,8 +216,9 @@ def test_writer_refuses_a_map_deeper_than_kialo_allows():
 
 def deep_file(levels: int) -> str:
     """A chain of claims `levels` deep."""
-    return kialo_file(*[".".join(["1"] * n) + ". " + ("Pro: x" if n > 1 else "x")
-                        for n in range(1, levels + 1)])  # fmt: skip
+    return kialo_file(
+        *[".".join(["1"] * n) + ". " + ("Pro: x" if n > 1 else "x") for n in range(1, levels + 1)]
+    )
 
 
 def test_nesting_is_bounded():

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
+import corpus
 import pytest
 from hostile import HOSTILE
 
 from argmap.formats import aif, kialo, markdown
 from argmap.formats.model import Edge, MapData, Node, build
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CORPUS = corpus.CORPUS
 SPECIAL = set("\\`*_[]<>#|~&")
 EXTRA = [
     "\\N \\l \\G",
@@ -97,6 +97,7 @@ def test_hostile_text_shows_as_typed(text):
         assert re.match(r" *(\\|[^-+=>#*\d]|\d+[^.)\d]|$)", line)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("name", ["kialo", "aif"])
 def test_every_corpus_node_is_one_bullet(name):
     if name == "kialo":

@@ -1,0 +1,116 @@
+"""The pages take format, kind and relation labels from the code, never from their own copy."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from livehelp import log_in, owned_map
+
+from argmap import labels, links, nodes, render
+from argmap.formats import registry
+from argmap.formats.model import KINDS, LINK_RELATIONS
+
+TEMPLATES = Path(labels.__file__).parent / "templates"
+
+
+@pytest.fixture
+def page(app, db):
+    """The map page of Olga's map with a claim, a support and a link, the claim selected."""
+    olga, map_id = owned_map(db, title="Labels")
+    claim = nodes.add_node(db, map_id, {"kind": "claim", "text": "A"})["id"]
+    other = nodes.add_node(db, map_id, {"kind": "claim", "text": "B"})["id"]
+    pro = nodes.add_node(db, map_id, {"kind": "support", "text": "P", "parent_id": claim})["id"]
+    links.add_link(db, map_id, {"from_id": pro, "to_id": other, "relation": "contradiction"})
+    client = app.test_client()
+    log_in(client, olga)
+    response = client.get(f"/maps/{map_id}?node={claim}")
+    assert response.status_code == 200
+    return {"map": map_id, "html": html.unescape(response.get_data(as_text=True)), "client": client}
+
+
+def every_label() -> list[str]:
+    """Every label in the code's tables, as a page shows it."""
+    kinds = [
+        text
+        for kind in labels.KIND_LABELS.values()
+        for text in (kind.plural, kind.legend, f"{kind.name} ({kind.meaning})")
+    ]
+    formats = [f.label for f in registry.FORMATS.values()]
+    return sorted(
+        {
+            *kinds,
+            *formats,
+            *labels.RELATION_LABELS.values(),
+            *labels.DIAGRAM_LABELS.values(),
+            *labels.COUNT_LABELS.values(),
+        }
+    )
+
+
+def test_the_tables_name_every_kind_relation_and_diagram_format():
+    assert tuple(labels.KIND_LABELS) == KINDS
+    assert tuple(labels.RELATION_LABELS) == LINK_RELATIONS
+    assert list(labels.DIAGRAM_LABELS) == list(render.FORMATS)
+    assert set(labels.COUNT_LABELS) == set(registry.counts(registry.read("[A]: a\n")[1]))
+
+
+def test_export_menu_lists_every_format_with_its_registry_label(page):
+    menu = page["html"].split('id="export-menu"')[1].split("</details>")[0]
+    found = dict(re.findall(r'href="/maps/\d+/export/(\w+)" download>([^<]+)</a>', menu))
+    assert found == {key: f.label for key, f in registry.FORMATS.items()}
+    drawn = dict(
+        re.findall(r'href="/maps/\d+/diagram\.(\w+)\?download=1" download>([^<]+)</a>', menu)
+    )
+    assert drawn == labels.DIAGRAM_LABELS
+
+
+def test_kind_and_relation_menus_and_the_legend_use_the_tables(page):
+    menu = re.search(r'<select name="kind"[^>]*>(.*?)</select>', page["html"], re.S).group(1)
+    kinds = dict(re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', menu))
+
+    assert kinds == {k: f"{v.name} ({v.meaning})" for k, v in labels.KIND_LABELS.items()}
+    relations = re.search(r'<select name="relation">(.*?)</select>', page["html"], re.S).group(1)
+    assert dict(re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', relations)) == (
+        labels.RELATION_LABELS
+    )
+    legend = re.search(r'<p class="legend"[^>]*>(.*?)</p>', page["html"]).group(1)
+    assert re.findall(r'class="key key-(\w+)">([^<]+)<', legend) == [
+        (k, v.legend) for k, v in labels.KIND_LABELS.items()
+    ]
+    assert "a support (pro)" in page["html"] and "a counter (con)" in page["html"]
+
+
+def test_outline_says_the_relation_label_of_a_link(page):
+    assert f'<div class="also">{labels.RELATION_LABELS["contradiction"]}:' in page["html"]
+
+
+def test_import_page_offers_every_readable_format_with_its_registry_label(app, client, owner):
+    page = html.unescape(client.get("/import").get_data(as_text=True))
+    offered = dict(re.findall(r'<option value="(\w*)"[^>]*>([^<]+)</option>', page))
+    readable = {key: f.label for key, f in registry.FORMATS.items() if f.read is not None}
+    assert offered == {"": "Tell from the content", **readable}
+    hint = re.search(r'<p class="hint">([^<]*)The format is told', page).group(1)
+    assert all(label in hint for label in readable.values())
+
+
+def test_import_preview_counts_and_format_use_the_tables(client, owner):
+    text = "Discussion Title: T\n\n1. A\n1.1. Pro: B\n1.2. Con: C\n"
+    page = client.post("/import", data={"csrf_token": "test-csrf-token", "text": text})
+    shown = html.unescape(page.get_data(as_text=True))
+    assert f"Read as <strong>{registry.FORMATS['kialo'].label}</strong>" in shown
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td data-count="(\w+)">', shown)
+    assert {key: label for label, key in rows} == labels.COUNT_LABELS
+
+
+@pytest.mark.parametrize("label", every_label())
+def test_no_template_writes_a_label_of_its_own(label):
+    pattern = re.compile(rf"(?<![\w-]){re.escape(label)}(?![\w-])")
+    found = [
+        path.relative_to(TEMPLATES).as_posix()
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
