@@ -11,6 +11,7 @@ from .. import create_app
 from ..db import connect
 from ..errors import ArgmapError
 from .accounts import add_account_commands
+from .backup import add_backup_commands
 
 
 def open_db(app):
@@ -32,11 +33,14 @@ def main() -> None:
               help="Threads per worker (each open live stream holds one).")  # fmt: skip
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Start argmap under gunicorn (threaded workers)."""
+    from ..backup import hold_serving
     from .server import run
 
     app = create_app()
+    serving = hold_serving(app.config["DATABASE"])  # `argmap restore` refuses while held
     click.echo(f"argmap on http://{host}:{port}/  database: {app.config['DATABASE']}")
     run(app, host, port, workers, threads)
+    serving.close()
 
 
 @main.command()
@@ -167,6 +171,7 @@ def import_(file: Path, fmt: str | None, title: str | None, email: str | None) -
 
 
 add_account_commands(main)
+add_backup_commands(main)
 
 if __name__ == "__main__":
     main()
