@@ -30,12 +30,23 @@ def secret_key(app: Flask) -> str:
     return path.read_text().strip()
 
 
+def instance_folder() -> str | None:
+    """The instance folder named by ARGMAP_INSTANCE (made absolute), else Flask's default."""
+    folder = os.environ.get("ARGMAP_INSTANCE", "").strip()
+    return os.path.abspath(folder) if folder else None
+
+
 def create_app(test_config: dict | None = None, prepare: bool = True) -> Flask:
     """Create the argmap application: defaults, instance config.py, ARGMAP_*, test config.
 
     With prepare=False the database file is left untouched (not created, not upgraded).
     """
-    app = Flask(__name__, instance_relative_config=True, static_folder=str(ROOT / "static"))
+    app = Flask(
+        __name__,
+        instance_path=instance_folder(),
+        instance_relative_config=True,
+        static_folder=str(ROOT / "static"),
+    )
     app.config.from_mapping(settings.defaults())
     app.config.from_pyfile("config.py", silent=True)
     from_environment(app)
