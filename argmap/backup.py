@@ -174,6 +174,16 @@ def bring_up_to_date(path: Path) -> None:
         db.conn.close()
 
 
+def same_owner(path: Path, live: Path) -> None:
+    """Give the new file the old one's mode and, when run as root, its owner (the server's)."""
+    if not live.exists():
+        return
+    shutil.copymode(live, path)
+    if os.geteuid() == 0:
+        found = live.stat()
+        os.chown(path, found.st_uid, found.st_gid)
+
+
 def keep_current(live: Path) -> Path | None:
     """Keep the database being replaced beside it (a hard link, else a copy); None if none."""
     if not live.exists():
@@ -204,6 +214,7 @@ def restore(database: str, source: Path) -> Path | None:
         verify(partial, source)
         bring_up_to_date(partial)
         sync(partial)
+        same_owner(partial, live)
         kept = keep_current(live)
         # A log left by the old file would be replayed onto the new one: remove it first.
         for suffix in ("-wal", "-shm"):

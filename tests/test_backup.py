@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 import time
@@ -12,7 +13,7 @@ from typing import NamedTuple
 import pytest
 from click.testing import CliRunner
 
-from argmap import maps, nodes
+from argmap import backup, maps, nodes
 from argmap.cli import main
 from argmap.db import connect, migrations, now, write
 
@@ -118,13 +119,24 @@ def test_a_backup_while_people_write_is_sound_and_holds_every_earlier_write(app,
         writer.stop()
     assert done.returncode == 0, done.stderr
     assert f"to {target}" in done.stdout
-    assert "Backing up" in done.stderr and "page" in done.stderr  # the progress bar
+    assert done.stderr == ""  # no progress bar off a terminal (cron mails only errors)
     assert integrity(target) == ["ok"]
     copied = node_ids(target)
     assert before <= copied
     assert len(copied) > FILLER
     assert not Path(f"{target}-wal").exists()  # one self-contained file
     assert integrity(database) == ["ok"]
+
+
+def test_a_backup_reports_its_progress_in_steps(app, filled, tmp_path):
+    seen: list[tuple[int, int]] = []
+    written = backup.backup(
+        app.config["DATABASE"], tmp_path / "b.sqlite", lambda *p: seen.append(p)
+    )
+    pages = written.stat().st_size // 4096
+    assert len(seen) == -(-pages // backup.STEP) > 5
+    assert seen[-1] == (pages, pages)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 
 
 def test_a_backup_into_a_folder_writes_a_dated_file(app, filled, tmp_path):
@@ -286,6 +298,17 @@ def test_restore_leaves_no_write_ahead_log_of_the_old_database(app, db, tmp_path
     assert done.returncode == 0, done.stderr
     assert node_ids(database) == {kept}
     assert integrity(database) == ["ok"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give files to another user")
+def test_restore_by_root_leaves_the_database_to_its_owner(app, tmp_path):
+    database = app.config["DATABASE"]
+    assert argmap(database, "backup", str(tmp_path / "b.sqlite")).returncode == 0
+    os.chown(database, 4321, 4321)  # the server's own user, e.g. argmap
+    os.chmod(database, 0o640)
+    assert argmap(database, "restore", str(tmp_path / "b.sqlite")).returncode == 0
+    found = Path(database).stat()
+    assert (found.st_uid, found.st_gid, found.st_mode & 0o777) == (4321, 4321, 0o640)
 
 
 @pytest.mark.server

@@ -25,7 +25,8 @@ def backup_command(path: Path) -> None:
 
     def progress(done: int, total: int) -> None:
         if not bars:
-            bars.append(tqdm(desc="Backing up", unit="page", total=total))
+            # On a terminal only: a nightly cron job mails nothing but errors.
+            bars.append(tqdm(desc="Backing up", unit="page", total=total, disable=None))
         bars[0].update(done - bars[0].n)
 
     try:
