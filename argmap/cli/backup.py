@@ -18,8 +18,7 @@ def database() -> str:
 @click.command("backup")
 @click.argument("path", type=click.Path(path_type=Path))
 def backup_command(path: Path) -> None:
-    """Copy the database into PATH (a new file, or a folder for a dated one), even while
-    people write."""
+    """Copy the database, even while people write, into PATH (a new file, or a folder)."""
     source = database()
     bars: list[tqdm] = []  # made at the first step, so a refused backup shows no bar
 
@@ -43,8 +42,7 @@ def backup_command(path: Path) -> None:
 @click.command("restore")
 @click.argument("path", type=click.Path(path_type=Path))
 def restore_command(path: Path) -> None:
-    """Replace the database with the backup in PATH (checked first; refused while argmap
-    serves it)."""
+    """Replace the database with the backup in PATH (checked first; stop argmap before)."""
     target = database()
     try:
         kept = backup.restore(target, path)
