@@ -30,9 +30,23 @@ def secret_key(app: Flask) -> str:
     return path.read_text().strip()
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Create the argmap application: defaults, instance config.py, ARGMAP_*, test config."""
-    app = Flask(__name__, instance_relative_config=True, static_folder=str(ROOT / "static"))
+def instance_folder() -> str | None:
+    """The instance folder named by ARGMAP_INSTANCE (made absolute), else Flask's default."""
+    folder = os.environ.get("ARGMAP_INSTANCE", "").strip()
+    return os.path.abspath(folder) if folder else None
+
+
+def create_app(test_config: dict | None = None, prepare: bool = True) -> Flask:
+    """Create the argmap application: defaults, instance config.py, ARGMAP_*, test config.
+
+    With prepare=False the database file is left untouched (not created, not upgraded).
+    """
+    app = Flask(
+        __name__,
+        instance_path=instance_folder(),
+        instance_relative_config=True,
+        static_folder=str(ROOT / "static"),
+    )
     app.config.from_mapping(settings.defaults())
     app.config.from_pyfile("config.py", silent=True)
     from_environment(app)
@@ -45,7 +59,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["EXPORTS"] = app.config["EXPORTS"] or str(ROOT / "exports")
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or secret_key(app)
     register(app)
-    prepare_database(app)
+    if prepare:
+        prepare_database(app)
     return app
 
 

@@ -29,6 +29,13 @@ def _flag(text: str) -> bool:
 
 SETTINGS = (
     Setting(
+        "INSTANCE",
+        "",
+        str,
+        "Folder of the database, the secret key and config.py (read from the environment only:"
+        " ARGMAP_INSTANCE). Unset: instance/ in the project folder.",
+    ),
+    Setting(
         "SECRET_KEY",
         None,
         str,

@@ -11,6 +11,7 @@ from .. import create_app
 from ..db import connect
 from ..errors import ArgmapError
 from .accounts import add_account_commands
+from .backup import add_backup_commands
 
 
 def open_db(app):
@@ -37,11 +38,14 @@ def main() -> None:
 )
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Start argmap under gunicorn (threaded workers)."""
+    from ..backup import hold_serving
     from .server import run
 
     app = create_app()
+    serving = hold_serving(app.config["DATABASE"])  # `argmap restore` refuses while held
     click.echo(f"argmap on http://{host}:{port}/  database: {app.config['DATABASE']}")
     run(app, host, port, workers, threads)
+    serving.close()
 
 
 @main.command()
@@ -196,6 +200,7 @@ def settings_() -> None:
 
 
 add_account_commands(main)
+add_backup_commands(main)
 
 if __name__ == "__main__":
     main()
