@@ -49,13 +49,15 @@ def record(
     return revision
 
 
-def since(db: Database, map_id: int, after_id: int, limit: int = 500) -> list[dict]:
-    """The map's events with an id above after_id, oldest first."""
+def since(
+    db: Database, map_id: int, after_id: int, limit: int = 500, member_id: int | None = None
+) -> list[dict]:
+    """The map's events with an id above after_id, oldest first (one member's, if given)."""
+    by = " AND member_id = ?" if member_id is not None else ""
+    params = (map_id, after_id, *([member_id] if member_id is not None else []), limit)
     return decoded(
         rows(
-            db,
-            "SELECT * FROM events WHERE map_id = ? AND id > ? ORDER BY id LIMIT ?",
-            (map_id, after_id, limit),
+            db, f"SELECT * FROM events WHERE map_id = ? AND id > ?{by} ORDER BY id LIMIT ?", params
         )
     )
 

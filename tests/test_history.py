@@ -180,6 +180,10 @@ def test_two_members_with_the_same_name_are_told_apart(app, db, team):
         assert response.status_code == 200
         assert re.findall(r'<span class="text">([^<]*)</span>', html) == [text]
         assert f'<option value="{member}" selected>' in html
+        api = team["client"].get(f"/api/maps/{team['map']}/events?member={member}").get_json()
+        assert [(e["member_id"], e["data"]["after"]["text"]) for e in api["events"]] == [
+            (member, text)
+        ]
     old = team["client"].get(f"{url}?actor=Sam")
     assert old.status_code == 200
     texts = re.findall(r'<span class="text">([^<]*)</span>', old.get_data(as_text=True))
@@ -191,6 +195,8 @@ def test_a_member_filter_that_is_not_a_number_is_refused(team, value):
     response = team["client"].get(f"/maps/{team['map']}/history?member={value}")
     assert response.status_code == 400
     assert "member must be a member number" in response.get_data(as_text=True)
+    api = team["client"].get(f"/api/maps/{team['map']}/events?member={value}")
+    assert (api.status_code, api.get_json()["field"]) == (400, "member")
 
 
 def test_past_changes_get_the_member_whose_name_they_carry(tmp_path):

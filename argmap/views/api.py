@@ -113,11 +113,12 @@ def delete_link(map_id: int, link_id: int):
 
 @bp.get("/maps/<int:map_id>/events")
 def list_events(map_id: int):
-    """The map's changes after ?after= (an event id), oldest first, at most 500."""
+    """The map's changes after ?after= (an event id), oldest first, at most 500; ?member= one's."""
     after = query_number(request.args.get("after"), "after", "an event number") or 0
+    member = query_number(request.args.get("member"), "member", "a member number")
     db = get_db()
     maps.get_map(db, map_id)
-    found = events.since(db, map_id, after)
+    found = events.since(db, map_id, after, member_id=member)
     return jsonify({"events": found, "last": found[-1]["id"] if found else after})
 
 
