@@ -234,3 +234,19 @@ def m004_render_shown(db: Database) -> None:
     """Renders remember how many nodes they show, so a cache hit needs no map load."""
     db.execute("DELETE FROM renders")
     db.execute("ALTER TABLE renders ADD COLUMN shown INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m006_sessions(db: Database) -> None:
+    """Log-in sessions kept on the server (logout ends them), and attempts found by age."""
+    db.executescript(
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX sessions_user ON sessions(user_id);
+        CREATE INDEX attempts_at ON attempts(at);
+        """
+    )

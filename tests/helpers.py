@@ -36,10 +36,21 @@ def fresh_app_config(folder: Path) -> dict:
     """The test config of the conftest `app` fixture, on a copied fresh database."""
     return {
         "TESTING": True, "SECRET_KEY": "test", "DATABASE": fresh_database(folder),
-        "EXPORTS": str(folder / "exports"), "SEED": False,
+        "EXPORTS": str(folder / "exports"), "SEED": False, "SIGNUP": True,
     }  # fmt: skip
 
 
 def quick_hash(password: str) -> str:
     """A real but cheap password hash: the default costs 0.1 s, too slow for every test."""
     return generate_password_hash(password, method="pbkdf2:sha256:1000")
+
+
+def session_entry(app, user: dict) -> list:
+    """What the session cookie holds for a new log-in session of the account in the app."""
+    from argmap import accounts
+
+    db = connect(app.config["DATABASE"])
+    try:
+        return [user["id"], accounts.start_session(db, user["id"])]
+    finally:
+        db.conn.close()
