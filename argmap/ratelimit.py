@@ -69,9 +69,10 @@ def growing_wait(db: Database, limit: Limit, stamp: float) -> float:
         "SELECT COUNT(*) AS n, MAX(at) AS last FROM attempts WHERE key = ? AND at > ?",
         (limit.key, stamp - MEMORY),
     )
-    rounds = min(found["n"] // max(limit.limit, 1), MAX_DOUBLINGS)
-    if rounds == 0:
-        return 0
+    per_round = max(limit.limit, 1)
+    rounds = min(found["n"] // per_round, MAX_DOUBLINGS)
+    if rounds == 0 or found["n"] % per_round:
+        return 0  # the first round, or a round under way after a wait
     return found["last"] + min(limit.window * 2 ** (rounds - 1), MEMORY) - stamp
 
 
