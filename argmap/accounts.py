@@ -1,4 +1,4 @@
-"""Accounts of the people who own maps: sign-up, passwords, personal API tokens."""
+"""Accounts of the people who own maps: sign-up, passwords, sessions, personal API tokens."""
 
 from __future__ import annotations
 
@@ -83,11 +83,14 @@ def create_user(db: Database, email: object, name: object, password: object) -> 
     return user_id
 
 
-def sign_up(db: Database, email: object, name: object, password: object, limits: list) -> None:
+def sign_up(
+    db: Database, email: object, name: object, password: object, limits: list[ratelimit.Limit]
+) -> None:
     """Create an account unless the email has one; the same outcome either way (and counted).
 
     Nothing tells the sender whether the email was known: an existing account is left as it is.
     """
+    ratelimit.check(db, limits, "email")  # before the costly hash; counted below
     checked = new_account(email, name, password)
     with write(db):
         ratelimit.take(db, limits, "email")
