@@ -78,7 +78,7 @@ def signup_values() -> dict:
     return {"signup_open": current_app.config["SIGNUP"]}
 
 
-def signup_open() -> None:
+def require_signup() -> None:
     """Nothing when sign-up is on; else Forbidden, with where accounts come from."""
     if not current_app.config["SIGNUP"]:
         raise Forbidden(
@@ -90,7 +90,7 @@ def signup_open() -> None:
 @bp.get("/signup")
 def signup_form():
     """The sign-up form (when sign-up is on)."""
-    signup_open()
+    require_signup()
     return render_template("auth/signup.html", form={}, error=None)
 
 
@@ -98,7 +98,7 @@ def signup_form():
 @anyone
 def signup():
     """Create an account; the answer is the same whether the email had one or not."""
-    signup_open()
+    require_signup()
     form, db = request.form, get_db()
     limits = ratelimit.signup_limits(current_app.config, request.remote_addr or "")
     try:
