@@ -69,10 +69,11 @@ def register(app: Flask) -> None:
     from . import db, labels
     from .formats import registry
     from .views import api, auth, brief, files, history, live, maps, members
-    from .web import access, csrf, errorpages, ids
+    from .web import access, csrf, errorpages, ids, proxies
 
     app.url_map.converters["int"] = ids.IdConverter  # before any route is added
     db.init_app(app)
+    proxies.init_app(app)
     csrf.init_app(app)
     access.init_app(app)
     app.register_blueprint(auth.bp)

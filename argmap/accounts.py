@@ -1,4 +1,4 @@
-"""Accounts of the people who own maps: sign-up, passwords, personal API tokens."""
+"""Accounts of the people who own maps: sign-up, passwords, sessions, personal API tokens."""
 
 from __future__ import annotations
 
@@ -6,19 +6,20 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 import unicodedata
 from functools import cache
 
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import passwords, ratelimit
 from .db import now, row, rows, write
 from .errors import NotFound, ValidationError
 
 NAME_MAX = 60
 EMAIL_MAX = 254
-PASSWORD_MIN = 8
-PASSWORD_MAX = 500
+SESSION_LIFETIME = 30 * 86400.0  # a log-in lasts 30 days at most
 TOKEN_NAME_MAX = 60
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 TOKEN = re.compile(r"am_([A-Za-z0-9]{8})_([A-Za-z0-9_-]{20,100})")
@@ -54,32 +55,46 @@ def clean_email(value: object) -> str:
     return email
 
 
-def clean_password(value: object) -> str:
-    """A password of 8 to 500 characters."""
-    password = value if isinstance(value, str) else ""
-    if len(password) < PASSWORD_MIN:
-        raise ValidationError(
-            f"Choose a password of at least {PASSWORD_MIN} characters.", "password"
-        )
-    if len(password) > PASSWORD_MAX:
-        raise ValidationError(f"Keep the password under {PASSWORD_MAX} characters.", "password")
-    return password
-
-
-def create_user(db: Database, email: object, name: object, password: object) -> int:
-    """Create an account; returns its id."""
+def new_account(email: object, name: object, password: object) -> tuple[str, str, str]:
+    """A new account's email, name and password hash, each checked (the password by policy)."""
     email, name = clean_email(email), clean_name(name)
-    hashed = generate_password_hash(clean_password(password))
+    return email, name, generate_password_hash(passwords.check(password, email, name))
+
+
+def insert_user(db: Database, email: str, name: str, hashed: str) -> int | None:
+    """Add a checked account; None (nothing written) when the email has one already."""
     with write(db):
         if row(db, "SELECT id FROM users WHERE email = ?", (email,)):
-            raise ValidationError(
-                "There is an account with this email already: log in instead.", "email"
-            )
+            return None
         cursor = db.execute(
             "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)",
             (email, name, hashed, now()),
         )
     return cursor.lastrowid
+
+
+def create_user(db: Database, email: object, name: object, password: object) -> int:
+    """Create an account; returns its id."""
+    user_id = insert_user(db, *new_account(email, name, password))
+    if user_id is None:
+        raise ValidationError(
+            "There is an account with this email already: log in instead.", "email"
+        )
+    return user_id
+
+
+def sign_up(
+    db: Database, email: object, name: object, password: object, limits: list[ratelimit.Limit]
+) -> None:
+    """Create an account unless the email has one; the same outcome either way (and counted).
+
+    Nothing tells the sender whether the email was known: an existing account is left as it is.
+    """
+    ratelimit.check(db, limits, "email")  # before the costly hash; counted below
+    checked = new_account(email, name, password)
+    with write(db):
+        ratelimit.take(db, limits, "email")
+        insert_user(db, *checked)
 
 
 def get_user(db: Database, user_id: int) -> dict | None:
@@ -100,18 +115,54 @@ def authenticate(db: Database, email: object, password: object) -> dict | None:
     return found if ok and found else None
 
 
-def set_password(db: Database, email: str, password: object) -> None:
-    """Give an account a new password (which also ends its sessions)."""
-    hashed = generate_password_hash(clean_password(password))
+def set_password(db: Database, email: str, password: object) -> int:
+    """Give an account a new password: its sessions end and its API tokens are revoked.
+
+    Returns how many tokens were revoked.
+    """
+    found = find_user(db, email)
+    if found is None:
+        raise NotFound(f"There is no account {email}.", "email")
+    hashed = generate_password_hash(passwords.check(password, found["email"], found["name"]))
     with write(db):
-        if find_user(db, email) is None:
-            raise NotFound(f"There is no account {email}.", "email")
-        db.execute("UPDATE users SET password_hash = ? WHERE email = ?", (hashed, email.strip()))
+        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (hashed, found["id"]))
+        db.execute("DELETE FROM sessions WHERE user_id = ?", (found["id"],))
+        return db.execute(
+            "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+            (now(), found["id"]),
+        ).rowcount
 
 
-def session_stamp(user: dict) -> str:
-    """A short digest of the password hash: a session of an older password stops working."""
-    return hashlib.sha256(user["password_hash"].encode()).hexdigest()[:16]
+def start_session(db: Database, user_id: int) -> str:
+    """A new log-in session of the account; its key goes into the signed cookie."""
+    key = secrets.token_urlsafe(32)
+    stamp = time.time()
+    with write(db):
+        db.execute("DELETE FROM sessions WHERE created_at <= ?", (stamp - SESSION_LIFETIME,))
+        db.execute(
+            "INSERT INTO sessions (id, user_id, created_at) VALUES (?, ?, ?)",
+            (digest(key), user_id, stamp),
+        )
+    return key
+
+
+def session_user(db: Database, user_id: object, key: object) -> dict | None:
+    """The account of a session that has not ended (logout, new password, 30 days), or None."""
+    if not isinstance(key, str) or not isinstance(user_id, int):
+        return None
+    return row(
+        db,
+        "SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id"
+        " WHERE sessions.id = ? AND users.id = ? AND sessions.created_at > ?",
+        (digest(key), user_id, time.time() - SESSION_LIFETIME),
+    )
+
+
+def end_session(db: Database, key: object) -> None:
+    """End one session (logout): its cookie, even a copy, no longer logs in."""
+    if isinstance(key, str):
+        with write(db):
+            db.execute("DELETE FROM sessions WHERE id = ?", (digest(key),))
 
 
 def digest(secret: str) -> str:

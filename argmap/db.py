@@ -244,3 +244,19 @@ def m005_event_members(db: Database) -> None:
         f"UPDATE events SET member_id = (SELECT m.id {same_name})"
         f" WHERE member_id IS NULL AND actor != '' AND (SELECT COUNT(*) {same_name}) = 1"
     )
+
+
+@migrations()
+def m006_sessions(db: Database) -> None:
+    """Log-in sessions kept on the server (logout ends them), and attempts found by age."""
+    db.executescript(
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX sessions_user ON sessions(user_id);
+        CREATE INDEX attempts_at ON attempts(at);
+        """
+    )

@@ -23,6 +23,12 @@ def first_account(db: Database) -> tuple[dict, str | None]:
     return accounts.get_user(db, user_id), password
 
 
+def is_instance_owner(db: Database, user: dict | None) -> bool:
+    """Whether the account is the owner of this argmap: its first account."""
+    first = row(db, "SELECT id FROM users ORDER BY id LIMIT 1")
+    return bool(user and first and first["id"] == user["id"])
+
+
 def adopt_orphans(db: Database) -> str | None:
     """Give maps without an owner (the seed, maps from before accounts) to the first account.
 

@@ -112,6 +112,34 @@ SETTINGS = (
         "Seconds between a stream's notes that its page is still open (presence).",
     ),
     Setting("LIVE_RETRY", 1.0, float, "Seconds a browser waits before reconnecting a stream."),
+    Setting(
+        "LOGIN_ACCOUNT_LIMIT",
+        30,
+        int,
+        "Wrong passwords for one account from all addresses before it waits (5 minutes,"
+        " then twice as long each time); browsers that logged in to it before are exempt.",
+    ),
+    Setting(
+        "LOGIN_ADDRESS_LIMIT",
+        50,
+        int,
+        "Wrong passwords from one address for any accounts within LIMIT_WINDOW.",
+    ),
+    Setting(
+        "SIGNUP",
+        False,
+        bool,
+        "Let anyone create an account at /signup. Off: accounts come from `argmap create-user`"
+        " or the instance owner's page /accounts/new.",
+    ),
+    Setting("SIGNUP_LIMIT", 10, int, "Sign-ups allowed per address within LIMIT_WINDOW."),
+    Setting(
+        "TRUSTED_PROXIES",
+        "0",
+        str,
+        "Reverse proxies in front of argmap whose X-Forwarded-For is believed: a number of"
+        " proxies (1 for one nginx) or their addresses separated by commas; 0: none.",
+    ),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from corpus import MISSING
 from corpus import present as corpus_present
-from helpers import fresh_app_config, quick_hash
+from helpers import fresh_app_config, quick_hash, session_entry
 
 from argmap import create_app
 from argmap.db import connect
@@ -252,12 +252,11 @@ def make_user(app):
 def owner(client, make_user):
     """An account logged in on `client` (its session set directly); the maps it creates are
     its own."""
-    from argmap import accounts
 
     user = make_user("owner@example.org", "Olga Owner")
     with client.session_transaction() as session:
         session.setdefault("csrf_token", "test-csrf-token")
-        session["user"] = [user["id"], accounts.session_stamp(user)]
+        session["user"] = session_entry(client.application, user)
     return user
 
 

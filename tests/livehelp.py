@@ -14,6 +14,7 @@ import urllib.request
 from functools import cache
 from urllib.parse import urlencode, urlsplit
 
+from helpers import session_entry
 from werkzeug.security import generate_password_hash
 
 from argmap import accounts, members
@@ -69,7 +70,7 @@ def on_file(path: str, work):
 def log_in(client, user: dict) -> str:
     """Log a Flask test client in as this account; returns the session's CSRF token."""
     with client.session_transaction() as session:
-        session["user"] = [user["id"], accounts.session_stamp(user)]
+        session["user"] = session_entry(client.application, user)
         session["csrf_token"] = CSRF
     return CSRF
 

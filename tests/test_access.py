@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from helpers import session_entry
 
 from argmap import accounts, create_app, links, members, nodes
 from argmap.db import connect
@@ -172,7 +173,7 @@ def client_of(app, who: str, world: dict):
         session["csrf_token"] = TOKEN
         if who in world["users"]:
             user = world["users"][who]
-            session["user"] = [user["id"], accounts.session_stamp(user)]
+            session["user"] = session_entry(app, user)
         if who == "viewer":
             session["joins"] = {str(world["m"]): world["secret"]}
     if who == "public":

@@ -16,7 +16,8 @@ SUPPORT = "<script>window.hacked=1</script>"
 @pytest.fixture(scope="module")
 def core_server(tmp_path_factory):
     """One real argmap server for this module's tests (each signs up its own account)."""
-    running = Server(tmp_path_factory.mktemp("core"))
+    signup = {"ARGMAP_SIGNUP": "1", "ARGMAP_SIGNUP_LIMIT": "1000"}
+    running = Server(tmp_path_factory.mktemp("core"), env=signup)
     yield running
     running.stop()
 
@@ -27,12 +28,16 @@ def visible_text(locator) -> str:
 
 
 def start_map(page, url: str, email: str) -> int:
-    """Sign up through the page, create a map through its form; returns the map's id."""
+    """Sign up and log in through the pages, create a map through its form; returns its id."""
     page.goto(url + "/signup")
     page.fill("input[name=name]", "Ana")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", "correct horse battery")
     page.click("#signup button[type=submit]")
+    page.wait_for_url(url + "/login")
+    page.fill("#login input[name=email]", email)
+    page.fill("#login input[name=password]", "correct horse battery")
+    page.click("#login button[type=submit]")
     page.fill("#create input[name=title]", "Streets")
     page.click("#create button[type=submit]")
     page.wait_for_url(re.compile(r"/maps/\d+$"))

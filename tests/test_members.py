@@ -7,7 +7,7 @@ import re
 
 import pytest
 from conftest import create_account
-from helpers import fresh_app_config
+from helpers import fresh_app_config, session_entry
 
 from argmap import accounts, create_app, members
 from argmap.db import connect
@@ -326,7 +326,7 @@ def test_public_url_comes_from_the_environment(app, tmp_path, monkeypatch):
     user = create_account(configured.config["DATABASE"], "t@example.org", "Teacher")
     with owner_client.session_transaction() as session:
         session["csrf_token"] = TOKEN
-        session["user"] = [user["id"], accounts.session_stamp(user)]
+        session["user"] = session_entry(configured, user)
     db = connect(configured.config["DATABASE"])
     map_id = members.create_map(db, user, "Env debate")
     token = accounts.create_token(db, user["id"], "t")

@@ -10,6 +10,7 @@ from http.cookiejar import CookieJar
 
 import pytest
 from conftest import PASSWORD, Server, create_account
+from helpers import fresh_app_config
 
 from argmap import create_app, members
 from argmap.db import connect
@@ -70,35 +71,112 @@ def test_log_in_is_refused_after_too_many_wrong_passwords(limited):
         assert "user" not in session
 
 
-def test_the_limit_counts_per_account_from_any_address(limited):
+def from_address(app, address: str):
+    """A browser at another address."""
+    client = browser(app)
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_the_account_ceiling_counts_from_any_address_with_a_wait_that_grows(limited):
+    limited.config.update(LOGIN_LIMIT=10, LOGIN_ACCOUNT_LIMIT=LIMIT)
     create_account(limited.config["DATABASE"], "ana@example.org", "Ana")
     for number in range(LIMIT):
-        client = browser(limited)
-        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{number}"
-        log_in(client, "ANA@example.org", "wrong password")
-    elsewhere = browser(limited)
-    elsewhere.environ_base["REMOTE_ADDR"] = "10.9.9.9"
-    assert log_in(elsewhere, "ana@example.org", PASSWORD).status_code == 429
+        assert (
+            log_in(from_address(limited, f"10.0.0.{number}"), "ANA@example.org", "x").status_code
+            == 401
+        )
+    refused = log_in(from_address(limited, "10.9.9.9"), "ana@example.org", PASSWORD)
+    assert refused.status_code == 429
+    assert 295 < int(refused.headers["Retry-After"]) <= 300
+    age(limited, 301)  # the wait is over: LIMIT more guesses, then twice the wait
+    for number in range(LIMIT):
+        assert (
+            log_in(from_address(limited, f"10.1.0.{number}"), "ana@example.org", "x").status_code
+            == 401
+        )
+    again = log_in(from_address(limited, "10.9.9.9"), "ana@example.org", PASSWORD)
+    assert again.status_code == 429
+    assert 595 < int(again.headers["Retry-After"]) <= 600
+    assert "wait 10 minutes" in again.get_data(as_text=True)
 
 
-def test_the_limit_counts_per_address_for_any_account(limited):
+def test_ten_wrong_passwords_from_ten_addresses_leave_a_known_browser_in(tmp_path):
+    app = create_app(fresh_app_config(tmp_path))  # the default limits
+    create_account(app.config["DATABASE"], "ana@example.org", "Ana")
+    own = browser(app)
+    assert log_in(own, "ana@example.org", PASSWORD).status_code == 302
+    own.post("/logout", data={"csrf_token": TOKEN})
+    with own.session_transaction() as session:
+        session["csrf_token"] = TOKEN
+    for number in range(10):
+        assert (
+            log_in(from_address(app, f"10.0.0.{number}"), "ana@example.org", "x").status_code == 401
+        )
+    assert log_in(own, "ana@example.org", PASSWORD).status_code == 302
+
+
+def test_a_known_browser_is_exempt_from_the_account_ceiling_only_for_its_account(limited):
+    limited.config.update(LOGIN_LIMIT=10, LOGIN_ACCOUNT_LIMIT=LIMIT)
+    create_account(limited.config["DATABASE"], "ana@example.org", "Ana")
+    create_account(limited.config["DATABASE"], "bo@example.org", "Bo")
+    own = browser(limited)
+    assert log_in(own, "ana@example.org", PASSWORD).status_code == 302
+    for email in ("ana@example.org", "bo@example.org"):
+        for number in range(LIMIT):
+            log_in(from_address(limited, f"10.0.0.{number}"), email, "wrong password")
+    assert log_in(from_address(limited, "10.9.9.9"), "ana@example.org", PASSWORD).status_code == 429
+    assert log_in(own, "ana@example.org", PASSWORD).status_code == 302
+    assert log_in(own, "bo@example.org", PASSWORD).status_code == 429
+    forged = browser(limited)
+    forged.set_cookie("argmap_device", own.get_cookie("argmap_device").value[:-2] + "xx")
+    assert log_in(forged, "ana@example.org", PASSWORD).status_code == 429
+
+
+def test_a_known_browser_still_has_its_own_limit(limited):
+    create_account(limited.config["DATABASE"], "ana@example.org", "Ana")
+    own = browser(limited)
+    assert log_in(own, "ana@example.org", PASSWORD).status_code == 302
+    for _ in range(LIMIT):
+        assert log_in(own, "ana@example.org", "wrong password").status_code == 401
+    assert log_in(own, "ana@example.org", PASSWORD).status_code == 429
+
+
+def test_the_address_ceiling_counts_for_any_account(limited):
+    limited.config.update(LOGIN_ADDRESS_LIMIT=LIMIT)
     create_account(limited.config["DATABASE"], "ana@example.org", "Ana")
     client = browser(limited)
     for number in range(LIMIT):
         log_in(client, f"guess{number}@example.org", "wrong password")
     assert log_in(client, "ana@example.org", PASSWORD).status_code == 429
-    other = browser(limited)
-    other.environ_base["REMOTE_ADDR"] = "10.1.1.1"
+    other = from_address(limited, "10.1.1.1")
     assert log_in(other, "ana@example.org", PASSWORD).status_code == 302
 
 
-def test_a_good_log_in_does_not_count_and_clears_the_accounts_failures(limited):
+def test_a_good_log_in_does_not_count_and_clears_its_own_failures(limited):
     create_account(limited.config["DATABASE"], "ana@example.org", "Ana")
     client = browser(limited)
     log_in(client, "ana@example.org", "wrong password")
     for _ in range(LIMIT + 1):
         assert log_in(client, "ana@example.org", PASSWORD).status_code == 302
-    assert attempts(limited) == 1  # the address's failure stays, the account's is gone
+    assert keys(limited) == ["login:account:ana@example.org", "login:ip:127.0.0.1"]
+
+
+def age(app, seconds: float) -> None:
+    """Make every counted attempt older."""
+    db = connect(app.config["DATABASE"])
+    with db.conn:
+        db.execute("UPDATE attempts SET at = at - ?", (seconds,))
+    db.conn.close()
+
+
+def keys(app) -> list[str]:
+    """The keys of the counted attempts."""
+    db = connect(app.config["DATABASE"])
+    try:
+        return [r[0] for r in db.execute("SELECT key FROM attempts ORDER BY key")]
+    finally:
+        db.conn.close()
 
 
 def test_attempts_older_than_the_window_no_longer_count(limited):

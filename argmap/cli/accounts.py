@@ -42,13 +42,14 @@ def create_user(email: str, name: str | None, password_stdin: bool) -> None:
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def reset_password(email: str, password_stdin: bool) -> None:
-    """Give an account a new password; its open sessions end."""
+    """Give an account a new password; its sessions end and its API tokens are revoked."""
     db = open_db()
     try:
-        accounts.set_password(db, email, read_password(password_stdin))
+        revoked = accounts.set_password(db, email, read_password(password_stdin))
     except ArgmapError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"New password set for {email.strip()}.")
+    tokens = f"{revoked} API token{'s' if revoked != 1 else ''}"
+    click.echo(f"New password set for {email.strip()}; its sessions ended, {tokens} revoked.")
 
 
 def add_account_commands(group: click.Group) -> None:

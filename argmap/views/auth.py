@@ -13,14 +13,21 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 
-from .. import accounts, ratelimit
+from .. import accounts, owner, ratelimit
 from ..db import get_db
-from ..errors import ArgmapError
-from ..web.access import Unauthorized, account_required, anyone, current_person, log_in
+from ..errors import ArgmapError, Forbidden
+from ..web import devices
+from ..web.access import (
+    Unauthorized,
+    account_required,
+    anyone,
+    current_person,
+    log_in,
+    log_out,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -45,32 +52,61 @@ def refused(template: str, error: ArgmapError, **context):
     return response
 
 
+SECRET_FIELDS = ("password", "current_password", "csrf_token")
+
+
 def form_values() -> dict:
-    """The submitted form without the password (never sent back to the page)."""
-    return {k: v for k, v in request.form.items() if k not in ("password", "csrf_token")}
+    """The submitted form without the passwords (never sent back to the page)."""
+    return {k: v for k, v in request.form.items() if k not in SECRET_FIELDS}
+
+
+def no_store(response):
+    """Keep a page that shows a secret or a code out of every cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+SIGNED_UP = (
+    "If that email is new here, its account is ready: log in with the password you chose."
+    " If it had an account already, nothing changed: log in with that account's password."
+)
+
+
+@bp.app_context_processor
+def signup_values() -> dict:
+    """Whether the pages offer sign-up."""
+    return {"signup_open": current_app.config["SIGNUP"]}
+
+
+def require_signup() -> None:
+    """Nothing when sign-up is on; else Forbidden, with where accounts come from."""
+    if not current_app.config["SIGNUP"]:
+        raise Forbidden(
+            "Sign-up is off on this argmap: ask whoever runs it for an account,"
+            " or join a map with a code (no account needed)."
+        )
 
 
 @bp.get("/signup")
 def signup_form():
-    """The sign-up form."""
+    """The sign-up form (when sign-up is on)."""
+    require_signup()
     return render_template("auth/signup.html", form={}, error=None)
 
 
 @bp.post("/signup")
 @anyone
 def signup():
-    """Create an account and log it in."""
-    form = request.form
-    db = get_db()
+    """Create an account; the answer is the same whether the email had one or not."""
+    require_signup()
+    form, db = request.form, get_db()
+    limits = ratelimit.signup_limits(current_app.config, request.remote_addr or "")
     try:
-        user_id = accounts.create_user(
-            db, form.get("email"), form.get("name"), form.get("password")
-        )
+        accounts.sign_up(db, form.get("email"), form.get("name"), form.get("password"), limits)
     except ArgmapError as error:
         return refused("auth/signup.html", error, form=form_values())
-    log_in(accounts.get_user(db, user_id))
-    flash("Welcome to argmap: your account is ready. Create your first map below.")
-    return redirect(url_for("pages.index"))
+    flash(SIGNED_UP)
+    return redirect(url_for("auth.login_form"))
 
 
 @bp.get("/login")
@@ -80,65 +116,83 @@ def login_form():
     return render_template("auth/login.html", form=form, error=None)
 
 
-def login_keys(email: str) -> list[str]:
-    """The rate-limit keys of a log-in: the sender's address and the account asked for."""
-    return [f"login:ip:{request.remote_addr}", f"login:email:{email.strip().lower()}"]
+def known_device(email: object) -> bool:
+    """Whether this browser logged in before to the account of this email."""
+    found = accounts.find_user(get_db(), email) if isinstance(email, str) else None
+    return found is not None and devices.knows(found["id"])
 
 
 @bp.post("/login")
 @anyone
 def login():
     """Log in; a wrong email or password gets the same answer, and only so many tries."""
-    db, config = get_db(), current_app.config
+    db, address = get_db(), request.remote_addr or ""
     email = request.form.get("email", "")
-    keys = login_keys(email)
+    limits = ratelimit.login_limits(current_app.config, address, email, known_device(email))
     try:
-        ratelimit.check(db, keys, config["LOGIN_LIMIT"], config["LIMIT_WINDOW"], "email")
+        counted = ratelimit.take(db, limits, "email")
         user = accounts.authenticate(db, email, request.form.get("password"))
         if user is None:
-            ratelimit.fail(db, keys, config["LIMIT_WINDOW"])
             raise Unauthorized("Wrong email or password.", "password")
     except ArgmapError as error:
         return refused("auth/login.html", error, form=form_values())
-    ratelimit.forget(db, keys[1])
+    ratelimit.give_back(db, counted)
+    ratelimit.forget(db, ratelimit.pair_key(address, email))
     log_in(user)
     flash(f"Logged in as {user['name']}.")
-    return redirect(safe_next(request.values.get("next")))
+    response = redirect(safe_next(request.values.get("next")))
+    devices.remember(response, user["id"])
+    return response
 
 
 @bp.post("/logout")
 @anyone
 def logout():
-    """End the session (and forget the maps joined in this browser)."""
-    session.clear()
+    """End the session, on the server too (and forget the maps joined in this browser)."""
+    log_out()
     flash("Logged out.")
     return redirect(url_for("pages.index"))
 
 
-def account_page(new_token: str | None = None, error: ArgmapError | None = None, status=200):
-    """The account page; a new token is shown this once and never cached."""
-    user = current_person().user
-    found = accounts.tokens(get_db(), user["id"])
-    response = make_response(
-        render_template(
-            "auth/account.html",
-            user=user,
-            tokens=found,
-            new_token=new_token,
-            error=error,
-            form=form_values(),
-        ),
-        status,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def account_page(new_token=None, error: ArgmapError | None = None, failed: str = "", status=200):
+    """The account page; a new token is shown this once, and the page is never cached."""
+    db, user = get_db(), current_person().user
+    page = render_template(
+        "auth/account.html", user=user, tokens=accounts.tokens(db, user["id"]),
+        new_token=new_token, error=error, failed=failed, form=form_values(),
+        instance_owner=owner.is_instance_owner(db, user),
+    )  # fmt: skip
+    return no_store(make_response(page, status))
 
 
 @bp.get("/account")
 @account_required
 def account():
-    """The person's account: name, email and API tokens."""
+    """The person's account: name, email, password and API tokens."""
     return account_page()
+
+
+@bp.post("/account/password")
+@account_required
+def change_password():
+    """A new password, given the current one: other sessions end, API tokens are revoked."""
+    db, user, form = get_db(), current_person().user, request.form
+    address = request.remote_addr or ""
+    try:
+        limits = ratelimit.login_limits(current_app.config, address, user["email"], True)
+        counted = ratelimit.take(db, limits, "current_password")
+        if accounts.authenticate(db, user["email"], form.get("current_password")) is None:
+            raise Unauthorized("The current password is not right.", "current_password")
+        ratelimit.give_back(db, counted)
+        revoked = accounts.set_password(db, user["email"], form.get("password"))
+    except ArgmapError as error:
+        return account_page(error=error, failed="password", status=error.status)
+    log_in(accounts.get_user(db, user["id"]))
+    flash(
+        "Your password is changed: other browsers are logged out"
+        + (f" and {revoked} API token{'s' if revoked != 1 else ''} revoked." if revoked else ".")
+    )
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/tokens")
@@ -149,7 +203,7 @@ def create_token():
     try:
         token = accounts.create_token(get_db(), user["id"], request.form.get("name"))
     except ArgmapError as error:
-        return account_page(error=error, status=error.status)
+        return account_page(error=error, failed="token", status=error.status)
     return account_page(new_token=token)
 
 
@@ -160,3 +214,38 @@ def revoke_token(token_id: int):
     found = accounts.revoke_token(get_db(), current_person().user["id"], token_id)
     flash(f"Revoked the token “{found['name']}”.")
     return redirect(url_for("auth.account"))
+
+
+def instance_owner_only():
+    """Nothing for the owner of this argmap (its first account); else Forbidden."""
+    if not owner.is_instance_owner(get_db(), current_person().user):
+        raise Forbidden("Only the owner of this argmap (its first account) can create accounts.")
+
+
+def new_account_page(form: dict, error: ArgmapError | None = None):
+    """The owner's form to create an account."""
+    page = render_template("auth/new_account.html", form=form, error=error)
+    return no_store(make_response(page, error.status if error else 200))
+
+
+@bp.get("/accounts/new")
+@account_required
+def new_account_form():
+    """The owner's page to create an account for someone (when sign-up is off)."""
+    instance_owner_only()
+    return new_account_page({})
+
+
+@bp.post("/accounts/new")
+@account_required
+def new_account():
+    """Create an account with a name, an email and a first password."""
+    instance_owner_only()
+    form = request.form
+    try:
+        accounts.create_user(get_db(), form.get("email"), form.get("name"), form.get("password"))
+    except ArgmapError as error:
+        return new_account_page(form_values(), error)
+    email = accounts.clean_email(form.get("email"))
+    flash(f"Created the account {email}: give its owner the email and the password.")
+    return redirect(url_for("auth.new_account_form"))

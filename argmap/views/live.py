@@ -110,7 +110,7 @@ class Reader:
     name: str
     user_id: int | None = None
     secret: object = None
-    stamp: str | None = None  # the account's session stamp (its password) when opened
+    stamp: str | None = None  # the key of the session it was opened with
     token: str | None = None  # or the API token it was opened with
 
     @classmethod
@@ -119,7 +119,7 @@ class Reader:
         person = current_person()
         user = person.user
         token = bearer_token() if person.by_token else None
-        stamp = accounts.session_stamp(user) if user and not token else None
+        stamp = access.session_entry()[1] if user and not token else None
         return cls(
             access.actor().name,
             user["id"] if user else None,
@@ -134,8 +134,7 @@ class Reader:
             return None
         if self.token is not None:
             return self.user_id if accounts.active_token(db, self.token) else None
-        user = accounts.get_user(db, self.user_id)
-        return self.user_id if user and accounts.session_stamp(user) == self.stamp else None
+        return self.user_id if accounts.session_user(db, self.user_id, self.stamp) else None
 
 
 class Stream:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from .. import maps, members, ratelimit
-from ..db import get_db
+from ..db import get_db, write
 from ..errors import ArgmapError, NotFound
 from ..web.access import anyone, current_person, membership, owner_only, remember_join
 from .auth import refused
@@ -36,6 +36,13 @@ def loopback_host() -> str | None:
     except ValueError:
         loopback = host == "localhost" or host.endswith(".localhost")
     return host if loopback else None
+
+
+@bp.after_request
+def no_store(response):
+    """Every page here shows a join code or members' names: keep them out of caches."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.context_processor
@@ -134,13 +141,19 @@ def close(map_id: int, code_id: int):
 
 
 def open_code(text: str) -> dict:
-    """The open join code typed, counted against the sender's attempts when it is wrong."""
-    db, config = get_db(), current_app.config
-    keys = [f"join:ip:{request.remote_addr}"]
-    ratelimit.check(db, keys, config["JOIN_LIMIT"], config["LIMIT_WINDOW"], "code")
-    found = members.find_code(db, text)
+    """The open join code typed, counted against the sender's attempts when it is wrong.
+
+    The check, the look-up and the count share one write transaction: concurrent guesses
+    cannot all pass the check before the first is counted.
+    """
+    db = get_db()
+    limits = ratelimit.join_limits(current_app.config, request.remote_addr or "")
+    with write(db):
+        ratelimit.check(db, limits, "code")
+        found = members.find_code(db, text)
+        if found is None:
+            ratelimit.count(db, limits)
     if found is None:
-        ratelimit.fail(db, keys, config["LIMIT_WINDOW"])
         raise NotFound(
             "There is no open join code like this: check it with whoever gave it to you"
             " (it may have been closed or replaced).",

@@ -58,13 +58,17 @@ def bearer_token() -> str | None:
     return None
 
 
-def session_user() -> dict | None:
-    """The account logged in on this session, unless its password changed since."""
+def session_entry() -> tuple[object, object]:
+    """The account id and session key the signed cookie carries (None, None if none)."""
     entry = session.get("user")
     if not isinstance(entry, list) or len(entry) != 2:
-        return None
-    user = accounts.get_user(get_db(), entry[0])
-    return user if user and accounts.session_stamp(user) == entry[1] else None
+        return None, None
+    return entry[0], entry[1]
+
+
+def session_user() -> dict | None:
+    """The account logged in on this session, unless the session ended (logout, new password)."""
+    return accounts.session_user(get_db(), *session_entry())
 
 
 def load_person() -> Person:
@@ -93,9 +97,17 @@ def current_person() -> Person:
 def log_in(user: dict) -> None:
     """Start a session for the account, keeping the maps joined here and the open forms' token."""
     kept = {key: session[key] for key in ("joins", "csrf_token") if key in session}
+    accounts.end_session(get_db(), session_entry()[1])
     session.clear()
     session.update(kept)
-    session["user"] = [user["id"], accounts.session_stamp(user)]
+    session["user"] = [user["id"], accounts.start_session(get_db(), user["id"])]
+    g.pop("person", None)
+
+
+def log_out() -> None:
+    """End the session on the server too: a copy of its cookie no longer logs in."""
+    accounts.end_session(get_db(), session_entry()[1])
+    session.clear()
     g.pop("person", None)
 
 
