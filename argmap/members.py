@@ -7,11 +7,12 @@ import secrets
 
 from sqlite_utils import Database
 
-from . import maps
+from . import maps, portable
 from .accounts import clean_name, digest
 from .db import now, row, rows, write
 from .errors import NotFound, ValidationError
 from .events import Actor
+from .model import MapData
 
 ROLES = ("owner", "editor", "viewer")
 JOIN_ROLES = ("editor", "viewer")
@@ -20,10 +21,19 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0 or 1 to misread
 CODE_LENGTH = 8
 
 
-def create_map(db: Database, user: dict, title: object, description: object = "") -> int:
-    """Create a map owned by this account; returns its id."""
+def create_map(
+    db: Database,
+    user: dict,
+    title: object = None,
+    description: object = "",
+    data: MapData | None = None,
+) -> int:
+    """Create a map owned by this account, empty or imported from `data`; returns its id."""
     with write(db):
-        map_id = maps.create_map(db, title, description, Actor(user["name"]))
+        if data is None:
+            map_id = maps.create_map(db, title, description, Actor(user["name"]))
+        else:
+            map_id = portable.import_map(db, data, Actor(user["name"]))
         claim_map(db, map_id, user)
     return map_id
 
@@ -204,8 +214,14 @@ def join(db: Database, code: dict, name: object, user: dict | None = None) -> tu
         member_id = db.execute(
             "INSERT INTO members (map_id, user_id, name, role, secret_hash, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (code["map_id"], user["id"] if user else None, name, code["role"],
-             digest(secret) if secret else None, now()),
-        ).lastrowid  # fmt: skip
+            (
+                code["map_id"],
+                user["id"] if user else None,
+                name,
+                code["role"],
+                digest(secret) if secret else None,
+                now(),
+            ),
+        ).lastrowid
     found = row(db, "SELECT * FROM members WHERE id = ?", (member_id,))
     return found, secret

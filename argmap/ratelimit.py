@@ -8,21 +8,7 @@ import time
 from sqlite_utils import Database
 
 from .db import row, write
-from .errors import ArgmapError
-
-
-class TooManyAttempts(ArgmapError):
-    """Too many failed attempts from one place or at one account; `retry_after` in seconds."""
-
-    status = 429
-
-    def __init__(self, retry_after: int, field: str | None = None):
-        minutes = max(1, math.ceil(retry_after / 60))
-        super().__init__(
-            f"Too many attempts: wait {minutes} minute{'s' if minutes != 1 else ''} and try again.",
-            field,
-        )
-        self.retry_after = retry_after
+from .errors import TooManyAttempts
 
 
 def wait_for(db: Database, key: str, limit: int, window: float) -> int:

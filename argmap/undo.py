@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from . import deletion, events, links, maps, nodes
 from .db import row, rows, write
 from .errors import Conflict, NotFound, ValidationError
-from .maps import node_dict
+from .records import node_dict
 from .undelete import in_map, quote, undo_delete
 
 REFUSED = {
@@ -56,12 +56,14 @@ def since_words(found: dict | None) -> str:
 
 def later_change(db: Database, map_id: int, node_id: int, event_id: int) -> str:
     """Who last changed a node after an event, as words for a message."""
-    return since_words(row(
-        db,
-        "SELECT id, actor FROM events WHERE map_id = ? AND node_id = ? AND id > ?"
-        " ORDER BY id DESC LIMIT 1",
-        (map_id, node_id, event_id),
-    ))  # fmt: skip
+    return since_words(
+        row(
+            db,
+            "SELECT id, actor FROM events WHERE map_id = ? AND node_id = ? AND id > ?"
+            " ORDER BY id DESC LIMIT 1",
+            (map_id, node_id, event_id),
+        )
+    )
 
 
 def removed_since(db: Database, map_id: int, event_id: int, removed: str, item: int) -> dict | None:
@@ -91,8 +93,9 @@ def added_node(db: Database, map_id: int, event: dict) -> dict:
         return node_dict(found)
     what = (
         "and brought back: delete it by hand if it should go."
-        if found is not None else "there is nothing to undo."
-    )  # fmt: skip
+        if found is not None
+        else "there is nothing to undo."
+    )
     words = f"{quote(added['text'])} was deleted {since_words(gone)}; {what}"
     raise Conflict(words, None, "event_id")
 
@@ -143,8 +146,10 @@ def undo_restore(db: Database, map_id: int, event: dict, actor: str) -> str:
             raise Conflict(
                 f"{len(extra)} node{'s were' if len(extra) != 1 else ' was'} added under"
                 f" {quote(root['text'])} since it came back: delete it by hand to choose what"
-                " becomes of them.", root, "event_id",
-            )  # fmt: skip
+                " becomes of them.",
+                root,
+                "event_id",
+            )
     done = deletion.delete_node(db, map_id, root["id"], choice, None, actor)
     return f"Deleted {quote(root['text'])} again" + (
         f" with {len(done['deleted']) - 1} nodes below it." if len(done["deleted"]) > 1 else "."
@@ -159,8 +164,9 @@ def undo_link_add(db: Database, map_id: int, event: dict, actor: str) -> str:
     if gone is not None or found is None:
         what = (
             "and brought back: remove it by hand if it should go."
-            if found is not None else "there is nothing to undo."
-        )  # fmt: skip
+            if found is not None
+            else "there is nothing to undo."
+        )
         raise Conflict(f"That link was removed {since_words(gone)}; {what}", None, "event_id")
     links.delete_link(db, map_id, link["id"], actor)
     return "Removed the link."
@@ -183,13 +189,10 @@ def undo_map_update(db: Database, map_id: int, event: dict, actor: str) -> str:
     if clashes:
         raise Conflict(
             f"The map's {' and '.join(clashes)} changed again since: undo that change first.",
-            None, clashes[0],
-        )  # fmt: skip
-    restored = {
-        **{f: current[f] for f in ("title", "description")},
-        **{f: before[f] for f in touched},
-    }
-    maps.update_map(db, map_id, restored["title"], restored["description"], actor)
+            None,
+            clashes[0],
+        )
+    maps.patch_map(db, map_id, {f: before[f] for f in touched}, actor)
     return f"Restored the map's {' and '.join(touched) or 'title'}."
 
 
@@ -214,8 +217,10 @@ def check_undoable(db: Database, map_id: int, event: dict) -> None:
     if done is not None:
         raise Conflict(
             f"Change #{event['id']} was already undone in change #{done['id']};"
-            " undo that change to bring it back.", None, "event_id",
-        )  # fmt: skip
+            " undo that change to bring it back.",
+            None,
+            "event_id",
+        )
 
 
 def carry_out(db: Database, map_id: int, event: dict, actor: str) -> str:
@@ -223,13 +228,18 @@ def carry_out(db: Database, map_id: int, event: dict, actor: str) -> str:
     try:
         return UNDOS[event["action"]](db, map_id, event, actor)
     except ValidationError as error:
-        raise Conflict(f"This change cannot be undone as the map stands now: {error.message}",
-                       None, error.field) from None  # fmt: skip
+        raise Conflict(
+            f"This change cannot be undone as the map stands now: {error.message}",
+            None,
+            error.field,
+        ) from None
     except sqlite3.IntegrityError:
         raise Conflict(
             f"Change #{event['id']} cannot be undone as the map stands now: putting it back"
-            " would break the map's structure.", None, "event_id",
-        ) from None  # fmt: skip
+            " would break the map's structure.",
+            None,
+            "event_id",
+        ) from None
 
 
 def undo(db: Database, map_id: int, event_id: int, actor: str = "") -> dict:
@@ -251,8 +261,9 @@ def mark(db: Database, map_id: int, event_id: int, start: int) -> int:
     if newest == start:
         raise Conflict(
             f"Undoing change #{event_id} would change nothing: there is nothing to undo.",
-            None, "event_id",
-        )  # fmt: skip
+            None,
+            "event_id",
+        )
     db.execute(
         "UPDATE events SET data = json_set(data, '$.undo_of', ?) WHERE id = ?", (event_id, newest)
     )

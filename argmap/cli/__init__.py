@@ -18,7 +18,18 @@ def open_db(app):
     return connect(app.config["DATABASE"])
 
 
-@click.group()
+class Commands(click.Group):
+    """The argmap commands: the one place argmap's errors become a message and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        """Run the command; an ArgmapError is shown as one line, without a traceback."""
+        try:
+            return super().invoke(ctx)
+        except ArgmapError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="argmap")
 def main() -> None:
     """argmap: build argument maps together, drawn by Graphviz."""
@@ -28,8 +39,13 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
-@click.option("--threads", default=64, show_default=True, type=int,
-              help="Threads per worker (each open live stream holds one).")  # fmt: skip
+@click.option(
+    "--threads",
+    default=64,
+    show_default=True,
+    type=int,
+    help="Threads per worker (each open live stream holds one).",
+)
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Start argmap under gunicorn (threaded workers)."""
     from .server import run
@@ -89,15 +105,23 @@ def export_one(app, db, map_id: int, fmt: str, output: Path | None) -> tuple[Pat
 @main.command("export")
 @click.argument("map_id", type=int, required=False)
 @click.option("--all", "every", is_flag=True, help="Export every map.")
-@click.option("--format", "fmt", default="svg", show_default=True,
-              type=click.Choice(DIAGRAMS + MAP_FORMATS), help="What to write.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write (default: exports/map-ID.EXT).")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    default="svg",
+    show_default=True,
+    type=click.Choice(DIAGRAMS + MAP_FORMATS),
+    help="What to write.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write (default: exports/map-ID.EXT).",
+)
 def export(map_id: int | None, every: bool, fmt: str, output: Path | None) -> None:
     """Write a map (or --all maps) as a diagram or in a map format."""
-    from ..formats.model import FormatError
     from ..maps import get_map, list_maps
-    from ..render import RenderError
 
     if (map_id is None) == (not every):
         raise click.UsageError("Give a MAP_ID or --all (not both).")
@@ -105,16 +129,13 @@ def export(map_id: int | None, every: bool, fmt: str, output: Path | None) -> No
         raise click.UsageError("--output names one file; with --all, files go to exports/.")
     app = create_app({"SEED": False})
     db = open_db(app)
-    try:
-        ids = [m["id"] for m in list_maps(db)] if every else [get_map(db, map_id)["id"]]
-        if not every:
-            path, note = export_one(app, db, ids[0], fmt, output)
-            click.echo(f"Wrote {path}{note}")
-            return
-        for one in tqdm(sorted(ids), desc=f"Exporting {fmt}", unit="map"):
-            export_one(app, db, one, fmt, None)
-    except (ArgmapError, RenderError, FormatError) as error:
-        raise click.ClickException(str(error)) from None
+    ids = [m["id"] for m in list_maps(db)] if every else [get_map(db, map_id)["id"]]
+    if not every:
+        path, note = export_one(app, db, ids[0], fmt, output)
+        click.echo(f"Wrote {path}{note}")
+        return
+    for one in tqdm(sorted(ids), desc=f"Exporting {fmt}", unit="map"):
+        export_one(app, db, one, fmt, None)
     click.echo(f"Wrote {len(ids)} maps into {app.config['EXPORTS']}")
 
 
@@ -132,8 +153,12 @@ def owner_for(db, email: str | None) -> tuple[dict, str | None]:
 
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["kialo", "argdown", "aif", "json"]),
-              help="The file's format (default: told from the content).")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["kialo", "argdown", "aif", "json"]),
+    help="The file's format (default: told from the content).",
+)
 @click.option("--title", help="A title for the map instead of the file's own.")
 @click.option("--owner", "email", help="The account to own the map (default: the first one).")
 def import_(file: Path, fmt: str | None, title: str | None, email: str | None) -> None:
@@ -141,29 +166,25 @@ def import_(file: Path, fmt: str | None, title: str | None, email: str | None) -
     from .. import members, owner
     from ..db import write
     from ..formats import registry
-    from ..formats.model import FormatError
-    from ..portable import import_map
 
     db = open_db(create_app({"SEED": False}))
     try:
-        fmt, data = registry.read(file.read_text(encoding="utf-8-sig"), fmt)
-        data.title = title or data.title
-        with write(db):
-            user, password = owner_for(db, email)
-            map_id = import_map(db, data, actor=user["name"])
-            members.claim_map(db, map_id, user)
+        text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise click.ClickException(f"{file} is not UTF-8 text.") from None
-    except FormatError as error:
-        raise click.ClickException(f"{file}: {error}") from None
-    except ArgmapError as error:
-        raise click.ClickException(f"{file}: {error.message}") from None
+    fmt, data = registry.read(text, fmt)
+    data.title = title or data.title
+    with write(db):
+        user, password = owner_for(db, email)
+        map_id = members.create_map(db, user, data=data)
     if password:
         click.echo(owner.banner(password))
     for warning in data.warnings:
         click.echo(f"Warning: {warning}", err=True)
-    click.echo(f"Imported {file} as {registry.FORMATS[fmt].label}: map {map_id} owned by "
-               f"{user['email']}, {len(data.nodes)} nodes, {len(data.links)} links.")  # fmt: skip
+    click.echo(
+        f"Imported {file} as {registry.FORMATS[fmt].label}: map {map_id} owned by "
+        f"{user['email']}, {len(data.nodes)} nodes, {len(data.links)} links."
+    )
 
 
 add_account_commands(main)

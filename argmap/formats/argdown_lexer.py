@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import NamedTuple
 
+from ..errors import FormatError
 from .argdown_syntax import (
     AFTER_LINE,
     BRACKETS,
@@ -35,7 +36,6 @@ from .argdown_syntax import (
     WS_SET,
     may_start,
 )
-from .model import FormatError
 
 
 class Token(NamedTuple):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 
+from ..errors import FormatError
 from .argdown_lexer import Token, line_of, tokenize
 from .argdown_model import Document, Entity, Member, Relation
 from .argdown_syntax import (
@@ -32,7 +33,6 @@ from .argdown_syntax import (
     flow_yaml_problem,
     tag_of,
 )
-from .model import FormatError
 
 
 def parse(text: str) -> Document:

@@ -6,9 +6,10 @@ import json
 import re
 from collections import defaultdict, deque
 
+from ..errors import FormatError
+from ..model import Edge, Link, MapData, Node
 from .argdown_parser import parse
 from .argdown_syntax import SHORTCODES, SPECIAL_CHAR
-from .model import Edge, FormatError, Link, MapData, Node
 
 MAX_NEST = 40
 EXPORT_TITLE = "Argdown export"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .model import KINDS, LINK_RELATIONS, FormatError, Link, MapData, Node
+from ..errors import FormatError
+from ..model import KINDS, LINK_RELATIONS, Link, MapData, Node
 
 VERSION = 1
 

@@ -19,8 +19,8 @@ from flask import (
 
 from .. import accounts, ratelimit
 from ..db import get_db
-from ..errors import ArgmapError
-from ..web.access import Unauthorized, account_required, anyone, current_person, log_in
+from ..errors import ArgmapError, TooManyAttempts, Unauthorized
+from ..web.access import account_required, anyone, current_person, log_in
 
 bp = Blueprint("auth", __name__)
 
@@ -40,7 +40,7 @@ def safe_next(value: object) -> str:
 def refused(template: str, error: ArgmapError, **context):
     """The form again with what the person typed and the error; a wait time when limited."""
     response = make_response(render_template(template, error=error, **context), error.status)
-    if isinstance(error, ratelimit.TooManyAttempts):
+    if isinstance(error, TooManyAttempts):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
 

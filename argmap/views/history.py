@@ -7,16 +7,23 @@ from sqlite_utils import Database
 
 from .. import events, maps, undo
 from ..db import get_db, rows
-from ..errors import ArgmapError
+from ..errors import ArgmapError, Conflict, ValidationError
 from ..web import access
 from ..web.ids import query_number
 
 bp = Blueprint("history", __name__)
 PAGE_SIZE = 50
 LINK_WORDS = {"support": "supports", "counter": "objects to", "contradiction": "contradicts"}
-FIELD_WORDS = {"kind": "kind", "text": "text", "quote": "quote", "source": "source",
-               "parent_id": "parent", "group": "premise group", "undercut": "undercut",
-               "tags": "tags"}  # fmt: skip
+FIELD_WORDS = {
+    "kind": "kind",
+    "text": "text",
+    "quote": "quote",
+    "source": "source",
+    "parent_id": "parent",
+    "group": "premise group",
+    "undercut": "undercut",
+    "tags": "tags",
+}
 
 
 def changes(db: Database, map_id: int, actor: str | None, before: int | None) -> list[dict]:
@@ -58,8 +65,9 @@ def undone(db: Database, map_id: int, event_ids: list[int]) -> dict[int, int]:
 def existing(db: Database, map_id: int, node_ids: set[int]) -> set[int]:
     """Which of these nodes are still in the map (to link to them)."""
     marks = ",".join("?" * len(node_ids))
-    found = rows(db, f"SELECT id FROM nodes WHERE map_id = ? AND id IN ({marks})",
-                 [map_id, *node_ids])  # fmt: skip
+    found = rows(
+        db, f"SELECT id FROM nodes WHERE map_id = ? AND id IN ({marks})", [map_id, *node_ids]
+    )
     return {r["id"] for r in found}
 
 
@@ -102,8 +110,11 @@ def describe(event: dict) -> dict:
     elif action == "map.update":
         before, after = data.get("before") or {}, data.get("after") or {}
         field = "title" if before.get("title") != after.get("title") else "description"
-        said = {"words": f"changed the map's {field}", "old": before.get(field),
-                "new": after.get(field)}  # fmt: skip
+        said = {
+            "words": f"changed the map's {field}",
+            "old": before.get(field),
+            "new": after.get(field),
+        }
     elif action == "map.create":
         said = {"words": "created the map", "new": (data.get("after") or {}).get("title")}
     elif action == "map.import":
@@ -132,10 +143,16 @@ def page(map_id: int, status: int = 200, error: ArgmapError | None = None):
     shown = [describe(e) for e in found[:PAGE_SIZE]]
     more = found[PAGE_SIZE - 1]["id"] if len(found) > PAGE_SIZE else None
     return render_template(
-        "history.html", graph=graph, changes=shown, actor=actor, actors=actors(db, map_id),
-        undone=undone(db, map_id, [e["id"] for e in shown]), more=more, error=error,
+        "history.html",
+        graph=graph,
+        changes=shown,
+        actor=actor,
+        actors=actors(db, map_id),
+        undone=undone(db, map_id, [e["id"] for e in shown]),
+        more=more,
+        error=error,
         present=existing(db, map_id, {e["node_id"] for e in shown if e["node_id"]}),
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.get("/maps/<int:map_id>/history")
@@ -149,9 +166,7 @@ def undo_change(map_id: int, event_id: int):
     """Undo one change; the undo is a new change by whoever clicked."""
     try:
         done = undo.undo(get_db(), map_id, event_id, access.actor())
-    except ArgmapError as error:
-        if error.status == 404:
-            raise
+    except (ValidationError, Conflict) as error:
         return page(map_id, error.status, error)
     flash(f"Undid change #{event_id}. {done['message']}")
     return redirect(url_for("history.index", map_id=map_id))

@@ -12,12 +12,13 @@ from flask import (
     render_template,
     request,
     url_for,
-)  # fmt: skip
+)
 
 from .. import deletion, links, maps, members, nodes, outline, render
+from ..clean import short
 from ..db import get_db
-from ..errors import ArgmapError, Conflict, NotFound
-from ..maps import short
+from ..errors import ArgmapError, Conflict, NotFound, ValidationError
+from ..records import node_dict
 from ..web import access
 from ..web.access import editor_only, owner_only
 from ..web.ids import query_number
@@ -73,9 +74,11 @@ def create():
     """Create a map, or show the list again with the form filled in."""
     try:
         map_id = members.create_map(
-            get_db(), access.current_person().user, request.form.get("title"),
+            get_db(),
+            access.current_person().user,
+            request.form.get("title"),
             request.form.get("description"),
-        )  # fmt: skip
+        )
     except ArgmapError as error:
         found = access.visible_maps()
         return render_template("index.html", maps=found, form=request.form, error=error), 400
@@ -91,10 +94,17 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
     node = by_id.get(selected)
     shown = render.for_page(db, map_id, selected, render.Limits.from_config(current_app.config))
     return render_template(
-        "map.html", graph=graph, node=node, by_id=by_id, drawn=shown.drawn, svg=shown.svg,
-        render_error=shown.error, tree=outline.tree(graph), forms=forms,
+        "map.html",
+        graph=graph,
+        node=node,
+        by_id=by_id,
+        drawn=shown.drawn,
+        svg=shown.svg,
+        render_error=shown.error,
+        tree=outline.tree(graph),
+        forms=forms,
         choices=deletion.CHOICE_LABELS,
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.get("/maps/<int:map_id>")
@@ -176,9 +186,7 @@ def update_node(map_id: int, node_id: int):
             raise
         gone = Conflict(GONE, None, "text")
         return page(map_id, None, 409, claim={"values": form, "error": gone})
-    except ArgmapError as error:
-        if error.status == 404:
-            raise
+    except ValidationError as error:
         return page(map_id, node_id, 400, edit={"values": form, "error": error})
     # Unchanged fields leave the version as sent; a real save bumps it.
     unchanged = form.get("version") == str(node["version"])
@@ -192,13 +200,19 @@ def confirm_delete_node(map_id: int, node_id: int, error: ArgmapError | None = N
     """Ask what becomes of the nodes about a node before deleting it."""
     db = get_db()
     graph = maps.load(db, map_id)
-    node = maps.node_dict(nodes.get_node(db, map_id, node_id))
-    kids = [maps.node_dict(c) for c in nodes.children(db, node_id)]
+    node = node_dict(nodes.get_node(db, map_id, node_id))
+    kids = [node_dict(c) for c in nodes.children(db, node_id)]
     touching = deletion.links_touching(db, [node_id])
     return render_template(
-        "delete_node.html", graph=graph, node=node, kids=kids, touching=touching,
-        choices=deletion.CHOICE_LABELS, error=error, chosen=request.form.get("children"),
-    ), (error.status if error else 200)  # fmt: skip
+        "delete_node.html",
+        graph=graph,
+        node=node,
+        kids=kids,
+        touching=touching,
+        choices=deletion.CHOICE_LABELS,
+        error=error,
+        chosen=request.form.get("children"),
+    ), (error.status if error else 200)
 
 
 @bp.post("/maps/<int:map_id>/nodes/<int:node_id>/delete")
@@ -216,9 +230,7 @@ def delete_node(map_id: int, node_id: int):
             error.current,
         )
         return confirm_delete_node(map_id, node_id, changed)
-    except ArgmapError as error:
-        if error.status == 404:
-            raise
+    except ValidationError as error:
         return confirm_delete_node(map_id, node_id, error)
     count = len(done["deleted"])
     flash(
@@ -257,10 +269,7 @@ def diagram(map_id: int, fmt: str):
     graph = maps.get_map(db, map_id)
     limits = render.Limits.from_config(current_app.config)
     node_id = query_number(request.args.get("node"), "node", "a node id")
-    try:
-        drawn = render.diagram(db, map_id, fmt, node_id, limits)
-    except render.RenderError as error:
-        abort(503, f"The diagram could not be drawn: {error}")
+    drawn = render.diagram(db, map_id, fmt, node_id, limits)
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
     if request.args.get("download"):
         name = f"map-{graph['id']}-r{graph['revision']}.{fmt}"

@@ -10,17 +10,11 @@ from sqlite_utils import Database
 
 from .. import accounts, members
 from ..db import get_db, row
-from ..errors import ArgmapError, Forbidden, NotFound
+from ..errors import ArgmapError, Forbidden, NotFound, Unauthorized
 from ..events import Actor
 from .csrf import SAFE
 
 EDITING = ("owner", "editor")
-
-
-class Unauthorized(ArgmapError):
-    """A request that needs an account (or a valid API token) and came without one."""
-
-    status = 401
 
 
 @dataclass
@@ -213,8 +207,13 @@ def template_values() -> dict:
     except ArgmapError:
         person = Person()
     role = g.get("role")
-    return {"person": person, "role": role, "me": g.get("member"),
-            "can_edit": role in EDITING, "is_owner": role == "owner"}  # fmt: skip
+    return {
+        "person": person,
+        "role": role,
+        "me": g.get("member"),
+        "can_edit": role in EDITING,
+        "is_owner": role == "owner",
+    }
 
 
 def init_app(app: Flask) -> None:

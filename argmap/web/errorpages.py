@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import ArgmapError, Conflict
+from ..errors import ArgmapError, Conflict, RenderError
 
 
 def wants_json() -> bool:
@@ -27,9 +27,12 @@ def answer(message: str, status: int, field: str | None = None, extra: dict | No
 
 
 def handle_domain(error: ArgmapError):
-    """A domain error that no view handled itself."""
+    """Any of argmap's errors that no form shows itself: a page or JSON with its status."""
     extra = {"current": error.current} if isinstance(error, Conflict) else None
-    return answer(error.message, error.status, error.field, extra)
+    message = error.message
+    if isinstance(error, RenderError):
+        message = f"The diagram could not be drawn: {message}"
+    return answer(message, error.status, error.field, extra)
 
 
 def handle_http(error: HTTPException):
