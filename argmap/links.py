@@ -10,7 +10,7 @@ from .db import row, write
 from .errors import NotFound, ValidationError
 from .maps import get_map
 from .nodes import check_cycle, get_target
-from .records import link_dict
+from .records import link_dict, link_values
 
 
 def linked(db: Database, source: int, target: int, group: int | None) -> bool:
@@ -40,19 +40,10 @@ def check_link(db: Database, map_id: int, source: dict, target_id: int, fields: 
 
 def insert(db: Database, map_id: int, fields: dict, link_id: int | None = None) -> dict:
     """The one place a link is inserted (checked fields); returns it as the API shows it."""
-    cursor = db.execute(
-        "INSERT INTO links (id, map_id, from_id, to_id, relation, grp, undercut)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            link_id,
-            map_id,
-            fields["from_id"],
-            fields["to_id"],
-            fields["relation"],
-            fields["group"],
-            int(fields["undercut"]),
-        ),
-    )
+    values = {"id": link_id, "map_id": map_id, **link_values(fields)}
+    columns = ", ".join(values)
+    marks = ", ".join(f":{column}" for column in values)
+    cursor = db.execute(f"INSERT INTO links ({columns}) VALUES ({marks})", values)
     return link_dict(row(db, "SELECT * FROM links WHERE id = ?", (cursor.lastrowid,)))
 
 

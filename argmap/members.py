@@ -86,14 +86,15 @@ def maps_of(db: Database, user_id: int | None, joins: dict[str, str]) -> list[di
     )
 
 
+LISTING = (
+    "SELECT b.*, u.email FROM members b LEFT JOIN users u ON u.id = b.user_id"
+    " WHERE b.map_id = ? ORDER BY b.role = 'owner' DESC, b.name COLLATE NOCASE, b.id"
+)
+
+
 def listing(db: Database, map_id: int) -> list[dict]:
     """The map's members, the owner first, with the email of those who have an account."""
-    return rows(
-        db,
-        "SELECT b.*, u.email FROM members b LEFT JOIN users u ON u.id = b.user_id"
-        " WHERE b.map_id = ? ORDER BY b.role = 'owner' DESC, b.name COLLATE NOCASE, b.id",
-        (map_id,),
-    )
+    return rows(db, LISTING, (map_id,))
 
 
 def clean_role(role: object) -> str:

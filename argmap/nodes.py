@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlite_utils import Database
 
 from . import events, rules
@@ -12,7 +10,7 @@ from .db import now, row, rows, write
 from .errors import Conflict, NotFound, ValidationError
 from .maps import get_map
 from .model import QUOTE_MAX, SOURCE_MAX
-from .records import node_dict
+from .records import node_dict, node_values
 
 CHILD_CHOICES = ("reattach", "detach", "delete")
 EDITABLE = ("kind", "text", "quote", "source", "parent_id", "group", "undercut", "tags")
@@ -115,21 +113,8 @@ def insert(
 ) -> int:
     """The one place a node is inserted (checked fields); returns its id (node_id if given)."""
     stamp = now()
-    values = {
-        "id": node_id,
-        "map_id": map_id,
-        "kind": fields["kind"],
-        "text": fields["text"],
-        "quote": fields["quote"],
-        "source": fields["source"],
-        "parent_id": fields["parent_id"],
-        "grp": fields["group"],
-        "undercut": int(fields["undercut"]),
-        "tags": json.dumps(fields["tags"]),
-        "version": version,
-        "created_at": stamp,
-        "updated_at": stamp,
-    }
+    values = {"id": node_id, "map_id": map_id, **node_values(fields), "version": version}
+    values |= {"created_at": stamp, "updated_at": stamp}
     columns = ", ".join(values)
     marks = ", ".join(f":{name}" for name in values)
     return db.execute(f"INSERT INTO nodes ({columns}) VALUES ({marks})", values).lastrowid
@@ -186,21 +171,11 @@ def update_node(db: Database, map_id: int, node_id: object, changes: dict, actor
 
 def write_fields(db: Database, node_id: int, clean: dict) -> None:
     """Store a node's checked fields and bump its version."""
+    values = node_values(clean)
+    sets = ", ".join(f"{column} = :{column}" for column in values)
     db.execute(
-        "UPDATE nodes SET kind = ?, text = ?, quote = ?, source = ?, parent_id = ?, grp = ?,"
-        " undercut = ?, tags = ?, version = version + 1, updated_at = ? WHERE id = ?",
-        (
-            clean["kind"],
-            clean["text"],
-            clean["quote"],
-            clean["source"],
-            clean["parent_id"],
-            clean["group"],
-            int(clean["undercut"]),
-            json.dumps(clean["tags"]),
-            now(),
-            node_id,
-        ),
+        f"UPDATE nodes SET {sets}, version = version + 1, updated_at = :stamp WHERE id = :id",
+        {**values, "stamp": now(), "id": node_id},
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import FormatError, WriteError
-from ..model import MapData
+from ..model import KINDS, MapData
 from . import aif, argdown, argmapjson, kialo, markdown
 from .model import check_size
 
@@ -100,9 +100,7 @@ def write(data: MapData, fmt: str) -> str:
 
 def counts(data: MapData) -> dict[str, int]:
     """What a map holds, for a preview before anything is written."""
-    kinds = {
-        kind: sum(n.kind == kind for n in data.nodes) for kind in ("claim", "support", "counter")
-    }
+    kinds = {kind: sum(n.kind == kind for n in data.nodes) for kind in KINDS}
     groups = {(e.target, e.relation, e.group) for e in data.edges() if e.group is not None}
     return {
         "nodes": len(data.nodes),
