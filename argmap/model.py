@@ -110,28 +110,34 @@ def from_graph(graph: dict) -> MapData:
 
 
 def find_cycle(keys: Iterable[str], edges: list[Edge]) -> Edge | None:
-    """An edge that closes a cycle (contradictions aside), found in linear time."""
+    """The last edge (in `edges` order) of a cycle, contradictions aside, found in linear time.
+
+    The last one is the edge an edit adding them one by one would have refused.
+    """
     keys = list(keys)
-    out: dict[str, list[Edge]] = {k: [] for k in keys}
-    for edge in edges:
+    out: dict[str, list[int]] = {k: [] for k in keys}
+    for index, edge in enumerate(edges):
         if edge.relation != "contradiction":
-            out[edge.source].append(edge)
+            out[edge.source].append(index)
     state = dict.fromkeys(keys, 0)  # 0 unseen, 1 on the current path, 2 done
     for root in keys:
         if state[root]:
             continue
-        state[root], stack = 1, [(root, iter(out[root]))]
+        state[root], stack = 1, [(root, iter(out[root]), -1)]
         while stack:
-            at, pending = stack[-1]
-            edge = next(pending, None)
-            if edge is None:
+            at, pending, _ = stack[-1]
+            index = next(pending, None)
+            if index is None:
                 state[at] = 2
                 stack.pop()
-            elif state[edge.target] == 1:
-                return edge
-            elif state[edge.target] == 0:
-                state[edge.target] = 1
-                stack.append((edge.target, iter(out[edge.target])))
+                continue
+            target = edges[index].target
+            if state[target] == 1:
+                start = [frame[0] for frame in stack].index(target)
+                return edges[max([frame[2] for frame in stack[start + 1 :]] + [index])]
+            if state[target] == 0:
+                state[target] = 1
+                stack.append((target, iter(out[target]), index))
     return None
 
 

@@ -9,7 +9,7 @@ from conftest import ROOT, SHARED
 
 from argmap.db import connect, migrate
 from argmap.formats import registry
-from argmap.formats.model import MapData
+from argmap.model import MapData
 from argmap.portable import import_map, to_data
 
 CORPUS = SHARED / "corpus"

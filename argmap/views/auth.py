@@ -19,8 +19,9 @@ from flask import (
 
 from .. import accounts, ratelimit
 from ..db import get_db
-from ..errors import ArgmapError, TooManyAttempts, Unauthorized
+from ..errors import ArgmapError, Unauthorized
 from ..web.access import account_required, anyone, current_person, log_in
+from ..web.errorpages import refused
 
 bp = Blueprint("auth", __name__)
 
@@ -35,14 +36,6 @@ def safe_next(value: object) -> str:
         return "/"
     parts = urlsplit(target)
     return "/" if parts.scheme or parts.netloc else target
-
-
-def refused(template: str, error: ArgmapError, **context):
-    """The form again with what the person typed and the error; a wait time when limited."""
-    response = make_response(render_template(template, error=error, **context), error.status)
-    if isinstance(error, TooManyAttempts):
-        response.headers["Retry-After"] = str(error.retry_after)
-    return response
 
 
 def form_values() -> dict:

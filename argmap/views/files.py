@@ -6,10 +6,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from .. import members, portable
 from ..db import get_db
-from ..errors import ArgmapError
+from ..errors import ArgmapError, FormatError
 from ..formats import registry
-from ..formats.model import MAX_BYTES, FormatError, MapData
 from ..maps import get_map
+from ..model import MAX_BYTES, MapData
 from ..web import access
 
 bp = Blueprint("exchange", __name__)

@@ -11,7 +11,7 @@ from .. import maps, members, ratelimit
 from ..db import get_db
 from ..errors import ArgmapError, NotFound
 from ..web.access import anyone, current_person, membership, owner_only, remember_join
-from .auth import refused
+from ..web.errorpages import refused
 
 bp = Blueprint("members", __name__)
 

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from hostile import HOSTILE
 
+from argmap.errors import FormatError
 from argmap.formats import aif
-from argmap.formats.model import Edge, FormatError, MapData, Node, build
+from argmap.formats.model import build
+from argmap.model import Edge, MapData, Node
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "aif"
 FILES = sorted(CORPUS.glob("*.json"))
