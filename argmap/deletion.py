@@ -60,9 +60,13 @@ def move_children(db: Database, found: dict, choice: str) -> list[dict]:
 
 
 def delete_node(
-    db: Database, map_id: int, node_id: object, choice: object = None,
-    version: object = None, actor: str = "",
-) -> dict:  # fmt: skip
+    db: Database,
+    map_id: int,
+    node_id: object,
+    choice: object = None,
+    version: object = None,
+    actor: str = "",
+) -> dict:
     """Delete a node; its children are reattached, detached or deleted as chosen."""
     with write(db):
         found = get_node(db, map_id, node_id)
