@@ -1,4 +1,4 @@
-"""Nodes: the rules of the model, and adding, editing and deleting nodes."""
+"""Nodes: adding and editing nodes, each change checked against the rulebook (rules.py)."""
 
 from __future__ import annotations
 
