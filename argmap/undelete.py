@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import events, links, nodes
+from . import events, links, nodes, rules
 from .clean import short
 from .db import row
 from .errors import Conflict, ValidationError
+from .model import depths
 from .records import node_dict
 
 
@@ -81,6 +82,17 @@ def restore_links(db: Database, map_id: int, lost: list[dict], ids: dict[int, in
     return done
 
 
+def check_depth(db: Database, deleted: list[dict], top: int | None) -> None:
+    """The depth rule for deleted nodes brought back under `top` (which may have moved since)."""
+    if top is None:
+        return
+    inside = {n["id"] for n in deleted}
+    parent = {
+        str(n["id"]): str(n["parent_id"]) if n["parent_id"] in inside else None for n in deleted
+    }
+    rules.depth_rule(nodes.level_of(db, top) + 1 + max(depths(parent).values()))
+
+
 def undo_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
     """Bring back deleted nodes with their links, and the nodes that were about them."""
     data = event["data"]
@@ -92,6 +104,7 @@ def undo_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
             None,
             "event_id",
         )
+    check_depth(db, data["deleted"], top)
     ids: dict[int, int] = {}
     for node in data["deleted"]:
         ids[node["id"]] = restore_node(db, map_id, node, ids.get(node["parent_id"], top))

@@ -137,6 +137,29 @@ def test_too_deep_nesting_is_refused_in_the_same_words(db, owner, api):
     assert refused_import(db, owner, data) == edit
 
 
+def test_a_restore_too_deep_for_where_its_parent_moved_is_refused_in_the_same_words(db, owner, api):
+    chain = [Node("0", "claim", "level 0")]
+    chain += [Node(str(i), "support", f"level {i}", parent=str(i - 1)) for i in range(1, MAX_DEPTH)]
+    m = members.create_map(db, owner, data=MapData("Deep", nodes=chain))
+    deepest = db.execute("SELECT MAX(id) FROM nodes WHERE map_id = ?", (m,)).fetchone()[0]
+    b = add(db, m, "claim", "B")
+    y = add(db, m, "support", "Y", b)
+    add(db, m, "support", "Z", y)
+    deletion.delete_node(db, m, y, "delete", None)
+    deleted = last_event(db, m)
+    nodes.update_node(db, m, b, {"kind": "support", "parent_id": deepest})  # B at the deepest level
+    restore = refused_undo(api, m, deleted)
+    assert restore.startswith(f"Nodes would be nested more than {MAX_DEPTH} levels deep")
+    edit = refused_edit(
+        api.post(f"/api/maps/{m}/nodes", json={"kind": "support", "text": "Y", "parent_id": b})
+    )
+    assert restore == edit
+    assert (
+        db.execute("SELECT COUNT(*) FROM nodes WHERE map_id = ?", (m,)).fetchone()[0]
+        == MAX_DEPTH + 1
+    )
+
+
 def test_a_self_link_is_refused_in_the_same_words(db, owner, api):
     m = members.create_map(db, owner, "Self")
     c = add(db, m, "claim", "C")
