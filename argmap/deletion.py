@@ -8,8 +8,8 @@ from . import events
 from .db import rows, write
 from .errors import ValidationError
 from .events import Actor
-from .maps import link_dict, node_dict
 from .nodes import CHILD_CHOICES, check_version, children, get_node, subtree
+from .records import link_dict, node_dict
 
 CHOICE_LABELS = {
     "reattach": "Move them up to this node's parent (they become claims if it has none)",

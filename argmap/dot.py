@@ -7,6 +7,8 @@ import textwrap
 
 import graphviz
 
+from .model import Edge, from_graph
+
 WRAP = 32
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # newrank: Graphviz 2.43's classic ranking spends seconds after network simplex on big maps;
@@ -62,36 +64,10 @@ def label(text: str, width: int = WRAP) -> str:
     return graphviz.nohtml("\\l".join(escaped) + "\\l")
 
 
-def edge_pairs(graph: dict) -> list[dict]:
-    """Every relation of the map: parent edges, then links, in a stable order."""
-    edges = [
-        {
-            "from": n["id"],
-            "to": n["parent_id"],
-            "relation": n["kind"],
-            "group": n["group"],
-            "undercut": n["undercut"],
-        }
-        for n in graph["nodes"]
-        if n["parent_id"] is not None
-    ]
-    edges += [
-        {
-            "from": li["from_id"],
-            "to": li["to_id"],
-            "relation": li["relation"],
-            "group": li["group"],
-            "undercut": li["undercut"],
-        }
-        for li in graph["links"]
-    ]
-    return edges
-
-
-def junction_of(edge: dict) -> str | None:
+def junction_of(edge: Edge) -> str | None:
     """The junction an edge runs through: its group's, or its undercut target's."""
-    if edge["group"] is not None and edge["relation"] != "contradiction":
-        return f"g{edge['to']}_{edge['relation']}_{edge['group']}"
+    if edge.group is not None and edge.relation != "contradiction":
+        return f"g{edge.target}_{edge.relation}_{edge.group}"
     return None
 
 
@@ -123,46 +99,47 @@ def build(graph: dict, fast: bool = False) -> graphviz.Digraph:
 
 def add_edges(dot: graphviz.Digraph, graph: dict) -> None:
     """Draw relations; grouped premises and undercut inferences meet at junctions."""
-    known = {n["id"] for n in graph["nodes"]}
-    edges = [e for e in edge_pairs(graph) if e["from"] in known and e["to"] in known]
-    undercut = {e["to"] for e in edges if e["undercut"]}
+    known = {str(n["id"]) for n in graph["nodes"]}
+    edges = [e for e in from_graph(graph).edges() if e.source in known and e.target in known]
+    undercut = {e.target for e in edges if e.undercut}
     junctions: set[str] = set()
     for edge in edges:
-        if edge["undercut"]:
+        if edge.undercut:
             continue
+        style = EDGE_STYLE[edge.relation]
         junction = junction_of(edge)
-        if junction is None and edge["from"] in undercut and edge["relation"] != "contradiction":
-            junction = f"u{edge['from']}_{edge['to']}"
+        if junction is None and edge.source in undercut and edge.relation != "contradiction":
+            junction = f"u{edge.source}_{edge.target}"
         if junction is None:
-            dot.edge(f"n{edge['from']}", f"n{edge['to']}", **EDGE_STYLE[edge["relation"]])
+            dot.edge(f"n{edge.source}", f"n{edge.target}", **style)
             continue
         if junction not in junctions:
             junctions.add(junction)
             dot.node(junction, "", shape="point", width="0.09", color="#555555")
-            dot.edge(junction, f"n{edge['to']}", **EDGE_STYLE[edge["relation"]])
+            dot.edge(junction, f"n{edge.target}", **style)
         dot.edge(
-            f"n{edge['from']}",
+            f"n{edge.source}",
             junction,
             arrowhead="none",
-            color=EDGE_STYLE[edge["relation"]]["color"],
-            style=EDGE_STYLE[edge["relation"]]["style"],
+            color=style["color"],
+            style=style["style"],
         )
     add_undercuts(dot, edges, junctions)
 
 
-def add_undercuts(dot: graphviz.Digraph, edges: list[dict], junctions: set[str]) -> None:
+def add_undercuts(dot: graphviz.Digraph, edges: list[Edge], junctions: set[str]) -> None:
     """Draw each undercut at the inference it attacks; with none shown, at its target node."""
     for edge in edges:
-        if not edge["undercut"]:
+        if not edge.undercut:
             continue
         inferences = [
             e
             for e in edges
-            if e["from"] == edge["to"] and not e["undercut"] and e["relation"] != "contradiction"
+            if e.source == edge.target and not e.undercut and e.relation != "contradiction"
         ]
         junction = None
         if inferences:
             first = inferences[0]
-            junction = junction_of(first) or f"u{first['from']}_{first['to']}"
-        end = junction if junction in junctions else f"n{edge['to']}"
-        dot.edge(f"n{edge['from']}", end, **EDGE_STYLE["counter"])
+            junction = junction_of(first) or f"u{first.source}_{first.target}"
+        end = junction if junction in junctions else f"n{edge.target}"
+        dot.edge(f"n{edge.source}", end, **EDGE_STYLE["counter"])

@@ -4,52 +4,51 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import events
+from . import events, rules
+from .clean import clean_bool, clean_id, clean_relation
 from .db import row, write
 from .errors import NotFound, ValidationError
-from .formats.model import LINK_RELATIONS
-from .maps import get_map, link_dict
-from .nodes import check_target, clean_bool, clean_id, get_node
+from .maps import get_map
+from .nodes import check_cycle, get_target
+from .records import link_dict, link_values
 
 
-def clean_relation(value: object) -> str:
-    """support, counter or contradiction, or ValidationError."""
-    if value not in LINK_RELATIONS:
-        raise ValidationError(
-            f"Unknown relation {value!r}: choose support, counter or contradiction.", "relation"
-        )
-    return value
+def linked(db: Database, source: int, target: int, group: int | None) -> bool:
+    """Whether a link already relates the two nodes: same way and group, or the other way."""
+    found = row(
+        db,
+        "SELECT 1 AS x FROM links WHERE (from_id = :a AND to_id = :b AND grp IS :g)"
+        " OR (from_id = :b AND to_id = :a)",
+        {"a": source, "b": target, "g": group},
+    )
+    return found is not None
 
 
 def check_link(db: Database, map_id: int, source: dict, target_id: int, fields: dict) -> None:
-    """Refuse a link that repeats a relation or would form a cycle."""
-    if source["id"] == target_id:
-        raise ValidationError("A node cannot be linked to itself.", "to_id")
-    if source["parent_id"] == target_id and source["grp"] == fields["group"]:
-        raise ValidationError("That node is already this node's parent.", "to_id")
-    if fields["relation"] == "contradiction":
-        check_target(db, map_id, None, target_id, "to_id")
-    else:
-        check_target(db, map_id, source["id"], target_id, "to_id")
-    repeat = row(
-        db,
-        "SELECT 1 FROM links WHERE (from_id = :a AND to_id = :b AND grp IS :g)"
-        " OR (from_id = :b AND to_id = :a)",
-        {"a": source["id"], "b": target_id, "g": fields["group"]},
+    """The link rules: no self link, no repeated relation, no cycle, undercuts of inferences."""
+    rules.self_rule(source["id"], target_id)
+    is_parent = source["parent_id"] == target_id and source["grp"] == fields["group"]
+    rules.parent_repeat_rule(is_parent)
+    target = get_target(db, map_id, target_id, "to_id")
+    if fields["relation"] != "contradiction":
+        check_cycle(db, map_id, source["id"], target_id, "to_id")
+    rules.repeat_rule(linked(db, source["id"], target_id, fields["group"]))
+    rules.link_undercut_rule(
+        fields["relation"], fields["undercut"], target["parent_id"] is not None
     )
-    if repeat:
-        raise ValidationError("These two nodes are already linked.", "to_id")
-    if fields["undercut"]:
-        target = get_node(db, map_id, target_id)
-        if fields["relation"] != "counter" or target["parent_id"] is None:
-            raise ValidationError(
-                "Only a counter link to a support or counter can undercut its inference.",
-                "undercut",
-            )
 
 
-def add_link(db: Database, map_id: int, fields: dict, actor: str = "") -> dict:
-    """Link one node to another; returns the link."""
+def insert(db: Database, map_id: int, fields: dict, link_id: int | None = None) -> dict:
+    """The one place a link is inserted (checked fields); returns it as the API shows it."""
+    values = {"id": link_id, "map_id": map_id, **link_values(fields)}
+    columns = ", ".join(values)
+    marks = ", ".join(f":{column}" for column in values)
+    cursor = db.execute(f"INSERT INTO links ({columns}) VALUES ({marks})", values)
+    return link_dict(row(db, "SELECT * FROM links WHERE id = ?", (cursor.lastrowid,)))
+
+
+def clean_link(fields: dict) -> dict:
+    """Check each field of a link on its own; returns them cleaned."""
     clean = {
         "from_id": clean_id(fields.get("from_id"), "from_id"),
         "to_id": clean_id(fields.get("to_id"), "to_id"),
@@ -60,22 +59,17 @@ def add_link(db: Database, map_id: int, fields: dict, actor: str = "") -> dict:
     for name in ("from_id", "to_id"):
         if clean[name] is None:
             raise ValidationError(f"Choose the node for {name}.", name)
+    return clean
+
+
+def add_link(db: Database, map_id: int, fields: dict, actor: str = "") -> dict:
+    """Link one node to another; returns the link."""
+    clean = clean_link(fields)
     with write(db):
         get_map(db, map_id)
-        try:
-            source = get_node(db, map_id, clean["from_id"])
-        except NotFound:
-            raise ValidationError(
-                f"There is no node {clean['from_id']} in this map.", "from_id"
-            ) from None
+        source = get_target(db, map_id, clean["from_id"], "from_id")
         check_link(db, map_id, source, clean["to_id"], clean)
-        cursor = db.execute(
-            "INSERT INTO links (map_id, from_id, to_id, relation, grp, undercut)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (map_id, clean["from_id"], clean["to_id"], clean["relation"], clean["group"],
-             int(clean["undercut"])),
-        )  # fmt: skip
-        link = link_dict(row(db, "SELECT * FROM links WHERE id = ?", (cursor.lastrowid,)))
+        link = insert(db, map_id, clean)
         events.record(db, map_id, "link.add", clean["from_id"], {"after": link}, actor)
     return link
 

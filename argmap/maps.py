@@ -2,67 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import re
-
 from sqlite_utils import Database
 
 from . import events
+from .clean import clean_description, clean_title
 from .db import now, row, rows, write
-from .errors import NotFound, ValidationError
-
-TITLE_MAX = 200
-DESCRIPTION_MAX = 2000
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def short(text: str, width: int = 60) -> str:
-    """A text cut to fit a message."""
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def tidy(text: str, one_line: bool = False, field: str = "text") -> str:
-    """Text as stored: trimmed, line breaks as \\n, tabs as spaces, control characters dropped."""
-    if SURROGATE.search(text):
-        raise ValidationError(
-            f"The {field} text has characters that are not valid Unicode (half of an emoji?):"
-            f" type or paste the {field} again.",
-            field,
-        )
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    if one_line:
-        text = text.replace("\n", " ")
-    return CONTROL.sub("", text).strip()
-
-
-def clean_title(title: object) -> str:
-    """A trimmed title of 1 to 200 characters, or ValidationError."""
-    title = tidy(title, one_line=True, field="title") if isinstance(title, str) else ""
-    if not title:
-        raise ValidationError("Give the map a title.", "title")
-    if len(title) > TITLE_MAX:
-        raise ValidationError(
-            f"The title is {len(title)} characters long; shorten it to {TITLE_MAX} at most.",
-            "title",
-        )
-    return title
-
-
-def clean_description(description: object) -> str:
-    """A trimmed description of at most 2,000 characters, or ValidationError."""
-    if description is None:
-        return ""
-    if not isinstance(description, str):
-        raise ValidationError("The description must be text.", "description")
-    description = tidy(description, field="description")
-    if len(description) > DESCRIPTION_MAX:
-        raise ValidationError(
-            f"The description is {len(description)} characters long;"
-            f" shorten it to {DESCRIPTION_MAX} at most.",
-            "description",
-        )
-    return description
+from .errors import NotFound
+from .records import link_dict, node_dict
 
 
 def list_maps(db: Database) -> list[dict]:
@@ -124,40 +70,20 @@ def update_map(
     return True
 
 
+def patch_map(db: Database, map_id: int, changes: dict, actor: str = "") -> bool:
+    """Change the title or description sent (a field not sent stays as it is); see update_map."""
+    with write(db):
+        current = get_map(db, map_id)
+        merged = {f: changes.get(f, current[f]) for f in ("title", "description")}
+        return update_map(db, map_id, merged["title"], merged["description"], actor)
+
+
 def delete_map(db: Database, map_id: int) -> None:
     """Delete a map with all its nodes, links, events and renders."""
     with write(db):
         get_map(db, map_id)
         db.execute("UPDATE nodes SET parent_id = NULL WHERE map_id = ?", (map_id,))
         db.execute("DELETE FROM maps WHERE id = ?", (map_id,))
-
-
-def node_dict(found: dict) -> dict:
-    """A node row as the API shows it."""
-    return {
-        "id": found["id"],
-        "kind": found["kind"],
-        "text": found["text"],
-        "quote": found["quote"],
-        "source": found["source"],
-        "parent_id": found["parent_id"],
-        "group": found["grp"],
-        "undercut": bool(found["undercut"]),
-        "tags": json.loads(found["tags"]),
-        "version": found["version"],
-    }
-
-
-def link_dict(found: dict) -> dict:
-    """A link row as the API shows it."""
-    return {
-        "id": found["id"],
-        "from_id": found["from_id"],
-        "to_id": found["to_id"],
-        "relation": found["relation"],
-        "group": found["grp"],
-        "undercut": bool(found["undercut"]),
-    }
 
 
 def load(db: Database, map_id: int) -> dict:

@@ -7,11 +7,12 @@ import secrets
 
 from sqlite_utils import Database
 
-from . import maps
+from . import maps, portable
 from .accounts import clean_name, digest
 from .db import now, row, rows, write
 from .errors import NotFound, ValidationError
 from .events import Actor
+from .model import MapData
 
 ROLES = ("owner", "editor", "viewer")
 JOIN_ROLES = ("editor", "viewer")
@@ -20,10 +21,19 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0 or 1 to misread
 CODE_LENGTH = 8
 
 
-def create_map(db: Database, user: dict, title: object, description: object = "") -> int:
-    """Create a map owned by this account; returns its id."""
+def create_map(
+    db: Database,
+    user: dict,
+    title: object = None,
+    description: object = "",
+    data: MapData | None = None,
+) -> int:
+    """Create a map owned by this account, empty or imported from `data`; returns its id."""
     with write(db):
-        map_id = maps.create_map(db, title, description, Actor(user["name"]))
+        if data is None:
+            map_id = maps.create_map(db, title, description, Actor(user["name"]))
+        else:
+            map_id = portable.import_map(db, data, Actor(user["name"]))
         claim_map(db, map_id, user)
     return map_id
 
@@ -76,14 +86,15 @@ def maps_of(db: Database, user_id: int | None, joins: dict[str, str]) -> list[di
     )
 
 
+LISTING = (
+    "SELECT b.*, u.email FROM members b LEFT JOIN users u ON u.id = b.user_id"
+    " WHERE b.map_id = ? ORDER BY b.role = 'owner' DESC, b.name COLLATE NOCASE, b.id"
+)
+
+
 def listing(db: Database, map_id: int) -> list[dict]:
     """The map's members, the owner first, with the email of those who have an account."""
-    return rows(
-        db,
-        "SELECT b.*, u.email FROM members b LEFT JOIN users u ON u.id = b.user_id"
-        " WHERE b.map_id = ? ORDER BY b.role = 'owner' DESC, b.name COLLATE NOCASE, b.id",
-        (map_id,),
-    )
+    return rows(db, LISTING, (map_id,))
 
 
 def clean_role(role: object) -> str:

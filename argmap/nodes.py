@@ -1,95 +1,19 @@
-"""Nodes: the rules of the model, and adding, editing and deleting nodes."""
+"""Nodes: adding and editing nodes, each change checked against the rulebook (rules.py)."""
 
 from __future__ import annotations
 
-import json
-
 from sqlite_utils import Database
 
-from . import events
+from . import events, rules
+from .clean import clean_bool, clean_id, clean_kind, clean_optional, clean_tags, clean_text
 from .db import now, row, rows, write
 from .errors import Conflict, NotFound, ValidationError
-from .formats.model import KINDS, MAX_DEPTH
-from .maps import get_map, node_dict, tidy
-from .web.ids import MAX_ID
+from .maps import get_map
+from .model import QUOTE_MAX, SOURCE_MAX
+from .records import node_dict, node_values
 
-TEXT_MAX = 1000
-QUOTE_MAX = 2000
-SOURCE_MAX = 2000
-TAG_MAX, TAGS_MAX = 40, 20
 CHILD_CHOICES = ("reattach", "detach", "delete")
 EDITABLE = ("kind", "text", "quote", "source", "parent_id", "group", "undercut", "tags")
-
-
-def clean_text(value: object, field: str = "text") -> str:
-    """A node text tidied and trimmed to 1 to 1,000 characters, or ValidationError."""
-    if value is not None and not isinstance(value, str):
-        raise ValidationError("The node's text must be a string.", field)
-    value = tidy(value or "", field=field)
-    if not value:
-        raise ValidationError("Write the node's text; it cannot be empty.", field)
-    if len(value) > TEXT_MAX:
-        raise ValidationError(
-            f"The text is {len(value)} characters long; shorten it to {TEXT_MAX} at most.", field
-        )
-    return value
-
-
-def clean_optional(value: object, field: str, limit: int) -> str:
-    """An optional text (quote, source) trimmed to its limit, or ValidationError."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(f"The {field} must be text.", field)
-    value = tidy(value, one_line=field == "source", field=field)
-    if len(value) > limit:
-        raise ValidationError(
-            f"The {field} is {len(value)} characters long; shorten it to {limit} at most.", field
-        )
-    return value
-
-
-def clean_kind(value: object) -> str:
-    """One of claim, support, counter, or ValidationError."""
-    if value not in KINDS:
-        raise ValidationError(f"Unknown kind {value!r}: choose claim, support or counter.", "kind")
-    return value
-
-
-def clean_id(value: object, field: str) -> int | None:
-    """An optional positive integer id (blank means none), or ValidationError."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise ValidationError(f"{field} must be a whole number, not {value!r}.", field)
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{field} must be a whole number, not {value!r}.", field) from None
-    if not 1 <= number <= MAX_ID:
-        raise ValidationError(f"{field} must be a whole number from 1 to {MAX_ID}.", field)
-    return number
-
-
-def clean_tags(value: object) -> list[str]:
-    """A list of short tags; a comma-separated string is split."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-        raise ValidationError("Tags must be a list of words.", "tags")
-    tags = [tag for t in value if (tag := tidy(t, one_line=True, field="tags"))]
-    if len(tags) > TAGS_MAX or any(len(t) > TAG_MAX for t in tags):
-        raise ValidationError(
-            f"Use at most {TAGS_MAX} tags of at most {TAG_MAX} characters each.", "tags"
-        )
-    return list(dict.fromkeys(tags))
-
-
-def clean_bool(value: object) -> bool:
-    """A checkbox or JSON boolean."""
-    return value in (True, 1, "1", "true", "on", "yes")
 
 
 def get_node(db: Database, map_id: int, node_id: object) -> dict:
@@ -120,17 +44,17 @@ def reaches(db: Database, map_id: int, start: int, goal: int) -> bool:
     return found is not None
 
 
-def check_target(db: Database, map_id: int, node_id: int | None, target: int, field: str) -> dict:
-    """The target node, if it is in this map and relating to it forms no cycle."""
+def get_target(db: Database, map_id: int, target: int, field: str) -> dict:
+    """The node a relation points to, or ValidationError naming the field when it is not here."""
     try:
-        found = get_node(db, map_id, target)
+        return get_node(db, map_id, target)
     except NotFound:
         raise ValidationError(f"There is no node {target} in this map.", field) from None
-    if node_id is not None and (target == node_id or reaches(db, map_id, target, node_id)):
-        raise ValidationError(
-            f"Node {target} already rests on this node; relating them would form a cycle.", field
-        )
-    return found
+
+
+def check_cycle(db: Database, map_id: int, source: int, target: int, field: str) -> None:
+    """The cycle rule for a relation from source to target, asking the map what reaches what."""
+    rules.cycle_rule(source, target, reaches(db, map_id, target, source), field)
 
 
 def kept_undercut(fields: dict, previous: dict | None) -> bool:
@@ -140,48 +64,34 @@ def kept_undercut(fields: dict, previous: dict | None) -> bool:
     return (fields["kind"], fields["parent_id"]) == (previous["kind"], previous["parent_id"])
 
 
-def check_depth(db: Database, parent: int, node_id: int | None) -> None:
-    """Refuse to nest nodes more than MAX_DEPTH levels below their claim."""
-    above = row(
+def level_of(db: Database, node_id: int) -> int:
+    """How many levels below its claim a node stands."""
+    return row(
         db,
         "WITH RECURSIVE up(id, d) AS (SELECT ?, 0 UNION ALL SELECT n.parent_id, up.d + 1"
         " FROM nodes n JOIN up ON n.id = up.id WHERE n.parent_id IS NOT NULL)"
         " SELECT MAX(d) AS d FROM up",
-        (parent,),
+        (node_id,),
     )["d"]
-    below = max((n["depth"] for n in subtree(db, node_id)), default=0) if node_id else 0
-    if above + 1 + below > MAX_DEPTH:
-        raise ValidationError(
-            f"That would nest nodes more than {MAX_DEPTH} levels below their claim:"
-            " choose a node higher up.",
-            "parent_id",
-        )
 
 
 def check_shape(
     db: Database, map_id: int, node_id: int | None, fields: dict, previous: dict | None = None
 ) -> None:
-    """Check the parent, group and undercut rules for a node's new fields."""
+    """Check the parent, cycle, depth, group and undercut rules for a node's new fields."""
     kind, parent = fields["kind"], fields["parent_id"]
-    if kind == "claim" and parent is not None:
-        raise ValidationError(
-            "A claim stands on its own: choose support or counter to put it under a node.",
-            "parent_id",
-        )
-    if kind != "claim" and parent is None:
-        raise ValidationError(f"A {kind} needs a parent: choose the node it is about.", "parent_id")
+    rules.parent_rule(kind, parent)
+    target = None
     if parent is not None:
-        target = check_target(db, map_id, node_id, parent, "parent_id")
-        check_depth(db, parent, node_id)
-        # An undercut left as it was passes even if its target lost its inference since.
-        no_inference = kind != "counter" or target["parent_id"] is None
-        if fields["undercut"] and no_inference and not kept_undercut(fields, previous):
-            raise ValidationError(
-                "Only a counter of a support or counter can object to the inference (undercut).",
-                "undercut",
-            )
-    elif fields["undercut"] or fields["group"] is not None:
-        raise ValidationError("A claim has no inference to group or undercut.", "group")
+        target = get_target(db, map_id, parent, "parent_id")
+        if node_id is not None:
+            check_cycle(db, map_id, node_id, parent, "parent_id")
+        below = max((n["depth"] for n in subtree(db, node_id)), default=0) if node_id else 0
+        rules.depth_rule(level_of(db, parent) + 1 + below)
+    # An undercut left as it was passes even if its target lost its inference since.
+    undercut = fields["undercut"] and not kept_undercut(fields, previous)
+    has_parent = target is not None and target["parent_id"] is not None
+    rules.inference_rule(kind, parent, fields["group"], undercut, has_parent)
 
 
 def clean_fields(fields: dict) -> dict:
@@ -198,19 +108,16 @@ def clean_fields(fields: dict) -> dict:
     }
 
 
-def insert(db: Database, map_id: int, fields: dict) -> int:
-    """Insert a checked node; returns its id."""
+def insert(
+    db: Database, map_id: int, fields: dict, node_id: int | None = None, version: int = 1
+) -> int:
+    """The one place a node is inserted (checked fields); returns its id (node_id if given)."""
     stamp = now()
-    cursor = db.execute(
-        "INSERT INTO nodes (map_id, kind, text, quote, source, parent_id, grp, undercut, tags,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            map_id, fields["kind"], fields["text"], fields["quote"], fields["source"],
-            fields["parent_id"], fields["group"], int(fields["undercut"]),
-            json.dumps(fields["tags"]), stamp, stamp,
-        ),
-    )  # fmt: skip
-    return cursor.lastrowid
+    values = {"id": node_id, "map_id": map_id, **node_values(fields), "version": version}
+    values |= {"created_at": stamp, "updated_at": stamp}
+    columns = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    return db.execute(f"INSERT INTO nodes ({columns}) VALUES ({marks})", values).lastrowid
 
 
 def add_node(db: Database, map_id: int, fields: dict, actor: str = "") -> dict:
@@ -264,14 +171,12 @@ def update_node(db: Database, map_id: int, node_id: object, changes: dict, actor
 
 def write_fields(db: Database, node_id: int, clean: dict) -> None:
     """Store a node's checked fields and bump its version."""
+    values = node_values(clean)
+    sets = ", ".join(f"{column} = :{column}" for column in values)
     db.execute(
-        "UPDATE nodes SET kind = ?, text = ?, quote = ?, source = ?, parent_id = ?, grp = ?,"
-        " undercut = ?, tags = ?, version = version + 1, updated_at = ? WHERE id = ?",
-        (
-            clean["kind"], clean["text"], clean["quote"], clean["source"], clean["parent_id"],
-            clean["group"], int(clean["undercut"]), json.dumps(clean["tags"]), now(), node_id,
-        ),
-    )  # fmt: skip
+        f"UPDATE nodes SET {sets}, version = version + 1, updated_at = :stamp WHERE id = :id",
+        {**values, "stamp": now(), "id": node_id},
+    )
 
 
 def children(db: Database, node_id: int) -> list[dict]:

@@ -4,28 +4,19 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import events
+from . import events, links, rules
+from .clean import clean_description, clean_id, clean_title
 from .db import rows, write
 from .errors import ValidationError
-from .formats.model import MAX_DEPTH, FormatError, Link, MapData, Node, check
-from .maps import clean_description, clean_title, create_map, load
-from .nodes import clean_fields, clean_id, insert
+from .formats.model import check, reading
+from .maps import create_map, load
+from .model import MapData, Node, depths, from_graph
+from .nodes import clean_fields, insert
 
 
 def to_data(db: Database, map_id: int, history: bool = False) -> MapData:
     """The map as a portable map; node keys are the database ids."""
-    graph = load(db, map_id)
-    data = MapData(title=graph["title"], description=graph["description"])
-    data.nodes = [
-        Node(str(n["id"]), n["kind"], n["text"], n["quote"], n["source"],
-             None if n["parent_id"] is None else str(n["parent_id"]),
-             n["group"], n["undercut"], n["tags"])
-        for n in graph["nodes"]
-    ]  # fmt: skip
-    data.links = [
-        Link(str(li["from_id"]), str(li["to_id"]), li["relation"], li["group"], li["undercut"])
-        for li in graph["links"]
-    ]
+    data = from_graph(load(db, map_id))
     if history:
         data.events = history_of(db, map_id)
     return data
@@ -45,53 +36,57 @@ def history_of(db: Database, map_id: int) -> list[dict]:
 
 def checked_fields(node: Node, index: int) -> dict:
     """A node's fields checked by the model's rules, errors naming the node."""
-    try:
-        return clean_fields(
-            {"kind": node.kind, "text": node.text, "quote": node.quote, "source": node.source,
-             "group": node.group, "undercut": node.undercut, "tags": node.tags}
-        )  # fmt: skip
-    except ValidationError as error:
-        raise FormatError(error.message, f"node {index + 1} ({node.key})") from None
+    names = ("kind", "text", "quote", "source", "group", "undercut", "tags")
+    with reading(f"node {index + 1} ({node.key})"):
+        return clean_fields({name: getattr(node, name) for name in names})
 
 
 def inference_rules(data: MapData) -> None:
     """Keep groups and undercuts only where the model has an inference; say what changed."""
     parent = {n.key: n.parent for n in data.nodes}
     for node in data.nodes:
-        if node.parent is None and (node.group is not None or node.undercut):
-            node.group, node.undercut = None, False
-            data.warnings.append(f"{node.key}: a claim has no inference to group or undercut.")
-        elif node.undercut and (node.kind != "counter" or parent[node.parent] is None):
-            node.undercut = False
-            data.warnings.append(
-                f"{node.key}: kept as a plain objection; only the inference of a support or"
-                " counter can be undercut."
-            )
+        has_parent = node.parent is not None and parent[node.parent] is not None
+        try:
+            rules.inference_rule(node.kind, node.parent, node.group, node.undercut, has_parent)
+        except ValidationError as error:
+            if error.field == "group":
+                node.group, node.undercut = None, False
+                data.warnings.append(f"{node.key}: group and undercut left out. {error.message}")
+            else:
+                node.undercut = False
+                data.warnings.append(f"{node.key}: kept as a plain objection. {error.message}")
     for link in data.links:
-        if link.undercut and (link.relation != "counter" or parent[link.target] is None):
+        try:
+            rules.link_undercut_rule(link.relation, link.undercut, parent[link.target] is not None)
+        except ValidationError as error:
             link.undercut = False
             data.warnings.append(
                 f"The undercut from {link.source} to {link.target} is kept as a plain objection."
+                f" {error.message}"
             )
 
 
 def link_rules(data: MapData) -> None:
     """Refuse a node linked to itself or a bad group; keep one relation per pair, and say so."""
-    seen = {(n.key, n.parent, n.group) for n in data.nodes if n.parent is not None}
+    parents = {(n.key, n.parent, n.group) for n in data.nodes if n.parent is not None}
     pairs = {(n.key, n.parent) for n in data.nodes if n.parent is not None}
+    seen: set[tuple] = set()
     kept = []
     for index, link in enumerate(data.links):
-        where = f"link {index + 1}"
-        if link.source == link.target:
-            raise FormatError("a node cannot be linked to itself", where)
-        try:
+        with reading(f"link {index + 1}"):
+            rules.self_rule(link.source, link.target)
             clean_id(link.group, "group")
+        linked = (link.source, link.target, link.group) in seen or (
+            link.target,
+            link.source,
+        ) in pairs
+        try:
+            rules.parent_repeat_rule((link.source, link.target, link.group) in parents)
+            rules.repeat_rule(linked)
         except ValidationError as error:
-            raise FormatError(error.message, where) from None
-        if (link.source, link.target, link.group) in seen or (link.target, link.source) in pairs:
             data.warnings.append(
                 f"The {link.relation} relation from {link.source} to {link.target} repeats one"
-                " between the same two nodes; left out."
+                f" between the same two nodes; left out. {error.message}"
             )
             continue
         seen.add((link.source, link.target, link.group))
@@ -101,22 +96,11 @@ def link_rules(data: MapData) -> None:
 
 
 def depth_rule(data: MapData) -> None:
-    """Refuse nodes nested deeper than MAX_DEPTH levels (pages could not show them)."""
-    parent = {n.key: n.parent for n in data.nodes}
-    depth: dict[str, int] = {}
+    """Refuse nodes nested deeper than the model allows (pages could not show them)."""
+    level = depths({n.key: n.parent for n in data.nodes})
     for index, node in enumerate(data.nodes):
-        chain, key = [], node.key
-        while key is not None and key not in depth:
-            chain.append(key)
-            key = parent[key]
-        level = -1 if key is None else depth[key]
-        for key in reversed(chain):
-            level += 1
-            depth[key] = level
-        if depth[node.key] > MAX_DEPTH:
-            raise FormatError(
-                f"nodes are nested more than {MAX_DEPTH} levels deep", f"node {index + 1}"
-            )
+        with reading(f"node {index + 1} ({node.key})"):
+            rules.depth_rule(level[node.key])
 
 
 def validate(data: MapData) -> list[dict]:
@@ -148,12 +132,8 @@ def import_map(db: Database, data: MapData, actor: str = "", origin: str | None 
                     "UPDATE nodes SET parent_id = ? WHERE id = ?", (ids[node.parent], ids[node.key])
                 )
         for link in data.links:
-            db.execute(
-                "INSERT INTO links (map_id, from_id, to_id, relation, grp, undercut)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (map_id, ids[link.source], ids[link.target], link.relation, link.group,
-                 int(link.undercut)),
-            )  # fmt: skip
+            ends = {"from_id": ids[link.source], "to_id": ids[link.target]}
+            links.insert(db, map_id, {**vars(link), **ends})
         summary = {"nodes": len(data.nodes), "links": len(data.links)}
         events.record(db, map_id, "map.import", data={"after": summary}, actor=actor)
     return map_id

@@ -14,25 +14,11 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from .db import row, write
-from .errors import ArgmapError
+from .errors import TooManyAttempts
 
 MEMORY = 86400.0  # attempts are kept a day: a growing wait counts them all
 MAX_DOUBLINGS = 16
 KEY_MAX = 300  # an email typed into a form is cut here before it becomes a key
-
-
-class TooManyAttempts(ArgmapError):
-    """Too many failed attempts from one place or at one account; `retry_after` in seconds."""
-
-    status = 429
-
-    def __init__(self, retry_after: int, field: str | None = None):
-        minutes = max(1, math.ceil(retry_after / 60))
-        super().__init__(
-            f"Too many attempts: wait {minutes} minute{'s' if minutes != 1 else ''} and try again.",
-            field,
-        )
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from sqlite_utils import Database
 
 from . import dot, settings
 from .db import row
+from .errors import RenderError, RenderTimeout
 from .maps import get_map, load
+from .model import from_graph
 
 FORMATS = {
     "svg": "image/svg+xml",
@@ -72,14 +74,6 @@ class Rendered(NamedTuple):
     shown: int
 
 
-class RenderError(RuntimeError):
-    """Graphviz failed; the message carries its error output."""
-
-
-class RenderTimeout(RenderError):
-    """Graphviz took longer than the time limit and was stopped."""
-
-
 def run(source: str, fmt: str, limits: Limits, timeout: float | None = None) -> bytes:
     """Run Graphviz on DOT source under a time (default limits.timeout) and memory limit."""
     if fmt == "dot":
@@ -121,9 +115,9 @@ def failure(done: subprocess.CompletedProcess, limits: Limits) -> str:
 def neighbourhood(graph: dict, focus: int, radius: int, limit: int) -> dict:
     """The part of the map within `radius` relations of the focus node."""
     near: dict[int, set[int]] = {n["id"]: set() for n in graph["nodes"]}
-    for edge in dot.edge_pairs(graph):
-        near[edge["from"]].add(edge["to"])
-        near[edge["to"]].add(edge["from"])
+    for edge in from_graph(graph).edges():
+        near[int(edge.source)].add(int(edge.target))
+        near[int(edge.target)].add(int(edge.source))
     keep, frontier = {focus}, [focus]
     for _ in range(radius):
         frontier = sorted({m for n in frontier for m in near[n]} - keep)[: limit - len(keep)]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlite_utils import Database
 
-from . import events, nodes
-from .db import now, row
-from .errors import Conflict
-from .maps import link_dict, node_dict, short
+from . import events, links, nodes, rules
+from .clean import short
+from .db import row
+from .errors import Conflict, ValidationError
+from .model import depths
+from .records import node_dict
 
 
 def quote(text: str) -> str:
@@ -34,17 +34,8 @@ def in_map(db: Database, map_id: int, node_id: int | None) -> dict | None:
 
 def restore_node(db: Database, map_id: int, node: dict, parent_id: int | None) -> int:
     """Insert a deleted node again, under its id if still free; returns its id."""
-    stamp = now()
-    cursor = db.execute(
-        "INSERT INTO nodes (id, map_id, kind, text, quote, source, parent_id, grp, undercut, tags,"
-        " version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            free(db, "nodes", node["id"]), map_id, node["kind"], node["text"], node["quote"],
-            node["source"], parent_id, node["group"], int(node["undercut"]),
-            json.dumps(node["tags"]), node["version"] + 1, stamp, stamp,
-        ),
-    )  # fmt: skip
-    return cursor.lastrowid
+    fields = {**node, "parent_id": parent_id}
+    return nodes.insert(db, map_id, fields, free(db, "nodes", node["id"]), node["version"] + 1)
 
 
 def move_back(db: Database, map_id: int, moved: list[dict], root: int) -> list[int]:
@@ -54,50 +45,52 @@ def move_back(db: Database, map_id: int, moved: list[dict], root: int) -> list[i
         found = in_map(db, map_id, child["id"])
         if found is None or found["version"] != child["version"] + 1:
             continue
-        if nodes.reaches(db, map_id, root, child["id"]):
+        keep = {k: child[k] for k in ("kind", "group", "undercut")}
+        fields = {**node_dict(found), **keep, "parent_id": root}
+        try:
+            nodes.check_shape(db, map_id, child["id"], fields)
+        except ValidationError:
             continue
-        db.execute(
-            "UPDATE nodes SET parent_id = ?, kind = ?, grp = ?, undercut = ?,"
-            " version = version + 1, updated_at = ? WHERE id = ? AND map_id = ?",
-            (root, child["kind"], child["group"], int(child["undercut"]), now(), child["id"],
-             map_id),
-        )  # fmt: skip
+        nodes.write_fields(db, child["id"], fields)
         back.append(child["id"])
     return back
 
 
-def can_link(db: Database, map_id: int, link: dict, source: int, target: int) -> bool:
-    """Whether both ends are in this map, the relation is not there yet and no cycle forms."""
-    relation = link["relation"]
-    ends = db.execute(
-        "SELECT COUNT(*) FROM nodes WHERE map_id = ? AND id IN (?, ?)", (map_id, source, target)
-    ).fetchone()[0]
-    taken = row(  # the rule of links.check_link: same pair and group, or the reverse pair
-        db,
-        "SELECT 1 AS x FROM links WHERE map_id = :m AND ((from_id = :a AND to_id = :b"
-        " AND grp IS :g) OR (from_id = :b AND to_id = :a))",
-        {"m": map_id, "a": source, "b": target, "g": link.get("group")},
-    )
-    cycle = relation != "contradiction" and nodes.reaches(db, map_id, target, source)
-    return ends == 2 and not taken and not cycle
+def can_link(db: Database, map_id: int, link: dict) -> bool:
+    """Whether the link passes the link rules as the map stands now (both ends still here)."""
+    source = in_map(db, map_id, link["from_id"])
+    if source is None:
+        return False
+    try:
+        links.check_link(db, map_id, source, link["to_id"], link)
+    except ValidationError:
+        return False
+    return True
 
 
 def restore_links(db: Database, map_id: int, lost: list[dict], ids: dict[int, int]) -> list[dict]:
     """Re-create the links the deletion removed, where that is still possible."""
     done = []
     for link in lost:
-        source = ids.get(link["from_id"], link["from_id"])
-        target = ids.get(link["to_id"], link["to_id"])
-        if not can_link(db, map_id, link, source, target):
-            continue
-        cursor = db.execute(
-            "INSERT INTO links (id, map_id, from_id, to_id, relation, grp, undercut)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (free(db, "links", link["id"]), map_id, source, target, link["relation"],
-             link["group"], int(link["undercut"])),
-        )  # fmt: skip
-        done.append(link_dict(row(db, "SELECT * FROM links WHERE id = ?", (cursor.lastrowid,))))
+        ends = {
+            "from_id": ids.get(link["from_id"], link["from_id"]),
+            "to_id": ids.get(link["to_id"], link["to_id"]),
+        }
+        fields = {**link, **ends}
+        if can_link(db, map_id, fields):
+            done.append(links.insert(db, map_id, fields, free(db, "links", link["id"])))
     return done
+
+
+def check_depth(db: Database, deleted: list[dict], top: int | None) -> None:
+    """The depth rule for deleted nodes brought back under `top` (which may have moved since)."""
+    if top is None:
+        return
+    inside = {n["id"] for n in deleted}
+    parent = {
+        str(n["id"]): str(n["parent_id"]) if n["parent_id"] in inside else None for n in deleted
+    }
+    rules.depth_rule(nodes.level_of(db, top) + 1 + max(depths(parent).values()))
 
 
 def undo_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
@@ -107,8 +100,11 @@ def undo_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
     if top is not None and in_map(db, map_id, top) is None:
         raise Conflict(
             f"The node {quote(data['before']['text'])} was about is gone too:"
-            " undo that deletion first.", None, "event_id",
-        )  # fmt: skip
+            " undo that deletion first.",
+            None,
+            "event_id",
+        )
+    check_depth(db, data["deleted"], top)
     ids: dict[int, int] = {}
     for node in data["deleted"]:
         ids[node["id"]] = restore_node(db, map_id, node, ids.get(node["parent_id"], top))
@@ -116,10 +112,20 @@ def undo_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
     back = move_back(db, map_id, data.get("moved", []), root)
     restored_links = restore_links(db, map_id, data.get("links", []), ids)
     restored = [node_dict(in_map(db, map_id, i)) for i in ids.values()]
-    events.record(db, map_id, "node.restore", root, {
-        "after": restored[0], "restored": restored, "links": restored_links,
-        "moved_back": back, "choice": data.get("choice"),
-    }, actor)  # fmt: skip
+    events.record(
+        db,
+        map_id,
+        "node.restore",
+        root,
+        {
+            "after": restored[0],
+            "restored": restored,
+            "links": restored_links,
+            "moved_back": back,
+            "choice": data.get("choice"),
+        },
+        actor,
+    )
     return restored_words(data, restored, restored_links, back)
 
 

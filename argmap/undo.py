@@ -11,7 +11,7 @@ from . import deletion, events, links, maps, nodes
 from .db import row, rows, write
 from .errors import Conflict, NotFound, ValidationError
 from .events import Actor
-from .maps import node_dict
+from .records import node_dict
 from .undelete import in_map, quote, undo_delete
 
 REFUSED = {
@@ -193,11 +193,7 @@ def undo_map_update(db: Database, map_id: int, event: dict, actor: Actor | str) 
             None,
             clashes[0],
         )
-    restored = {
-        **{f: current[f] for f in ("title", "description")},
-        **{f: before[f] for f in touched},
-    }
-    maps.update_map(db, map_id, restored["title"], restored["description"], actor)
+    maps.patch_map(db, map_id, {f: before[f] for f in touched}, actor)
     return f"Restored the map's {' and '.join(touched) or 'title'}."
 
 

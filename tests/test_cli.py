@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from argmap import maps, nodes
+from argmap import maps, nodes, portable
 from argmap.db import connect
+from argmap.model import MapData, Node
 
 ROOT = Path(__file__).resolve().parent.parent
 MAGIC = {"svg": b"<?xml", "png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "dot": b"digraph argmap {"}
@@ -126,3 +127,15 @@ def snapshot(database: str) -> tuple:
         )
     finally:
         db.conn.close()
+
+
+def test_export_in_a_format_that_cannot_hold_the_map_says_what_to_choose(app, db):
+    chain = [Node("0", "claim", "level 0")]
+    chain += [Node(str(i), "support", f"level {i}", parent=str(i - 1)) for i in range(1, 201)]
+    m = portable.import_map(db, MapData("Deep", nodes=chain))
+    done = run_export(app, str(m), "--format", "kialo")
+    assert done.returncode == 1
+    assert "This map cannot be written as Kialo" in done.stderr
+    assert "Export it as argmap JSON or Argdown instead." in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (Path(app.config["EXPORTS"]) / f"map-{m}.txt").exists()

@@ -253,7 +253,7 @@ def test_what_the_model_cannot_hold_is_adjusted_and_said(app, client, owner):
         ],
     }
     html = post_import(client, text=json.dumps(doc)).get_data(as_text=True)
-    assert "a: a claim has no inference to group or undercut." in html
+    assert "a: group and undercut left out. A claim has no inference to group or undercut." in html
     assert "b: kept as a plain objection" in html
     assert "The support relation from c to a repeats one between the same two nodes" in html
     assert post_import(client, text=json.dumps(doc), confirm="1").status_code == 302

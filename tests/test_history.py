@@ -13,8 +13,8 @@ from argmap import undo as undoing
 from argmap.db import connect, migrate, migrations
 from argmap.errors import Conflict
 from argmap.events import Actor
-from argmap.formats.model import MapData
-from argmap.formats.model import Node as PortableNode
+from argmap.model import MapData
+from argmap.model import Node as PortableNode
 
 
 @pytest.fixture

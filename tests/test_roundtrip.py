@@ -10,7 +10,7 @@ from corpus import CORPUS
 
 from argmap.db import connect, migrate
 from argmap.formats import registry
-from argmap.formats.model import MapData
+from argmap.model import MapData
 from argmap.portable import import_map, to_data
 
 GOLDEN = CORPUS / "argdown" / "golden"

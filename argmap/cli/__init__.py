@@ -19,7 +19,18 @@ def open_db(app):
     return connect(app.config["DATABASE"])
 
 
-@click.group()
+class Commands(click.Group):
+    """The argmap commands: the one place argmap's errors become a message and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        """Run the command; an ArgmapError is shown as one line, without a traceback."""
+        try:
+            return super().invoke(ctx)
+        except ArgmapError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="argmap")
 def main() -> None:
     """argmap: build argument maps together, drawn by Graphviz."""
@@ -114,9 +125,7 @@ def export_one(app, db, map_id: int, fmt: str, output: Path | None) -> tuple[Pat
 )
 def export(map_id: int | None, every: bool, fmt: str, output: Path | None) -> None:
     """Write a map (or --all maps) as a diagram or in a map format."""
-    from ..formats.model import FormatError
     from ..maps import get_map, list_maps
-    from ..render import RenderError
 
     if (map_id is None) == (not every):
         raise click.UsageError("Give a MAP_ID or --all (not both).")
@@ -124,16 +133,13 @@ def export(map_id: int | None, every: bool, fmt: str, output: Path | None) -> No
         raise click.UsageError("--output names one file; with --all, files go to exports/.")
     app = create_app({"SEED": False})
     db = open_db(app)
-    try:
-        ids = [m["id"] for m in list_maps(db)] if every else [get_map(db, map_id)["id"]]
-        if not every:
-            path, note = export_one(app, db, ids[0], fmt, output)
-            click.echo(f"Wrote {path}{note}")
-            return
-        for one in tqdm(sorted(ids), desc=f"Exporting {fmt}", unit="map"):
-            export_one(app, db, one, fmt, None)
-    except (ArgmapError, RenderError, FormatError) as error:
-        raise click.ClickException(str(error)) from None
+    ids = [m["id"] for m in list_maps(db)] if every else [get_map(db, map_id)["id"]]
+    if not every:
+        path, note = export_one(app, db, ids[0], fmt, output)
+        click.echo(f"Wrote {path}{note}")
+        return
+    for one in tqdm(sorted(ids), desc=f"Exporting {fmt}", unit="map"):
+        export_one(app, db, one, fmt, None)
     click.echo(f"Wrote {len(ids)} maps into {app.config['EXPORTS']}")
 
 
@@ -164,23 +170,17 @@ def import_(file: Path, fmt: str | None, title: str | None, email: str | None) -
     from .. import members, owner
     from ..db import write
     from ..formats import registry
-    from ..formats.model import FormatError
-    from ..portable import import_map
 
     db = open_db(create_app({"SEED": False}))
     try:
-        fmt, data = registry.read(file.read_text(encoding="utf-8-sig"), fmt)
-        data.title = title or data.title
-        with write(db):
-            user, password = owner_for(db, email)
-            map_id = import_map(db, data, actor=user["name"])
-            members.claim_map(db, map_id, user)
+        text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise click.ClickException(f"{file} is not UTF-8 text.") from None
-    except FormatError as error:
-        raise click.ClickException(f"{file}: {error}") from None
-    except ArgmapError as error:
-        raise click.ClickException(f"{file}: {error.message}") from None
+    fmt, data = registry.read(text, fmt)
+    data.title = title or data.title
+    with write(db):
+        user, password = owner_for(db, email)
+        map_id = members.create_map(db, user, data=data)
     if password:
         click.echo(owner.banner(password))
     for warning in data.warnings:

@@ -1,4 +1,4 @@
-"""Account commands: `argmap create-user` and `argmap reset-password`."""
+"""Account commands: `argmap create-user` and `argmap reset-password` (errors: see Commands)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import click
 
 from .. import accounts, create_app
 from ..db import connect
-from ..errors import ArgmapError
 
 
 def read_password(from_stdin: bool) -> str:
@@ -31,10 +30,7 @@ def open_db():
 def create_user(email: str, name: str | None, password_stdin: bool) -> None:
     """Create an account that can log in, create maps and invite others."""
     db = open_db()
-    try:
-        accounts.create_user(db, email, name or email.split("@")[0], read_password(password_stdin))
-    except ArgmapError as error:
-        raise click.ClickException(error.message) from None
+    accounts.create_user(db, email, name or email.split("@")[0], read_password(password_stdin))
     click.echo(f"Created the account {email.strip()}.")
 
 
@@ -44,10 +40,7 @@ def create_user(email: str, name: str | None, password_stdin: bool) -> None:
 def reset_password(email: str, password_stdin: bool) -> None:
     """Give an account a new password; its sessions end and its API tokens are revoked."""
     db = open_db()
-    try:
-        revoked = accounts.set_password(db, email, read_password(password_stdin))
-    except ArgmapError as error:
-        raise click.ClickException(error.message) from None
+    revoked = accounts.set_password(db, email, read_password(password_stdin))
     tokens = f"{revoked} API token{'s' if revoked != 1 else ''}"
     click.echo(f"New password set for {email.strip()}; its sessions ended, {tokens} revoked.")
 

@@ -28,8 +28,10 @@ import heapq
 import json
 from dataclasses import dataclass, field
 
+from ..errors import FormatError
+from ..model import Edge, MapData, Node, topological
 from .argmapjson import load_json
-from .model import Edge, FormatError, MapData, Node, build, check_size, topological
+from .model import build, check_size
 
 MAX_TEXT = 1000
 SCHEMES = {"RA": "support", "CA": "counter"}

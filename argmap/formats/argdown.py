@@ -78,10 +78,12 @@ import json
 import re
 from collections.abc import Callable
 
+from ..errors import FormatError
+from ..model import MAX_BYTES, Edge, MapData, Node
 from .argdown_model import Document, Entity, Relation, apply_model_rules
 from .argdown_parser import parse
 from .argdown_writer import write
-from .model import MAX_BYTES, Edge, FormatError, MapData, Node, build, check_size
+from .model import build, check_size
 
 DEFAULT_TITLE = "Argdown import"
 RELATION_MAP = {

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import NamedTuple
 
+from ..errors import FormatError
+from ..model import MAX_DEPTH
 from .argdown_syntax import (
     AFTER_LINE,
     BRACKETS,
@@ -23,7 +25,6 @@ from .argdown_syntax import (
     INFERENCE_MODE,
     LINE_START_ONLY,
     LINE_START_RULES,
-    MAX_DEPTH,
     MAX_EMPHASIS,
     MODE_SWITCH,
     RANGE_RULES,
@@ -35,7 +36,6 @@ from .argdown_syntax import (
     WS_SET,
     may_start,
 )
-from .model import FormatError
 
 
 class Token(NamedTuple):

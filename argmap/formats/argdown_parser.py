@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 
+from ..errors import FormatError
 from .argdown_lexer import Token, line_of, tokenize
 from .argdown_model import Document, Entity, Member, Relation
 from .argdown_syntax import (
@@ -32,7 +33,6 @@ from .argdown_syntax import (
     flow_yaml_problem,
     tag_of,
 )
-from .model import FormatError
 
 
 def parse(text: str) -> Document:
@@ -152,12 +152,7 @@ class _Parser:
             self.content(member)
         else:
             raise self.error("expected a statement")
-        self.optional_data(member)
-        if self.relations_ahead():
-            member.title = member.title or self.new_title()
-            self.relations(self.entity("statement", member.title))
-        member.title = member.title or self.new_title()
-        return self.add_member("statement", member)
+        return self.finish("statement", member)
 
     def argument(self) -> Entity:
         """argument: '<Title>: text' or '<Title>', then data and relations."""
@@ -169,12 +164,16 @@ class _Parser:
             member.title = _bracketed(self.take("ArgumentReference").image)
             member.reference = True
             self.reference_tail(member)
+        return self.finish("argument", member)
+
+    def finish(self, kind: str, member: Member) -> Entity:
+        """After a statement's or argument's text: its data, its relations, then the entity."""
         self.optional_data(member)
         if self.relations_ahead():
             member.title = member.title or self.new_title()
-            self.relations(self.entity("argument", member.title))
+            self.relations(self.entity(kind, member.title))
         member.title = member.title or self.new_title()
-        return self.add_member("argument", member)
+        return self.add_member(kind, member)
 
     def reference_tail(self, member: Member) -> None:
         """After '[Title]' or '<Title>': tags, then an optional line break."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-MAX_DEPTH = 200
 MAX_EMPHASIS = 50
 
 _WS = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"

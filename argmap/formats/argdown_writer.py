@@ -6,9 +6,11 @@ import json
 import re
 from collections import defaultdict, deque
 
+from ..errors import FormatError
+from ..model import Edge, Link, MapData, Node
+from .argdown_model import Document
 from .argdown_parser import parse
 from .argdown_syntax import SHORTCODES, SPECIAL_CHAR
-from .model import Edge, FormatError, Link, MapData, Node
 
 MAX_NEST = 40
 EXPORT_TITLE = "Argdown export"
@@ -285,13 +287,18 @@ class _Writer:
         return f"{ref}{_data_block(exact | {'argmap_tags': list(node.tags)})}"
 
 
+def _parsed(line: str) -> Document | None:
+    """The line read as Argdown, or None when it does not read."""
+    try:
+        return parse(line)
+    except FormatError:
+        return None
+
+
 def _reads_as(line: str, node: Node) -> bool:
     """Whether one definition line reads back as this node's text, tags, quote and source."""
-    try:
-        doc = parse(line)
-    except FormatError:
-        return False
-    if len(doc.entities) != 1 or doc.relations:
+    doc = _parsed(line)
+    if doc is None or len(doc.entities) != 1 or doc.relations:
         return False
     entity = next(iter(doc.entities.values()))
     data = entity.members[-1].data
@@ -305,11 +312,8 @@ def _reads_as(line: str, node: Node) -> bool:
 
 def _heading_reads(line: str, title: str, description: str) -> bool:
     """Whether a heading line reads back as this title and description."""
-    try:
-        doc = parse(line)
-    except FormatError:
-        return False
-    if len(doc.headings) != 1 or doc.entities:
+    doc = _parsed(line)
+    if doc is None or len(doc.headings) != 1 or doc.entities:
         return False
     heading = doc.headings[0]
     text = heading.data.get("argmap_text", heading.text.strip())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .model import KINDS, LINK_RELATIONS, FormatError, Link, MapData, Node
+from ..errors import FormatError
+from ..model import KINDS, LINK_RELATIONS, Link, MapData, Node
 
 VERSION = 1
 
@@ -77,13 +78,19 @@ def key(value: object, where: str) -> str | None:
     return str(value)
 
 
+def one_of(obj: object, what: str, name: str, choices: tuple[str, ...], where: str) -> str:
+    """The field `name` of a JSON object (a node or link), one of the choices."""
+    if not isinstance(obj, dict):
+        raise FormatError(f"a {what} must be an object", where)
+    value = field(obj, name, str, where)
+    if value not in choices:
+        raise FormatError(f"unknown {name} {value!r}", f"{where}.{name}")
+    return value
+
+
 def read_node(obj: object, where: str) -> Node:
     """One node object."""
-    if not isinstance(obj, dict):
-        raise FormatError("a node must be an object", where)
-    kind = field(obj, "kind", str, where)
-    if kind not in KINDS:
-        raise FormatError(f"unknown kind {kind!r}", f"{where}.kind")
+    kind = one_of(obj, "node", "kind", KINDS, where)
     tags = field(obj, "tags", list, where, []) or []
     if not all(isinstance(tag, str) for tag in tags):
         raise FormatError("tags must be a list of strings", f"{where}.tags")
@@ -102,11 +109,7 @@ def read_node(obj: object, where: str) -> Node:
 
 def read_link(obj: object, where: str) -> Link:
     """One link object."""
-    if not isinstance(obj, dict):
-        raise FormatError("a link must be an object", where)
-    relation = field(obj, "relation", str, where)
-    if relation not in LINK_RELATIONS:
-        raise FormatError(f"unknown relation {relation!r}", f"{where}.relation")
+    relation = one_of(obj, "link", "relation", LINK_RELATIONS, where)
     return Link(
         source=key(field(obj, "from_id", (str, int), where), f"{where}.from_id"),
         target=key(field(obj, "to_id", (str, int), where), f"{where}.to_id"),

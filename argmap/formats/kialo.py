@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import re
 
-from .model import MAX_DEPTH, FormatError, Link, MapData, Node, check_size, topological
+from ..errors import FormatError
+from ..model import MAX_DEPTH, Link, MapData, Node, topological
+from .model import check_size
 
 MAX_TEXT = 1000
 TITLE = "Discussion Title:"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Edge, Link, MapData, Node
+from ..model import Edge, Link, MapData, Node
 
 LABELS = {"claim": "Claim", "support": "Pro", "counter": "Con"}
 LINKS = {"support": "Also supports", "counter": "Also objects to", "contradiction": "Contradicts"}

@@ -6,8 +6,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..errors import FormatError, WriteError
+from ..model import KINDS, MapData
 from . import aif, argdown, argmapjson, kialo, markdown
-from .model import FormatError, MapData, check_size
+from .model import check_size
 
 
 @dataclass(frozen=True)
@@ -86,15 +88,19 @@ def read(text: str, fmt: str | None = None) -> tuple[str, MapData]:
 
 
 def write(data: MapData, fmt: str) -> str:
-    """A portable map written in a format."""
-    return FORMATS[fmt].write(data)
+    """A portable map written in a format, or WriteError saying what else to choose."""
+    try:
+        return FORMATS[fmt].write(data)
+    except FormatError as error:
+        raise WriteError(
+            f"This map cannot be written as {FORMATS[fmt].label}: {error.message}."
+            " Export it as argmap JSON or Argdown instead."
+        ) from None
 
 
 def counts(data: MapData) -> dict[str, int]:
     """What a map holds, for a preview before anything is written."""
-    kinds = {
-        kind: sum(n.kind == kind for n in data.nodes) for kind in ("claim", "support", "counter")
-    }
+    kinds = {kind: sum(n.kind == kind for n in data.nodes) for kind in KINDS}
     groups = {(e.target, e.relation, e.group) for e in data.edges() if e.group is not None}
     return {
         "nodes": len(data.nodes),

@@ -55,15 +55,7 @@ def show(map_id: int):
 def update(map_id: int):
     """Rename a map or change its description."""
     db = get_db()
-    current = maps.get_map(db, map_id)
-    data = body()
-    maps.update_map(
-        db,
-        map_id,
-        data.get("title", current["title"]),
-        data.get("description", current["description"]),
-        actor(),
-    )
+    maps.patch_map(db, map_id, body(), actor())
     return jsonify(maps.load(db, map_id))
 
 

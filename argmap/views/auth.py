@@ -18,16 +18,10 @@ from flask import (
 
 from .. import accounts, owner, ratelimit
 from ..db import get_db
-from ..errors import ArgmapError, Forbidden
+from ..errors import ArgmapError, Forbidden, Unauthorized
 from ..web import devices
-from ..web.access import (
-    Unauthorized,
-    account_required,
-    anyone,
-    current_person,
-    log_in,
-    log_out,
-)
+from ..web.access import account_required, anyone, current_person, log_in, log_out
+from ..web.errorpages import refused
 
 bp = Blueprint("auth", __name__)
 
@@ -42,14 +36,6 @@ def safe_next(value: object) -> str:
         return "/"
     parts = urlsplit(target)
     return "/" if parts.scheme or parts.netloc else target
-
-
-def refused(template: str, error: ArgmapError, **context):
-    """The form again with what the person typed and the error; a wait time when limited."""
-    response = make_response(render_template(template, error=error, **context), error.status)
-    if isinstance(error, ratelimit.TooManyAttempts):
-        response.headers["Retry-After"] = str(error.retry_after)
-    return response
 
 
 SECRET_FIELDS = ("password", "current_password", "csrf_token")

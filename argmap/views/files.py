@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from .. import members, portable
-from ..db import get_db, write
-from ..errors import ArgmapError
-from ..events import Actor
+from ..db import get_db
+from ..errors import ArgmapError, FormatError
 from ..formats import registry
-from ..formats.model import MAX_BYTES, FormatError, MapData
 from ..maps import get_map
+from ..model import MAX_BYTES, MapData
 from ..web import access
 
 bp = Blueprint("exchange", __name__)
@@ -38,24 +37,8 @@ def parse(text: str) -> tuple[str, MapData]:
     title = request.form.get("title", "").strip()
     if title:
         data.title = title
-    try:
-        portable.validate(data)
-    except ArgmapError as error:
-        raise FormatError(error.message, error.field or "") from None
+    portable.validate(data)
     return fmt, data
-
-
-def import_checked(data: MapData) -> int:
-    """Import a map owned by the importer; a broken rule is reported like a format error."""
-    user = access.current_person().user
-    db = get_db()
-    try:
-        with write(db):
-            map_id = portable.import_map(db, data, Actor(user["name"]))
-            members.claim_map(db, map_id, user)
-    except ArgmapError as error:
-        raise FormatError(error.message, error.field or "") from None
-    return map_id
 
 
 @bp.get("/import")
@@ -81,8 +64,8 @@ def preview_or_import():
                 error=None,
                 preview={"format": fmt, "data": data, "counts": registry.counts(data)},
             )
-        map_id = import_checked(data)
-    except FormatError as error:
+        map_id = members.create_map(get_db(), access.current_person().user, data=data)
+    except ArgmapError as error:
         return render_template("import.html", form=form, error=error), 400
     title = get_map(get_db(), map_id)["title"]
     flash(f"Imported “{title}”: {len(data.nodes)} nodes, {len(data.links)} links.")
@@ -98,14 +81,7 @@ def export(map_id: int, fmt: str):
     found = get_map(db, map_id)
     data = portable.to_data(db, map_id, history=fmt == "json")
     chosen = registry.FORMATS[fmt]
-    try:
-        body = registry.write(data, fmt)
-    except FormatError as error:
-        abort(
-            422,
-            f"This map cannot be written as {chosen.label}: {error.message}."
-            " Export it as argmap JSON or Argdown instead.",
-        )
+    body = registry.write(data, fmt)
     name = f"map-{found['id']}.{chosen.extension}"
     response = Response(body, mimetype=chosen.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -7,7 +7,7 @@ from sqlite_utils import Database
 
 from .. import events, labels, maps, undo
 from ..db import get_db, row, rows
-from ..errors import ArgmapError
+from ..errors import ArgmapError, Conflict, ValidationError
 from ..web import access
 from ..web.ids import query_number
 
@@ -187,9 +187,7 @@ def undo_change(map_id: int, event_id: int):
     """Undo one change; the undo is a new change by whoever clicked."""
     try:
         done = undo.undo(get_db(), map_id, event_id, access.actor())
-    except ArgmapError as error:
-        if error.status == 404:
-            raise
+    except (ValidationError, Conflict) as error:
         return page(map_id, error.status, error)
     flash(f"Undid change #{event_id}. {done['message']}")
     return redirect(url_for("history.index", map_id=map_id))

@@ -15,9 +15,10 @@ from flask import (
 )
 
 from .. import deletion, events, links, maps, members, nodes, outline, render
+from ..clean import short
 from ..db import get_db
-from ..errors import ArgmapError, Conflict, NotFound
-from ..maps import short
+from ..errors import ArgmapError, Conflict, NotFound, ValidationError
+from ..records import node_dict
 from ..web import access
 from ..web.access import editor_only, owner_only
 from ..web.ids import query_number
@@ -185,9 +186,7 @@ def update_node(map_id: int, node_id: int):
             raise
         gone = Conflict(GONE, None, "text")
         return page(map_id, None, 409, claim={"values": form, "error": gone})
-    except ArgmapError as error:
-        if error.status == 404:
-            raise
+    except ValidationError as error:
         return page(map_id, node_id, 400, edit={"values": form, "error": error})
     # Unchanged fields leave the version as sent; a real save bumps it.
     unchanged = form.get("version") == str(node["version"])
@@ -201,8 +200,8 @@ def confirm_delete_node(map_id: int, node_id: int, error: ArgmapError | None = N
     """Ask what becomes of the nodes about a node before deleting it."""
     db = get_db()
     graph = maps.load(db, map_id)
-    node = maps.node_dict(nodes.get_node(db, map_id, node_id))
-    kids = [maps.node_dict(c) for c in nodes.children(db, node_id)]
+    node = node_dict(nodes.get_node(db, map_id, node_id))
+    kids = [node_dict(c) for c in nodes.children(db, node_id)]
     touching = deletion.links_touching(db, [node_id])
     return render_template(
         "delete_node.html",
@@ -231,9 +230,7 @@ def delete_node(map_id: int, node_id: int):
             error.current,
         )
         return confirm_delete_node(map_id, node_id, changed)
-    except ArgmapError as error:
-        if error.status == 404:
-            raise
+    except ValidationError as error:
         return confirm_delete_node(map_id, node_id, error)
     count = len(done["deleted"])
     flash(
@@ -272,10 +269,7 @@ def diagram(map_id: int, fmt: str):
     graph = maps.get_map(db, map_id)
     limits = render.Limits.from_config(current_app.config)
     node_id = query_number(request.args.get("node"), "node", "a node id")
-    try:
-        drawn = render.diagram(db, map_id, fmt, node_id, limits)
-    except render.RenderError as error:
-        abort(503, f"The diagram could not be drawn: {error}")
+    drawn = render.diagram(db, map_id, fmt, node_id, limits)
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
     if request.args.get("download"):
         name = f"map-{graph['id']}-r{graph['revision']}.{fmt}"

@@ -11,7 +11,7 @@ from .. import maps, members, ratelimit
 from ..db import get_db, write
 from ..errors import ArgmapError, NotFound
 from ..web.access import anyone, current_person, membership, owner_only, remember_join
-from .auth import refused
+from ..web.errorpages import refused
 
 bp = Blueprint("members", __name__)
 
@@ -64,6 +64,12 @@ def members_page(map_id: int, error: ArgmapError | None = None):
     ), (error.status if error else 200)
 
 
+def to_members(map_id: int, message: str):
+    """Say what was done, back on the members page."""
+    flash(message)
+    return redirect(url_for("members.index", map_id=map_id))
+
+
 @bp.get("/maps/<int:map_id>/members")
 @owner_only
 def index(map_id: int):
@@ -79,8 +85,7 @@ def set_role(map_id: int, member_id: int):
         found = members.set_role(get_db(), map_id, member_id, request.form.get("role"))
     except ArgmapError as error:
         return members_page(map_id, error)
-    flash(f"{found['name']} is now {found['role']}.")
-    return redirect(url_for("members.index", map_id=map_id))
+    return to_members(map_id, f"{found['name']} is now {found['role']}.")
 
 
 @bp.post("/maps/<int:map_id>/members/<int:member_id>/delete")
@@ -88,8 +93,7 @@ def set_role(map_id: int, member_id: int):
 def remove(map_id: int, member_id: int):
     """Remove a member from the map."""
     found = members.remove(get_db(), map_id, member_id)
-    flash(f"Removed {found['name']} from the map.")
-    return redirect(url_for("members.index", map_id=map_id))
+    return to_members(map_id, f"Removed {found['name']} from the map.")
 
 
 @bp.post("/maps/<int:map_id>/public")
@@ -98,8 +102,10 @@ def set_public(map_id: int):
     """Make the map readable by anyone with its link, or private again."""
     public = request.form.get("public") == "1"
     members.set_public(get_db(), map_id, public)
-    flash("Anyone with the link can now read this map." if public else "The map is private now.")
-    return redirect(url_for("members.index", map_id=map_id))
+    return to_members(
+        map_id,
+        "Anyone with the link can now read this map." if public else "The map is private now.",
+    )
 
 
 @bp.post("/maps/<int:map_id>/codes")
@@ -135,9 +141,8 @@ def regenerate(map_id: int, code_id: int):
 @owner_only
 def close(map_id: int, code_id: int):
     """Close a code: nobody joins with it any more."""
-    code = members.close_code(get_db(), map_id, code_id)
-    flash(f"Closed the code {code['code']}; its members stay.")
-    return redirect(url_for("members.index", map_id=map_id))
+    closed = members.close_code(get_db(), map_id, code_id)["code"]
+    return to_members(map_id, f"Closed the code {closed}; its members stay.")
 
 
 def open_code(text: str) -> dict:

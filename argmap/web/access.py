@@ -10,17 +10,11 @@ from sqlite_utils import Database
 
 from .. import accounts, members
 from ..db import get_db, row
-from ..errors import ArgmapError, Forbidden, NotFound
+from ..errors import ArgmapError, Forbidden, NotFound, Unauthorized
 from ..events import Actor
 from .csrf import SAFE
 
 EDITING = ("owner", "editor")
-
-
-class Unauthorized(ArgmapError):
-    """A request that needs an account (or a valid API token) and came without one."""
-
-    status = 401
 
 
 @dataclass

@@ -8,17 +8,11 @@ import secrets
 from flask import Flask, request, session
 from markupsafe import Markup
 
-from ..errors import ArgmapError
+from ..errors import CsrfError
 
 SAFE = ("GET", "HEAD", "OPTIONS")
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
-
-
-class CsrfError(ArgmapError):
-    """A change sent without the page's token (an old page, or another site)."""
-
-    status = 400
 
 
 def token() -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import ArgmapError, Conflict
+from ..errors import ArgmapError, Conflict, RenderError, TooManyAttempts
 
 
 def wants_json() -> bool:
@@ -26,10 +26,26 @@ def answer(message: str, status: int, field: str | None = None, extra: dict | No
     return render_template("error.html", message=message, status=status), status
 
 
-def handle_domain(error: ArgmapError):
-    """A domain error that no view handled itself."""
+def with_retry(response: Response, error: ArgmapError) -> Response:
+    """Tell a rate-limited client when it may try again."""
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def refused(template: str, error: ArgmapError, **context) -> Response:
+    """A form shown again with what the person typed and the error, under the error's status."""
+    page = render_template(template, error=error, **context)
+    return with_retry(make_response(page, error.status), error)
+
+
+def handle_domain(error: ArgmapError) -> Response:
+    """Any of argmap's errors that no form shows itself: a page or JSON with its status."""
     extra = {"current": error.current} if isinstance(error, Conflict) else None
-    return answer(error.message, error.status, error.field, extra)
+    message = error.message
+    if isinstance(error, RenderError):
+        message = f"The diagram could not be drawn: {message}"
+    return with_retry(make_response(answer(message, error.status, error.field, extra)), error)
 
 
 def handle_http(error: HTTPException):

@@ -9,8 +9,8 @@ from werkzeug.routing import IntegerConverter, Map
 from werkzeug.routing import ValidationError as NoSuchNumber
 
 from ..errors import ValidationError
+from ..model import MAX_ID
 
-MAX_ID = 2**63 - 1  # SQLite's largest INTEGER: a bigger number overflows in every query
 DIGITS = re.compile(r"[0-9]{1,19}")
 
 

@@ -9,8 +9,10 @@ import corpus as corpus_files
 import pytest
 from hostile import HOSTILE
 
+from argmap.errors import FormatError
 from argmap.formats import aif
-from argmap.formats.model import Edge, FormatError, MapData, Node, build
+from argmap.formats.model import build
+from argmap.model import Edge, MapData, Node
 
 CORPUS = corpus_files.CORPUS / "aif"
 FILES = sorted(CORPUS.glob("*.json"))

@@ -10,9 +10,11 @@ import corpus
 import pytest
 from hostile import HOSTILE
 
+from argmap.errors import FormatError
 from argmap.formats import argdown
 from argmap.formats.argdown import RELATION_MAP, read, read_parts, write
-from argmap.formats.model import Edge, FormatError, MapData, Node, build
+from argmap.formats.model import build
+from argmap.model import Edge, MapData, Node
 
 CORPUS = corpus.CORPUS / "argdown"
 GOLDEN = CORPUS / "golden"

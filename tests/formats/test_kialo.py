@@ -10,8 +10,10 @@ import corpus
 import pytest
 from hostile import HOSTILE
 
+from argmap.errors import FormatError
 from argmap.formats import kialo
-from argmap.formats.model import Edge, FormatError, MapData, Node, build
+from argmap.formats.model import build
+from argmap.model import Edge, MapData, Node
 
 CORPUS = corpus.CORPUS / "kialo"
 FILES = sorted(CORPUS.glob("*.txt"))

@@ -9,7 +9,8 @@ import pytest
 from hostile import HOSTILE
 
 from argmap.formats import aif, kialo, markdown
-from argmap.formats.model import Edge, MapData, Node, build
+from argmap.formats.model import build
+from argmap.model import Edge, MapData, Node
 
 CORPUS = corpus.CORPUS
 SPECIAL = set("\\`*_[]<>#|~&")

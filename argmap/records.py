@@ -1,0 +1,57 @@
+"""Node and link rows: as the API and the history show them, and as the tables store them."""
+
+from __future__ import annotations
+
+import json
+
+# Each field as the API names it, and the column that stores it.
+NODE_COLUMNS = {
+    "kind": "kind",
+    "text": "text",
+    "quote": "quote",
+    "source": "source",
+    "parent_id": "parent_id",
+    "group": "grp",
+    "undercut": "undercut",
+    "tags": "tags",
+}
+LINK_COLUMNS = {
+    "from_id": "from_id",
+    "to_id": "to_id",
+    "relation": "relation",
+    "group": "grp",
+    "undercut": "undercut",
+}
+
+
+def shown(found: dict, columns: dict[str, str]) -> dict:
+    """A row's fields by their API names, undercut as a boolean."""
+    fields = {"id": found["id"], **{name: found[column] for name, column in columns.items()}}
+    return {**fields, "undercut": bool(found["undercut"])}
+
+
+def stored(fields: dict, columns: dict[str, str]) -> dict:
+    """Checked fields by their column names, undercut as 0 or 1."""
+    values = {column: fields[name] for name, column in columns.items()}
+    return {**values, "undercut": int(fields["undercut"])}
+
+
+def node_dict(found: dict) -> dict:
+    """A node row as the API shows it."""
+    node = shown(found, NODE_COLUMNS)
+    return {**node, "tags": json.loads(found["tags"]), "version": found["version"]}
+
+
+def link_dict(found: dict) -> dict:
+    """A link row as the API shows it."""
+    return shown(found, LINK_COLUMNS)
+
+
+def node_values(fields: dict) -> dict:
+    """A node's checked fields as the nodes table stores them."""
+    return {**stored(fields, NODE_COLUMNS), "tags": json.dumps(fields["tags"])}
+
+
+def link_values(fields: dict) -> dict:
+    """A link's checked fields as the links table stores them."""
+    return stored(fields, LINK_COLUMNS)
