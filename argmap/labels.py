@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .formats.model import KINDS
+from .model import KINDS
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from argmap.db import connect, migrate
-from argmap.formats.model import Link, MapData, Node
+from argmap.model import Link, MapData, Node
 from argmap.portable import import_map
 
 LINK_SHARE = 0.15

@@ -11,7 +11,7 @@ from livehelp import log_in, owned_map
 
 from argmap import labels, links, nodes, render
 from argmap.formats import registry
-from argmap.formats.model import KINDS, LINK_RELATIONS
+from argmap.model import KINDS, LINK_RELATIONS
 
 TEMPLATES = Path(labels.__file__).parent / "templates"
 
