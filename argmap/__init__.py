@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register(app: Flask) -> None:
     """Attach the database, the blueprints and the error handlers."""
     from . import db
-    from .views import api, auth, brief, files, history, live, maps, members
+    from .views import api, auth, brief, files, history, live, maps, members, openapi
     from .web import access, csrf, errorpages, headers, ids
 
     app.url_map.converters["int"] = ids.IdConverter  # before any route is added
@@ -63,6 +63,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(members.bp)
     app.register_blueprint(maps.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
     app.register_blueprint(brief.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(history.bp)

@@ -42,8 +42,14 @@ def classroom(tmp_path_factory):
         token = accounts.create_token(db, owner["id"], "csp")
     finally:
         db.conn.close()
-    yield {"server": running, "map": m, "claim": claim, "code": code, "token": token,
-           "public": public}  # fmt: skip
+    yield {
+        "server": running,
+        "map": m,
+        "claim": claim,
+        "code": code,
+        "token": token,
+        "public": public,
+    }
     running.stop()
 
 
@@ -113,10 +119,14 @@ def test_a_live_update_swaps_in_the_diagram_within_the_policy(classroom, watched
     count = page.locator("#diagram g.node").count()
     node = {"kind": "support", "text": "Quieter streets", "parent_id": classroom["claim"]}
     request = urllib.request.Request(
-        f"{url}/api/maps/{m}/nodes", data=json.dumps(node).encode(), method="POST",
-        headers={"Authorization": f"Bearer {classroom['token']}",
-                 "Content-Type": "application/json"},
-    )  # fmt: skip
+        f"{url}/api/maps/{m}/nodes",
+        data=json.dumps(node).encode(),
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {classroom['token']}",
+            "Content-Type": "application/json",
+        },
+    )
     urllib.request.urlopen(request, timeout=10).close()
     expect(page.locator("#diagram g.node")).to_have_count(count + 1)
     expect(page.locator("#diagram")).to_contain_text("Quieter")

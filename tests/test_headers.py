@@ -15,9 +15,15 @@ pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "argmap" / "templates"
 CSP_PARTS = [
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-    "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
-]  # fmt: skip
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+]
 
 
 @pytest.fixture
@@ -28,10 +34,20 @@ def pages(db, owner):
     nodes.add_node(db, m, {"kind": "support", "text": "Cleaner air", "parent_id": claim})
     code = members.new_code(db, m, "editor")
     return [
-        "/", f"/maps/{m}", f"/maps/{m}/brief", f"/maps/{m}/members", f"/maps/{m}/history",
-        f"/maps/{m}/codes/{code['id']}", f"/maps/{m}/diagram.svg", f"/api/maps/{m}",
-        "/static/argmap.css", "/static/map.js", "/login", "/maps/999", "/api/maps/999",
-    ]  # fmt: skip
+        "/",
+        f"/maps/{m}",
+        f"/maps/{m}/brief",
+        f"/maps/{m}/members",
+        f"/maps/{m}/history",
+        f"/maps/{m}/codes/{code['id']}",
+        f"/maps/{m}/diagram.svg",
+        f"/api/maps/{m}",
+        "/static/argmap.css",
+        "/static/map.js",
+        "/login",
+        "/maps/999",
+        "/api/maps/999",
+    ]
 
 
 def headers_of(client, url: str):

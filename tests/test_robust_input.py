@@ -63,10 +63,13 @@ def json_routes(site) -> list[tuple[str, str]]:
     """Every API route that reads a JSON body."""
     m, claim, support = site["map"], site["claim"], site["support"]
     return [
-        ("POST", "/api/maps"), ("PATCH", f"/api/maps/{m}"), ("POST", f"/api/maps/{m}/nodes"),
-        ("PATCH", f"/api/maps/{m}/nodes/{claim}"), ("DELETE", f"/api/maps/{m}/nodes/{support}"),
+        ("POST", "/api/maps"),
+        ("PATCH", f"/api/maps/{m}"),
+        ("POST", f"/api/maps/{m}/nodes"),
+        ("PATCH", f"/api/maps/{m}/nodes/{claim}"),
+        ("DELETE", f"/api/maps/{m}/nodes/{support}"),
         ("POST", f"/api/maps/{m}/links"),
-    ]  # fmt: skip
+    ]
 
 
 def test_a_json_body_nested_too_deeply_is_a_400_naming_the_body(site):
@@ -77,8 +80,9 @@ def test_a_json_body_nested_too_deeply_is_a_400_naming_the_body(site):
         assert answer["field"] == "body" and "nested too deeply" in answer["error"]
     status, _, text = send(site, "GET", f"/api/maps/{site['map']}", None, api_headers(site))
     assert status == 200 and [n["text"] for n in json.loads(text)["nodes"]] == [
-        "Ban cars", "Clean air"
-    ]  # fmt: skip
+        "Ban cars",
+        "Clean air",
+    ]
 
 
 def test_a_json_body_nested_deeply_but_parseable_is_a_400(site):
