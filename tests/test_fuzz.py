@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 import schemathesis
@@ -171,6 +171,52 @@ def test_any_path_header_and_body_answers_below_500(world, data):
         headers["Authorization"] = f"Bearer {world.token}"  # the owner's: past the access check
     client = world.app.test_client()
     response = client.open(url, method=method, headers=headers, data=data.draw(BODY))
+    status = response.status_code
+    response.close()
+    assert status < 500 or (status == 503 and "Retry-After" in response.headers), (url, status)
+
+
+FIELDS = (
+    "actor after before children code confirm description download email format from_id to_id"
+    " relation kind text quote source parent_id group undercut tags name next node password"
+    " public revision role tab title version"
+).split()
+DEEP_TEXTS = st.sampled_from(
+    ["[" * 5000, '{"argmap": 1, "map": ' + "[" * 3000, "1. " + "\t" * 50 + "x", "\x00\ud800"]
+)
+FORM = st.dictionaries(st.sampled_from(FIELDS), st.one_of(TEXT, PIECE, DEEP_TEXTS), max_size=8)
+
+
+def owner_client(world):
+    """A browser logged in as the owner, its CSRF token known."""
+    client = world.app.test_client()
+    with client.session_transaction() as session:
+        session["csrf_token"] = "fuzz-token"
+        session["user"] = [world.owner["id"], accounts.session_stamp(world.owner)]
+    return client
+
+
+@given(data=st.data())
+@settings(
+    max_examples=EXAMPLES * 20,
+    derandomize=not RANDOM,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_any_form_on_every_page_answers_below_500(world, data):
+    world.ensure()
+    rules = [r for r in world.app.url_map.iter_rules() if not r.rule.startswith("/api/")]
+    rule = data.draw(st.sampled_from(sorted(rules, key=lambda r: r.rule)))
+    method = data.draw(st.sampled_from(sorted(rule.methods - {"OPTIONS"})))
+    piece = st.one_of(st.just(str(world.map_id)), st.sampled_from(world.ids("nodes")), PIECE)
+    url = shaped(rule.rule, [str(p) for p in data.draw(st.lists(piece, min_size=3, max_size=3))])
+    # Sent as a browser would, a lone surrogate as the bytes it stands for (invalid UTF-8).
+    form = urlencode({**data.draw(FORM), "csrf_token": "fuzz-token"}, errors="surrogatepass")
+    if method in ("GET", "HEAD"):
+        response = owner_client(world).open(url, method=method, query_string=form)
+    else:
+        kind = "application/x-www-form-urlencoded"
+        response = owner_client(world).open(url, method=method, data=form, content_type=kind)
     status = response.status_code
     response.close()
     assert status < 500 or (status == 503 and "Retry-After" in response.headers), (url, status)
