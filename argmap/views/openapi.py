@@ -183,7 +183,7 @@ def paths() -> dict:
             ),
             "post": operation(
                 "Create a map; the caller owns it.",
-                answers(201, ref("Map")),
+                answers(201, ref("Map"), 413),
                 obj(MAP_FIELDS, ("title",)),
             ),
         },
