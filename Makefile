@@ -1,11 +1,12 @@
-# argmap: `make run` starts it, `make test` checks lint and formatting and runs the whole suite, `make bench` prints the benchmarks.
+# argmap: `make run` starts it, `make test` checks lint and formatting and runs the whole suite,
+# `make fuzz` fuzzes the API, `make bench` prints the benchmarks.
 PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
 BIN = $(VENV)/bin
 
-.PHONY: run test bench lint format system clean
+.PHONY: run test fuzz bench lint format system clean
 
 run: $(VENV)/.installed
 	scripts/system-packages run
@@ -16,6 +17,11 @@ test: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
+
+# Every API operation with at least 100 generated requests, from a new random seed each time.
+fuzz: $(VENV)/.installed
+	scripts/system-packages run
+	ARGMAP_FUZZ_EXAMPLES=100 ARGMAP_FUZZ_RANDOM=1 $(BIN)/pytest -q -s tests/test_fuzz.py
 
 bench: $(VENV)/.installed
 	scripts/system-packages run

@@ -68,8 +68,8 @@ def register(app: Flask) -> None:
     """Attach the database, the blueprints and the error handlers."""
     from . import db, labels
     from .formats import registry
-    from .views import api, auth, brief, files, history, live, maps, members
-    from .web import access, csrf, errorpages, ids, proxies
+    from .views import api, auth, brief, files, history, live, maps, members, openapi
+    from .web import access, csrf, errorpages, headers, ids, proxies
 
     app.url_map.converters["int"] = ids.IdConverter  # before any route is added
     db.init_app(app)
@@ -80,12 +80,14 @@ def register(app: Flask) -> None:
     app.register_blueprint(members.bp)
     app.register_blueprint(maps.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
     app.register_blueprint(brief.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(files.bp)
     errorpages.init_app(app)
     app.jinja_env.globals["labels"] = labels.for_templates(registry.FORMATS)
+    headers.init_app(app)
 
 
 def prepare_database(app: Flask) -> None:

@@ -20,7 +20,7 @@ FORMATS = {
     "svg": "image/svg+xml",
     "png": "image/png",
     "pdf": "application/pdf",
-    "dot": "text/vnd.graphviz; charset=utf-8",
+    "dot": "text/vnd.graphviz",  # a text/ type: the response adds charset=utf-8
 }
 TOO_SLOW = b""
 LOCKS = [threading.Lock() for _ in range(64)]  # a fixed pool: memory stays bounded

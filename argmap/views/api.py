@@ -14,9 +14,19 @@ from ..web.ids import query_number
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
+def parsed() -> object:
+    """The request's JSON (None when it is not JSON); a body nested too deeply is a 400."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise ValidationError(
+            "The JSON body is nested too deeply: send a JSON object of plain fields.", "body"
+        ) from None
+
+
 def body() -> dict:
     """The request's JSON object, or a 400 that says what to send."""
-    data = request.get_json(silent=True)
+    data = parsed()
     if not isinstance(data, dict):
         raise ValidationError("Send a JSON object with Content-Type: application/json.", "body")
     return data
@@ -83,7 +93,7 @@ def update_node(map_id: int, node_id: int):
 @bp.delete("/maps/<int:map_id>/nodes/<int:node_id>")
 def delete_node(map_id: int, node_id: int):
     """Delete a node; "children" says what becomes of the nodes about it."""
-    data = request.get_json(silent=True) if request.data else {}
+    data = parsed() if request.data else {}
     data = data if isinstance(data, dict) else {}
     choice = data.get("children", request.args.get("children"))
     version = data.get("version", request.args.get("version"))

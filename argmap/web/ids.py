@@ -17,6 +17,8 @@ DIGITS = re.compile(r"[0-9]{1,19}")
 class IdConverter(IntegerConverter):
     """Flask's `int` URL converter limited to 1 .. 2**63-1: another number finds no page (404)."""
 
+    regex = r"[0-9]+"  # ASCII digits only: werkzeug's \d+ also takes other scripts' digits
+
     def __init__(self, url_map: Map, min: int = 1, max: int = MAX_ID, **options: object) -> None:
         super().__init__(url_map, min=min, max=max, **options)
 

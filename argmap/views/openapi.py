@@ -1,0 +1,335 @@
+"""The JSON API described for machines: OpenAPI 3.0 at /api/openapi.json."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from ..formats.model import KINDS, LINK_RELATIONS
+from ..maps import DESCRIPTION_MAX, TITLE_MAX
+from ..members import ROLES
+from ..nodes import CHILD_CHOICES, QUOTE_MAX, SOURCE_MAX, TAG_MAX, TAGS_MAX, TEXT_MAX
+from ..web.ids import MAX_ID
+
+bp = Blueprint("openapi", __name__, url_prefix="/api")
+
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+NULLABLE_ID = {**ID, "nullable": True}
+REASONS = {
+    400: "Bad input: the message says what to fix and `field` names it; nothing was written.",
+    401: "An API token that is not valid, or a change sent without one.",
+    403: "The caller's role on this map does not allow this.",
+    404: "No such map, node, link or change (or a private map the caller cannot read).",
+    409: "The node changed since `version` (`current` is the node as it stands).",
+    413: "The request body is larger than the server accepts.",
+}
+
+
+def ref(name: str) -> dict:
+    """A reference to one of the named schemas."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict, required: tuple = (), **more: object) -> dict:
+    """A JSON object schema."""
+    return {"type": "object", "properties": properties, "required": list(required), **more}
+
+
+def json_content(schema: dict) -> dict:
+    """A JSON body of this schema."""
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def answers(status: int, schema: dict, *errors: int) -> dict:
+    """The success answer and the error answers an operation may give."""
+    found = {str(status): {"description": "Done.", **json_content(schema)}}
+    for code in (400, 401, *errors):
+        found[str(code)] = {"description": REASONS[code], **json_content(ref("Error"))}
+    return found
+
+
+def operation(summary: str, responses: dict, body: dict | None = None, **more: object) -> dict:
+    """One operation, sent with the caller's API token."""
+    found = {"summary": summary, "responses": responses, **more}
+    if body is not None:
+        found["requestBody"] = {"required": True, **json_content(body)}
+    return found
+
+
+def path_ids(*names: str) -> list[dict]:
+    """The ids in an operation's path."""
+    return [{"name": n, "in": "path", "required": True, "schema": ID} for n in names]
+
+
+NODE = obj(
+    {
+        "id": ID,
+        "kind": {"type": "string", "enum": list(KINDS)},
+        "text": {"type": "string"},
+        "quote": {"type": "string"},
+        "source": {"type": "string"},
+        "parent_id": NULLABLE_ID,
+        "group": NULLABLE_ID,
+        "undercut": {"type": "boolean"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "version": ID,
+    },
+    ("id", "kind", "text", "quote", "source", "parent_id", "group", "undercut", "tags", "version"),
+)
+NODE_FIELDS = {
+    "kind": {"type": "string", "enum": list(KINDS)},
+    "text": {"type": "string", "minLength": 1, "maxLength": TEXT_MAX},
+    "quote": {"type": "string", "maxLength": QUOTE_MAX, "nullable": True},
+    "source": {"type": "string", "maxLength": SOURCE_MAX, "nullable": True},
+    "parent_id": NULLABLE_ID,
+    "group": NULLABLE_ID,
+    "undercut": {"type": "boolean"},
+    "tags": {
+        "description": "A list of tags, or one string of tags separated by commas.",
+        "oneOf": [
+            {
+                "type": "array",
+                "maxItems": TAGS_MAX,
+                "items": {"type": "string", "maxLength": TAG_MAX},
+            },
+            {"type": "string"},
+        ],
+    },
+}
+LINK = obj(
+    {
+        "id": ID,
+        "from_id": ID,
+        "to_id": ID,
+        "relation": {"type": "string", "enum": list(LINK_RELATIONS)},
+        "group": NULLABLE_ID,
+        "undercut": {"type": "boolean"},
+    },
+    ("id", "from_id", "to_id", "relation", "group", "undercut"),
+)
+MAP_FIELDS = {
+    "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+    "description": {"type": "string", "maxLength": DESCRIPTION_MAX, "nullable": True},
+}
+SCHEMAS = {
+    "Error": obj(
+        {
+            "error": {"type": "string"},
+            "field": {"type": "string", "nullable": True},
+            "current": {**ref("Node"), "nullable": True},
+        },
+        ("error", "field"),
+    ),
+    "Node": NODE,
+    "Link": LINK,
+    "Map": obj(
+        {
+            "id": ID,
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "revision": {"type": "integer", "minimum": 0},
+            "nodes": {"type": "array", "items": ref("Node")},
+            "links": {"type": "array", "items": ref("Link")},
+        },
+        ("id", "title", "description", "revision", "nodes", "links"),
+    ),
+    "Event": obj(
+        {
+            "id": ID,
+            "revision": {"type": "integer"},
+            "action": {"type": "string"},
+            "node_id": NULLABLE_ID,
+            "actor": {"type": "string"},
+            "data": {"type": "object"},
+        },
+        ("id", "revision", "action", "data"),
+    ),
+}
+VERSION = {**ID, "description": "The node's version as the caller saw it: refuses stale edits."}
+CHILDREN = {
+    "type": "string",
+    "enum": list(CHILD_CHOICES),
+    "nullable": True,
+    "description": "What becomes of the nodes about it: needed when there are any.",
+}
+DELETE_NODE = obj({"children": CHILDREN, "version": VERSION})
+MAP_SUMMARY = obj(
+    {
+        "id": ID,
+        "title": {"type": "string"},
+        "revision": {"type": "integer"},
+        "role": {"type": "string", "enum": list(ROLES), "nullable": True},
+    },
+    ("id", "title", "revision", "role"),
+)
+
+
+def paths() -> dict:
+    """Every /api/ route with its methods."""
+    m, node, link, event = "map_id", "node_id", "link_id", "event_id"
+    return {
+        "/api/openapi.json": {
+            "get": {
+                "summary": "This description.",
+                "security": [],
+                "responses": {
+                    "200": {"description": "OpenAPI 3.0", **json_content({"type": "object"})}
+                },
+            }
+        },
+        "/api/maps": {
+            "get": operation(
+                "The caller's maps with their revision and the caller's role.",
+                answers(200, obj({"maps": {"type": "array", "items": MAP_SUMMARY}}, ("maps",))),
+            ),
+            "post": operation(
+                "Create a map; the caller owns it.",
+                answers(201, ref("Map"), 413),
+                obj(MAP_FIELDS, ("title",)),
+            ),
+        },
+        "/api/maps/{map_id}": {
+            "parameters": path_ids(m),
+            "get": operation(
+                "The whole map: fields, nodes and links.", answers(200, ref("Map"), 404)
+            ),
+            "patch": operation(
+                "Rename a map or change its description.",
+                answers(200, ref("Map"), 403, 404, 413),
+                obj(MAP_FIELDS),
+            ),
+            "delete": operation(
+                "Delete a map and everything in it (its owner only).",
+                answers(200, obj({"deleted": ID}, ("deleted",)), 403, 404),
+            ),
+        },
+        "/api/maps/{map_id}/nodes": {
+            "parameters": path_ids(m),
+            "post": operation(
+                "Add a node.",
+                answers(201, ref("Node"), 403, 404, 413),
+                obj(NODE_FIELDS, ("kind", "text")),
+            ),
+        },
+        "/api/maps/{map_id}/nodes/{node_id}": {
+            "parameters": path_ids(m, node),
+            "patch": operation(
+                "Change some of a node's fields; send `version` to refuse stale edits.",
+                answers(200, ref("Node"), 403, 404, 409, 413),
+                obj({**NODE_FIELDS, "version": VERSION}, additionalProperties=False),
+            ),
+            "delete": {
+                **operation(
+                    "Delete a node; `children` says what becomes of the nodes about it.",
+                    answers(
+                        200,
+                        obj(
+                            {"deleted": {"type": "array", "items": ID}, "children": CHILDREN},
+                            ("deleted", "children"),
+                        ),
+                        403,
+                        404,
+                        409,
+                        413,
+                    ),
+                ),
+                "parameters": [
+                    {"name": "children", "in": "query", "schema": CHILDREN},
+                    {"name": "version", "in": "query", "schema": VERSION},
+                ],
+                "requestBody": {"required": False, **json_content(DELETE_NODE)},
+            },
+        },
+        "/api/maps/{map_id}/links": {
+            "parameters": path_ids(m),
+            "post": operation(
+                "Link two nodes.",
+                answers(201, ref("Link"), 403, 404, 413),
+                obj(
+                    {
+                        "from_id": ID,
+                        "to_id": ID,
+                        "relation": {"type": "string", "enum": list(LINK_RELATIONS)},
+                        "group": NULLABLE_ID,
+                        "undercut": {"type": "boolean"},
+                    },
+                    ("from_id", "to_id", "relation"),
+                ),
+            ),
+        },
+        "/api/maps/{map_id}/links/{link_id}": {
+            "parameters": path_ids(m, link),
+            "delete": operation(
+                "Remove a link.", answers(200, obj({"deleted": ID}, ("deleted",)), 403, 404)
+            ),
+        },
+        "/api/maps/{map_id}/events": {
+            "parameters": path_ids(m),
+            "get": operation(
+                "The map's changes after `after` (an event id), oldest first, at most 500.",
+                answers(
+                    200,
+                    obj(
+                        {
+                            "events": {"type": "array", "items": ref("Event")},
+                            "last": {"type": "integer", "minimum": 0},
+                        },
+                        ("events", "last"),
+                    ),
+                    404,
+                ),
+                parameters=[
+                    {
+                        "name": "after",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                    }
+                ],
+            ),
+        },
+        "/api/maps/{map_id}/events/{event_id}/undo": {
+            "parameters": path_ids(m, event),
+            "post": operation(
+                "Undo one change; the undo is a new change by the caller.",
+                answers(
+                    201,
+                    obj(
+                        {
+                            "undone": ID,
+                            "event": ID,
+                            "revision": {"type": "integer"},
+                            "message": {"type": "string"},
+                        },
+                        ("undone", "event", "revision", "message"),
+                    ),
+                    403,
+                    404,
+                    409,
+                ),
+            ),
+        },
+    }
+
+
+def description() -> dict:
+    """The whole OpenAPI description of argmap's JSON API."""
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "argmap API",
+            "version": "1",
+            "description": "Argument maps as JSON: the same rules and messages as the pages."
+            " Send an API token from your account page as `Authorization: Bearer ...`.",
+        },
+        "paths": paths(),
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"token": []}],
+    }
+
+
+@bp.get("/openapi.json")
+def show():
+    """This API's OpenAPI description."""
+    return jsonify(description())
