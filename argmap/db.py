@@ -234,3 +234,27 @@ def m004_render_shown(db: Database) -> None:
     """Renders remember how many nodes they show, so a cache hit needs no map load."""
     db.execute("DELETE FROM renders")
     db.execute("ALTER TABLE renders ADD COLUMN shown INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m005_render_views(db: Database) -> None:
+    """Drawings kept per view (direction and focus) with their outcome and claims to draw."""
+    db.executescript(
+        """
+        DROP TABLE renders;
+        CREATE TABLE renders (
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            fmt TEXT NOT NULL,
+            view TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('none', 'ok', 'failed', 'timeout')),
+            body BLOB,
+            shown INTEGER NOT NULL DEFAULT 0,
+            message TEXT NOT NULL DEFAULT '',
+            digest TEXT,
+            pending INTEGER,
+            claimed_at REAL,
+            PRIMARY KEY (map_id, fmt, view)
+        );
+        """
+    )

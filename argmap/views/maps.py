@@ -262,6 +262,7 @@ def diagram(map_id: int, fmt: str):
     except render.RenderError as error:
         abort(503, f"The diagram could not be drawn: {error}")
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
+    response.headers["X-Argmap-Revision"] = str(drawn.revision)
     if request.args.get("download"):
         name = f"map-{graph['id']}-r{graph['revision']}.{fmt}"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
