@@ -175,9 +175,11 @@ def build_tidy(graph: dict) -> str:
 def junction_places(graph: dict, boxes: dict[int, Box], bottom: float) -> dict[str, str]:
     """Where each junction stands in a tidy layout: between its target and its members."""
     members: dict[str, list[Box]] = {}
-    for edge in edge_pairs(graph):
+    edges = edge_pairs(graph)
+    undercut = {e["to"] for e in edges if e["undercut"]}
+    for edge in edges:
         name = junction_of(edge)
-        if name is None and edge["relation"] != "contradiction":
+        if name is None and edge["from"] in undercut and edge["relation"] != "contradiction":
             name = f"u{edge['from']}_{edge['to']}"
         if name is not None and edge["from"] in boxes and edge["to"] in boxes:
             members.setdefault(name, [boxes[edge["to"]]]).append(boxes[edge["from"]])

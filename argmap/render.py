@@ -26,7 +26,7 @@ from sqlite_utils import Database
 
 from . import dot, settings
 from .db import row, write
-from .maps import get_map, load
+from .maps import get_map
 
 FORMATS = {
     "svg": "image/svg+xml",
@@ -206,6 +206,25 @@ def source(graph: dict, limits: Limits, direction: str = "rl") -> tuple[str, str
     return dot.build(graph, fast=count >= limits.fast_at, direction=direction), "dot"
 
 
+def drawn_graph(db: Database, map_id: int) -> dict:
+    """What a drawing shows of the map: each node's kind, text and place; the links."""
+    found = db.execute(
+        "SELECT id, kind, text, parent_id, grp, undercut FROM nodes WHERE map_id = ? ORDER BY id",
+        (map_id,),
+    ).fetchall()
+    keys = ("id", "kind", "text", "parent_id", "group", "undercut")
+    drawn_links = db.execute(
+        "SELECT from_id, to_id, relation, grp, undercut FROM links WHERE map_id = ?"
+        " ORDER BY from_id, to_id, id",
+        (map_id,),
+    ).fetchall()
+    link_keys = ("from_id", "to_id", "relation", "group", "undercut")
+    return {
+        "nodes": [dict(zip(keys, node, strict=True)) for node in found],
+        "links": [dict(zip(link_keys, link, strict=True)) for link in drawn_links],
+    }
+
+
 def stored(db: Database, map_id: int, fmt: str, view: View) -> dict | None:
     """The stored row of a view: its drawing, and any claim on a newer one."""
     return row(
@@ -270,7 +289,7 @@ def obtain(
 def draw(db: Database, map_id: int, fmt: str, view: View, revision: int, limits: Limits):
     """Draw a claimed view and store the outcome (drawing, failure or timeout)."""
     try:
-        graph = load(db, map_id)
+        graph = drawn_graph(db, map_id)
         part = (
             graph
             if view.focus == 0
