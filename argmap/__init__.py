@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register(app: Flask) -> None:
     """Attach the database, the blueprints and the error handlers."""
     from . import db
-    from .views import api, auth, brief, files, history, live, maps, members
+    from .views import api, auth, brief, files, history, live, maps, members, search
     from .web import access, csrf, errorpages, ids
 
     app.url_map.converters["int"] = ids.IdConverter  # before any route is added
@@ -67,6 +67,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(live.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(files.bp)
+    app.register_blueprint(search.bp)
     errorpages.init_app(app)
 
 

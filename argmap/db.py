@@ -258,3 +258,29 @@ def m005_render_views(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m006_node_search(db: Database) -> None:
+    """Full-text search over node texts and quotes, kept in step with the nodes by triggers."""
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE nodes_fts USING fts5(
+            text, quote, content='nodes', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+        );
+        CREATE TRIGGER nodes_fts_insert AFTER INSERT ON nodes BEGIN
+            INSERT INTO nodes_fts (rowid, text, quote) VALUES (new.id, new.text, new.quote);
+        END;
+        CREATE TRIGGER nodes_fts_delete AFTER DELETE ON nodes BEGIN
+            INSERT INTO nodes_fts (nodes_fts, rowid, text, quote)
+            VALUES ('delete', old.id, old.text, old.quote);
+        END;
+        CREATE TRIGGER nodes_fts_update AFTER UPDATE OF text, quote ON nodes BEGIN
+            INSERT INTO nodes_fts (nodes_fts, rowid, text, quote)
+            VALUES ('delete', old.id, old.text, old.quote);
+            INSERT INTO nodes_fts (rowid, text, quote) VALUES (new.id, new.text, new.quote);
+        END;
+        INSERT INTO nodes_fts (nodes_fts) VALUES ('rebuild');
+        """
+    )
