@@ -25,6 +25,8 @@ fuzz: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	scripts/system-packages run
+	@command -v npm >/dev/null && npm install --prefix bench/peer --no-audit --no-fund --loglevel=error \
+		|| echo "npm not found: the peer section will be skipped"
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.installed

@@ -68,7 +68,7 @@ def register(app: Flask) -> None:
     """Attach the database, the blueprints and the error handlers."""
     from . import db, labels
     from .formats import registry
-    from .views import api, auth, brief, files, history, live, maps, members, openapi
+    from .views import api, auth, brief, files, history, live, maps, members, openapi, search
     from .web import access, csrf, errorpages, headers, ids, proxies
 
     app.url_map.converters["int"] = ids.IdConverter  # before any route is added
@@ -85,6 +85,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(live.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(files.bp)
+    app.register_blueprint(search.bp)
     errorpages.init_app(app)
     app.jinja_env.globals["labels"] = labels.for_templates(registry.FORMATS)
     headers.init_app(app)

@@ -260,3 +260,53 @@ def m006_sessions(db: Database) -> None:
         CREATE INDEX attempts_at ON attempts(at);
         """
     )
+
+
+@migrations()
+def m007_render_views(db: Database) -> None:
+    """Drawings kept per view (direction and focus) with their outcome and claims to draw."""
+    db.executescript(
+        """
+        DROP TABLE renders;
+        CREATE TABLE renders (
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            fmt TEXT NOT NULL,
+            view TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('none', 'ok', 'failed', 'timeout')),
+            body BLOB,
+            shown INTEGER NOT NULL DEFAULT 0,
+            message TEXT NOT NULL DEFAULT '',
+            digest TEXT,
+            pending INTEGER,
+            claimed_at REAL,
+            PRIMARY KEY (map_id, fmt, view)
+        );
+        """
+    )
+
+
+@migrations()
+def m008_node_search(db: Database) -> None:
+    """Full-text search over node texts and quotes, kept in step with the nodes by triggers."""
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE nodes_fts USING fts5(
+            text, quote, content='nodes', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+        );
+        CREATE TRIGGER nodes_fts_insert AFTER INSERT ON nodes BEGIN
+            INSERT INTO nodes_fts (rowid, text, quote) VALUES (new.id, new.text, new.quote);
+        END;
+        CREATE TRIGGER nodes_fts_delete AFTER DELETE ON nodes BEGIN
+            INSERT INTO nodes_fts (nodes_fts, rowid, text, quote)
+            VALUES ('delete', old.id, old.text, old.quote);
+        END;
+        CREATE TRIGGER nodes_fts_update AFTER UPDATE OF text, quote ON nodes BEGIN
+            INSERT INTO nodes_fts (nodes_fts, rowid, text, quote)
+            VALUES ('delete', old.id, old.text, old.quote);
+            INSERT INTO nodes_fts (rowid, text, quote) VALUES (new.id, new.text, new.quote);
+        END;
+        INSERT INTO nodes_fts (nodes_fts) VALUES ('rebuild');
+        """
+    )

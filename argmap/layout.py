@@ -12,24 +12,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Advance widths in points of DejaVu Sans at 11 pt, as Graphviz measures them.
-WIDTHS = {
-    **dict.fromkeys(" ,-./:;\\|·‘’", 3.775),
-    **dict.fromkeys("'IJijl", 3.025),
-    **dict.fromkeys("!()[]frt", 4.525),
-    **dict.fromkeys('"*_`–', 5.275),
-    **dict.fromkeys("?Lcksz“”çF", 6.025),
-    **dict.fromkeys("#+<=>^~Ow", 9.025),
-    **dict.fromkeys("%m", 10.525),
-    **dict.fromkeys("@W—…", 11.275),
-    **dict.fromkeys("ABCKRVXZÄ", 7.525),
-    **dict.fromkeys("DGHNUÜ", 8.275),
-    "M": 9.775,
-    "Q": 9.025,
-    "Ö": 9.025,
-}
+
+class Widths(dict):
+    """Character widths; a character not in the table gets its class's width on first use."""
+
+    def __missing__(self, char: str) -> float:
+        width = WIDE_WIDTH if ord(char) >= 0x1100 else DEFAULT_WIDTH
+        self[char] = width
+        return width
+
+
 DEFAULT_WIDTH = 6.775  # digits, most lower-case letters and most other scripts' letters
 WIDE_WIDTH = 11.0  # CJK and emoji take about a full em
+# Advance widths in points of DejaVu Sans at 11 pt, as Graphviz measures them.
+WIDTHS = Widths(
+    {
+        **dict.fromkeys(" ,-./:;\\|·‘’", 3.775),
+        **dict.fromkeys("'IJijl", 3.025),
+        **dict.fromkeys("!()[]frt", 4.525),
+        **dict.fromkeys('"*_`–', 5.275),
+        **dict.fromkeys("?Lcksz“”çF", 6.025),
+        **dict.fromkeys("#+<=>^~Ow", 9.025),
+        **dict.fromkeys("%m", 10.525),
+        **dict.fromkeys("@W—…", 11.275),
+        **dict.fromkeys("ABCKRVXZÄ", 7.525),
+        **dict.fromkeys("DGHNUÜ", 8.275),
+        "M": 9.775,
+        "Q": 9.025,
+        "Ö": 9.025,
+    }
+)
 MARGIN_X, MARGIN_Y = 17.28, 12.0  # the node margin "0.12,0.08" as Graphviz applies it
 LINE_HEIGHT = 12.0
 MIN_WIDTH, MIN_HEIGHT = 54.0, 36.0
@@ -49,15 +61,12 @@ class Box:
 
 def char_width(char: str) -> float:
     """The width Graphviz gives one character of DejaVu Sans 11 pt."""
-    found = WIDTHS.get(char)
-    if found is not None:
-        return found
-    return WIDE_WIDTH if ord(char) >= 0x1100 else DEFAULT_WIDTH
+    return WIDTHS[char]
 
 
 def box_size(lines: list[str]) -> tuple[float, float]:
     """The width and height of a box holding these label lines."""
-    widest = max((sum(char_width(c) for c in line) for line in lines), default=0.0)
+    widest = max((sum(map(WIDTHS.__getitem__, line)) for line in lines), default=0.0)
     width = max(MIN_WIDTH, widest + MARGIN_X)
     height = max(MIN_HEIGHT, LINE_HEIGHT * len(lines) + MARGIN_Y)
     return width, height

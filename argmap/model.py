@@ -86,19 +86,22 @@ def key(number: int | None) -> str | None:
 
 
 def from_graph(graph: dict) -> MapData:
-    """A map loaded from the database (ids, parent_id, from_id ...) as MapData; keys are ids."""
+    """A map loaded from the database (ids, parent_id, from_id ...) as MapData; keys are ids.
+
+    Quotes, sources and tags may be left out (a drawing does not need them).
+    """
     data = MapData(title=graph.get("title", ""), description=graph.get("description", ""))
     data.nodes = [
         Node(
             key(n["id"]),
             n["kind"],
             n["text"],
-            n["quote"],
-            n["source"],
+            n.get("quote", ""),
+            n.get("source", ""),
             key(n["parent_id"]),
             n["group"],
             n["undercut"],
-            n["tags"],
+            n.get("tags", []),
         )
         for n in graph["nodes"]
     ]

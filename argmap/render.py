@@ -1,19 +1,33 @@
-"""Rendering maps with Graphviz: time and memory limits, focus views, a cache per revision."""
+"""Rendering maps with Graphviz: shared, bounded, limited in time and memory, kept per view.
+
+A drawing is kept per (map, format, view) with the revision it shows; a view is a direction
+and a focus node (0 for the whole map). Across all processes one Graphviz run draws a view:
+the first request claims it in the database, the others wait for it or, if they ask not to
+wait, get the last drawing (marked as older). At most `slots` Graphviz runs go at once on
+the machine, and one map uses one of them at a time, so a map that is slow to draw never
+holds up another map's drawing for longer than one run. A run that fails or times out is
+kept like a drawing: nobody waits for the same failure twice.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
 import resource
 import subprocess
-import threading
-from dataclasses import dataclass
-from typing import NamedTuple
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlite_utils import Database
 
 from . import dot, settings
-from .db import row
+from .db import row, write
 from .errors import RenderError, RenderTimeout
-from .maps import get_map, load
+from .maps import get_map
 from .model import from_graph
 
 FORMATS = {
@@ -22,8 +36,8 @@ FORMATS = {
     "pdf": "application/pdf",
     "dot": "text/vnd.graphviz",  # a text/ type: the response adds charset=utf-8
 }
-TOO_SLOW = b""
-LOCKS = [threading.Lock() for _ in range(64)]  # a fixed pool: memory stays bounded
+WAIT_STEP = 0.03  # seconds between looks at a drawing another request is making
+CLAIM_SPARE = 5.0  # a claim older than its run's time limit plus this is abandoned
 
 
 @dataclass
@@ -34,10 +48,11 @@ class Limits:
     focus_timeout: float = settings.default("RENDER_FOCUS_TIMEOUT")
     memory: int = settings.default("RENDER_MEMORY")
     fast_at: int = settings.default("RENDER_FAST_AT")
+    tidy_at: int = settings.default("RENDER_TIDY_AT")
     focus_at: int = settings.default("RENDER_FOCUS_AT")
+    slots: int = field(default_factory=lambda: settings.default("RENDER_SLOTS") or cores())
     focus_radius: int = 2
     focus_max: int = 150
-    program: str = "dot"
 
     @classmethod
     def from_config(cls, config: dict) -> Limits:
@@ -47,8 +62,39 @@ class Limits:
             focus_timeout=float(config["RENDER_FOCUS_TIMEOUT"]),
             memory=int(config["RENDER_MEMORY"]),
             fast_at=int(config["RENDER_FAST_AT"]),
+            tidy_at=int(config["RENDER_TIDY_AT"]),
             focus_at=int(config["RENDER_FOCUS_AT"]),
+            slots=int(config["RENDER_SLOTS"] or cores()),
         )
+
+
+def cores() -> int:
+    """The processor cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class View:
+    """What a drawing shows: the whole map (focus 0) or a node's neighbourhood, which way."""
+
+    focus: int = 0
+    direction: str = "rl"
+
+    @property
+    def key(self) -> str:
+        """The view as stored: direction and focus."""
+        return f"{self.direction}:{self.focus}"
+
+
+@dataclass
+class Drawing:
+    """A stored drawing of one view, or why there is none ("ok", "failed" or "timeout")."""
+
+    revision: int
+    status: str
+    body: bytes
+    shown: int
+    message: str = ""
 
 
 @dataclass
@@ -60,21 +106,23 @@ class Diagram:
     shown: int
     total: int
     focus: int | None = None
+    revision: int = 0
+    current: int = 0
 
     @property
     def focused(self) -> bool:
         """Whether only the neighbourhood of one node is drawn."""
         return self.focus is not None
 
-
-class Rendered(NamedTuple):
-    """A stored render: its bytes and how many nodes it shows."""
-
-    body: bytes
-    shown: int
+    @property
+    def updating(self) -> bool:
+        """Whether this is an older drawing shown while the newest is being drawn."""
+        return self.revision < self.current
 
 
-def run(source: str, fmt: str, limits: Limits, timeout: float | None = None) -> bytes:
+def run(
+    source: str, fmt: str, limits: Limits, timeout: float | None = None, program: str = "dot"
+) -> bytes:
     """Run Graphviz on DOT source under a time (default limits.timeout) and memory limit."""
     if fmt == "dot":
         return source.encode()
@@ -83,9 +131,10 @@ def run(source: str, fmt: str, limits: Limits, timeout: float | None = None) -> 
     def cap_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
 
+    command = [program, f"-T{fmt}"] if program == "dot" else [program, "-n2", f"-T{fmt}"]
     try:
         done = subprocess.run(
-            [limits.program, f"-T{fmt}"],
+            command,
             input=source.encode(),
             capture_output=True,
             timeout=timeout,
@@ -143,64 +192,213 @@ def centre_of(db: Database, map_id: int, focus: int | None) -> int | None:
     return None if found is None else found["id"]
 
 
-def source(graph: dict, limits: Limits) -> str:
-    """The DOT source of a (whole or partial) map."""
-    return dot.build(graph, fast=len(graph["nodes"]) >= limits.fast_at).source
+def source(graph: dict, limits: Limits, direction: str = "rl") -> tuple[str, str]:
+    """The DOT source of a (whole or partial) map, and the Graphviz program that draws it."""
+    count = len(graph["nodes"])
+    if count >= limits.tidy_at:
+        return dot.build_tidy(graph), "neato"
+    return dot.build(graph, fast=count >= limits.fast_at, direction=direction), "dot"
 
 
-def cached(db: Database, map_id: int, fmt: str, focus: int, revision: int) -> Rendered | None:
-    """A render of this exact revision, if one is stored."""
-    found = row(
+def drawn_graph(db: Database, map_id: int) -> dict:
+    """What a drawing shows of the map: each node's kind, text and place; the links."""
+    found = db.execute(
+        "SELECT id, kind, text, parent_id, grp, undercut FROM nodes WHERE map_id = ? ORDER BY id",
+        (map_id,),
+    ).fetchall()
+    keys = ("id", "kind", "text", "parent_id", "group", "undercut")
+    drawn_links = db.execute(
+        "SELECT from_id, to_id, relation, grp, undercut FROM links WHERE map_id = ?"
+        " ORDER BY from_id, to_id, id",
+        (map_id,),
+    ).fetchall()
+    link_keys = ("from_id", "to_id", "relation", "group", "undercut")
+    return {
+        "nodes": [dict(zip(keys, node, strict=True)) for node in found],
+        "links": [dict(zip(link_keys, link, strict=True)) for link in drawn_links],
+    }
+
+
+def stored(db: Database, map_id: int, fmt: str, view: View) -> dict | None:
+    """The stored row of a view: its drawing, and any claim on a newer one."""
+    return row(
         db,
-        "SELECT body, shown FROM renders"
-        " WHERE map_id = ? AND fmt = ? AND focus = ? AND revision = ?",
-        (map_id, fmt, focus, revision),
-    )
-    return None if found is None else Rendered(bytes(found["body"]), found["shown"])
-
-
-def store(db: Database, map_id: int, key: tuple[str, int, int], drawn: Rendered) -> None:
-    """Keep a render for its (format, focus, revision); renders of older revisions go."""
-    fmt, focus, revision = key
-    db.execute("DELETE FROM renders WHERE map_id = ? AND revision < ?", (map_id, revision))
-    db.execute(
-        "INSERT OR REPLACE INTO renders (map_id, fmt, focus, revision, body, shown)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (map_id, fmt, focus, revision, drawn.body, drawn.shown),
+        "SELECT * FROM renders WHERE map_id = ? AND fmt = ? AND view = ?",
+        (map_id, fmt, view.key),
     )
 
 
-def render_part(db: Database, map_id: int, fmt: str, focus: int, limits: Limits) -> Rendered:
-    """Draw the whole map (focus 0) or a neighbourhood, and keep it for its revision."""
-    graph = load(db, map_id)
-    part = graph
-    if focus != 0:
-        part = neighbourhood(graph, focus, limits.focus_radius, limits.focus_max)
-    # A focused part is small (at most focus_max nodes), so it gets a budget of its own.
-    timeout = limits.timeout if focus == 0 else max(limits.timeout, limits.focus_timeout)
+def drawing(found: dict) -> Drawing:
+    """A stored row as a Drawing."""
+    body = bytes(found["body"] or b"")
+    return Drawing(found["revision"], found["status"], body, found["shown"], found["message"])
+
+
+def fresh_claim(found: dict | None, limits: Limits) -> bool:
+    """Whether another request is drawing this view now (its claim is recent)."""
+    if found is None or found["pending"] is None:
+        return False
+    budget = max(limits.timeout, limits.focus_timeout) + CLAIM_SPARE
+    return time.time() - found["claimed_at"] < budget
+
+
+def claim(db: Database, map_id: int, fmt: str, view: View, limits: Limits) -> int | None:
+    """Claim the drawing of the map's newest revision; None when another request has it."""
+    with write(db):
+        found = stored(db, map_id, fmt, view)
+        if fresh_claim(found, limits):
+            return None
+        revision = get_map(db, map_id)["revision"]
+        if found is not None and found["revision"] >= revision and found["status"] != "none":
+            return None
+        db.execute(
+            "INSERT INTO renders (map_id, fmt, view, revision, status, shown, pending, claimed_at)"
+            " VALUES (?, ?, ?, -1, 'none', 0, ?, ?) ON CONFLICT (map_id, fmt, view)"
+            " DO UPDATE SET pending = excluded.pending, claimed_at = excluded.claimed_at",
+            (map_id, fmt, view.key, revision, time.time()),
+        )
+    return revision
+
+
+def obtain(
+    db: Database, map_id: int, fmt: str, view: View, revision: int, limits: Limits, wait: bool
+) -> Drawing | None:
+    """The view's drawing of `revision` or newer: stored, drawn now, or drawn by another.
+
+    Without `wait`, a view another request is drawing gives its last drawing (or None).
+    """
+    while True:
+        found = stored(db, map_id, fmt, view)
+        if found is not None and found["revision"] >= revision and found["status"] != "none":
+            return drawing(found)
+        mine = claim(db, map_id, fmt, view, limits)
+        if mine is not None:
+            return draw(db, map_id, fmt, view, mine, limits)
+        if not wait:
+            found = stored(db, map_id, fmt, view)
+            return drawing(found) if found and found["status"] != "none" else None
+        time.sleep(WAIT_STEP)
+
+
+def draw(db: Database, map_id: int, fmt: str, view: View, revision: int, limits: Limits):
+    """Draw a claimed view and store the outcome (drawing, failure or timeout)."""
     try:
-        drawn = Rendered(run(source(part, limits), fmt, limits, timeout), len(part["nodes"]))
-    except RenderTimeout:
-        if focus != 0:
-            raise
-        drawn = Rendered(TOO_SLOW, 0)
-    store(db, map_id, (fmt, focus, graph["revision"]), drawn)
-    return drawn
+        graph = drawn_graph(db, map_id)
+        part = (
+            graph
+            if view.focus == 0
+            else neighbourhood(graph, view.focus, limits.focus_radius, limits.focus_max)
+        )
+        text, program = source(part, limits, view.direction)
+        digest = hashlib.sha256(f"{program}\n{text}".encode()).hexdigest()
+        found = stored(db, map_id, fmt, view)
+        if found is not None and found["digest"] == digest and found["status"] != "none":
+            # Only undrawn fields changed (a quote, a source): the drawing stands as it is.
+            outcome = drawing(found)
+        else:
+            outcome = graphviz(db, map_id, (text, program), fmt, view, limits, len(part["nodes"]))
+        outcome.revision = revision
+        keep(db, map_id, fmt, view, outcome, digest)
+        return outcome
+    except BaseException:
+        release(db, map_id, fmt, view)
+        raise
 
 
-def key_lock(key: tuple) -> threading.Lock:
-    """The lock for (map, format, focus): pages opened at once draw a new revision once."""
-    return LOCKS[hash(key) % len(LOCKS)]
+def graphviz(
+    db: Database,
+    map_id: int,
+    dot_source: tuple[str, str],
+    fmt: str,
+    view: View,
+    limits: Limits,
+    shown: int,
+) -> Drawing:
+    """Run Graphviz in one of the machine's slots; a failure becomes a stored outcome."""
+    text, program = dot_source
+    # A focused part is small (at most focus_max nodes), so it gets a budget of its own.
+    timeout = limits.timeout if view.focus == 0 else max(limits.timeout, limits.focus_timeout)
+    with slot(db, map_id, limits):
+        try:
+            return Drawing(0, "ok", run(text, fmt, limits, timeout, program), shown)
+        except RenderTimeout as error:
+            return Drawing(0, "timeout", b"", 0, str(error))
+        except RenderError as error:
+            return Drawing(0, "failed", b"", 0, str(error))
 
 
-def through_cache(db: Database, map_id: int, fmt: str, focus: int, revision: int, limits: Limits):
-    """The stored render of this revision, else a new one (drawn once per process)."""
-    found = cached(db, map_id, fmt, focus, revision)
-    if found is not None:
-        return found
-    with key_lock((map_id, fmt, focus)):
-        found = cached(db, map_id, fmt, focus, revision)
-        return found or render_part(db, map_id, fmt, focus, limits)
+def keep(db: Database, map_id: int, fmt: str, view: View, outcome: Drawing, digest: str) -> None:
+    """Store a view's outcome for its revision; drawings of older revisions go."""
+    with write(db):
+        db.execute(
+            "UPDATE renders SET revision = ?, status = ?, body = ?, shown = ?, message = ?,"
+            " digest = ?, pending = NULL, claimed_at = NULL"
+            " WHERE map_id = ? AND fmt = ? AND view = ?",
+            (
+                outcome.revision,
+                outcome.status,
+                outcome.body,
+                outcome.shown,
+                outcome.message,
+                digest,
+                map_id,
+                fmt,
+                view.key,
+            ),
+        )
+        db.execute(
+            "DELETE FROM renders WHERE map_id = ? AND revision < ? AND pending IS NULL",
+            (map_id, outcome.revision),
+        )
+
+
+def release(db: Database, map_id: int, fmt: str, view: View) -> None:
+    """Give up a claim (the drawing was interrupted), so that another request may draw."""
+    with write(db):
+        db.execute(
+            "UPDATE renders SET pending = NULL, claimed_at = NULL"
+            " WHERE map_id = ? AND fmt = ? AND view = ?",
+            (map_id, fmt, view.key),
+        )
+
+
+def lock_folder(db: Database) -> Path:
+    """Where the lock files of Graphviz slots live: beside the database file."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    folder = Path(path).parent / "render-locks"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@contextmanager
+def slot(db: Database, map_id: int, limits: Limits) -> Iterator[None]:
+    """Hold the map's lane and one of the machine's slots while Graphviz runs."""
+    folder = lock_folder(db)
+    with held(folder / f"map-{map_id % 64}.lock"):
+        with held(*(folder / f"slot-{i}.lock" for i in range(max(1, limits.slots)))):
+            yield
+
+
+@contextmanager
+def held(*paths: Path) -> Iterator[None]:
+    """An exclusive lock on the first free of these files, waiting until one is free."""
+    handles = [open(path, "a+b") for path in paths]  # noqa: SIM115 (closed below)
+    try:
+        while True:
+            for handle in handles:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                return
+            time.sleep(WAIT_STEP)
+    finally:
+        for handle in handles:
+            handle.close()
 
 
 def diagram(
@@ -210,24 +408,37 @@ def diagram(
     focus: int | None = None,
     limits: Limits | None = None,
     whole: bool = False,
+    direction: str = "rl",
+    wait: bool = True,
 ) -> Diagram:
     """The map's diagram; a map too big or too slow to draw whole gives a focused one.
 
-    A cached diagram costs three small queries: the map's texts are loaded only to draw.
+    A stored diagram costs three small queries: the map's texts are loaded only to draw.
+    Without `wait`, a diagram being drawn by another request comes as its older drawing.
     """
     limits = limits or Limits()
-    head = get_map(db, map_id)
-    revision = head["revision"]
+    revision = get_map(db, map_id)["revision"]
     total = row(db, "SELECT COUNT(*) AS n FROM nodes WHERE map_id = ?", (map_id,))["n"]
     if whole or total < limits.focus_at:
-        drawn = through_cache(db, map_id, fmt, 0, revision, limits)
-        if drawn.body != TOO_SLOW:
-            return Diagram(drawn.body, fmt, total, total)
+        drawn = obtain(db, map_id, fmt, View(0, direction), revision, limits, wait)
+        if drawn is not None and drawn.status != "timeout":
+            return outcome_of(drawn, fmt, total, None, revision)
     centre = centre_of(db, map_id, focus)
     if centre is None:
-        return Diagram(through_cache(db, map_id, fmt, 0, revision, limits).body, fmt, 0, 0)
-    drawn = through_cache(db, map_id, fmt, centre, revision, limits)
-    return Diagram(drawn.body, fmt, drawn.shown, total, centre)
+        drawn = obtain(db, map_id, fmt, View(0, direction), revision, limits, True)
+        return outcome_of(drawn, fmt, 0, None, revision)
+    drawn = obtain(db, map_id, fmt, View(centre, direction), revision, limits, wait)
+    if drawn is None:
+        drawn = obtain(db, map_id, fmt, View(centre, direction), revision, limits, True)
+    return outcome_of(drawn, fmt, total, centre, revision)
+
+
+def outcome_of(drawn: Drawing, fmt: str, total: int, focus: int | None, current: int):
+    """The diagram of a stored outcome, or the RenderError it stands for."""
+    if drawn.status != "ok":
+        raise (RenderTimeout if drawn.status == "timeout" else RenderError)(drawn.message)
+    shown = total if focus is None else drawn.shown
+    return Diagram(drawn.body, fmt, shown, total, focus, drawn.revision, current)
 
 
 @dataclass

@@ -89,8 +89,20 @@ SETTINGS = (
         "Maps with this many nodes or more are laid out with Graphviz's fast settings.",
     ),
     Setting(
+        "RENDER_TIDY_AT",
+        1500,
+        int,
+        "Maps with this many nodes or more are laid out as a tidy tree (fast) instead of by dot.",
+    ),
+    Setting(
+        "RENDER_SLOTS",
+        0,
+        int,
+        "Graphviz runs allowed at once on the machine (0: one per processor core).",
+    ),
+    Setting(
         "RENDER_FOCUS_AT",
-        2500,
+        10000,
         int,
         "Maps with this many nodes or more are drawn around the selected node only.",
     ),

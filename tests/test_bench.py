@@ -49,9 +49,9 @@ def test_render_section_prints_a_row_of_figures_per_size(small_run):
     assert small_run.returncode == 0, small_run.stderr
     found = table_rows(small_run.stdout)
     for size, links in (("10", "2"), ("100", "15")):
-        nodes, link_count, view, svg_kib, cold, cached, get, raw, cpu, settings = found[size]
-        assert (nodes, link_count, view, settings) == (size, links, "whole, default", "default")
-        assert int(svg_kib) > 0
+        nodes, link_count, view, svg_kib, cold, cached, get, raw, cpu, share = found[size]
+        assert (nodes, link_count, view) == (size, links, "whole, dot")
+        assert int(svg_kib) > 0 and float(share) > 0
         for figure in (cold, cached, get, raw, cpu):
             assert DURATION.match(figure), figure
 
@@ -62,6 +62,8 @@ def test_render_section_prints_targets_with_marks(small_run):
     assert found["cold 100-node map < 100 ms"][2] in ("pass", "FAIL")
     assert found["cold 2,000-node map < 3 s"][1:] == ["-", "not measured"]
     assert found["no size hangs (every cold render drawn within the time limit)"][2] == "pass"
+    assert found["cold 500-node map within 1.2x Graphviz alone"][1:] == ["-", "not measured"]
+    assert found["5,000-node map drawn whole < 1.5 s"][1:] == ["-", "not measured"]
     assert "Settings: fast_at=" in small_run.stdout
 
 

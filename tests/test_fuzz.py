@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 import schemathesis
-from helpers import fresh_app_config
+from helpers import fresh_app_config, session_entry
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import (
@@ -38,7 +38,9 @@ class World:
     def __init__(self, folder) -> None:
         self.app = create_app(fresh_app_config(folder))
         self.db = connect(self.app.config["DATABASE"])
-        owner_id = accounts.create_user(self.db, "owner@example.org", "Olga Owner", "x" * 12)
+        owner_id = accounts.create_user(
+            self.db, "owner@example.org", "Olga Owner", "correct horse battery staple"
+        )
         self.owner = accounts.get_user(self.db, owner_id)
         self.token = accounts.create_token(self.db, owner_id, "fuzz")
         self.map_id = 0
@@ -198,7 +200,7 @@ def owner_client(world):
     client = world.app.test_client()
     with client.session_transaction() as session:
         session["csrf_token"] = "fuzz-token"
-        session["user"] = [world.owner["id"], accounts.session_stamp(world.owner)]
+        session["user"] = session_entry(world.app, world.owner)
     return client
 
 

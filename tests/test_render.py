@@ -192,8 +192,8 @@ def test_the_same_map_gives_byte_identical_output(db, small, fmt):
 def test_renders_are_cached_per_revision(db, small):
     m = small["map"]
     render.diagram(db, m, "svg")
-    stored = db.execute("SELECT fmt, focus, revision FROM renders WHERE map_id = ?", (m,))
-    assert [tuple(r) for r in stored] == [("svg", 0, maps.get_map(db, m)["revision"])]
+    stored = db.execute("SELECT fmt, view, revision FROM renders WHERE map_id = ?", (m,))
+    assert [tuple(r) for r in stored] == [("svg", "rl:0", maps.get_map(db, m)["revision"])]
     db.execute("UPDATE renders SET body = ? WHERE map_id = ?", (b"<svg>from the cache</svg>", m))
     assert render.diagram(db, m, "svg").body == b"<svg>from the cache</svg>"
     nodes.update_node(db, m, small["support"], {"text": "Pro, edited"})
@@ -212,9 +212,9 @@ def test_renders_of_older_revisions_do_not_pile_up(db, small):
     assert db.execute("SELECT COUNT(*) FROM renders WHERE map_id = ?", (m,)).fetchone()[0] == 4
     nodes.update_node(db, m, small["support"], {"text": "Pro, edited"})
     render.diagram(db, m, "svg", small["claim"], focused)
-    stored = db.execute("SELECT fmt, focus, revision FROM renders WHERE map_id = ?", (m,))
+    stored = db.execute("SELECT fmt, view, revision FROM renders WHERE map_id = ?", (m,))
     revision = maps.get_map(db, m)["revision"]
-    assert [tuple(r) for r in stored] == [("svg", small["claim"], revision)]
+    assert [tuple(r) for r in stored] == [("svg", f"rl:{small['claim']}", revision)]
 
 
 # Limits and the focused view
@@ -245,14 +245,25 @@ def test_a_render_over_the_time_limit_gives_a_focused_diagram(db):
     root = maps.load(db, m)["nodes"][0]["id"]
     assert (drawn.focused, drawn.focus, drawn.total, drawn.shown) == (True, root, 60, 4)
     assert len(svg_nodes(drawn.body)) == 4
-    whole = db.execute("SELECT body FROM renders WHERE map_id = ? AND focus = 0", (m,)).fetchone()
-    assert bytes(whole[0]) == render.TOO_SLOW
+    whole = db.execute("SELECT status FROM renders WHERE map_id = ? AND view = 'rl:0'", (m,))
+    assert whole.fetchone()[0] == "timeout"
 
 
 def test_graphviz_under_the_memory_limit_fails_with_a_message(db, small):
     with pytest.raises(render.RenderError, match="Graphviz failed"):
         render.diagram(db, small["map"], "svg", limits=render.Limits(memory=2 * 1024**2))
-    assert db.execute("SELECT COUNT(*) FROM renders").fetchone()[0] == 0
+    stored = db.execute("SELECT status, message FROM renders").fetchall()
+    assert [(s, m.startswith("Graphviz failed")) for s, m in stored] == [("failed", True)]
+
+
+def test_a_failed_render_is_kept_for_its_revision_and_not_run_again(db, small):
+    m = small["map"]
+    with pytest.raises(render.RenderError, match="Graphviz failed"):
+        render.diagram(db, m, "svg", limits=render.Limits(memory=2 * 1024**2))
+    with pytest.raises(render.RenderError, match="Graphviz failed"):
+        render.diagram(db, m, "svg")
+    nodes.update_node(db, m, small["support"], {"text": "Pro, edited"})
+    assert svg_nodes(render.diagram(db, m, "svg").body)[f"node-{small['support']}"]
 
 
 # Through the web: the page, the diagram URL and downloads

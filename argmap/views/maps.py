@@ -271,6 +271,7 @@ def diagram(map_id: int, fmt: str):
     node_id = query_number(request.args.get("node"), "node", "a node id")
     drawn = render.diagram(db, map_id, fmt, node_id, limits)
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
+    response.headers["X-Argmap-Revision"] = str(drawn.revision)
     if request.args.get("download"):
         name = f"map-{graph['id']}-r{graph['revision']}.{fmt}"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

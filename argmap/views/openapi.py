@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from ..formats.model import KINDS, LINK_RELATIONS
-from ..maps import DESCRIPTION_MAX, TITLE_MAX
 from ..members import ROLES
-from ..nodes import CHILD_CHOICES, QUOTE_MAX, SOURCE_MAX, TAG_MAX, TAGS_MAX, TEXT_MAX
-from ..web.ids import MAX_ID
+from ..model import (
+    DESCRIPTION_MAX,
+    KINDS,
+    LINK_RELATIONS,
+    MAX_ID,
+    QUOTE_MAX,
+    SOURCE_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+)
+from ..nodes import CHILD_CHOICES
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
@@ -163,6 +172,17 @@ MAP_SUMMARY = obj(
 )
 
 
+SEARCH_HIT = obj(
+    {
+        "id": ID,
+        "kind": {"type": "string", "enum": list(KINDS)},
+        "text": {"type": "string"},
+        "parent_id": NULLABLE_ID,
+    },
+    ("id", "kind", "text", "parent_id"),
+)
+
+
 def paths() -> dict:
     """Every /api/ route with its methods."""
     m, node, link, event = "map_id", "node_id", "link_id", "event_id"
@@ -283,6 +303,31 @@ def paths() -> dict:
                         "in": "query",
                         "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
                     }
+                ],
+            ),
+        },
+        "/api/maps/{map_id}/search": {
+            "parameters": path_ids(m),
+            "get": operation(
+                "The map's nodes whose words start with the words sent, best match first.",
+                answers(
+                    200,
+                    obj(
+                        {
+                            "query": {"type": "string"},
+                            "results": {"type": "array", "items": SEARCH_HIT},
+                        },
+                        ("query", "results"),
+                    ),
+                    404,
+                ),
+                parameters=[
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 50},
+                    },
                 ],
             ),
         },

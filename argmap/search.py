@@ -1,0 +1,57 @@
+"""Finding nodes by their words: SQLite full-text search over each map's node texts and quotes.
+
+One search serves every picker (a parent, a link target) and the plain results page that
+works without JavaScript. Typed words match as prefixes ("notif" finds "notifications"),
+accents aside; results come best first (bm25), a node's own id ("#12" or "12") first of all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlite_utils import Database
+
+from .db import row, rows
+
+WORD = re.compile(r"\w+")
+LIMIT = 20
+QUERY_MAX = 200
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 query for what a person typed: every word, each as a prefix; None if no word."""
+    words = WORD.findall(query[:QUERY_MAX])[:12]
+    if not words:
+        return None
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def by_number(db: Database, map_id: int, query: str) -> dict | None:
+    """The node a query names by its id ("12" or "#12"), if it is in this map."""
+    number = query.strip().removeprefix("#")
+    if not number.isascii() or not number.isdigit() or len(number) > 18:
+        return None
+    return row(
+        db,
+        "SELECT id, kind, text, parent_id FROM nodes WHERE id = ? AND map_id = ?",
+        (int(number), map_id),
+    )
+
+
+def search(db: Database, map_id: int, query: str, limit: int = LIMIT) -> list[dict]:
+    """The map's nodes whose words start with the typed words, best match first."""
+    named = by_number(db, map_id, query)
+    expression = match_expression(query)
+    found = []
+    if expression is not None:
+        found = rows(
+            db,
+            "SELECT n.id, n.kind, n.text, n.parent_id FROM nodes_fts f"
+            " JOIN nodes n ON n.id = f.rowid"
+            " WHERE nodes_fts MATCH ? AND n.map_id = ?"
+            " ORDER BY bm25(nodes_fts, 10.0, 1.0), n.id LIMIT ?",
+            (expression, map_id, limit),
+        )
+    if named is not None:
+        found = [named, *(n for n in found if n["id"] != named["id"])][:limit]
+    return found

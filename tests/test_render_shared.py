@@ -1,0 +1,201 @@
+"""Rendering shared across requests and processes: one Graphviz run per view, bounded runs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from argmap import links, maps, nodes, render
+from argmap.db import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+WRAPPER = """#!/bin/sh
+echo "start $$ $(date +%s.%N) $0" >> {log}
+sleep {delay}
+{real} "$@"
+code=$?
+echo "end $$ $(date +%s.%N) $0" >> {log}
+exit $code
+"""
+
+
+@pytest.fixture
+def runs(tmp_path, monkeypatch):
+    """Count Graphviz runs: `dot` and `neato` on PATH log each start and end, then run."""
+    folder, log = tmp_path / "bin", tmp_path / "graphviz.log"
+    folder.mkdir()
+
+    def install(delay: float = 0.0) -> None:
+        for program in ("dot", "neato"):
+            path = folder / program
+            text = WRAPPER.format(log=log, delay=delay, real=f"/usr/bin/{program}")
+            path.write_text(text)
+            path.chmod(0o755)
+
+    install()
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
+
+    class Runs:
+        slow = staticmethod(install)
+
+        @staticmethod
+        def lines() -> list[list[str]]:
+            return [line.split() for line in log.read_text().splitlines()] if log.exists() else []
+
+        def count(self) -> int:
+            return sum(1 for line in self.lines() if line[0] == "start")
+
+        def most_at_once(self) -> int:
+            level = most = 0
+            for kind, *_ in sorted(self.lines(), key=lambda line: float(line[2])):
+                level += 1 if kind == "start" else -1
+                most = max(most, level)
+            return most
+
+    return Runs()
+
+
+def tree(db, title: str, size: int) -> tuple[int, list[int]]:
+    """A map of one claim and `size - 1` reasons in a tree."""
+    m = maps.create_map(db, title)
+    ids = [nodes.add_node(db, m, {"kind": "claim", "text": f"{title} thesis"})["id"]]
+    for i in range(1, size):
+        parent = ids[(i - 1) // 3]
+        node = nodes.add_node(
+            db, m, {"kind": "support", "text": f"Reason {i}", "parent_id": parent}
+        )
+        ids.append(node["id"])
+    return m, ids
+
+
+def path_of(db) -> str:
+    """The database file behind a connection."""
+    return db.execute("PRAGMA database_list").fetchone()[2]
+
+
+def in_threads(count: int, work) -> list:
+    """Run work(index) in `count` threads at once; their results in order."""
+    results: list = [None] * count
+    barrier = threading.Barrier(count)
+
+    def one(index: int) -> None:
+        barrier.wait()
+        results[index] = work(index)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_pages_asking_at_once_share_one_graphviz_run(db, runs):
+    m, _ = tree(db, "Shared", 12)
+    runs.slow(0.3)
+
+    def ask(_index: int) -> bytes:
+        own = connect(path_of(db))
+        try:
+            return render.diagram(own, m, "svg").body
+        finally:
+            own.conn.close()
+
+    bodies = in_threads(6, ask)
+    assert runs.count() == 1
+    assert len(set(bodies)) == 1 and b"Shared thesis" in bodies[0]
+
+
+def test_processes_asking_at_once_share_one_graphviz_run(db, runs):
+    m, _ = tree(db, "Across", 12)
+    runs.slow(0.5)
+    code = (
+        "import sys; from argmap import render; from argmap.db import connect;"
+        f"print(len(render.diagram(connect({path_of(db)!r}), {m}, 'svg').body))"
+    )
+    started = [
+        subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT)
+        for _ in range(4)
+    ]
+    sizes = {int(p.communicate(timeout=60)[0]) for p in started}
+    assert runs.count() == 1 and len(sizes) == 1
+
+
+def test_graphviz_runs_are_bounded_and_one_map_takes_one_slot(db, runs):
+    runs.slow(0.3)
+    first, ids = tree(db, "Slow", 12)
+    second, _ = tree(db, "Other", 5)
+    limits = render.Limits(focus_at=1, slots=2)
+
+    def ask(index: int) -> None:
+        own = connect(path_of(db))
+        try:
+            if index < 4:  # four views of one map
+                render.diagram(own, first, "svg", ids[index], limits)
+            else:
+                render.diagram(own, second, "svg", None, render.Limits(slots=2))
+        finally:
+            own.conn.close()
+
+    in_threads(5, ask)
+    assert runs.count() == 5
+    assert runs.most_at_once() == 2  # the map's four views took turns in one slot
+
+
+def test_a_change_to_undrawn_fields_runs_no_graphviz(db, runs):
+    m, ids = tree(db, "Quotes", 4)
+    first = render.diagram(db, m, "svg")
+    nodes.update_node(db, m, ids[1], {"quote": "A passage", "source": "https://example.org"})
+    again = render.diagram(db, m, "svg")
+    assert runs.count() == 1
+    assert again.body == first.body and again.revision == maps.get_map(db, m)["revision"]
+    nodes.update_node(db, m, ids[1], {"text": "Reason one, reworded"})
+    assert b"reworded" in render.diagram(db, m, "svg").body and runs.count() == 2
+
+
+def test_a_map_changing_faster_than_it_is_drawn_is_drawn_at_its_latest_revision(db, runs):
+    m, ids = tree(db, "Busy", 6)
+    render.diagram(db, m, "svg")
+    runs.slow(0.6)
+    drawing = threading.Thread(target=lambda: render.diagram(connect(path_of(db)), m, "svg"))
+    nodes.update_node(db, m, ids[1], {"text": "First change"})
+    drawing.start()
+    while runs.count() < 2:
+        pass
+    for number in range(3):
+        nodes.update_node(db, m, ids[2], {"text": f"Change {number}"})
+        meanwhile = render.diagram(db, m, "svg", wait=False)
+        assert meanwhile.updating and meanwhile.revision < meanwhile.current
+    latest = render.diagram(db, m, "svg")
+    drawing.join()
+    assert b"Change 2" in latest.body and not latest.updating
+    assert runs.count() == 3  # the first drawing, the one in progress, then only the latest
+
+
+def test_a_timed_out_whole_map_shows_its_focused_view_at_once_afterwards(db, runs):
+    m, ids = tree(db, "Slowly", 30)
+    limits = render.Limits(timeout=0.001, focus_radius=1)
+    first = render.diagram(db, m, "svg", ids[0], limits)
+    before = runs.count()
+    again = render.diagram(db, m, "svg", ids[0], render.Limits(focus_radius=1))
+    assert first.focused and again.focused and again.body == first.body
+    assert runs.count() == before  # no second try at the whole map, the focused view kept
+
+
+def test_big_maps_are_drawn_whole_as_a_tidy_tree_thesis_on_the_left(db, runs):
+    m, ids = tree(db, "Tidy", 40)
+    links.add_link(db, m, {"from_id": ids[39], "to_id": ids[2], "relation": "counter"})
+    drawn = render.diagram(db, m, "svg", None, render.Limits(tidy_at=30))
+    assert (drawn.focused, drawn.shown) == (False, 40)
+    assert [line[3].rsplit("/", 1)[1] for line in runs.lines() if line[0] == "start"] == ["neato"]
+    text = drawn.body.decode()
+    assert all(f'id="node&#45;{i}"' in text for i in ids)
+    assert text.count('class="edge"') == 40  # 39 parent edges and the link
+    source = render.diagram(db, m, "dot", None, render.Limits(tidy_at=30)).body.decode()
+    x = {int(n): float(v) for n, v in re.findall(r'\bn(\d+) \[label=.*pos="([\d.]+),', source)}
+    assert min(x, key=x.get) == ids[0] and len(x) == 40
