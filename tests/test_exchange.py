@@ -265,6 +265,29 @@ def test_nesting_deeper_than_200_levels_is_refused(app, client, owner):
     assert client.get(f"/maps/{map_id}/brief").status_code == 200
 
 
+def aif_chain(depth: int) -> str:
+    """AIF JSON: I-nodes 0..depth first, then an RA from each I-node to the one before."""
+    nodes = [{"nodeID": f"i{k}", "type": "I", "text": f"level {k}"} for k in range(depth + 1)]
+    nodes += [{"nodeID": f"ra{k}", "type": "RA", "text": "Default Inference"}
+              for k in range(1, depth + 1)]  # fmt: skip
+    edges = [edge for k in range(1, depth + 1) for edge in (
+        {"edgeID": f"p{k}", "fromID": f"i{k}", "toID": f"ra{k}"},
+        {"edgeID": f"c{k}", "fromID": f"ra{k}", "toID": f"i{k - 1}"},
+    )]  # fmt: skip
+    return json.dumps({"nodes": nodes, "edges": edges})
+
+
+def test_aif_nested_too_deep_names_the_json_path(app, client, owner):
+    for confirm in ("", "1"):
+        response = post_import(client, text=aif_chain(201), confirm=confirm)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "(nodes[201]): the I-node &#39;i201&#39; is nested more than 200 levels deep" in html
+        assert "node 202" not in html
+    assert counts(app) == (0, 0, 0)
+    assert post_import(client, text=aif_chain(200), confirm="1").status_code == 302
+
+
 @pytest.mark.parametrize("doc, where, message", [
     ({"title": "t" * 201}, "title", "shorten it to 200"),
     ({"title": "\udfff"}, "title", "not valid Unicode"),
