@@ -268,12 +268,11 @@ def test_nesting_deeper_than_200_levels_is_refused(app, client, owner):
 def aif_chain(depth: int) -> str:
     """AIF JSON: I-nodes 0..depth first, then an RA from each I-node to the one before."""
     nodes = [{"nodeID": f"i{k}", "type": "I", "text": f"level {k}"} for k in range(depth + 1)]
-    nodes += [{"nodeID": f"ra{k}", "type": "RA", "text": "Default Inference"}
-              for k in range(1, depth + 1)]  # fmt: skip
-    edges = [edge for k in range(1, depth + 1) for edge in (
-        {"edgeID": f"p{k}", "fromID": f"i{k}", "toID": f"ra{k}"},
-        {"edgeID": f"c{k}", "fromID": f"ra{k}", "toID": f"i{k - 1}"},
-    )]  # fmt: skip
+    nodes += [{"nodeID": f"ra{k}", "type": "RA", "text": "RA"} for k in range(1, depth + 1)]
+    edges = []
+    for k in range(1, depth + 1):
+        edges.append({"edgeID": f"p{k}", "fromID": f"i{k}", "toID": f"ra{k}"})
+        edges.append({"edgeID": f"c{k}", "fromID": f"ra{k}", "toID": f"i{k - 1}"})
     return json.dumps({"nodes": nodes, "edges": edges})
 
 
