@@ -206,6 +206,19 @@ def test_preview_says_what_cannot_be_kept(app, client, owner):
     assert "Left out the relation from &#39;Fleisch-OK&#39; to &#39;Strikt-Veggie&#39;" in html
 
 
+def test_preview_names_the_line_of_an_undefined_argdown_statement(app, client, owner):
+    text = (
+        "# Homework\n\n[Thesis]: Homework helps.\n  <+ [Practice]: It is practice.\n  <- [Tired]\n"
+    )
+    response = post_import(client, text=text)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="import-warnings"' in html
+    assert "line 5: [Tired] is only referred to, never defined with a text" in html
+    assert "Practice" not in html.split('id="import-warnings"')[1].split("</ul>")[0]
+    assert counts(app) == (0, 0, 0)
+
+
 def test_what_the_model_cannot_hold_is_adjusted_and_said(app, client, owner):
     doc = {"argmap": 1, "title": "odd", "nodes": [
         {"id": "a", "kind": "claim", "text": "A", "group": 2},

@@ -35,6 +35,9 @@ Reading follows Argdown 1.7.5 itself (argdown_lexer, argdown_parser, argdown_mod
   left out (read_parts() still returns every relation).
 - The map title is the front matter's `title`, else the first heading, else
   "Argdown import"; the description is the front matter's `description`.
+- A statement or argument that is only referred to (`[Title]`, `<Title>`) and
+  never defined with a text is imported with its title as text, and a warning
+  names the line of its first reference (the first 20 are named one by one).
 - Line ends CRLF and CR are read as LF (Argdown itself rejects CR alone).
 - Comments, front matter and {...} data blocks are skipped; a one-line data
   block must be valid YAML (as Argdown checks it). `@include(file)` is
@@ -74,6 +77,7 @@ Writing gives Argdown that both this reader and Argdown read back:
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable
@@ -84,6 +88,7 @@ from .argdown_writer import write
 from .model import MAX_BYTES, Edge, FormatError, MapData, Node, build, check_size
 
 DEFAULT_TITLE = "Argdown import"
+MAX_LISTED = 20  # undefined statements named one by one in the warnings
 RELATION_MAP = {
     "support": ("support", False),
     "entails": ("support", False),
@@ -99,20 +104,44 @@ __all__ = ["read", "read_parts", "without_cycles", "write", "RELATION_MAP"]
 
 def read(text: str, include: Callable[[str], str] | None = None) -> MapData:
     """Read an Argdown document into a portable map; `include` returns @include'd files."""
-    title, description, nodes, edges = read_parts(text, include)
+    doc, settings, expanded = _document(text, include)
+    edges = _edges(doc)
     kept = without_cycles(edges)
-    data = build(title, nodes, kept, description)
+    title, description = _title(doc, settings)
+    data = build(title, [_node(e) for e in doc.entities.values()], kept, description)
+    left_out = {id(e) for e in edges} - {id(e) for e in kept}
     data.warnings += [
         f"Left out the relation from {e.source[2:]!r} to {e.target[2:]!r}: it would close"
         " a cycle, and an argmap map has none."
-        for e in edges if e not in kept
+        for e in edges if id(e) in left_out
     ]  # fmt: skip
+    data.warnings += _undefined(doc, expanded)
     if include is None:
         data.warnings += [
             f"Left out @include({name}): import the included file on its own."
             for name in dict.fromkeys(_INCLUDE.findall(text))
         ]
     return data
+
+
+def _undefined(doc: Document, text: str) -> list[str]:
+    """A warning, with its line, for each statement or argument referred to but never defined."""
+    found = [entity for entity in doc.entities.values() if entity.undefined()]
+    line_starts = [m.end() for m in re.finditer("\n", text)] if found else []
+    warnings = []
+    for entity in found[:MAX_LISTED]:
+        line = 1 + bisect.bisect_right(line_starts, entity.members[0].offset)
+        name = f"[{entity.title}]" if entity.kind == "statement" else f"<{entity.title}>"
+        warnings.append(
+            f"line {line}: {name} is only referred to, never defined with a text;"
+            " it is imported with its title as its text."
+        )
+    if len(found) > MAX_LISTED:
+        warnings.append(
+            f"{len(found) - MAX_LISTED} more statements or arguments are only referred to,"
+            " never defined with a text."
+        )
+    return warnings
 
 
 def without_cycles(edges: list[Edge]) -> list[Edge]:
@@ -145,6 +174,15 @@ def read_parts(
     text: str, include: Callable[[str], str] | None = None
 ) -> tuple[str, str, list[Node], list[Edge]]:
     """Title, description, nodes and edges of an Argdown document, before build()."""
+    doc, settings, _ = _document(text, include)
+    nodes = [_node(entity) for entity in doc.entities.values()]
+    return *_title(doc, settings), nodes, _edges(doc)
+
+
+def _document(
+    text: str, include: Callable[[str], str] | None
+) -> tuple[Document, dict[str, str], str]:
+    """The parsed document with Argdown's model rules applied, its settings, the text read."""
     check_size(text)
     text = re.sub(r"\r\n?", "\n", _expand_includes(text, include, []))
     try:
@@ -153,8 +191,7 @@ def read_parts(
         raise FormatError("the file is nested too deeply") from None
     settings = _front_matter(doc.front_matter)
     apply_model_rules(doc, settings.get("model.mode") == "strict")
-    nodes = [_node(entity) for entity in doc.entities.values()]
-    return *_title(doc, settings), nodes, _edges(doc)
+    return doc, settings, text
 
 
 def _expand_includes(text: str, include: Callable[[str], str] | None, seen: list[str]) -> str:

@@ -145,8 +145,12 @@ class _Parser:
             member.title = self.take().image[1:-2]
             self.content(member)
         elif kind == "StatementReference":
-            member.title = _bracketed(self.take().image)
-            member.reference = True
+            token = self.take()
+            member.title, member.reference, member.offset = (
+                _bracketed(token.image),
+                True,
+                token.offset,
+            )
             self.reference_tail(member)
         elif kind in CONTENT_FIRST:
             self.content(member)
@@ -166,8 +170,12 @@ class _Parser:
             member.title = self.take().image[1:-2]
             self.content(member)
         else:
-            member.title = _bracketed(self.take("ArgumentReference").image)
-            member.reference = True
+            token = self.take("ArgumentReference")
+            member.title, member.reference, member.offset = (
+                _bracketed(token.image),
+                True,
+                token.offset,
+            )
             self.reference_tail(member)
         self.optional_data(member)
         if self.relations_ahead():
