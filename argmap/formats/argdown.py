@@ -27,6 +27,9 @@ Reading follows Argdown 1.7.5 itself (argdown_lexer, argdown_parser, argdown_mod
   intermediate conclusion supports the argument (as one group of linked
   premises when there are two or more) and the argument supports the last
   conclusion. Undercuts below an inference line aim at that argument.
+- A relation written again with another `{"argmap_group": N}` (argmap writes
+  one line per group when a premise stands in two linked groups for one
+  conclusion) keeps each group; Argdown itself holds one relation per pair.
 - Parents: model.build() takes each node's first support or counter edge, in
   the order the relations close in the file (a PCS closes at its conclusion).
   A relation of a node to itself is dropped (Argdown makes one when an
@@ -66,6 +69,8 @@ Writing gives Argdown that both this reader and Argdown read back:
 - Links (relations besides the parent) follow at the end, below a reference to
   their target (contradictions and undercuts of statements: their source), so
   that every node's parent relation comes first and build() picks it again.
+  A premise in two linked groups for one conclusion gets one relation line
+  per group, each with its `argmap_group`; this reader keeps both.
 - Text is escaped with backslashes where Argdown would read it differently
   (`\\[`, `\\#`, `\\*`, ...). A text that cannot survive that way (line breaks,
   spaces at either end, tabs after punctuation) is written as
@@ -271,12 +276,16 @@ def _edges(doc: Document) -> list[Edge]:
     steps = [(r.seq, r) for r in doc.relations]
     steps += [(e.seq, e) for e in doc.entities.values() if e.kind == "argument" and e.pcs]
     groups: dict[object, int] = {}
-    edges, seen = [], set()
+    edges: list[Edge] = []
+    seen: dict[tuple, set[int | None]] = {}  # groups of each (source, target, relation)
     for _, step in sorted(steps, key=lambda pair: pair[0]):
-        for edge in _step_edges(step, groups):
+        for number, edge in enumerate(_step_edges(step, groups)):
             key = (edge.source, edge.target, edge.relation, edge.undercut)
-            if key not in seen and edge.source != edge.target:
-                seen.add(key)
+            further = isinstance(step, Relation) and number > 0  # the same line, another group
+            if edge.source == edge.target or (key in seen and not further):
+                continue
+            if edge.group not in seen.setdefault(key, set()):
+                seen[key].add(edge.group)
                 edges.append(edge)
     return edges
 
@@ -290,10 +299,12 @@ def _step_edges(step: Relation | Entity, groups: dict[object, int]) -> list[Edge
         edges = [Edge(p, arg, "support", group) for p in premises]
         return edges + [Edge(arg, f"s:{step.pcs[-1][0].title}", "support")]
     relation, undercut = RELATION_MAP[step.type]
-    group = _group(groups, ("data", step.group)) if step.group is not None else None
     source = f"{step.source.kind[0]}:{step.source.title}"
     target = f"{step.target.kind[0]}:{step.target.title}"
-    return [Edge(source, target, relation, group, undercut)]
+    numbers = [
+        _group(groups, ("data", g)) if g is not None else None for g in (step.group, *step.also)
+    ]
+    return [Edge(source, target, relation, number, undercut) for number in numbers]
 
 
 def _group(groups: dict[object, int], key: object) -> int:

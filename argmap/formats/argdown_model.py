@@ -69,6 +69,7 @@ class Relation:
     target: Entity
     seq: int
     group: int | None = None
+    also: list[int | None] = field(default_factory=list)  # further argmap groups, in order
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hostile import HOSTILE
 
-from argmap.formats import argdown
+from argmap.formats import aif, argdown
 from argmap.formats.argdown import RELATION_MAP, read, read_parts, write
 from argmap.formats.model import Edge, FormatError, MapData, Node, build
 
@@ -18,6 +18,7 @@ GOLDEN = CORPUS / "golden"
 FILES = sorted(CORPUS.glob("*.argdown"))
 ACCEPTED = [p for p in FILES if (GOLDEN / f"{p.stem}.json").exists()]
 FRAGMENTS = [p for p in FILES if p.name.startswith("_")]
+AIF_FILES = sorted((CORPUS.parent / "aif").glob("*.json"))
 KIND = {"equivalence-class": "s", "argument": "a"}
 TAG = re.compile(r"#(?:\([^)]+\)|[a-zA-z0-9\-\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef]+)[ \t]?")
 IDS = {"ids": lambda p: p.stem[:40]}
@@ -427,6 +428,20 @@ def test_hostile_one_line_texts_are_escaped_so_argdown_reads_them_too(text):
     written = write(build("T", [Node("n0", "claim", text)], []))
     assert "argmap_text" not in written
     assert read(written).nodes[0].text == text
+
+
+@pytest.mark.parametrize("path", AIF_FILES, ids=lambda p: p.stem)
+def test_every_aif_corpus_map_keeps_its_relations_through_argdown(path):
+    assert_round_trip(aif.read(path.read_text(encoding="utf-8")))
+
+
+def test_a_premise_in_two_groups_for_one_conclusion_keeps_both():
+    data = aif.read((CORPUS.parent / "aif" / "nodeset573.json").read_text(encoding="utf-8"))
+    text = assert_round_trip(data)
+    edges = read(text).edges()
+    groups = [e.group for e in edges if (e.source, e.target) == ("a:a5", "s:s2")]
+    assert len(groups) == len(set(groups)) == 2
+    assert {e.source for e in edges if e.group == groups[1]} == {"a:a5", "a:a8"}
 
 
 def test_written_argdown_uses_statements_arguments_and_relation_lines():
