@@ -132,7 +132,7 @@ def test_a_cycle_is_refused(app, client, owner):
 
 
 @pytest.mark.parametrize("fmt, disposition, marker", [
-    ("json", "map-1.argmap.json", '"argmap": 1'),
+    ("json", "map-1.argmap.json", '"format": "argmap",\n  "version": 2'),
     ("kialo", "map-1.txt", "Discussion Title: "),
     ("argdown", "map-1.argdown", "[s1]: "),
     ("aif", "map-1.aif.json", '"nodes"'),

@@ -44,6 +44,7 @@ class Link:
     relation: str
     group: int | None = None
     undercut: bool = False
+    key: str | None = field(default=None, compare=False)  # its id in argmap JSON, if any
 
 
 @dataclass

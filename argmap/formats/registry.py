@@ -52,7 +52,7 @@ def is_json(text: str) -> bool:
 def detect_json(text: str) -> str | None:
     """argmap or AIF, by the top-level keys of a JSON document (a syntax error names its line)."""
     doc = argmapjson.load_json(text)
-    if isinstance(doc, dict) and "argmap" in doc:
+    if isinstance(doc, dict) and ("argmap" in doc or doc.get("format") == "argmap"):
         return "json"
     if isinstance(doc, dict) and ({"nodes", "edges"} <= doc.keys() or "AIF" in doc):
         return "aif"
