@@ -35,7 +35,7 @@ Reading follows Argdown 1.7.5 itself (argdown_lexer, argdown_parser, argdown_mod
   A relation of a node to itself is dropped (Argdown makes one when an
   argument with a PCS supports its own conclusion). argmap maps cannot hold
   cycles, so a relation that would close one with the relations before it is
-  left out (read_parts() still returns every relation).
+  left out (read_parts() still returns every relation; see argmap.formats.acyclic).
 - The map title is the front matter's `title`, else the first heading, else
   "Argdown import"; the description is the front matter's `description`.
 - A statement or argument that is only referred to (`[Title]`, `<Title>`) and
@@ -87,6 +87,7 @@ import json
 import re
 from collections.abc import Callable
 
+from .acyclic import without_cycles
 from .argdown_model import Document, Entity, Relation, apply_model_rules
 from .argdown_parser import parse
 from .argdown_writer import write
@@ -147,32 +148,6 @@ def _undefined(doc: Document, text: str) -> list[str]:
             " never defined with a text."
         )
     return warnings
-
-
-def without_cycles(edges: list[Edge]) -> list[Edge]:
-    """The edges in order, leaving out each one that would close a cycle with those kept."""
-    reach: dict[str, set[str]] = {}
-    kept = []
-    for edge in edges:
-        if edge.relation != "contradiction":
-            if _reaches(reach, edge.target, edge.source):
-                continue
-            reach.setdefault(edge.source, set()).add(edge.target)
-        kept.append(edge)
-    return kept
-
-
-def _reaches(reach: dict[str, set[str]], start: str, goal: str) -> bool:
-    """Whether goal can be reached from start along the kept edges."""
-    seen, todo = set(), [start]
-    while todo:
-        key = todo.pop()
-        if key == goal:
-            return True
-        if key not in seen:
-            seen.add(key)
-            todo.extend(reach.get(key, ()))
-    return False
 
 
 def read_parts(

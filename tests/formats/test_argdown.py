@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
 import pytest
 from hostile import HOSTILE
 
-from argmap.formats import aif, argdown
+from argmap.formats import acyclic, aif, argdown
 from argmap.formats.argdown import RELATION_MAP, read, read_parts, write
-from argmap.formats.model import Edge, FormatError, MapData, Node, build
+from argmap.formats.model import Edge, FormatError, Link, MapData, Node, build, find_cycle
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "argdown"
 GOLDEN = CORPUS / "golden"
@@ -187,6 +188,79 @@ def test_corpus_cycles_lose_the_relation_that_closes_them(name, left_out):
     _, _, _, edges = read_parts(source(CORPUS / f"{name}.argdown"))
     ours = {(e.source, e.relation, e.target) for e in data.edges()}
     assert {(e.source, e.relation, e.target) for e in edges} - ours == {left_out}
+
+
+def naive_without_cycles(edges: list[Edge]) -> list[Edge]:
+    """The rule by its definition: keep an edge unless its target already reaches its source."""
+    reach: dict[str, set[str]] = {}
+    kept = []
+    for edge in edges:
+        if edge.relation != "contradiction":
+            seen, todo = set(), [edge.target]
+            while todo and edge.source not in seen:
+                key = todo.pop()
+                if key not in seen:
+                    seen.add(key)
+                    todo.extend(reach.get(key, ()))
+            if edge.source in seen:
+                continue
+            reach.setdefault(edge.source, set()).add(edge.target)
+        kept.append(edge)
+    return kept
+
+
+def random_edges(rng: random.Random, nodes: int, count: int) -> list[Edge]:
+    """Random relations between a few nodes: many cycles, some contradictions."""
+    edges = []
+    for _ in range(count):
+        source, target = rng.sample(range(nodes), 2)
+        relation = rng.choice(["support", "counter", "support", "contradiction"])
+        edges.append(Edge(f"n{source}", f"n{target}", relation))
+    return edges
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_relations_closing_a_cycle_are_left_out_as_by_the_definition(seed):
+    rng = random.Random(seed)
+    edges = random_edges(rng, rng.randint(2, 30), rng.randint(1, 120))
+    assert argdown.without_cycles(edges) == naive_without_cycles(edges)
+
+
+def test_cycles_beyond_the_search_budget_still_leave_no_cycle(monkeypatch):
+    monkeypatch.setattr(acyclic, "SEARCH_BUDGET", 10)
+    edges = random_edges(random.Random(7), 40, 400)
+    kept = argdown.without_cycles(edges)
+    assert kept and model_acyclic(kept)
+    assert len(kept) <= len(naive_without_cycles(edges))
+
+
+def model_acyclic(edges: list[Edge]) -> bool:
+    """Whether the support and counter edges form no cycle."""
+    nodes = [
+        Node(key, "claim", key) for key in {e.source for e in edges} | {e.target for e in edges}
+    ]
+    data = MapData("t", nodes=nodes, links=[])
+    data.links = [Link(e.source, e.target, e.relation) for e in edges]
+    return find_cycle([n.key for n in nodes], data.edges()) is None
+
+
+def test_a_long_chain_with_relations_back_to_its_start_reads_in_linear_time():
+    lines = [f"[s{i}]: Text {i}\n  <+ [s{i + 1}]: Text {i + 1}\n" for i in range(20_000)]
+    lines += [f"[s{i}]\n  <+ [s0]\n" for i in range(100, 20_000, 100)]
+    data = read("\n".join(lines))
+    assert len(data.nodes) == 20_001
+    assert len(data.links) == 0 and len(data.warnings) == 199
+    assert data.warnings[0] == (
+        "Left out the relation from 's0' to 's100': it would close a cycle, and an argmap map"
+        " has none."
+    )
+
+
+def test_twenty_thousand_relations_on_one_claim_all_read():
+    text = "[c]: Claim\n" + "".join(f"  <+ [s{i}]: Reason {i}\n" for i in range(20_000))
+    data = read(text)
+    assert len(data.edges()) == 20_000
+    assert {n.parent for n in data.nodes[1:]} == {"s:c"}
 
 
 @pytest.mark.parametrize(
