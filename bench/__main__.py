@@ -9,7 +9,7 @@ import importlib.util
 from .common import SECTIONS, Options
 
 # A section is a module here that registers itself with @section(name).
-SECTION_MODULES = ("render", "live")
+SECTION_MODULES = ("render", "live", "readers")
 
 
 def load_sections() -> list[str]:
