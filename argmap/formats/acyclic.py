@@ -32,6 +32,7 @@ class _Order:
         self.into: dict[str, list[str]] = {}
         self.rank = _first_order(edges)
         self.budget = SEARCH_BUDGET
+        self.reaching: dict[str, set[str]] = {}  # goal -> nodes known to reach it
 
     def add(self, source: str, target: str) -> bool:
         """Keep source -> target unless it would close a cycle; False when left out."""
@@ -56,18 +57,26 @@ class _Order:
         return True
 
     def _reach(self, start: str, links: dict, inside, goal: str | None) -> list[str] | None:
-        """The nodes reachable from start while inside(node); None when goal is reached."""
-        seen, todo = {start}, [start]
+        """The nodes reachable from start while inside(node); None when goal is reached.
+
+        Nodes found on a path to a goal are remembered: kept relations are never
+        removed, so they reach it for good, and a later search for it stops there.
+        """
+        known = self.reaching.setdefault(goal, set()) if goal is not None else set()
+        came, todo = {start: start}, [start]
         while todo:
             key = todo.pop()
             self.budget -= 1
             for near in links.get(key, ()):
-                if near == goal:
+                if near == goal or near in known:
+                    while key not in known:
+                        known.add(key)
+                        key = came[key]
                     return None
-                if near not in seen and inside(near):
-                    seen.add(near)
+                if near not in came and inside(near):
+                    came[near] = key
                     todo.append(near)
-        return list(seen)
+        return list(came)
 
 
 def _first_order(edges: list[Edge]) -> dict[str, int]:
