@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from . import events
 from .db import rows, write
 from .errors import ValidationError
-from .formats import history
+from .formats.history import remap
 from .formats.model import MAX_DEPTH, FormatError, Link, MapData, Node, check
 from .maps import clean_description, clean_title, create_map, load
 from .nodes import clean_fields, clean_id, insert
@@ -185,7 +185,7 @@ def import_history(
     nodes, links = Renumber(db, "nodes", ids), Renumber(db, "links", link_ids)
     changes: dict[int, int] = {}
     for revision, event in enumerate(past, 1):
-        moved = history.remap(event, nodes, links, changes.get)
+        moved = remap(event, nodes, links, changes.get)
         cursor = db.execute(
             "INSERT INTO events (map_id, revision, action, node_id, actor, created_at, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
