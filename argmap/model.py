@@ -47,6 +47,7 @@ class Link:
     relation: str
     group: int | None = None
     undercut: bool = False
+    key: str | None = field(default=None, compare=False)  # its id in argmap JSON, if any
 
 
 @dataclass
@@ -106,7 +107,14 @@ def from_graph(graph: dict) -> MapData:
         for n in graph["nodes"]
     ]
     data.links = [
-        Link(key(li["from_id"]), key(li["to_id"]), li["relation"], li["group"], li["undercut"])
+        Link(
+            key(li["from_id"]),
+            key(li["to_id"]),
+            li["relation"],
+            li["group"],
+            li["undercut"],
+            key(li.get("id")),
+        )
         for li in graph["links"]
     ]
     return data

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 
 from . import events, links, rules
 from .clean import clean_description, clean_id, clean_title
 from .db import rows, write
 from .errors import ValidationError
+from .formats.history import remap
 from .formats.model import check, reading
 from .maps import create_map, load
 from .model import MapData, Node, depths, from_graph
@@ -27,7 +30,7 @@ def history_of(db: Database, map_id: int) -> list[dict]:
     return events.decoded(
         rows(
             db,
-            "SELECT revision, action, node_id, actor, created_at, data FROM events"
+            "SELECT id, revision, action, node_id, actor, created_at, data FROM events"
             " WHERE map_id = ? ORDER BY id",
             (map_id,),
         )
@@ -131,9 +134,74 @@ def import_map(db: Database, data: MapData, actor: str = "", origin: str | None 
                 db.execute(
                     "UPDATE nodes SET parent_id = ? WHERE id = ?", (ids[node.parent], ids[node.key])
                 )
+        link_ids = {}
         for link in data.links:
             ends = {"from_id": ids[link.source], "to_id": ids[link.target]}
-            links.insert(db, map_id, {**vars(link), **ends})
+            made = links.insert(db, map_id, {**vars(link), **ends})
+            if link.key is not None:
+                link_ids[link.key] = made["id"]
+        import_history(db, map_id, data.events, ids, link_ids)
         summary = {"nodes": len(data.nodes), "links": len(data.links)}
         events.record(db, map_id, "map.import", data={"after": summary}, actor=actor)
     return map_id
+
+
+def import_history(
+    db: Database, map_id: int, past: list[dict], ids: dict[str, int], link_ids: dict[str, int]
+) -> None:
+    """Write a file's changes as the new map's history, every id remapped to this database.
+
+    ids and link_ids map the file's node and link keys to the new rows; a node or
+    link the history names that is gone gets a fresh id, reserved so that no other
+    row ever takes it. The file's history starts with its own "map.create", which
+    takes the place of the one the import made. Each change is marked imported:
+    undo refuses it (its records come from a file, not from this database).
+    """
+    if not past:
+        return
+    db.execute("DELETE FROM events WHERE map_id = ?", (map_id,))
+    nodes, links = Renumber(db, "nodes", ids), Renumber(db, "links", link_ids)
+    changes: dict[int, int] = {}
+    for revision, event in enumerate(past, 1):
+        moved = remap(event, nodes, links, changes.get)
+        cursor = db.execute(
+            "INSERT INTO events (map_id, revision, action, node_id, actor, created_at, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (map_id, revision, moved["action"], moved["node_id"], moved["actor"])
+            + (moved["created_at"], json.dumps({**moved["data"], "imported": True})),
+        )
+        if event.get("id") is not None:
+            changes[event["id"]] = cursor.lastrowid
+    nodes.reserve()
+    links.reserve()
+    db.execute("UPDATE maps SET revision = ? WHERE id = ?", (len(past), map_id))
+
+
+class Renumber:
+    """A file's ids of one table as this database's: known rows, else fresh reserved ids."""
+
+    def __init__(self, db: Database, table: str, known: dict[str, int]):
+        self.db, self.table, self.known = db, table, dict(known)
+        self.start = self.last = highest_id(db, table)
+
+    def __call__(self, value: object) -> int:
+        """The database id for a file's id."""
+        key = str(value)
+        if key not in self.known:
+            self.last += 1
+            self.known[key] = self.last
+        return self.known[key]
+
+    def reserve(self) -> None:
+        """Move the table's AUTOINCREMENT counter past the fresh ids, so none is given again."""
+        if self.last > self.start:
+            self.db.execute("DELETE FROM sqlite_sequence WHERE name = ?", (self.table,))
+            self.db.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (self.table, self.last)
+            )
+
+
+def highest_id(db: Database, table: str) -> int:
+    """The highest id the table has ever given (its AUTOINCREMENT counter), or 0."""
+    found = db.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    return found[0] if found else 0

@@ -211,6 +211,12 @@ UNDOS: dict[str, Callable[[Database, int, dict, str], str]] = {
 def check_undoable(db: Database, map_id: int, event: dict) -> None:
     """Refuse a change of a kind that cannot be undone, or one undone already."""
     action = event["action"]
+    if event["data"].get("imported"):
+        raise ValidationError(
+            f"Change #{event['id']} came with the imported file, from before the import:"
+            " it cannot be undone here. Change the map by hand instead.",
+            "event_id",
+        )
     if action not in UNDOS:
         message = REFUSED.get(action, f"A change of this kind ({action}) cannot be undone.")
         raise ValidationError(message, "event_id")

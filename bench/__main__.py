@@ -9,7 +9,7 @@ import importlib.util
 from .common import SECTIONS, Options
 
 # A section is a module here that registers itself with @section(name).
-SECTION_MODULES = ("render", "contention", "peer", "live")
+SECTION_MODULES = ("render", "contention", "peer", "readers", "live")
 
 
 def load_sections() -> list[str]:

@@ -106,3 +106,17 @@ def test_synthetic_map_is_written_to_a_fresh_sqlite_file(tmp_path):
     db.conn.close()
     assert len(nodes) == 50 and len(links) == 8
     assert sum(n["parent_id"] is None for n in nodes) == 1
+
+
+def test_readers_section_times_argdown_and_awkward_shapes():
+    done = bench("--only", "readers", "--sizes", "200", "--repeat", "1")
+    assert done.returncode == 0, done.stderr
+    found = table_rows(done.stdout)
+    [line] = [line for line in done.stdout.splitlines() if "tree of 200 relations" in line]
+    fmt, name, kib, nodes, relations, read, checked, result = re.split(r"\s{2,}", line.strip())
+    assert (fmt, nodes, relations, result) == ("argdown", "201", "200", "read")
+    assert DURATION.match(read) and DURATION.match(checked)
+    assert "one chain of 200" in done.stdout and "chain of 200, 1 cycle " in done.stdout
+    assert "nested more than 200 levels" not in done.stdout
+    assert found["Argdown, 20,000 relations read < 1 s"][1:] == ["-", "not measured"]
+    assert found["every file up to 5 MB read and checked < 10 s"][1:] == ["-", "not measured"]

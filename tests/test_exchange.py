@@ -153,7 +153,7 @@ def test_a_cycle_is_refused(app, client, owner):
 @pytest.mark.parametrize(
     "fmt, disposition, marker",
     [
-        ("json", "map-1.argmap.json", '"argmap": 1'),
+        ("json", "map-1.argmap.json", '"format": "argmap",\n  "version": 2'),
         ("kialo", "map-1.txt", "Discussion Title: "),
         ("argdown", "map-1.argdown", "[s1]: "),
         ("aif", "map-1.aif.json", '"nodes"'),
@@ -238,6 +238,19 @@ def test_preview_says_what_cannot_be_kept(app, client, owner):
     assert "Left out the relation from &#39;Fleisch-OK&#39; to &#39;Strikt-Veggie&#39;" in html
 
 
+def test_preview_names_the_line_of_an_undefined_argdown_statement(app, client, owner):
+    text = (
+        "# Homework\n\n[Thesis]: Homework helps.\n  <+ [Practice]: It is practice.\n  <- [Tired]\n"
+    )
+    response = post_import(client, text=text)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="import-warnings"' in html
+    assert "line 5: [Tired] is only referred to, never defined with a text" in html
+    assert "Practice" not in html.split('id="import-warnings"')[1].split("</ul>")[0]
+    assert counts(app) == (0, 0, 0)
+
+
 def test_what_the_model_cannot_hold_is_adjusted_and_said(app, client, owner):
     doc = {
         "argmap": 1,
@@ -306,6 +319,28 @@ def test_nesting_deeper_than_200_levels_is_refused(app, client, owner):
     map_id = counts(app)[0]
     assert client.get(f"/maps/{map_id}").status_code == 200
     assert client.get(f"/maps/{map_id}/brief").status_code == 200
+
+
+def aif_chain(depth: int) -> str:
+    """AIF JSON: I-nodes 0..depth first, then an RA from each I-node to the one before."""
+    nodes = [{"nodeID": f"i{k}", "type": "I", "text": f"level {k}"} for k in range(depth + 1)]
+    nodes += [{"nodeID": f"ra{k}", "type": "RA", "text": "RA"} for k in range(1, depth + 1)]
+    edges = []
+    for k in range(1, depth + 1):
+        edges.append({"edgeID": f"p{k}", "fromID": f"i{k}", "toID": f"ra{k}"})
+        edges.append({"edgeID": f"c{k}", "fromID": f"ra{k}", "toID": f"i{k - 1}"})
+    return json.dumps({"nodes": nodes, "edges": edges})
+
+
+def test_aif_nested_too_deep_names_the_json_path(app, client, owner):
+    for confirm in ("", "1"):
+        response = post_import(client, text=aif_chain(201), confirm=confirm)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "(nodes[201]): the I-node &#39;i201&#39; is nested more than 200 levels deep" in html
+        assert "node 202" not in html
+    assert counts(app) == (0, 0, 0)
+    assert post_import(client, text=aif_chain(200), confirm="1").status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ relation that repeats an earlier one exactly, are read once; a premise in
 several linked groups for one conclusion keeps every group (the later ones are
 links with the same ends as the parent edge). `model.build` chooses parents:
 a node's first relation in file order is its parent edge, the rest are links.
+An I-node nested more than 200 levels deep through its parent edges is refused
+(FormatError naming its path, e.g. `nodes[12]`), as argmap pages cannot show it.
 
 Writing: AIFdb JSON, I-nodes "1", "2"... in map order, then one RA or CA per
 relation or co-premise group, edges I -> RA -> I; an undercut's scheme leads to
@@ -29,7 +31,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..errors import FormatError
-from ..model import Edge, MapData, Node, topological
+from ..model import MAX_DEPTH, Edge, MapData, Node, topological
 from .argmapjson import load_json
 from .model import build, check_size
 
@@ -46,7 +48,9 @@ def read(text: str) -> MapData:
     nodes, types = _nodes(graph, prefix)
     premises, conclusions = _edges(graph, prefix, types)
     edges = _relations(graph["nodes"], prefix, types, premises, conclusions)
-    return build(TITLE, nodes, _in_order(_distinct(edges), prefix, types))
+    data = build(TITLE, nodes, _in_order(_distinct(edges), prefix, types))
+    _check_depth(data, prefix, types)
+    return data
 
 
 def _load(text: str) -> object:
@@ -200,6 +204,28 @@ def _in_order(edges: list[Edge], prefix: str, types: dict) -> list[Edge]:
         raise FormatError(f"the relations form a cycle through the I-node {key!r}", where)
     rank = {key: number for number, key in enumerate(order)}
     return sorted(edges, key=lambda edge: rank.get(edge.source, -1))
+
+
+def _check_depth(data: MapData, prefix: str, types: dict) -> None:
+    """Refuse I-nodes nested deeper than MAX_DEPTH levels, naming the first one's JSON path."""
+    parent = {node.key: node.parent for node in data.nodes}
+    depth: dict[str, int] = {}
+    for node in data.nodes:
+        chain, key = [], node.key
+        while key is not None and key not in depth:
+            chain.append(key)
+            key = parent[key]
+        level = -1 if key is None else depth[key]
+        for key in reversed(chain):
+            level += 1
+            depth[key] = level
+    deep = [key for key, level in depth.items() if level > MAX_DEPTH]
+    if deep:
+        key = min(deep, key=lambda k: types[k][1])
+        raise FormatError(
+            f"the I-node {key!r} is nested more than {MAX_DEPTH} levels deep",
+            f"{prefix}nodes[{types[key][1]}]",
+        )
 
 
 @dataclass

@@ -27,14 +27,20 @@ Reading follows Argdown 1.7.5 itself (argdown_lexer, argdown_parser, argdown_mod
   intermediate conclusion supports the argument (as one group of linked
   premises when there are two or more) and the argument supports the last
   conclusion. Undercuts below an inference line aim at that argument.
+- A relation written again with another `{"argmap_group": N}` (argmap writes
+  one line per group when a premise stands in two linked groups for one
+  conclusion) keeps each group; Argdown itself holds one relation per pair.
 - Parents: model.build() takes each node's first support or counter edge, in
   the order the relations close in the file (a PCS closes at its conclusion).
   A relation of a node to itself is dropped (Argdown makes one when an
   argument with a PCS supports its own conclusion). argmap maps cannot hold
   cycles, so a relation that would close one with the relations before it is
-  left out (read_parts() still returns every relation).
+  left out (read_parts() still returns every relation; see argmap.formats.acyclic).
 - The map title is the front matter's `title`, else the first heading, else
   "Argdown import"; the description is the front matter's `description`.
+- A statement or argument that is only referred to (`[Title]`, `<Title>`) and
+  never defined with a text is imported with its title as text, and a warning
+  names the line of its first reference (the first 20 are named one by one).
 - Line ends CRLF and CR are read as LF (Argdown itself rejects CR alone).
 - Comments, front matter and {...} data blocks are skipped; a one-line data
   block must be valid YAML (as Argdown checks it). `@include(file)` is
@@ -63,6 +69,8 @@ Writing gives Argdown that both this reader and Argdown read back:
 - Links (relations besides the parent) follow at the end, below a reference to
   their target (contradictions and undercuts of statements: their source), so
   that every node's parent relation comes first and build() picks it again.
+  A premise in two linked groups for one conclusion gets one relation line
+  per group, each with its `argmap_group`; this reader keeps both.
 - Text is escaped with backslashes where Argdown would read it differently
   (`\\[`, `\\#`, `\\*`, ...). A text that cannot survive that way (line breaks,
   spaces at either end, tabs after punctuation) is written as
@@ -74,18 +82,21 @@ Writing gives Argdown that both this reader and Argdown read back:
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable
 
 from ..errors import FormatError
 from ..model import MAX_BYTES, Edge, MapData, Node
+from .acyclic import without_cycles
 from .argdown_model import Document, Entity, Relation, apply_model_rules
 from .argdown_parser import parse
 from .argdown_writer import write
 from .model import build, check_size
 
 DEFAULT_TITLE = "Argdown import"
+MAX_LISTED = 20  # undefined statements named one by one in the warnings
 RELATION_MAP = {
     "support": ("support", False),
     "entails": ("support", False),
@@ -101,15 +112,18 @@ __all__ = ["read", "read_parts", "without_cycles", "write", "RELATION_MAP"]
 
 def read(text: str, include: Callable[[str], str] | None = None) -> MapData:
     """Read an Argdown document into a portable map; `include` returns @include'd files."""
-    title, description, nodes, edges = read_parts(text, include)
+    doc, settings, expanded = _document(text, include)
+    edges = _edges(doc)
     kept = without_cycles(edges)
-    data = build(title, nodes, kept, description)
+    title, description = _title(doc, settings)
+    data = build(title, [_node(e) for e in doc.entities.values()], kept, description)
+    left_out = {id(e) for e in edges} - {id(e) for e in kept}
     data.warnings += [
         f"Left out the relation from {e.source[2:]!r} to {e.target[2:]!r}: it would close"
         " a cycle, and an argmap map has none."
-        for e in edges
-        if e not in kept
-    ]
+        for e in edges if id(e) in left_out
+    ]  # fmt: skip
+    data.warnings += _undefined(doc, expanded)
     if include is None:
         data.warnings += [
             f"Left out @include({name}): import the included file on its own."
@@ -118,36 +132,39 @@ def read(text: str, include: Callable[[str], str] | None = None) -> MapData:
     return data
 
 
-def without_cycles(edges: list[Edge]) -> list[Edge]:
-    """The edges in order, leaving out each one that would close a cycle with those kept."""
-    reach: dict[str, set[str]] = {}
-    kept = []
-    for edge in edges:
-        if edge.relation != "contradiction":
-            if _reaches(reach, edge.target, edge.source):
-                continue
-            reach.setdefault(edge.source, set()).add(edge.target)
-        kept.append(edge)
-    return kept
-
-
-def _reaches(reach: dict[str, set[str]], start: str, goal: str) -> bool:
-    """Whether goal can be reached from start along the kept edges."""
-    seen, todo = set(), [start]
-    while todo:
-        key = todo.pop()
-        if key == goal:
-            return True
-        if key not in seen:
-            seen.add(key)
-            todo.extend(reach.get(key, ()))
-    return False
+def _undefined(doc: Document, text: str) -> list[str]:
+    """A warning, with its line, for each statement or argument referred to but never defined."""
+    found = [entity for entity in doc.entities.values() if entity.undefined()]
+    line_starts = [m.end() for m in re.finditer("\n", text)] if found else []
+    warnings = []
+    for entity in found[:MAX_LISTED]:
+        line = 1 + bisect.bisect_right(line_starts, entity.members[0].offset)
+        name = f"[{entity.title}]" if entity.kind == "statement" else f"<{entity.title}>"
+        warnings.append(
+            f"line {line}: {name} is only referred to, never defined with a text;"
+            " it is imported with its title as its text."
+        )
+    if len(found) > MAX_LISTED:
+        warnings.append(
+            f"{len(found) - MAX_LISTED} more statements or arguments are only referred to,"
+            " never defined with a text."
+        )
+    return warnings
 
 
 def read_parts(
     text: str, include: Callable[[str], str] | None = None
 ) -> tuple[str, str, list[Node], list[Edge]]:
     """Title, description, nodes and edges of an Argdown document, before build()."""
+    doc, settings, _ = _document(text, include)
+    nodes = [_node(entity) for entity in doc.entities.values()]
+    return *_title(doc, settings), nodes, _edges(doc)
+
+
+def _document(
+    text: str, include: Callable[[str], str] | None
+) -> tuple[Document, dict[str, str], str]:
+    """The parsed document with Argdown's model rules applied, its settings, the text read."""
     check_size(text)
     text = re.sub(r"\r\n?", "\n", _expand_includes(text, include, []))
     try:
@@ -156,8 +173,7 @@ def read_parts(
         raise FormatError("the file is nested too deeply") from None
     settings = _front_matter(doc.front_matter)
     apply_model_rules(doc, settings.get("model.mode") == "strict")
-    nodes = [_node(entity) for entity in doc.entities.values()]
-    return *_title(doc, settings), nodes, _edges(doc)
+    return doc, settings, text
 
 
 def _expand_includes(text: str, include: Callable[[str], str] | None, seen: list[str]) -> str:
@@ -237,12 +253,16 @@ def _edges(doc: Document) -> list[Edge]:
     steps = [(r.seq, r) for r in doc.relations]
     steps += [(e.seq, e) for e in doc.entities.values() if e.kind == "argument" and e.pcs]
     groups: dict[object, int] = {}
-    edges, seen = [], set()
+    edges: list[Edge] = []
+    seen: dict[tuple, set[int | None]] = {}  # groups of each (source, target, relation)
     for _, step in sorted(steps, key=lambda pair: pair[0]):
-        for edge in _step_edges(step, groups):
+        for number, edge in enumerate(_step_edges(step, groups)):
             key = (edge.source, edge.target, edge.relation, edge.undercut)
-            if key not in seen and edge.source != edge.target:
-                seen.add(key)
+            further = isinstance(step, Relation) and number > 0  # the same line, another group
+            if edge.source == edge.target or (key in seen and not further):
+                continue
+            if edge.group not in seen.setdefault(key, set()):
+                seen[key].add(edge.group)
                 edges.append(edge)
     return edges
 
@@ -256,10 +276,12 @@ def _step_edges(step: Relation | Entity, groups: dict[object, int]) -> list[Edge
         edges = [Edge(p, arg, "support", group) for p in premises]
         return edges + [Edge(arg, f"s:{step.pcs[-1][0].title}", "support")]
     relation, undercut = RELATION_MAP[step.type]
-    group = _group(groups, ("data", step.group)) if step.group is not None else None
     source = f"{step.source.kind[0]}:{step.source.title}"
     target = f"{step.target.kind[0]}:{step.target.title}"
-    return [Edge(source, target, relation, group, undercut)]
+    numbers = [
+        _group(groups, ("data", g)) if g is not None else None for g in (step.group, *step.also)
+    ]
+    return [Edge(source, target, relation, number, undercut) for number in numbers]
 
 
 def _group(groups: dict[object, int], key: object) -> int:

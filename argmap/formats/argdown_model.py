@@ -19,6 +19,7 @@ class Member:
     tags: list[str] = field(default_factory=list)
     reference: bool = False
     data: dict = field(default_factory=dict)
+    offset: int = -1  # where a reference starts in the text, for messages
 
 
 @dataclass(eq=False)
@@ -37,6 +38,10 @@ class Entity:
             if not member.reference or "argmap_text" in member.data:
                 return member
         return None
+
+    def undefined(self) -> bool:
+        """Whether the file only refers to it (`[Title]`) and never gives it a text."""
+        return bool(self.members) and self.canonical() is None
 
     def text(self) -> str:
         """The canonical text (exact from a data block), else the title."""
@@ -64,6 +69,7 @@ class Relation:
     target: Entity
     seq: int
     group: int | None = None
+    also: list[int | None] = field(default_factory=list)  # further argmap groups, in order
 
 
 @dataclass

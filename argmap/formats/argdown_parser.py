@@ -50,7 +50,7 @@ class _Parser:
         self.doc = Document()
         self.untitled = 0
         self.seq = 0
-        self.seen: set[tuple[str, int, int]] = set()
+        self.seen: dict[tuple[str, int, int], Relation] = {}
 
     def peek(self, ahead: int = 0) -> str:
         """The kind of a coming token, or EOF."""
@@ -145,8 +145,12 @@ class _Parser:
             member.title = self.take().image[1:-2]
             self.content(member)
         elif kind == "StatementReference":
-            member.title = _bracketed(self.take().image)
-            member.reference = True
+            token = self.take()
+            member.title, member.reference, member.offset = (
+                _bracketed(token.image),
+                True,
+                token.offset,
+            )
             self.reference_tail(member)
         elif kind in CONTENT_FIRST:
             self.content(member)
@@ -161,8 +165,12 @@ class _Parser:
             member.title = self.take().image[1:-2]
             self.content(member)
         else:
-            member.title = _bracketed(self.take("ArgumentReference").image)
-            member.reference = True
+            token = self.take("ArgumentReference")
+            member.title, member.reference, member.offset = (
+                _bracketed(token.image),
+                True,
+                token.offset,
+            )
             self.reference_tail(member)
         return self.finish("argument", member)
 
@@ -354,16 +362,23 @@ class _Parser:
         return entity
 
     def relate(self, rtype: str, source: Entity, target: Entity, group: object) -> None:
-        """Record a relation unless the same one (or a contradiction's mirror) exists."""
+        """Record a relation unless the same one (or a contradiction's mirror) exists.
+
+        A repeat with another argmap group adds that group to the relation: argmap
+        writes one line per group when a premise is in two groups for one conclusion.
+        """
         key = (rtype, id(source), id(target))
-        if key in self.seen or (
-            rtype == "contradictory" and (rtype, id(target), id(source)) in self.seen
-        ):
-            return
-        self.seen.add(key)
-        self.seq += 1
         group = group if isinstance(group, int) and not isinstance(group, bool) else None
-        self.doc.relations.append(Relation(rtype, source, target, self.seq, group))
+        if key in self.seen:
+            known = self.seen[key]
+            if group != known.group and group not in known.also:
+                known.also.append(group)
+            return
+        if rtype == "contradictory" and (rtype, id(target), id(source)) in self.seen:
+            return
+        self.seq += 1
+        self.seen[key] = Relation(rtype, source, target, self.seq, group)
+        self.doc.relations.append(self.seen[key])
 
 
 def _bracketed(image: str) -> str | None:

@@ -1,4 +1,11 @@
-"""argmap JSON: the whole map (nodes, links, quotes, sources, history), read back exactly."""
+"""argmap JSON: the whole map (nodes, links, quotes, sources, history), read back exactly.
+
+Version 2 (`"format": "argmap", "version": 2`) gives each link and each change
+its id, so that an import can remap every id the history names (see
+argmap.formats.history). Version 1 files (`"argmap": 1`, no link or change
+ids) still read: their history comes back, but an undo inside it no longer
+says which change it undid.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,16 @@ import json
 
 from ..errors import FormatError
 from ..model import KINDS, LINK_RELATIONS, Link, MapData, Node
+from .history import read_events
 
-VERSION = 1
+VERSION = 2
 
 
 def write(data: MapData) -> str:
     """The map as argmap JSON text."""
     doc = {
-        "argmap": VERSION,
+        "format": "argmap",
+        "version": VERSION,
         "title": data.title,
         "description": data.description,
         "nodes": [
@@ -32,6 +41,7 @@ def write(data: MapData) -> str:
         ],
         "links": [
             {
+                "id": li.key,
                 "from_id": li.source,
                 "to_id": li.target,
                 "relation": li.relation,
@@ -111,6 +121,7 @@ def read_link(obj: object, where: str) -> Link:
     """One link object."""
     relation = one_of(obj, "link", "relation", LINK_RELATIONS, where)
     return Link(
+        key=key(field(obj, "id", (str, int), where, None), f"{where}.id"),
         source=key(field(obj, "from_id", (str, int), where), f"{where}.from_id"),
         target=key(field(obj, "to_id", (str, int), where), f"{where}.to_id"),
         relation=relation,
@@ -122,10 +133,7 @@ def read_link(obj: object, where: str) -> Link:
 def read(text: str) -> MapData:
     """Read argmap JSON text into a portable map."""
     doc = load_json(text)
-    if not isinstance(doc, dict) or "argmap" not in doc:
-        raise FormatError("not an argmap file: the top-level 'argmap' field is missing", "$")
-    if doc["argmap"] != VERSION:
-        raise FormatError(f"unsupported argmap file version {doc['argmap']!r}", "$.argmap")
+    version(doc)
     nodes = field(doc, "nodes", list, "$")
     links = field(doc, "links", list, "$", []) or []
     data = MapData(
@@ -133,10 +141,27 @@ def read(text: str) -> MapData:
         description=field(doc, "description", str, "$", "") or "",
         nodes=[read_node(n, f"$.nodes[{i}]") for i, n in enumerate(nodes)],
         links=[read_link(li, f"$.links[{i}]") for i, li in enumerate(links)],
-        events=field(doc, "events", list, "$", []) or [],
+        events=read_events(field(doc, "events", list, "$", []) or []),
     )
     check_keys(data)
     return data
+
+
+def version(doc: object) -> int:
+    """The file's format version: 1 (`"argmap": 1`) or 2 (`"format": "argmap"`)."""
+    if isinstance(doc, dict) and doc.get("format") == "argmap":
+        if doc.get("version") != VERSION:
+            raise FormatError(
+                f"unsupported argmap file version {doc.get('version')!r}: this argmap reads"
+                f" versions 1 and {VERSION}",
+                "$.version",
+            )
+        return VERSION
+    if not isinstance(doc, dict) or "argmap" not in doc:
+        raise FormatError("not an argmap file: the top-level 'format' field is missing", "$")
+    if doc["argmap"] != 1:
+        raise FormatError(f"unsupported argmap file version {doc['argmap']!r}", "$.argmap")
+    return 1
 
 
 def check_keys(data: MapData) -> None:
@@ -149,7 +174,11 @@ def check_keys(data: MapData) -> None:
     for i, node in enumerate(data.nodes):
         if node.parent is not None and node.parent not in seen:
             raise FormatError(f"unknown parent {node.parent!r}", f"$.nodes[{i}].parent_id")
+    links: set[str] = set()
     for i, link in enumerate(data.links):
         for end, name in ((link.source, "from_id"), (link.target, "to_id")):
             if end not in seen:
                 raise FormatError(f"unknown node {end!r}", f"$.links[{i}].{name}")
+        if link.key is not None and link.key in links:
+            raise FormatError(f"the link id {link.key!r} is used twice", f"$.links[{i}].id")
+        links.add(link.key)

@@ -4,7 +4,8 @@ A file is `Discussion Title: ...`, a blank line, then one numbered line per
 claim: `1. thesis` (several theses `1.`, `2.` become several claims) and
 `1.2.3. Pro: text` / `1.2.3. Con: text` below it, the parent being the number
 one level up. A text may run over several lines; a continuation line is any
-line that does not start with a number like `1.2.`. Kialo backslash-escapes
+line that does not start with a number like `1.2.` (followed by a space,
+a tab or the line end: a tab after the number is whitespace too). Kialo backslash-escapes
 `( ) [ ]`; any `\\X` is undone on read. Markdown links `[label](url)` stay in
 the text and their urls also go into the node's `source`, space-separated
 (a space inside a url is written `%20` there). `-> See 1.4.2.` in place of a
@@ -35,7 +36,7 @@ TITLE = "Discussion Title:"
 STANCES = {"Pro": "support", "Con": "counter"}
 LABELS = {"support": "Pro", "counter": "Con"}
 
-_NUMBERED = re.compile(r"((?:\d+\.)+)(?: |$)")
+_NUMBERED = re.compile(r"((?:\d+\.)+)(?:[ \t]|$)")
 _STANCE = re.compile(r"(Pro|Con):(?:\s|$)")
 _SEE = re.compile(r"-> See ((?:\d+\.)+)")
 _RAW_LINK = re.compile(r"\\.|\[((?:\\.|[^\\\[\]\n])*)\]\(((?:\\.|[^\\()\n])*)\)", re.S)

@@ -146,7 +146,8 @@ def describe(event: dict) -> dict:
         said = {"words": action}
     if data.get("undo_of"):
         said["words"] = f"undid change #{data['undo_of']}: {said['words']}"
-    return {**event, "old": None, "new": None, **said, "undoable": action in undo.UNDOS}
+    undoable = action in undo.UNDOS and not data.get("imported")
+    return {**event, "old": None, "new": None, **said, "undoable": undoable}
 
 
 def clean_before(value: str | None) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
@@ -11,16 +12,17 @@ import pytest
 from hostile import HOSTILE
 
 from argmap.errors import FormatError
-from argmap.formats import argdown
+from argmap.formats import acyclic, aif, argdown
 from argmap.formats.argdown import RELATION_MAP, read, read_parts, write
 from argmap.formats.model import build
-from argmap.model import Edge, MapData, Node
+from argmap.model import Edge, Link, MapData, Node, find_cycle
 
 CORPUS = corpus.CORPUS / "argdown"
 GOLDEN = CORPUS / "golden"
 FILES = sorted(CORPUS.glob("*.argdown"))
 ACCEPTED = [p for p in FILES if (GOLDEN / f"{p.stem}.json").exists()]
 FRAGMENTS = [p for p in FILES if p.name.startswith("_")]
+AIF_FILES = sorted((CORPUS.parent / "aif").glob("*.json"))
 KIND = {"equivalence-class": "s", "argument": "a"}
 TAG = re.compile(r"#(?:\([^)]+\)|[a-zA-z0-9\-\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef]+)[ \t]?")
 IDS = {"ids": lambda p: p.stem[:40]}
@@ -201,6 +203,79 @@ def test_corpus_cycles_lose_the_relation_that_closes_them(name, left_out):
     _, _, _, edges = read_parts(source(CORPUS / f"{name}.argdown"))
     ours = {(e.source, e.relation, e.target) for e in data.edges()}
     assert {(e.source, e.relation, e.target) for e in edges} - ours == {left_out}
+
+
+def naive_without_cycles(edges: list[Edge]) -> list[Edge]:
+    """The rule by its definition: keep an edge unless its target already reaches its source."""
+    reach: dict[str, set[str]] = {}
+    kept = []
+    for edge in edges:
+        if edge.relation != "contradiction":
+            seen, todo = set(), [edge.target]
+            while todo and edge.source not in seen:
+                key = todo.pop()
+                if key not in seen:
+                    seen.add(key)
+                    todo.extend(reach.get(key, ()))
+            if edge.source in seen:
+                continue
+            reach.setdefault(edge.source, set()).add(edge.target)
+        kept.append(edge)
+    return kept
+
+
+def random_edges(rng: random.Random, nodes: int, count: int) -> list[Edge]:
+    """Random relations between a few nodes: many cycles, some contradictions."""
+    edges = []
+    for _ in range(count):
+        source, target = rng.sample(range(nodes), 2)
+        relation = rng.choice(["support", "counter", "support", "contradiction"])
+        edges.append(Edge(f"n{source}", f"n{target}", relation))
+    return edges
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_relations_closing_a_cycle_are_left_out_as_by_the_definition(seed):
+    rng = random.Random(seed)
+    edges = random_edges(rng, rng.randint(2, 30), rng.randint(1, 120))
+    assert argdown.without_cycles(edges) == naive_without_cycles(edges)
+
+
+def test_cycles_beyond_the_search_budget_still_leave_no_cycle(monkeypatch):
+    monkeypatch.setattr(acyclic, "SEARCH_BUDGET", 10)
+    edges = random_edges(random.Random(7), 40, 400)
+    kept = argdown.without_cycles(edges)
+    assert kept and model_acyclic(kept)
+    assert len(kept) <= len(naive_without_cycles(edges))
+
+
+def model_acyclic(edges: list[Edge]) -> bool:
+    """Whether the support and counter edges form no cycle."""
+    nodes = [
+        Node(key, "claim", key) for key in {e.source for e in edges} | {e.target for e in edges}
+    ]
+    data = MapData("t", nodes=nodes, links=[])
+    data.links = [Link(e.source, e.target, e.relation) for e in edges]
+    return find_cycle([n.key for n in nodes], data.edges()) is None
+
+
+def test_a_long_chain_with_relations_back_to_its_start_reads_in_linear_time():
+    lines = [f"[s{i}]: Text {i}\n  <+ [s{i + 1}]: Text {i + 1}\n" for i in range(20_000)]
+    lines += [f"[s{i}]\n  <+ [s0]\n" for i in range(100, 20_000, 100)]
+    data = read("\n".join(lines))
+    assert len(data.nodes) == 20_001
+    assert len(data.links) == 0 and len(data.warnings) == 199
+    assert data.warnings[0] == (
+        "Left out the relation from 's0' to 's100': it would close a cycle, and an argmap map"
+        " has none."
+    )
+
+
+def test_twenty_thousand_relations_on_one_claim_all_read():
+    text = "[c]: Claim\n" + "".join(f"  <+ [s{i}]: Reason {i}\n" for i in range(20_000))
+    data = read(text)
+    assert len(data.edges()) == 20_000
+    assert {n.parent for n in data.nodes[1:]} == {"s:c"}
 
 
 @pytest.mark.corpus
@@ -494,6 +569,20 @@ def test_hostile_one_line_texts_are_escaped_so_argdown_reads_them_too(text):
     written = write(build("T", [Node("n0", "claim", text)], []))
     assert "argmap_text" not in written
     assert read(written).nodes[0].text == text
+
+
+@pytest.mark.parametrize("path", AIF_FILES, ids=lambda p: p.stem)
+def test_every_aif_corpus_map_keeps_its_relations_through_argdown(path):
+    assert_round_trip(aif.read(path.read_text(encoding="utf-8")))
+
+
+def test_a_premise_in_two_groups_for_one_conclusion_keeps_both():
+    data = aif.read((CORPUS.parent / "aif" / "nodeset573.json").read_text(encoding="utf-8"))
+    text = assert_round_trip(data)
+    edges = read(text).edges()
+    groups = [e.group for e in edges if (e.source, e.target) == ("a:a5", "s:s2")]
+    assert len(groups) == len(set(groups)) == 2
+    assert {e.source for e in edges if e.group == groups[1]} == {"a:a5", "a:a8"}
 
 
 def test_written_argdown_uses_statements_arguments_and_relation_lines():

@@ -161,6 +161,16 @@ def test_crlf_and_byte_order_mark_are_accepted():
     assert [(n.text, n.kind) for n in data.nodes] == [("A", "claim"), ("B", "counter")]
 
 
+def test_a_tab_after_the_number_is_whitespace():
+    data = kialo.read(kialo_file("1.\tThesis", "1.1.\tPro:\tA", "1.2.\t Con: B", "1.1.1.\tCon: C"))
+    assert [(n.key, n.text, n.kind, n.parent) for n in data.nodes] == [
+        ("1", "Thesis", "claim", None),
+        ("1.1", "A", "support", "1"),
+        ("1.2", "B", "counter", "1"),
+        ("1.1.1", "C", "counter", "1.1"),
+    ]
+
+
 def test_a_see_repeating_a_parent_edge_is_kept_once():
     data = kialo.read(kialo_file("1. T", "1.1. Pro: A", "1.2. Pro: -> See 1.1."))
     assert data.links == []
