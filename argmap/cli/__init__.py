@@ -28,12 +28,13 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
-@click.option("--threads", default=64, show_default=True, type=int,
-              help="Threads per worker (each open live stream holds one).")  # fmt: skip
+@click.option("--threads", default=16, show_default=True, type=int,
+              help="Threads per worker for SQLite lock waits (streams hold none).")  # fmt: skip
 def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Start argmap under gunicorn (threaded workers)."""
-    from .server import run
+    """Start argmap under gunicorn (gevent workers: open live streams hold no thread)."""
+    from .server import patch, run
 
+    patch()
     app = create_app()
     click.echo(f"argmap on http://{host}:{port}/  database: {app.config['DATABASE']}")
     run(app, host, port, workers, threads)

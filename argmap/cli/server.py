@@ -1,6 +1,13 @@
-"""Running argmap under gunicorn with threaded workers (one thread per live stream)."""
+"""Running argmap under gunicorn with gevent workers: an open live stream holds no thread.
+
+Each worker serves its requests and streams as greenlets; its one watcher greenlet
+(argmap.watch) fans new events out to the worker's streams, and SQLite's write-lock waits run
+in gevent's thread pool (argmap.db.begin), so no request waits behind another.
+"""
 
 from __future__ import annotations
+
+import resource
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
@@ -31,15 +38,41 @@ def stop_streams(worker: object) -> None:
     stop(worker)
 
 
-def run(app: Flask, host: str, port: int, workers: int = 1, threads: int = 64) -> None:
+def patch() -> None:
+    """Make blocking calls cooperative before the app is imported (its locks become gevent's)."""
+    from gevent import monkey
+
+    monkey.patch_all()
+
+
+def more_files() -> None:
+    """Raise the open-files limit to its maximum: each open stream is one socket."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def size_pool(threads: int):
+    """gunicorn's post_worker_init hook: the worker's pool of threads for SQLite lock waits."""
+
+    def sized(_worker: object) -> None:
+        from gevent import get_hub
+
+        get_hub().threadpool.maxsize = threads
+
+    return sized
+
+
+def run(app: Flask, host: str, port: int, workers: int = 1, threads: int = 16) -> None:
     """Serve until interrupted."""
+    more_files()
     Server(
         app,
         {
             "bind": f"{host}:{port}",
             "workers": workers,
-            "worker_class": "gthread",
-            "threads": threads,
+            "worker_class": "gevent",
+            "worker_connections": 10000,  # streams are capped per address (STREAMS_PER_ADDRESS)
             "timeout": 120,
             "graceful_timeout": 3,
             "keepalive": 5,
@@ -51,5 +84,6 @@ def run(app: Flask, host: str, port: int, workers: int = 1, threads: int = 64) -
             # machine would otherwise share its default path.
             "control_socket_disable": True,
             "worker_int": stop_streams,
+            "post_worker_init": size_pool(threads),
         },
     ).run()
