@@ -53,7 +53,7 @@ def register(app: Flask) -> None:
     """Attach the database, the blueprints and the error handlers."""
     from . import db
     from .views import api, auth, brief, files, history, live, maps, members
-    from .web import access, csrf, errorpages, ids
+    from .web import access, compress, csrf, errorpages, ids
 
     app.url_map.converters["int"] = ids.IdConverter  # before any route is added
     db.init_app(app)
@@ -68,6 +68,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(history.bp)
     app.register_blueprint(files.bp)
     errorpages.init_app(app)
+    compress.init_app(app)
 
 
 def prepare_database(app: Flask) -> None:

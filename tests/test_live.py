@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -10,7 +9,7 @@ from conftest import Server
 from livehelp import CSRF, EventReader, call, log_in, on_file, owned_map, person, session_cookie
 from playwright.sync_api import expect
 
-from argmap import accounts, maps, members, nodes, presence
+from argmap import accounts, maps, members, presence
 
 pytestmark = pytest.mark.server
 
