@@ -5,7 +5,9 @@ LIVE_POLL seconds (one query), writes each event's frame once and puts it on the
 stream open on that map. It also tells those streams who is on their map (LIVE_PRESENCE, one
 query), marks all of the process's streams as still open (LIVE_HEARTBEAT, one write) and asks
 the streams to check their reader's access again whenever members, sharing, passwords or
-tokens change (a trigger counts those changes in `access_changes`).
+tokens change (a trigger counts those changes in `access_changes`; a new kind of change that
+can end someone's access needs such a trigger). A stream checks its reader's access again
+when that count has moved since its last check, before it sends anything more.
 
 Under gevent (`argmap serve`) the watcher is one greenlet and a stream waiting on its queue
 holds no thread; under threads (tests, `flask run`) it is one thread. It starts on first use
@@ -69,6 +71,7 @@ class Item:
     event_id: int = 0
     text: str = ""
     people: tuple = ()
+    generation: int = 0  # the access counter when the event was read
 
 
 @dataclass(eq=False)
@@ -218,23 +221,31 @@ class Watcher:
         return True
 
     def deliver(self) -> None:
-        """Hand new events to the streams of their maps; a change of access to every stream."""
+        """Hand new events to the streams of their maps; a change of access to every stream.
+
+        The access counter and the events are read in one snapshot, so an event is never
+        handed on without the access changes committed before it.
+        """
         with self.reading() as db:
-            found = rows(
-                db, "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT 500", (self.after,)
-            )
-            generation = access_generation(db)
+            db.execute("BEGIN")
+            try:
+                generation = access_generation(db)
+                found = rows(db, "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT 500",
+                             (self.after,))  # fmt: skip
+            finally:
+                db.execute("COMMIT")
+        if generation != self.generation:
+            self.generation = generation
+            for watched in self.all_streams():
+                watched.put(Item("recheck", generation=generation))
         for event in events.decoded(found):
             self.after = event["id"]
             streams = self.of_map(event["map_id"])
             if streams:
-                item = Item("event", event["id"], frame("change", change(event), event["id"]))
+                text = frame("change", change(event), event["id"])
+                item = Item("event", event["id"], text, generation=generation)
                 for watched in streams:
                     watched.put(item)
-        if generation != self.generation:
-            self.generation = generation
-            for watched in self.all_streams():
-                watched.put(Item("recheck"))
 
     def of_map(self, map_id: int) -> list[Watched]:
         """The open streams of one map."""

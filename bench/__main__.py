@@ -9,7 +9,7 @@ import importlib.util
 from .common import SECTIONS, Options
 
 # A section is a module here that registers itself with @section(name).
-SECTION_MODULES = ("render", "live")
+SECTION_MODULES = ("render", "live", "streams")
 
 
 def load_sections() -> list[str]:
@@ -44,6 +44,9 @@ def parser(names: list[str]) -> argparse.ArgumentParser:
     parse.add_argument(
         "--live-seconds", type=float, default=20.0, help="how long the live section's writers write"
     )
+    parse.add_argument(
+        "--quick", action="store_true", help="a short run: small maps and few streams"
+    )
     return parse
 
 
@@ -53,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser(names).parse_args(argv)
     options = Options(
         sizes=args.sizes, repeat=max(args.repeat, 1), timeout=args.timeout,
-        live_seconds=args.live_seconds,
+        live_seconds=args.live_seconds, quick=args.quick,
     )  # fmt: skip
     for name in [args.only] if args.only else names:
         for table in SECTIONS[name](options):

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from sqlite_utils import Database
 
 from .. import accounts, events, maps, presence, settings, watch
-from ..db import connect, get_db, row
+from ..db import get_db, row
 from ..errors import ValidationError
 from ..watch import frame
 from ..web import access, errorpages
@@ -132,6 +132,7 @@ class Stream:
         self.map_id, self.after, self.tab, self.reader = map_id, after, tab, reader
         self.timing, self.watcher, self.watched = timing, watcher, watched
         self.people: tuple | None = None
+        self.checked = 0  # the access counter at the last check of the reader's access
 
     def __iter__(self) -> Iterator[str]:
         try:
@@ -144,17 +145,17 @@ class Stream:
         self.watcher.close(self.watched)
         key, self.watched.key = self.watched.key, ""
         if key:
-            db = connect(self.watcher.database)  # own connection: the request is over by now
-            try:
+            with self.watcher.reading() as db:
                 presence.leave(db, self.map_id, key)
-            finally:
-                db.conn.close()
 
     def run(self) -> Iterator[str]:
         """Send news until the stream's lifetime is over, then ask the browser to reconnect."""
         timing = self.timing
         yield f"retry: {int(timing.retry * 1000)}\n\n"
-        yield self.start()
+        opening, ended = self.start()
+        yield opening
+        if ended:
+            return
         started = sent = time.monotonic()
         while serving() and not self.watched.overflow:
             clock = time.monotonic()
@@ -165,10 +166,9 @@ class Stream:
             if any(item.kind == "stop" for item in items):
                 return
             news = [i.text for i in items if i.kind == "event" and i.event_id > self.after]
-            if news or any(item.kind == "recheck" for item in items):
-                # Access is checked again before any news goes out.
-                with self.watcher.reading() as db:
-                    ended = self.closed(db)
+            newest = max([i.generation for i in items if i.kind in ("event", "recheck")] or [0])
+            if newest > self.checked:  # access may have changed: check before sending more
+                ended = self.check()
                 if ended:
                     yield ended
                     return
@@ -181,19 +181,34 @@ class Stream:
                 yield "".join(news)
                 sent = time.monotonic()
 
-    def start(self) -> str:
-        """Hello, the events the page has not seen yet, and who is here."""
-        db = connect(self.watcher.database)  # own connection: the request is over by now
-        try:
+    def start(self) -> tuple[str, bool]:
+        """Hello, the events the page has not seen yet and who is here; True: access ended."""
+        with self.watcher.reading() as db:
             shown, self.watched.key = presence.join(db, self.map_id, self.tab, self.reader.name)
             hello = frame(
                 "hello", {"name": shown, "tab": self.tab, "keepalive": self.timing.keepalive}
             )
-            backlog = list(self.news(db))
-            people = presence.people(db, self.map_id)
-        finally:
-            db.conn.close()
-        return "".join([hello, *backlog, *self.presence([tuple(people)])])
+            db.execute("BEGIN")  # one snapshot: the access counter, the check and the backlog
+            try:
+                self.checked = watch.access_generation(db)
+                ended = self.closed(db)
+                backlog = [] if ended else list(self.news(db))
+                people = presence.people(db, self.map_id)
+            finally:
+                db.execute("COMMIT")
+        if ended:
+            return hello + ended, True
+        return "".join([hello, *backlog, *self.presence([tuple(people)])]), False
+
+    def check(self) -> str | None:
+        """Check the reader's access again; a `gone` event when it has ended."""
+        with self.watcher.reading() as db:
+            db.execute("BEGIN")
+            try:
+                self.checked = watch.access_generation(db)
+                return self.closed(db)
+            finally:
+                db.execute("COMMIT")
 
     def closed(self, db: Database) -> str | None:
         """A `gone` event when the map was deleted or its reader may no longer read it."""

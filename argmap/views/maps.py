@@ -20,7 +20,7 @@ from .. import deletion, links, maps, members, nodes, outline, render
 from ..db import get_db
 from ..errors import ArgmapError, Conflict, NotFound
 from ..maps import short
-from ..web import access
+from ..web import access, compress
 from ..web.access import editor_only, owner_only
 from ..web.ids import query_number
 
@@ -274,6 +274,8 @@ def diagram(map_id: int, fmt: str):
         unchanged = Response(status=304)
         unchanged.set_etag(tag, weak=True)
         return unchanged
+    if not download and (kept := compress.remembered(tag)):
+        return kept
     try:
         drawn = render.diagram(db, map_id, fmt, node_id, limits)
     except render.RenderError as error:
@@ -287,4 +289,4 @@ def diagram(map_id: int, fmt: str):
     response.headers["Cache-Control"] = "no-cache"  # ask again each time: a 304 is cheap
     response.headers["X-Argmap-Revision"] = str(graph["revision"])
     response.headers["X-Argmap-Shown"] = f"{drawn.shown} {drawn.total} {drawn.focus or ''}".strip()
-    return response
+    return compress.remember(tag, response)
