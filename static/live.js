@@ -3,9 +3,11 @@
 // The page loads the map once as JSON and applies each event's patch to that copy, then
 // redraws only what changed: outline items, the selected node's card and lists, the heading.
 // The diagram is the server's Graphviz drawing, fetched once per revision (ETag, 304).
-// A browser's tabs share one stream: the tab holding a Web Lock opens it and passes each
-// event on over a BroadcastChannel; when that tab closes, another takes the lock and the
-// stream over. The forms in the side panel keep whatever the user typed.
+// A browser's tabs share one stream (browsers allow 6 connections per host over http): the
+// tab holding a Web Lock opens it and passes each event on over a BroadcastChannel; when that
+// tab closes, another takes the lock and the stream over. Where Web Locks are missing (not a
+// secure context) the tabs elect that tab over the channel instead. The forms in the side
+// panel keep whatever the user typed.
 (function () {
   "use strict";
   const live = document.getElementById("live");
@@ -26,7 +28,9 @@
     selectedBy: null, noticeTimer: null, at: null, waiting: [], loading: false,
     drawn: startRevision, drawing: false, reloads: 0, release: null, kept: {} };
   const channel = window.BroadcastChannel ? new BroadcastChannel("argmap-map-" + mapId) : null;
-  const shared = Boolean(channel && navigator.locks);
+  // "locks": a Web Lock picks the tab holding the stream; "heartbeat": without Web Locks
+  // (plain http on a school network is not a secure context) the tabs elect it themselves.
+  const sharing = !channel ? "" : navigator.locks ? "locks" : "heartbeat";
 
   function newTab() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -98,8 +102,39 @@
   function answer(message) {
     if (message.kind !== "ask") { receive(message); return; }
     if (!state.leader) return;
+    if (sharing === "heartbeat") channel.postMessage({ kind: "leader", tab: tab });
     channel.postMessage({ kind: "state", data: live.dataset.state });
     for (const kept of Object.values(state.kept)) channel.postMessage(kept);
+  }
+
+  // Without Web Locks: the leader says so every second; a tab that hears no leader for
+  // 2.5 s takes over; of two leaders, the one with the smaller tab id stays.
+  function elect() {
+    let heard = Date.now() - 1300;
+    channel.addEventListener("message", (event) => {
+      const message = event.data;
+      if (message.kind === "resign" && !state.leader) heard = Date.now() - 2500 * Math.random();
+      if (message.kind !== "leader" || message.tab === tab) return;
+      if (!state.leader) heard = Date.now();
+      else if (message.tab < tab) resign();
+      else channel.postMessage({ kind: "leader", tab: tab });
+    });
+    setInterval(() => {
+      if (state.leader) channel.postMessage({ kind: "leader", tab: tab });
+      else if (Date.now() - heard > 2500 && live.dataset.state !== "gone") take();
+    }, 1000);
+  }
+
+  function take() {
+    state.leader = true;
+    channel.postMessage({ kind: "leader", tab: tab });
+    open();
+  }
+
+  function resign() {
+    state.leader = false;
+    if (state.source) state.source.close();
+    state.source = null;
   }
 
   function receive(message) {
@@ -109,7 +144,7 @@
       if (live.dataset.state !== "gone") live.dataset.state = message.data;
       return;
     }
-    if (message.kind === "ping") return;
+    if (!handlers[message.kind]) return;
     handlers[message.kind](JSON.parse(message.data || "{}"), message.id);
   }
 
@@ -448,13 +483,14 @@
   });
   window.addEventListener("pageshow", (event) => {
     if (!event.persisted) return;
-    if (shared) lead(); else open();
+    if (sharing === "locks") lead(); else if (!sharing) open();
   });
   window.addEventListener("pagehide", () => {
     if (!state.leader) return;
-    state.leader = !shared;
+    state.leader = !sharing;
     if (state.source) state.source.close();
     if (state.release) state.release();
+    if (sharing === "heartbeat") channel.postMessage({ kind: "resign", tab: tab });
     const body = new FormData();
     body.append("tab", tab);
     const token = document.querySelector('meta[name="csrf-token"]');
@@ -464,13 +500,13 @@
 
   window.argmapLive = { state: state };
   load();
-  if (shared) {
+  if (sharing) {
     channel.addEventListener("message", (event) => {
       if (!state.leader || event.data.kind === "ask") answer(event.data);
     });
     live.dataset.state = "waiting";
     channel.postMessage({ kind: "ask" });
-    lead();
+    if (sharing === "locks") lead(); else elect();
   } else {
     state.leader = true;
     open();

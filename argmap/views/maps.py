@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import zlib
 
 from flask import (
@@ -250,6 +251,9 @@ def delete_link(map_id: int, link_id: int):
     return to_map(map_id, link["from_id"])
 
 
+DRAWING = [threading.Lock() for _ in range(32)]  # one drawing at a time per map and view
+
+
 def diagram_tag(graph: dict, fmt: str, node_id: int | None, limits: render.Limits) -> str:
     """The diagram's ETag: what the drawing shows (map, revision, view, limits), no render."""
     settings = zlib.crc32(repr(limits).encode())
@@ -276,10 +280,14 @@ def diagram(map_id: int, fmt: str):
         return unchanged
     if not download and (kept := compress.remembered(tag)):
         return kept
-    try:
-        drawn = render.diagram(db, map_id, fmt, node_id, limits)
-    except render.RenderError as error:
-        abort(503, f"The diagram could not be drawn: {error}")
+    with DRAWING[hash((map_id, fmt, node_id)) % len(DRAWING)]:
+        # After waiting for another page's render: draw the newest revision, not an older one.
+        graph = maps.get_map(db, map_id)
+        tag = diagram_tag(graph, fmt, node_id, limits)
+        try:
+            drawn = render.diagram(db, map_id, fmt, node_id, limits)
+        except render.RenderError as error:
+            abort(503, f"The diagram could not be drawn: {error}")
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
     if download:
         name = f"map-{graph['id']}-r{graph['revision']}.{fmt}"
