@@ -82,6 +82,8 @@ class Watched:
     address: str
     key: str = ""
     overflow: bool = False
+    started: bool = False  # set once its stream sends; a stream never read is dropped
+    opened: float = field(default_factory=time.monotonic)
     items: queue.Queue = field(default_factory=queue.Queue)
 
     def put(self, item: Item) -> None:
@@ -200,6 +202,7 @@ class Watcher:
             try:
                 self.deliver()
                 if clock >= people_at:
+                    self.forget_unread(clock)
                     self.show_people()
                     people_at = clock + rhythm.presence
                 if clock >= touch_at:
@@ -251,6 +254,12 @@ class Watcher:
         """The open streams of one map."""
         with self.lock:
             return list(self.streams.get(map_id, ()))
+
+    def forget_unread(self, clock: float) -> None:
+        """Drop streams whose answer was never read (the client went before it started)."""
+        for watched in self.all_streams():
+            if not watched.started and clock - watched.opened > IDLE_STOP:
+                self.close(watched)
 
     def show_people(self) -> None:
         """Tell each watched map's streams who is on it, when that has changed."""

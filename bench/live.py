@@ -219,13 +219,13 @@ class Result:
         return sum(len(set(self.sent) - set(p.arrived)) for p in self.pages)
 
 
-def measure(size: int, pages: int, writers: int, seconds: float) -> Result:
-    """One run on a fresh database and a fresh server."""
+def measure(size: int, pages: int, writers: int, seconds: float, *flags: str) -> Result:
+    """One run on a fresh database and a fresh server (`argmap serve` flags, if any)."""
     with tempfile.TemporaryDirectory(prefix="argmap-live-") as folder:
         path = Path(folder) / "live.sqlite"
         map_id, ids, tokens = prepare(path, size, writers)
         port = free_port()
-        server = start_server(path, port)
+        server = start_server(path, port, *flags)
         stop, sent = threading.Event(), {}
         open_pages = [Page(port, map_id, address(n)) for n in range(pages)]
         try:
@@ -312,9 +312,11 @@ def main(argv: list[str] | None = None) -> int:
     parse.add_argument("--pages", type=int, default=PAGES, help="open pages")
     parse.add_argument("--writers", type=int, default=WRITERS, help="writers, 1 edit/s each")
     parse.add_argument("--sizes", default="100,2000", help="map sizes in nodes")
+    parse.add_argument("--workers", type=int, help="worker processes (default: serve's)")
     args = parse.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
-    results = [measure(s, args.pages, args.writers, args.seconds) for s in sizes]
+    flags = ("--workers", str(args.workers)) if args.workers else ()
+    results = [measure(s, args.pages, args.writers, args.seconds, *flags) for s in sizes]
     print(table(results, args.pages, args.writers).render())
     return 0
 

@@ -29,7 +29,7 @@ def main() -> None:
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
 @click.option("--threads", default=16, show_default=True, type=int,
-              help="Threads per worker for SQLite lock waits (streams hold none).")  # fmt: skip
+              help="Threads per worker for blocking calls (streams hold none).")  # fmt: skip
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Start argmap under gunicorn (gevent workers: open live streams hold no thread)."""
     from .server import patch, run

@@ -1,8 +1,8 @@
 """Running argmap under gunicorn with gevent workers: an open live stream holds no thread.
 
 Each worker serves its requests and streams as greenlets; its one watcher greenlet
-(argmap.watch) fans new events out to the worker's streams, and SQLite's write-lock waits run
-in gevent's thread pool (argmap.db.begin), so no request waits behind another.
+(argmap.watch) fans new events out to the worker's streams, and a write waiting for SQLite's
+write lock lets the worker's other requests go on (argmap.db.begin).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def more_files() -> None:
 
 
 def size_pool(threads: int):
-    """gunicorn's post_worker_init hook: the worker's pool of threads for SQLite lock waits."""
+    """gunicorn's post_worker_init hook: the worker's pool of threads for blocking calls."""
 
     def sized(_worker: object) -> None:
         from gevent import get_hub

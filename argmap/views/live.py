@@ -151,6 +151,7 @@ class Stream:
     def run(self) -> Iterator[str]:
         """Send news until the stream's lifetime is over, then ask the browser to reconnect."""
         timing = self.timing
+        self.watched.started = True
         yield f"retry: {int(timing.retry * 1000)}\n\n"
         opening, ended = self.start()
         yield opening
