@@ -6,10 +6,11 @@ import pytest
 from conftest import Server
 from livehelp import on_file
 from playwright.sync_api import expect
-from test_browser_live import join, make_room, open_map, stayed
+from test_browser_live import join, make_room, open_map, outline_texts, stayed
 
-from argmap import deletion, links, maps, nodes
+from argmap import deletion, events, links, maps, nodes
 from argmap import undo as undoing
+from argmap.db import write
 from argmap.events import Actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -93,6 +94,25 @@ def test_every_kind_of_change_is_patched_in_and_matches_a_fresh_page(shared, new
         expect(ben.locator(f"#diagram g#node-{node}")).to_have_count(1)
     assert traffic.count("/fragments") == 0 and traffic.count("/api/maps/") == 0
     assert 1 <= traffic.count("/diagram.svg") <= last - first and stayed(ben)
+
+
+def test_a_change_the_page_cannot_patch_makes_it_load_the_map_once(shared, new_page):
+    room = make_room(shared, ["Homework helps"])
+    ben = join(new_page(), shared, room, "Ben")
+    traffic = Traffic(ben)
+
+    def bulk(db):  # a change without a patch, as an import into the map would be
+        with write(db):
+            for text in ("Brought in one", "Brought in two"):
+                fields = nodes.clean_fields({"kind": "claim", "text": text})
+                nodes.insert(db, room["map"], fields)
+            events.record(db, room["map"], "map.import", data={"after": {"nodes": 2}})
+
+    on_file(shared.database, bulk)
+    caught_up(ben, stored_revision(shared, room["map"]))
+    assert outline_texts(ben) == ["Homework helps", "Brought in one", "Brought in two"]
+    expect(ben.locator("#live-notice")).to_have_text("Someone changed the map.")
+    assert traffic.count("/api/maps/") == 1 and stayed(ben)
 
 
 def test_a_change_to_a_big_map_costs_a_page_a_few_kilobytes(shared, new_page):
