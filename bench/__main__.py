@@ -10,6 +10,7 @@ from .common import SECTIONS, Options
 
 # A section is a module here that registers itself with @section(name).
 SECTION_MODULES = ("render", "live", "streams")
+QUICK_SIZES = [10, 100]  # --quick: small maps, one run each, short live and streams runs
 
 
 def load_sections() -> list[str]:
@@ -55,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     names = load_sections()
     args = parser(names).parse_args(argv)
     options = Options(
-        sizes=args.sizes, repeat=max(args.repeat, 1), timeout=args.timeout,
+        sizes=args.sizes or (QUICK_SIZES if args.quick else None),
+        repeat=1 if args.quick else max(args.repeat, 1), timeout=args.timeout,
         live_seconds=args.live_seconds, quick=args.quick,
     )  # fmt: skip
     for name in [args.only] if args.only else names:

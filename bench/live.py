@@ -299,7 +299,7 @@ def table(results: list[Result], pages: int, writers: int) -> Table:
 @section("live")
 def run(options: Options) -> list[Table]:
     """The live section of `make bench` (quick: 100 nodes only, a few seconds)."""
-    sizes = options.sizes if options.sizes else ([100] if options.quick else list(SIZES))
+    sizes = [100] if options.quick else (options.sizes or list(SIZES))
     pages, writers = (PAGES, WRITERS) if not options.quick else (6, 3)
     seconds = options.live_seconds if not options.quick else min(options.live_seconds, 4)
     return [table([measure(s, pages, writers, seconds) for s in sizes], pages, writers)]

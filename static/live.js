@@ -331,10 +331,6 @@
     }));
   }
 
-  function cut(text, width) {
-    return text.length <= width ? text : text.slice(0, width - 1) + "…";
-  }
-
   // The selected node's card shows it as it is now; its forms keep what the user typed.
   function showSelected(node) {
     const card = document.getElementById("selected");
@@ -351,7 +347,7 @@
     card.querySelector("h2").textContent = "Selected " + node.kind;
     card.querySelector(".node-text").textContent = node.text;
     card.querySelector(".hint").textContent = "version " + node.version
-      + (parent ? " · about “" + cut(parent.text, 50) + "”" : "");
+      + (parent ? " · about “" + data.truncate(parent.text, 50) + "”" : "");
     const form = document.querySelector('form[data-form="edit"]');
     const version = form && form.elements.version ? form.elements.version.value : null;
     if (version !== null && String(node.version) !== version) {
