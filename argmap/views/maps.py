@@ -252,6 +252,7 @@ def delete_link(map_id: int, link_id: int):
 
 
 DRAWING = [threading.Lock() for _ in range(32)]  # one drawing at a time per map and view
+NEWEST: dict[tuple, tuple[int, str]] = {}  # (map, format, node) -> (revision, ETag) last drawn
 
 
 def diagram_tag(graph: dict, fmt: str, node_id: int | None, limits: render.Limits) -> str:
@@ -280,14 +281,23 @@ def diagram(map_id: int, fmt: str):
         return unchanged
     if not download and (kept := compress.remembered(tag)):
         return kept
-    with DRAWING[hash((map_id, fmt, node_id)) % len(DRAWING)]:
-        # After waiting for another page's render: draw the newest revision, not an older one.
+    view = (map_id, fmt, node_id)
+    with DRAWING[hash(view) % len(DRAWING)]:
+        # The drawing another page's request just made will do if it is this new or newer;
+        # else draw the newest revision (a map edited while it is drawn skips revisions).
+        newest = NEWEST.get(view)
+        if not download and newest and newest[0] >= graph["revision"]:
+            if kept := compress.remembered(newest[1]):
+                return kept
         graph = maps.get_map(db, map_id)
         tag = diagram_tag(graph, fmt, node_id, limits)
         try:
             drawn = render.diagram(db, map_id, fmt, node_id, limits)
         except render.RenderError as error:
             abort(503, f"The diagram could not be drawn: {error}")
+        NEWEST[view] = (graph["revision"], tag)
+        while len(NEWEST) > 256:
+            NEWEST.pop(next(iter(NEWEST)))
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
     if download:
         name = f"map-{graph['id']}-r{graph['revision']}.{fmt}"
