@@ -69,7 +69,7 @@ def register(app: Flask) -> None:
     from . import db, labels
     from .formats import registry
     from .views import api, auth, brief, files, history, live, maps, members, openapi, search
-    from .web import access, csrf, errorpages, headers, ids, proxies
+    from .web import access, compress, csrf, errorpages, headers, ids, proxies
 
     app.url_map.converters["int"] = ids.IdConverter  # before any route is added
     db.init_app(app)
@@ -89,6 +89,7 @@ def register(app: Flask) -> None:
     errorpages.init_app(app)
     app.jinja_env.globals["labels"] = labels.for_templates(registry.FORMATS)
     headers.init_app(app)
+    compress.init_app(app)
 
 
 def prepare_database(app: Flask) -> None:

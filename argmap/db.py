@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 
 import click
@@ -12,15 +14,18 @@ from flask import Flask, current_app, g
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("argmap")
+BUSY_SECONDS = 10.0  # how long a write waits for another's to finish
 
 
 def connect(path: str) -> Database:
     """Open the database file with foreign keys, WAL and a busy timeout."""
-    conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
+    )
     conn.row_factory = sqlite3.Row
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     return db
@@ -46,13 +51,64 @@ def write(db: Database) -> Iterator[Database]:
     if db.conn.in_transaction:
         yield db
         return
-    db.execute("BEGIN IMMEDIATE")
+    with turn():
+        begin(db)
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+TURNS: list = []
+
+
+def turn() -> AbstractContextManager:
+    """Under gevent, the process's writers take turns (cooperatively) before asking SQLite."""
+    if not cooperative():
+        return nullcontext()
+    if not TURNS:  # made on first use: gevent's lock, not one made before monkey-patching
+        from gevent.lock import Semaphore
+
+        TURNS.append(Semaphore())
+    return TURNS[0]
+
+
+def begin(db: Database) -> None:
+    """BEGIN IMMEDIATE; under gevent, waiting for the write lock lets the worker go on.
+
+    A gevent worker's requests and streams share one thread: waiting there for another
+    process's write (SQLite's busy timeout) would stop all of them (NOTES: 2 s for a GET).
+    So under gevent the lock is tried without waiting, and tried again after a cooperative
+    sleep. (Taking it in a thread of gevent's pool instead leaves a gap between the thread
+    getting the lock and the request going on, in which another request's write blocks the
+    worker's thread on that lock: a deadlock until the busy timeout.)
+    """
+    if not cooperative():
+        db.execute("BEGIN IMMEDIATE")
+        return
+    give_up = time.monotonic() + BUSY_SECONDS
+    pause = 0.001
+    db.execute("PRAGMA busy_timeout = 0")
     try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+        while True:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > give_up:
+                    raise
+            time.sleep(pause)  # gevent's sleep: the worker's other requests go on
+            pause = min(pause * 2, 0.02)
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+
+
+def cooperative() -> bool:
+    """Whether this process runs under gevent's monkey-patching (`argmap serve`)."""
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey is not None and monkey.is_module_patched("threading")
 
 
 def now() -> str:
@@ -308,5 +364,34 @@ def m008_node_search(db: Database) -> None:
             INSERT INTO nodes_fts (rowid, text, quote) VALUES (new.id, new.text, new.quote);
         END;
         INSERT INTO nodes_fts (nodes_fts) VALUES ('rebuild');
+        """
+    )
+
+
+@migrations()
+def m009_access_changes(db: Database) -> None:
+    """A counter of changes that may end someone's access, which the live watcher follows."""
+    db.executescript(
+        """
+        CREATE TABLE access_changes (id INTEGER PRIMARY KEY CHECK (id = 1), counter INTEGER);
+        INSERT INTO access_changes (id, counter) VALUES (1, 0);
+        CREATE TRIGGER access_members_update AFTER UPDATE ON members
+            BEGIN UPDATE access_changes SET counter = counter + 1; END;
+        CREATE TRIGGER access_members_delete AFTER DELETE ON members
+            BEGIN UPDATE access_changes SET counter = counter + 1; END;
+        CREATE TRIGGER access_maps_update AFTER UPDATE OF public, owner_id ON maps
+            BEGIN UPDATE access_changes SET counter = counter + 1; END;
+        CREATE TRIGGER access_maps_delete AFTER DELETE ON maps
+            BEGIN UPDATE access_changes SET counter = counter + 1; END;
+        CREATE TRIGGER access_users_update AFTER UPDATE OF password_hash ON users
+            BEGIN UPDATE access_changes SET counter = counter + 1; END;
+        CREATE TRIGGER access_users_delete AFTER DELETE ON users
+            BEGIN UPDATE access_changes SET counter = counter + 1; END;
+        CREATE TRIGGER access_tokens_update AFTER UPDATE OF revoked_at, token_hash ON api_tokens
+            BEGIN UPDATE access_changes SET counter = counter + 1; END;
+        CREATE TRIGGER access_tokens_delete AFTER DELETE ON api_tokens
+            BEGIN UPDATE access_changes SET counter = counter + 1; END;
+        CREATE TRIGGER access_sessions_delete AFTER DELETE ON sessions
+            BEGIN UPDATE access_changes SET counter = counter + 1; END;
         """
     )

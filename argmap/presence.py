@@ -60,6 +60,16 @@ def touch(db: Database, map_id: int, key: str) -> None:
         )
 
 
+def touch_all(db: Database, keys: list[str]) -> None:
+    """Mark many streams as still open in one write (a process's watcher, for all its streams)."""
+    stamp = time.time()
+    with write(db):
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            db.execute(f"UPDATE presence SET last_seen = ? WHERE tab IN ({marks})", (stamp, *chunk))
+
+
 def leave(db: Database, map_id: int, key: str) -> None:
     """Forget one stream: it has ended."""
     with write(db):
@@ -83,3 +93,16 @@ def people(db: Database, map_id: int) -> list[dict]:
         " GROUP BY name ORDER BY name COLLATE NOCASE, name",
         (map_id, time.time() - STALE_AFTER),
     )
+
+
+def everyone(db: Database) -> dict[int, list[dict]]:
+    """Who has each map open (as `people` gives it), for every map with someone on it."""
+    found: dict[int, list[dict]] = {}
+    for r in rows(
+        db,
+        "SELECT map_id, name, COUNT(*) AS pages FROM presence WHERE last_seen > ?"
+        " GROUP BY map_id, name ORDER BY map_id, name COLLATE NOCASE, name",
+        (time.time() - STALE_AFTER,),
+    ):
+        found.setdefault(r["map_id"], []).append({"name": r["name"], "pages": r["pages"]})
+    return found

@@ -106,7 +106,12 @@ SETTINGS = (
         int,
         "Maps with this many nodes or more are drawn around the selected node only.",
     ),
-    Setting("LIVE_POLL", 0.12, float, "Seconds between a live stream's looks for new events."),
+    Setting(
+        "LIVE_POLL",
+        0.05,
+        float,
+        "Seconds between looks for new events (one look per worker process for all its streams).",
+    ),
     Setting(
         "LIVE_KEEPALIVE", 15.0, float, "Seconds between keep-alive comments on a quiet stream."
     ),
@@ -151,6 +156,13 @@ SETTINGS = (
         str,
         "Reverse proxies in front of argmap whose X-Forwarded-For is believed: a number of"
         " proxies (1 for one nginx) or their addresses separated by commas; 0: none.",
+    ),
+    Setting(
+        "STREAMS_PER_ADDRESS",
+        20,
+        int,
+        "Live streams one address may hold open per worker process (more get 503 with"
+        " Retry-After; a browser's tabs share one stream). 0: no limit.",
     ),
 )
 

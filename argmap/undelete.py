@@ -112,6 +112,7 @@ def undo_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
     back = move_back(db, map_id, data.get("moved", []), root)
     restored_links = restore_links(db, map_id, data.get("links", []), ids)
     restored = [node_dict(in_map(db, map_id, i)) for i in ids.values()]
+    returned = [node_dict(in_map(db, map_id, i)) for i in back]  # as live pages must show them
     events.record(
         db,
         map_id,
@@ -122,6 +123,7 @@ def undo_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
             "restored": restored,
             "links": restored_links,
             "moved_back": back,
+            "returned": returned,
             "choice": data.get("choice"),
         },
         actor,

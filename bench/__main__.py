@@ -9,7 +9,8 @@ import importlib.util
 from .common import SECTIONS, Options
 
 # A section is a module here that registers itself with @section(name).
-SECTION_MODULES = ("render", "contention", "peer", "readers", "live")
+SECTION_MODULES = ("render", "contention", "peer", "readers", "live", "streams")
+QUICK_SIZES = [10, 100]  # --quick: small maps, one run each, short live and streams runs
 
 
 def load_sections() -> list[str]:
@@ -44,6 +45,9 @@ def parser(names: list[str]) -> argparse.ArgumentParser:
     parse.add_argument(
         "--live-seconds", type=float, default=20.0, help="how long the live section's writers write"
     )
+    parse.add_argument(
+        "--quick", action="store_true", help="a short run: small maps and few streams"
+    )
     return parse
 
 
@@ -52,11 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     names = load_sections()
     args = parser(names).parse_args(argv)
     options = Options(
-        sizes=args.sizes,
-        repeat=max(args.repeat, 1),
-        timeout=args.timeout,
-        live_seconds=args.live_seconds,
-    )
+        sizes=args.sizes or (QUICK_SIZES if args.quick else None),
+        repeat=1 if args.quick else max(args.repeat, 1), timeout=args.timeout,
+        live_seconds=args.live_seconds, quick=args.quick,
+    )  # fmt: skip
     for name in [args.only] if args.only else names:
         for table in SECTIONS[name](options):
             print(table.render(), end="\n\n", flush=True)

@@ -27,6 +27,7 @@ class Options:
     timeout: float = 20.0
     budget: float = 4.0
     live_seconds: float = 20.0
+    quick: bool = False
 
 
 def section(name: str) -> Callable:

@@ -1,8 +1,12 @@
-"""The live section: open event streams and writers on a real two-worker server.
+"""The live section: pages that do what the map page's script does, on a real `argmap serve`.
 
-With 30 open streams and 10 writers adding nodes through the JSON API for 20 s (set
-`--live-seconds`, or run `python -m bench.live --seconds N`), print edits per second, the
-time from each change's commit to its arrival at every stream, and the changes lost.
+Each page holds the map's event stream and, like static/live.js, fetches the stored drawing
+of the newest revision when a change arrives (one fetch at a time, with its ETag, gzip).
+Writers edit one node each per second through the JSON API. For a 100-node and a 2,000-node
+synthetic map: the time from a writer's send until a page would show the edit (the event
+arrived and a drawing of that revision or newer was fetched), p50/p95/max over every page and
+edit; the bytes a page received per edit (stream and drawings); edits lost. The server runs
+with `argmap serve`'s defaults.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import signal
 import socket
 import statistics
@@ -21,30 +26,18 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from argmap import accounts, members
-from argmap.db import connect, migrate
+from argmap.db import connect, rows
 
-from .common import Options, Table, duration, mark, section
+from .common import Options, Table, duration, machine, mark, section
+from .synthetic import write_map
 
-STREAMS, WRITERS, SECONDS, WORKERS = 30, 10, 20.0, 2
-P95_MAX = 0.300
-
-
-@dataclass
-class Reader:
-    """One open stream: when each change event arrived, by event id, and its commit time."""
-
-    arrived: dict[int, float] = field(default_factory=dict)
-    committed: dict[int, float] = field(default_factory=dict)
-    ready: threading.Event = field(default_factory=threading.Event)
-
-
-def stamp(text: str) -> float:
-    """An event's created_at as seconds since the epoch."""
-    return datetime.fromisoformat(text).timestamp()
+PAGES, WRITERS, RATE, SECONDS = 30, 10, 1.0, 20.0
+SIZES = (100, 2000)
+TARGETS = {100: 0.300, 2000: 1.0}  # p95 edit to page (issue 9)
+PER_ADDRESS = 20  # STREAMS_PER_ADDRESS's default: clients spread over loopback addresses
 
 
 def free_port() -> int:
@@ -54,16 +47,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(path: Path, writers: int) -> tuple[int, list[str]]:
-    """A public map and `writers` editor accounts with API tokens; returns (map id, tokens)."""
+def address(number: int) -> str:
+    """The loopback address of the number-th client (PER_ADDRESS clients share one)."""
+    return f"127.0.{1 + number // PER_ADDRESS}.1"
+
+
+def prepare(path: Path, size: int, writers: int) -> tuple[int, list[int], list[str]]:
+    """A public synthetic map and writer accounts with API tokens: (map, node ids, tokens)."""
+    map_id = write_map(path, size)
     db = connect(str(path))
     try:
-        migrate(db)
-        owner = accounts.get_user(
-            db, accounts.create_user(db, "owner@bench", "Owner", "bench-pw-1")
-        )
-        map_id = members.create_map(db, owner, "Live bench")
-        members.set_public(db, map_id, True)
+        owner = accounts.create_user(db, "owner@bench", "Owner", "bench-pw-1")
+        members.claim_map(db, map_id, accounts.get_user(db, owner), public=True)
         code = members.new_code(db, map_id, "editor")
         tokens = []
         for number in range(writers):
@@ -71,37 +66,20 @@ def prepare(path: Path, writers: int) -> tuple[int, list[str]]:
             user_id = accounts.create_user(db, f"w{number}@bench", name, "bench-pw-1")
             members.join(db, code, name, accounts.get_user(db, user_id))
             tokens.append(accounts.create_token(db, user_id, "bench"))
-        return map_id, tokens
+        ids = [r["id"] for r in rows(db, "SELECT id FROM nodes WHERE map_id = ?", (map_id,))]
+        return map_id, ids, tokens
     finally:
         db.conn.close()
 
 
-def start_server(path: Path, port: int, workers: int) -> subprocess.Popen:
-    """`argmap serve` on the bench database; returns once it answers."""
-    environ = {
-        **os.environ,
-        "ARGMAP_DATABASE": str(path),
-        "ARGMAP_SEED": "0",
-        "ARGMAP_SECRET_KEY": "bench-secret",
-        "ARGMAP_EXPORTS": str(path.parent),
-    }
+def start_server(path: Path, port: int, *flags: str) -> subprocess.Popen:
+    """`argmap serve` (its defaults unless flags say otherwise); returns once it answers."""
+    environ = {**os.environ, "ARGMAP_DATABASE": str(path), "ARGMAP_SEED": "0",
+               "ARGMAP_SECRET_KEY": "bench-secret", "ARGMAP_EXPORTS": str(path.parent)}  # fmt: skip
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "argmap.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--threads",
-            "64",
-        ],
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+        [sys.executable, "-m", "argmap.cli", "serve", "--port", str(port), *flags],
+        env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -113,174 +91,233 @@ def start_server(path: Path, port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError("the argmap server did not start")
 
 
-def read_stream(port: int, map_id: int, reader: Reader, stop: threading.Event) -> None:
-    """Read one event stream until told to stop, noting each change's arrival."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    conn.request("GET", f"/maps/{map_id}/events", headers={"Accept": "text/event-stream"})
-    response = conn.getresponse()
-    reader.ready.set()
-    event_id, kind = None, None
+def stop_server(process: subprocess.Popen) -> None:
+    """Stop the server as an operator would, and reap it."""
+    process.send_signal(signal.SIGINT)
     try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@dataclass
+class Page:
+    """One open map page: its stream, its drawing fetches, and when each edit was shown."""
+
+    port: int
+    map_id: int
+    source: str
+    received: int = 0
+    drawn: int = 0
+    newest: int = 0
+    etag: str = ""
+    arrived: dict[str, float] = field(default_factory=dict)
+    shown: dict[str, float] = field(default_factory=dict)
+    waiting: list[tuple[str, int]] = field(default_factory=list)
+    ready: threading.Event = field(default_factory=threading.Event)
+    wake: threading.Condition = field(default_factory=threading.Condition)
+
+    def listen(self, stop: threading.Event) -> None:
+        """Read the stream; each change is noted and wakes the drawing fetcher."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, 60, (self.source, 0))
+        conn.request("GET", f"/maps/{self.map_id}/events", headers={"Accept": "text/event-stream"})
+        response = conn.getresponse()
+        self.ready.set()
+        kind = None
+        try:
+            while not stop.is_set():
+                line = response.readline()
+                if not line:
+                    return
+                self.received += len(line)
+                text = line.decode().rstrip("\r\n")
+                if text.startswith("event: "):
+                    kind = text[7:]
+                elif text.startswith("data: ") and kind == "change":
+                    self.changed(json.loads(text[6:]))
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            conn.close()
+
+    def changed(self, info: dict) -> None:
+        """An edit arrived: note it and ask for the drawing of its revision."""
+        key = ((info.get("patch") or {}).get("nodes") or [{}])[0].get("text", "")
+        with self.wake:
+            self.arrived[key] = time.time()
+            self.waiting.append((key, info["revision"]))
+            self.newest = max(self.newest, info["revision"])
+            self.wake.notify()
+
+    def draw(self, stop: threading.Event) -> None:
+        """Fetch the newest drawing whenever the page is behind, one fetch at a time."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, 60, (self.source, 0))
         while not stop.is_set():
-            line = response.readline().decode().rstrip("\r\n")
-            if line.startswith("id: "):
-                event_id = int(line[4:])
-            elif line.startswith("event: "):
-                kind = line[7:]
-            elif line.startswith("data: ") and kind == "change":
-                reader.arrived[event_id] = time.time()
-                reader.committed[event_id] = stamp(json.loads(line[6:])["created_at"])
-    except (OSError, http.client.HTTPException):
-        pass
-    finally:
+            with self.wake:
+                if self.newest <= self.drawn:
+                    self.wake.wait(0.5)
+                    continue
+            headers = {"Accept-Encoding": "gzip", "If-None-Match": self.etag}
+            try:
+                conn.request("GET", f"/maps/{self.map_id}/diagram.svg", headers=headers)
+                response = conn.getresponse()
+                self.received += len(response.read())
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                continue
+            now = time.time()
+            self.etag = response.getheader("ETag") or self.etag
+            with self.wake:
+                self.drawn = max(self.drawn, int(response.getheader("X-Argmap-Revision") or 0))
+                done = [(k, r) for k, r in self.waiting if r <= self.drawn]
+                self.waiting = [(k, r) for k, r in self.waiting if r > self.drawn]
+            for key, _ in done:
+                self.shown[key] = now
         conn.close()
 
 
-def write_nodes(port: int, map_id: int, token: str, until: float, done: list) -> None:
-    """Add claims through the JSON API until the deadline; notes each answer's status."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def write(port: int, map_id: int, ids: list[int], token: str, plan: tuple, sent: dict) -> None:
+    """Edit a random node `count` times, one edit every `1 / rate` seconds from `start`."""
+    number, start, count, rate = plan
+    conn = http.client.HTTPConnection("127.0.0.1", port, 60)
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    number = 0
-    while time.monotonic() < until:
-        number += 1
-        body = json.dumps({"kind": "claim", "text": f"Bench claim {number} by {token[3:11]}"})
+    chooser = random.Random(number)
+    for edit in range(count):
+        time.sleep(max(start + edit / rate - time.monotonic(), 0))
+        key = f"Edit {number}-{edit}"
+        body = json.dumps({"text": key})
+        sent[key] = time.time()
         try:
-            conn.request("POST", f"/api/maps/{map_id}/nodes", body, headers)
+            conn.request("PATCH", f"/api/maps/{map_id}/nodes/{chooser.choice(ids)}", body, headers)
             response = conn.getresponse()
             response.read()
-            done.append(response.status)
+            if response.status != 200:
+                sent.pop(key)
         except (OSError, http.client.HTTPException):
+            sent.pop(key, None)
             conn.close()
-            done.append(0)
     conn.close()
 
 
 @dataclass
 class Result:
-    """What one run measured."""
+    """What one run on one map measured."""
 
-    streams: int
-    writers: int
+    size: int
     seconds: float
-    statuses: list[int]
-    expected: set[int]
-    readers: list[Reader]
+    sent: dict[str, float]
+    pages: list[Page]
 
     def latencies(self) -> list[float]:
-        """Commit-to-arrival times of every expected change at every stream."""
-        return [
-            r.arrived[i] - r.committed[i]
-            for r in self.readers
-            for i in self.expected
-            if i in r.arrived
-        ]
+        """Send-to-shown times of every edit on every page."""
+        return sorted(p.shown[k] - t for p in self.pages for k, t in self.sent.items()
+                      if k in p.shown)  # fmt: skip
 
     def lost(self) -> int:
-        """Changes some stream never received, summed over the streams."""
-        return sum(len(self.expected - set(r.arrived)) for r in self.readers)
+        """Edits some page never received, summed over the pages."""
+        return sum(len(set(self.sent) - set(p.arrived)) for p in self.pages)
 
 
-def expected_events(path: Path, map_id: int) -> set[int]:
-    """The ids of the node.add events the writers made."""
-    db = connect(str(path))
-    try:
-        found = db.execute(
-            "SELECT id FROM events WHERE map_id = ? AND action = 'node.add'", (map_id,)
-        )
-        return {r[0] for r in found}
-    finally:
-        db.conn.close()
-
-
-def drive(port: int, map_id: int, tokens: list[str], streams: int, seconds: float) -> tuple:
-    """Open the streams, run the writers, wait for the stragglers; returns (statuses, readers)."""
-    stop = threading.Event()
-    readers = [Reader() for _ in range(streams)]
-    for reader in readers:
-        threading.Thread(target=read_stream, args=(port, map_id, reader, stop), daemon=True).start()
-    for reader in readers:
-        reader.ready.wait(30)
-    time.sleep(0.5)
-    statuses: list[int] = []
-    until = time.monotonic() + seconds
-    writers = [
-        threading.Thread(target=write_nodes, args=(port, map_id, t, until, statuses))
-        for t in tokens
-    ]
-    for writer in writers:
-        writer.start()
-    for writer in writers:
-        writer.join()
-    wanted = statuses.count(201)
-    settle = time.monotonic() + 10
-    while time.monotonic() < settle and any(len(r.arrived) < wanted for r in readers):
-        time.sleep(0.1)
-    stop.set()
-    return statuses, readers
-
-
-def measure(streams: int = STREAMS, writers: int = WRITERS, seconds: float = SECONDS) -> Result:
-    """One run on a fresh database and a fresh two-worker server."""
+def measure(size: int, pages: int, writers: int, seconds: float, *flags: str) -> Result:
+    """One run on a fresh database and a fresh server (`argmap serve` flags, if any)."""
     with tempfile.TemporaryDirectory(prefix="argmap-live-") as folder:
         path = Path(folder) / "live.sqlite"
-        map_id, tokens = prepare(path, writers)
+        map_id, ids, tokens = prepare(path, size, writers)
         port = free_port()
-        server = start_server(path, port, WORKERS)
+        server = start_server(path, port, *flags)
+        stop, sent = threading.Event(), {}
+        open_pages = [Page(port, map_id, address(n)) for n in range(pages)]
         try:
-            statuses, readers = drive(port, map_id, tokens, streams, seconds)
+            for page in open_pages:
+                threading.Thread(target=page.listen, args=(stop,), daemon=True).start()
+                threading.Thread(target=page.draw, args=(stop,), daemon=True).start()
+            for page in open_pages:
+                page.ready.wait(30)
+            time.sleep(1)
+            start, count = time.monotonic(), int(seconds * RATE)
+            threads = [threading.Thread(target=write, args=(
+                port, map_id, ids, token, (n, start + n / writers / RATE, count, RATE), sent))
+                for n, token in enumerate(tokens)]  # fmt: skip
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            settle = time.monotonic() + 15
+            while time.monotonic() < settle and any(len(p.shown) < len(sent) for p in open_pages):
+                time.sleep(0.2)
         finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(30)
-        return Result(streams, writers, seconds, statuses, expected_events(path, map_id), readers)
+            stop.set()
+            stop_server(server)
+        return Result(size, seconds, sent, open_pages)
 
 
-def table(result: Result) -> Table:
-    """The figures of one run, with the target."""
-    times = sorted(result.latencies())
-    p95 = times[max(int(len(times) * 0.95) - 1, 0)] if times else None
-    median = statistics.median(times) if times else None
-    edits = result.statuses.count(201)
-    failed = len(result.statuses) - edits
-    lost = result.lost()
+def percentile(times: list[float], share: float) -> float | None:
+    """The value below which `share` of the sorted times lie."""
+    return times[max(int(len(times) * share) - 1, 0)] if times else None
+
+
+def table(results: list[Result], pages: int, writers: int) -> Table:
+    """One row per map size, with the targets."""
+    body = []
+    for result in results:
+        times = result.latencies()
+        p95, edits = percentile(times, 0.95), len(result.sent)
+        target = TARGETS.get(result.size)
+        passed = None if p95 is None or target is None else p95 < target
+        per_edit = sum(p.received for p in result.pages) / max(edits, 1) / len(result.pages)
+        body.append([
+            str(result.size), str(edits), duration(statistics.median(times) if times else None),
+            duration(p95), duration(times[-1] if times else None),
+            f"< {duration(target)} {mark(passed)}" if target else "", f"{per_edit / 1024:.1f}",
+            f"{result.lost()} {mark(result.lost() == 0)}",
+        ])  # fmt: skip
     return Table(
-        f"Live updates: {result.streams} open streams, {result.writers} writers adding nodes"
-        f" for {result.seconds:g} s ({WORKERS} worker processes)",
-        ["figure", "value", "target"],
+        f"Live pages: {pages} pages x {writers} writers editing a node each per second for"
+        f" {results[0].seconds:g} s (argmap serve defaults)",
         [
-            ["edits", str(edits), ""],
-            ["edits per second", f"{edits / result.seconds:.1f}", ""],
-            ["failed writes", str(failed), "0 " + mark(failed == 0)],
-            ["commit to arrival, median", duration(median), ""],
-            [
-                "commit to arrival, 95th percentile",
-                duration(p95),
-                f"< {P95_MAX * 1000:.0f} ms " + mark(p95 < P95_MAX if p95 is not None else None),
-            ],
-            ["commit to arrival, slowest", duration(times[-1] if times else None), ""],
-            ["changes lost (all streams)", str(lost), "0 " + mark(lost == 0)],
-        ],
+            "nodes",
+            "edits",
+            "edit to page p50",
+            "p95",
+            "max",
+            "p95 target",
+            "KiB/page/edit",
+            "lost",
+        ],  # fmt: skip
+        body,
         notes=[
-            f"{len(times)} arrivals measured ({len(result.expected)} changes x"
-            f" {result.streams} streams); commit time is the event's created_at."
+            "A page shows an edit once its change event arrived and a drawing of that revision"
+            " or newer was fetched; it fetches the newest drawing one request at a time, so a"
+            " map changing faster than it is drawn skips revisions. KiB: stream and drawings"
+            " (gzip), bodies only.",
+            machine(),
         ],
-        left=1,
     )
 
 
 @section("live")
 def run(options: Options) -> list[Table]:
-    """The live section of `make bench`."""
-    return [table(measure(seconds=options.live_seconds))]
+    """The live section of `make bench` (quick: 100 nodes only, a few seconds)."""
+    sizes = [100] if options.quick else (options.sizes or list(SIZES))
+    pages, writers = (PAGES, WRITERS) if not options.quick else (6, 3)
+    seconds = options.live_seconds if not options.quick else min(options.live_seconds, 4)
+    return [table([measure(s, pages, writers, seconds) for s in sizes], pages, writers)]
 
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m bench.live`: the live section alone, with its own sizes."""
     parse = argparse.ArgumentParser(prog="python -m bench.live", description=__doc__)
     parse.add_argument("--seconds", type=float, default=SECONDS, help="how long writers write")
-    parse.add_argument("--streams", type=int, default=STREAMS, help="open event streams")
-    parse.add_argument("--writers", type=int, default=WRITERS, help="threads adding nodes")
+    parse.add_argument("--pages", type=int, default=PAGES, help="open pages")
+    parse.add_argument("--writers", type=int, default=WRITERS, help="writers, 1 edit/s each")
+    parse.add_argument("--sizes", default="100,2000", help="map sizes in nodes")
+    parse.add_argument("--workers", type=int, help="worker processes (default: serve's)")
     args = parse.parse_args(argv)
-    print(table(measure(args.streams, args.writers, args.seconds)).render())
+    sizes = [int(s) for s in args.sizes.split(",")]
+    flags = ("--workers", str(args.workers)) if args.workers else ()
+    results = [measure(s, args.pages, args.writers, args.seconds, *flags) for s in sizes]
+    print(table(results, args.pages, args.writers).render())
     return 0
 
 

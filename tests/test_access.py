@@ -73,7 +73,6 @@ ROUTES = [
     ("GET", "/maps/{m}/history", None, "read", 200),
     ("POST", "/maps/{m}/history/{e}/undo", {}, "edit", 302),
     ("GET", "/maps/{m}/events", None, "read", 200),
-    ("GET", "/maps/{m}/fragments", None, "read", 200),
     ("GET", "/maps/{m}/presence", None, "read", 200),
     ("POST", "/maps/{m}/presence/leave", {"tab": "tab-12345678"}, "read", 204),
     ("GET", "/maps/{m}/members", None, "owner", 200),

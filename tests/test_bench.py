@@ -120,3 +120,18 @@ def test_readers_section_times_argdown_and_awkward_shapes():
     assert "nested more than 200 levels" not in done.stdout
     assert found["Argdown, 20,000 relations read < 1 s"][1:] == ["-", "not measured"]
     assert found["every file up to 5 MB read and checked < 10 s"][1:] == ["-", "not measured"]
+
+
+@pytest.mark.server
+def test_live_and_streams_sections_run_quickly_and_print_their_tables():
+    done = bench("--only", "live", "--quick", "--live-seconds", "2")
+    assert done.returncode == 0, done.stderr
+    found = table_rows(done.stdout)
+    nodes, edits, p50, p95, slowest, target, per_edit, lost = found["100"]
+    assert int(edits) > 0 and lost == "0 pass"
+    assert all(DURATION.match(figure) for figure in (p50, p95, slowest))
+    assert float(per_edit) > 0
+    streams = table_rows(bench("--only", "streams", "--quick").stdout)
+    count, hello, writes, _, got_all, threads, _, _ = streams["100"]
+    assert (hello, writes, got_all) == ("100 pass", "40/40", "100 pass")
+    assert threads.endswith("pass")

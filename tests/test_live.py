@@ -1,8 +1,7 @@
-"""Live updates over real HTTP: the event stream, resuming after a drop, presence, fragments."""
+"""Live updates over real HTTP: the event stream, resuming after a drop, presence."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -10,7 +9,7 @@ from conftest import Server
 from livehelp import CSRF, EventReader, call, log_in, on_file, owned_map, person, session_cookie
 from playwright.sync_api import expect
 
-from argmap import accounts, maps, members, nodes, presence
+from argmap import accounts, maps, members, presence
 
 pytestmark = pytest.mark.server
 
@@ -113,7 +112,12 @@ def test_stream_sends_every_change_with_its_event_id(server, team):
         ("node.delete", "Ana", node["id"], "claim"),
     ]
     assert [e["data"]["revision"] for e in got] == [start + 1, start + 2, start + 3]
-    assert "start" not in json.dumps([e["data"] for e in got])
+    edited = {**node, "text": "Later", "version": node["version"] + 1}
+    assert [e["data"]["patch"] for e in got] == [
+        {"nodes": [node]},
+        {"nodes": [edited]},
+        {"deleted": [node["id"]], "unlinked": [], "nodes": []},
+    ]
 
 
 def test_resuming_with_last_event_id_misses_nothing_and_repeats_nothing(server, team):
@@ -167,10 +171,10 @@ def test_bad_resume_point_is_a_clear_400(app, db, query, headers, field):
     assert "must be" in response.get_json()["error"]
 
 
-def test_private_maps_stream_and_fragments_are_closed_to_outsiders(app, db):
+def test_private_maps_stream_and_presence_are_closed_to_outsiders(app, db):
     _, map_id = owned_map(db, public=False)
     outsider = app.test_client()
-    for path in ("events", "fragments", "presence", "history"):
+    for path in ("events", "presence", "history"):
         assert outsider.get(f"/maps/{map_id}/{path}").status_code == 404
 
 
@@ -334,27 +338,6 @@ def test_an_old_stream_ending_late_leaves_the_reconnected_page_listed(db):
     assert presence.people(db, map_id) == [{"name": "Ana", "pages": 1}]
     presence.leave(db, map_id, new)
     assert presence.people(db, map_id) == []
-
-
-def test_fragments_show_the_map_as_it_is_now(app, db):
-    owner, map_id = owned_map(db)
-    client = app.test_client()
-    log_in(client, owner)
-    claim = nodes.add_node(db, map_id, {"kind": "claim", "text": "<script>x</script> & co"})
-    reason = nodes.add_node(
-        db, map_id, {"kind": "support", "text": "Why", "parent_id": claim["id"]}
-    )
-    data = client.get(f"/maps/{map_id}/fragments?node={reason['id']}").get_json()
-    assert data["revision"] == maps.get_map(db, map_id)["revision"]
-    assert (data["title"], data["count"], data["focus"]) == ("Live map", 2, None)
-    assert f'id="node&#45;{reason["id"]}"' in data["diagram"] and "<script>" not in data["diagram"]
-    assert "&lt;script&gt;x&lt;/script&gt; &amp; co" in data["outline"]
-    assert f'id="o-{reason["id"]}" role="treeitem" class="kind-support selected"' in data["outline"]
-    assert data["node"] == {
-        **maps.node_dict(nodes.get_node(db, map_id, reason["id"])),
-        "parent_text": claim["text"],
-    }
-    assert client.get(f"/maps/{map_id}/fragments?node=999").get_json()["node"] is None
 
 
 @pytest.mark.browser

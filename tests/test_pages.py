@@ -498,7 +498,6 @@ def test_a_form_sent_to_an_id_out_of_range_is_404_and_writes_nothing(client, csr
         ("/diagram.svg?node={big}", "node"),
         ("/history?before={big}", "before"),
         ("/history?before=-3", "before"),
-        ("/fragments?node={big}", "node"),
     ],
 )
 def test_query_string_ids_out_of_range_are_a_clear_400(client, tree, path, name):

@@ -42,15 +42,17 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
 @click.option(
     "--threads",
-    default=64,
+    default=16,
     show_default=True,
     type=int,
-    help="Threads per worker (each open live stream holds one).",
+    help="Threads per worker for blocking calls (streams hold none).",
 )
 def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Start argmap under gunicorn (threaded workers)."""
+    """Start argmap under gunicorn (gevent workers: open live streams hold no thread)."""
+    from .server import patch, run
+
+    patch()  # before the app's modules make their locks: they become gevent's
     from ..backup import hold_serving
-    from .server import run
 
     app = create_app()
     serving = hold_serving(app.config["DATABASE"])  # `argmap restore` refuses while held

@@ -1,10 +1,17 @@
-"""Running argmap under gunicorn with threaded workers (one thread per live stream)."""
+"""Running argmap under gunicorn with gevent workers: an open live stream holds no thread.
+
+Each worker serves its requests and streams as greenlets; its one watcher greenlet
+(argmap.watch) fans new events out to the worker's streams, and a write waiting for SQLite's
+write lock lets the worker's other requests go on (argmap.db.begin).
+"""
 
 from __future__ import annotations
 
+import resource
+
 from flask import Flask
 from gunicorn.app.base import BaseApplication
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.ggevent import GeventWorker
 
 
 class Server(BaseApplication):
@@ -32,27 +39,53 @@ def stop_streams(worker: object) -> None:
     stop(worker)
 
 
-class Worker(ThreadWorker):
-    """gunicorn's threaded worker whose graceful stop (SIGTERM, systemd's) ends live streams.
+class Worker(GeventWorker):
+    """gunicorn's gevent worker whose graceful stop (SIGTERM, systemd's) ends live streams.
 
     Without this a SIGTERM waits `graceful_timeout` for open streams, then cuts them.
     """
 
     def handle_exit(self, sig, frame) -> None:
-        """End the open streams (each ends within one poll), then stop as gunicorn does."""
+        """End the open streams (each ends at once), then stop as gunicorn does."""
         stop_streams(self)
         super().handle_exit(sig, frame)
 
 
-def run(app: Flask, host: str, port: int, workers: int = 1, threads: int = 64) -> None:
+def patch() -> None:
+    """Make blocking calls cooperative before the app is imported (its locks become gevent's)."""
+    from gevent import monkey
+
+    monkey.patch_all()
+
+
+def more_files() -> None:
+    """Raise the open-files limit to its maximum: each open stream is one socket."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def size_pool(threads: int):
+    """gunicorn's post_worker_init hook: the worker's pool of threads for blocking calls."""
+
+    def sized(_worker: object) -> None:
+        from gevent import get_hub
+
+        get_hub().threadpool.maxsize = threads
+
+    return sized
+
+
+def run(app: Flask, host: str, port: int, workers: int = 1, threads: int = 16) -> None:
     """Serve until interrupted."""
+    more_files()
     Server(
         app,
         {
             "bind": f"{host}:{port}",
             "workers": workers,
             "worker_class": "argmap.cli.server.Worker",
-            "threads": threads,
+            "worker_connections": 10000,  # streams are capped per address (STREAMS_PER_ADDRESS)
             "timeout": 120,
             "graceful_timeout": 3,
             "keepalive": 5,
@@ -64,5 +97,6 @@ def run(app: Flask, host: str, port: int, workers: int = 1, threads: int = 64) -
             # machine would otherwise share its default path.
             "control_socket_disable": True,
             "worker_int": stop_streams,
+            "post_worker_init": size_pool(threads),
         },
     ).run()

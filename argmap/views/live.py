@@ -1,32 +1,37 @@
-"""Live updates: a Server-Sent Events stream of each map's events, presence, page fragments.
+"""Live updates: a Server-Sent Events stream of each map's events (with their patches), presence.
 
-Each open stream holds one server thread for its whole life (gunicorn gthread: `--threads`,
-64 per worker by default), so a worker serves at most that many open map pages at once.
-The stream polls the events table with its own connection, which is what lets an event
-written by one worker process reach streams held by another.
+A stream holds no thread and polls nothing: the process's watcher (argmap.watch) reads new
+events once for all streams and queues each on the streams of its map; a stream waits on its
+queue (a greenlet under `argmap serve`'s gevent workers). Events written by one worker process
+reach streams held by another through the events table. Every event is sent only after the
+reader's access is checked again, and again whenever access may have changed.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlite_utils import Database
 
-from .. import accounts, events, maps, outline, presence, render, settings
-from ..db import connect, get_db, row
+from .. import accounts, events, maps, presence, settings, watch
+from ..db import get_db, row
 from ..errors import ValidationError
-from ..web import access
+from ..watch import frame
+from ..web import access, errorpages
 from ..web.access import bearer_token, current_person, may_read, readers_too
 from ..web.ids import query_number
 
 bp = Blueprint("live", __name__)
 LOST_ACCESS = "You no longer have access to this map."
+TOO_MANY = (
+    "Too many live streams are open from your address. Close some map pages (a browser's tabs"
+    " share one stream) and try again."
+)
 
 
 @dataclass
@@ -44,7 +49,7 @@ class Timing:
     def from_config(cls, config: dict) -> Timing:
         """Timing from the app's LIVE_* settings (numbers or numeric text)."""
         names = ("poll", "keepalive", "lifetime", "presence", "heartbeat", "retry")
-        return cls(**{n: float(config[f"LIVE_{n.upper()}"]) for n in names})
+        return cls(**{n: float(config.get(f"LIVE_{n.upper()}", getattr(cls, n))) for n in names})
 
 
 STOPPING = threading.Event()
@@ -53,34 +58,12 @@ STOPPING = threading.Event()
 def stop(_worker: object = None) -> None:
     """End every open stream of this process (gunicorn's worker_int hook: a quick shutdown)."""
     STOPPING.set()
+    watch.stop_all()
 
 
 def serving() -> bool:
     """False once the worker process is shutting down: open streams must end, not hold it."""
     return not STOPPING.is_set()
-
-
-def frame(kind: str, data: dict, event_id: int | None = None) -> str:
-    """One Server-Sent Event; JSON keeps the data on one line."""
-    head = f"id: {event_id}\n" if event_id is not None else ""
-    return f"{head}event: {kind}\ndata: {json.dumps(data)}\n\n"
-
-
-def change(event: dict) -> dict:
-    """What a stream tells of an event: who did what to which node, never the texts."""
-    data = event["data"]
-    kind = None
-    if event["action"].startswith("node."):
-        kind = (data.get("after") or data.get("before") or {}).get("kind")
-    return {
-        "revision": event["revision"],
-        "action": event["action"],
-        "node_id": event["node_id"],
-        "actor": event["actor"],
-        "created_at": event["created_at"],
-        "kind": kind,
-        "undo_of": data.get("undo_of"),
-    }
 
 
 def start_after(db: Database, map_id: int) -> int:
@@ -138,53 +121,99 @@ class Reader:
 
 
 class Stream:
-    """One open page's stream: its events since `after`, presence, keep-alives."""
+    """One open page's stream: the events since `after`, then what the watcher queues for it."""
 
     def __init__(
-        self, database: str, map_id: int, after: int, tab: str, reader: Reader, timing: Timing
+        self,
+        map_id: int,
+        after: int,
+        tab: str,
+        reader: Reader,
+        timing: Timing,
+        watcher: watch.Watcher,
+        watched: watch.Watched,
     ):
-        self.database, self.map_id, self.after = database, map_id, after
-        self.tab, self.reader, self.timing = tab, reader, timing
-        self.people: list[dict] | None = None
-        self.key = ""
+        self.map_id, self.after, self.tab, self.reader = map_id, after, tab, reader
+        self.timing, self.watcher, self.watched = timing, watcher, watched
+        self.people: tuple | None = None
+        self.checked = 0  # the access counter at the last check of the reader's access
 
     def __iter__(self) -> Iterator[str]:
-        # Own connection: the request's connection is closed once the view returns.
-        db = connect(self.database)
         try:
-            yield from self.run(db)
+            yield from self.run()
         finally:
-            if self.key:
-                presence.leave(db, self.map_id, self.key)
-            db.conn.close()
+            self.close()
 
-    def run(self, db: Database) -> Iterator[str]:
+    def close(self) -> None:
+        """The page has gone (or the stream ended): leave the watcher and the presence list."""
+        self.watcher.close(self.watched)
+        key, self.watched.key = self.watched.key, ""
+        if key:
+            with self.watcher.reading() as db:
+                presence.leave(db, self.map_id, key)
+
+    def run(self) -> Iterator[str]:
         """Send news until the stream's lifetime is over, then ask the browser to reconnect."""
         timing = self.timing
+        self.watched.started = True
         yield f"retry: {int(timing.retry * 1000)}\n\n"
-        shown, self.key = presence.join(db, self.map_id, self.tab, self.reader.name)
-        yield frame("hello", {"name": shown, "tab": self.tab, "keepalive": timing.keepalive})
-        started = beat = sent = time.monotonic()
-        look = 0.0
-        while time.monotonic() - started < timing.lifetime and serving():
-            news = list(self.news(db))
+        opening, ended = self.start()
+        yield opening
+        if ended:
+            return
+        started = sent = time.monotonic()
+        while serving() and not self.watched.overflow:
             clock = time.monotonic()
-            # Access is checked again before any news goes out, and at each presence tick.
-            if (news or clock >= look) and (ended := self.closed(db)):
-                yield ended
+            left = timing.lifetime - (clock - started)
+            if left <= 0:
                 return
-            if clock >= look:
-                news += self.presence(db)
-                look = clock + timing.presence
-            if clock - beat >= timing.heartbeat:
-                presence.touch(db, self.map_id, self.key)
-                beat = clock
-            if not news and clock - sent >= timing.keepalive:
+            items = self.watched.take(min(left, timing.keepalive - (clock - sent)))
+            if any(item.kind == "stop" for item in items):
+                return
+            news = [i.text for i in items if i.kind == "event" and i.event_id > self.after]
+            newest = max([i.generation for i in items if i.kind in ("event", "recheck")] or [0])
+            if newest > self.checked:  # access may have changed: check before sending more
+                ended = self.check()
+                if ended:
+                    yield ended
+                    return
+            self.after = max([self.after] + [i.event_id for i in items if i.kind == "event"])
+            news += self.presence([i.people for i in items if i.kind == "presence"][-1:])
+            # A ping on a quiet stream is also how a page that went away is noticed.
+            if not news and time.monotonic() - sent >= timing.keepalive:
                 news = [frame("ping", {})]
             if news:
                 yield "".join(news)
-                sent = clock
-            time.sleep(timing.poll)
+                sent = time.monotonic()
+
+    def start(self) -> tuple[str, bool]:
+        """Hello, the events the page has not seen yet and who is here; True: access ended."""
+        with self.watcher.reading() as db:
+            shown, self.watched.key = presence.join(db, self.map_id, self.tab, self.reader.name)
+            hello = frame(
+                "hello", {"name": shown, "tab": self.tab, "keepalive": self.timing.keepalive}
+            )
+            db.execute("BEGIN")  # one snapshot: the access counter, the check and the backlog
+            try:
+                self.checked = watch.access_generation(db)
+                ended = self.closed(db)
+                backlog = [] if ended else list(self.news(db))
+                people = presence.people(db, self.map_id)
+            finally:
+                db.execute("COMMIT")
+        if ended:
+            return hello + ended, True
+        return "".join([hello, *backlog, *self.presence([tuple(people)])]), False
+
+    def check(self) -> str | None:
+        """Check the reader's access again; a `gone` event when it has ended."""
+        with self.watcher.reading() as db:
+            db.execute("BEGIN")
+            try:
+                self.checked = watch.access_generation(db)
+                return self.closed(db)
+            finally:
+                db.execute("COMMIT")
 
     def closed(self, db: Database) -> str | None:
         """A `gone` event when the map was deleted or its reader may no longer read it."""
@@ -200,17 +229,22 @@ class Stream:
             found = events.since(db, self.map_id, self.after)
             for event in found:
                 self.after = event["id"]
-                yield frame("change", change(event), event["id"])
+                yield frame("change", watch.change(event), event["id"])
             if len(found) < 500:
                 return
 
-    def presence(self, db: Database) -> list[str]:
+    def presence(self, lists: list[tuple]) -> list[str]:
         """A `presence` event when the list of people has changed."""
-        people = presence.people(db, self.map_id)
-        if people == self.people:
+        if not lists or lists[-1] == self.people:
             return []
-        self.people = people
-        return [frame("presence", {"people": people})]
+        self.people = lists[-1]
+        return [frame("presence", {"people": list(self.people)})]
+
+
+def rhythm(config: dict) -> watch.Rhythm:
+    """How often the process's watcher looks for events, lists people and marks streams open."""
+    timing = Timing.from_config(config)
+    return watch.Rhythm(timing.poll, timing.presence, timing.heartbeat)
 
 
 @bp.get("/maps/<int:map_id>/events")
@@ -220,16 +254,17 @@ def stream(map_id: int):
     maps.get_map(db, map_id)
     after = start_after(db, map_id)
     tab = presence.clean_tab(request.args.get("tab")) or uuid.uuid4().hex
+    config = current_app.config
+    watcher = watch.watcher(config["DATABASE"], rhythm(config))
+    watched = watcher.open(map_id, request.remote_addr or "", int(config["STREAMS_PER_ADDRESS"]))
+    if watched is None:
+        refused, status = errorpages.answer(TOO_MANY, 503)
+        return refused, status, {"Retry-After": "30"}
     body = Stream(
-        current_app.config["DATABASE"],
-        map_id,
-        after,
-        tab,
-        Reader.of_request(map_id),
-        Timing.from_config(current_app.config),
+        map_id, after, tab, Reader.of_request(map_id), Timing.from_config(config), watcher, watched
     )
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return Response(iter(body), mimetype="text/event-stream", headers=headers)
+    return Response(body, mimetype="text/event-stream", headers=headers)
 
 
 @bp.get("/maps/<int:map_id>/presence")
@@ -249,36 +284,3 @@ def leave(map_id: int):
         raise ValidationError("Send the page's tab id (8 to 64 letters, digits or dashes).", "tab")
     presence.forget_page(get_db(), map_id, tab)
     return "", 204
-
-
-@bp.get("/maps/<int:map_id>/fragments")
-def fragments(map_id: int):
-    """The diagram and outline as HTML, for a page to swap in after a change."""
-    db = get_db()
-    graph = maps.load(db, map_id)
-    by_id = {n["id"]: n for n in graph["nodes"]}
-    node = by_id.get(query_number(request.args.get("node"), "node", "a node id"))
-    limits = render.Limits.from_config(current_app.config)
-    shown = render.for_page(db, map_id, node and node["id"], limits)
-    parent = by_id.get(node["parent_id"]) if node else None
-    return jsonify(
-        {
-            "revision": graph["revision"],
-            "title": graph["title"],
-            "description": graph["description"],
-            "count": len(graph["nodes"]),
-            "diagram": render_template(
-                "_diagram.html",
-                graph=graph,
-                node=node,
-                drawn=shown.drawn,
-                svg=shown.svg,
-                render_error=shown.error,
-            ),
-            "outline": render_template(
-                "_outline.html", items=outline.tree(graph), graph=graph, node=node
-            ),
-            "focus": shown.drawn.focus if shown.drawn else None,
-            "node": node and {**node, "parent_text": parent["text"] if parent else None},
-        }
-    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 from flask import (
     Blueprint,
     Response,
@@ -19,7 +21,7 @@ from ..clean import short
 from ..db import get_db
 from ..errors import ArgmapError, Conflict, NotFound, ValidationError
 from ..records import node_dict
-from ..web import access
+from ..web import access, compress
 from ..web.access import editor_only, owner_only
 from ..web.ids import query_number
 
@@ -260,19 +262,41 @@ def delete_link(map_id: int, link_id: int):
     return to_map(map_id, link["from_id"])
 
 
+def diagram_tag(graph: dict, fmt: str, node_id: int | None, limits: render.Limits) -> str:
+    """The diagram's ETag: what the drawing shows (map, revision, view, limits), no render."""
+    settings = zlib.crc32(repr(limits).encode())
+    return f"m{graph['id']}-r{graph['revision']}-{fmt}-n{node_id or 0}-{settings:x}"
+
+
 @bp.get("/maps/<int:map_id>/diagram.<fmt>")
 def diagram(map_id: int, fmt: str):
-    """The diagram as SVG, PNG, PDF or DOT; ?download=1 saves it as a file."""
+    """The diagram as SVG, PNG, PDF or DOT; ?download=1 saves it as a file.
+
+    A page asks again with the ETag it has: an unchanged map answers 304 without a render.
+    """
     if fmt not in render.FORMATS:
         abort(404, f"No diagram format {fmt!r}: choose svg, png, pdf or dot.")
     db = get_db()
     graph = maps.get_map(db, map_id)
     limits = render.Limits.from_config(current_app.config)
     node_id = query_number(request.args.get("node"), "node", "a node id")
+    download = bool(request.args.get("download"))
+    tag = diagram_tag(graph, fmt, node_id, limits)
+    if not download and request.if_none_match.contains_weak(tag):
+        unchanged = Response(status=304)
+        unchanged.set_etag(tag, weak=True)
+        return unchanged
+    if not download and (kept := compress.remembered(tag)):
+        return kept
     drawn = render.diagram(db, map_id, fmt, node_id, limits)
+    tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, node_id, limits)
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
-    response.headers["X-Argmap-Revision"] = str(drawn.revision)
-    if request.args.get("download"):
+    if download:
         name = f"map-{graph['id']}-r{graph['revision']}.{fmt}"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        return response
+    response.set_etag(tag, weak=True)
+    response.headers["Cache-Control"] = "no-cache"  # ask again each time: a 304 is cheap
+    response.headers["X-Argmap-Revision"] = str(drawn.revision)
+    response.headers["X-Argmap-Shown"] = f"{drawn.shown} {drawn.total} {drawn.focus or ''}".strip()
+    return compress.remember(tag, response)

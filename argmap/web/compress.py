@@ -1,0 +1,84 @@
+"""Gzip for text answers (pages, JSON, SVG) when the client accepts it.
+
+A 2,000-node map's SVG is about 1.5 MB and its JSON about 0.5 MB; gzip makes them a tenth
+of that. Streams (the live events) and files sent as they are read are left alone.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from collections import OrderedDict
+
+from flask import Flask, Response, request
+
+SMALLEST = 1024  # bytes: below this, gzip saves less than it costs
+TYPES = ("text/", "application/json", "image/svg+xml", "application/javascript")
+KEPT = 32  # compressed answers kept by ETag: every open page fetches each new drawing once
+LOCK = threading.Lock()
+RECENT: OrderedDict[str, tuple[bytes, dict]] = OrderedDict()
+
+
+def accepted() -> bool:
+    """Whether the client takes gzip."""
+    return request.accept_encodings["gzip"] > 0
+
+
+def remembered(tag: str) -> Response | None:
+    """The gzipped answer kept for this ETag, for a client that takes gzip."""
+    with LOCK:
+        found = RECENT.get(tag)
+        if found is not None:
+            RECENT.move_to_end(tag)
+    if found is None or not accepted():
+        return None
+    body, headers = found
+    response = Response(body, headers=headers)
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def remember(tag: str, response: Response) -> Response:
+    """Gzip an answer once and keep it under its ETag (the same drawing for every page)."""
+    if not compressible(response):
+        return response
+    response.set_data(gzip.compress(response.get_data(), compresslevel=5))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    kept = {k: v for k, v in response.headers.items() if k not in ("Content-Length",)}
+    with LOCK:
+        RECENT[tag] = (response.get_data(), kept)
+        while len(RECENT) > KEPT:
+            RECENT.popitem(last=False)
+    return response
+
+
+def compressible(response: Response) -> bool:
+    """Whether this answer is a whole text body worth compressing for this client."""
+    return (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and not response.is_streamed
+        and "Content-Encoding" not in response.headers
+        and (response.mimetype or "").startswith(TYPES)
+        and accepted()
+    )
+
+
+def compress(response: Response) -> Response:
+    """Gzip the body of a text answer (after_request)."""
+    if not compressible(response):
+        return response
+    body = response.get_data()
+    if len(body) < SMALLEST:
+        return response
+    response.set_data(gzip.compress(body, compresslevel=5))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Compress every answer that qualifies."""
+    app.after_request(compress)

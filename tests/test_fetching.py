@@ -1,0 +1,46 @@
+"""What a live page fetches: the drawing once per revision (ETag, 304), gzip for text answers."""
+
+from __future__ import annotations
+
+import gzip
+
+from livehelp import owned_map
+
+from argmap import maps, nodes
+
+
+def test_the_drawing_answers_304_until_the_map_changes(app, db):
+    _, map_id = owned_map(db)
+    nodes.add_node(db, map_id, {"kind": "claim", "text": "Homework <helps>"})
+    client = app.test_client()
+    first = client.get(f"/maps/{map_id}/diagram.svg")
+    tag = first.headers["ETag"]
+    assert first.status_code == 200 and tag.startswith('W/"')
+    revision = maps.get_map(db, map_id)["revision"]
+    assert first.headers["X-Argmap-Revision"] == str(revision)
+    assert first.headers["Cache-Control"] == "no-cache"
+    again = client.get(f"/maps/{map_id}/diagram.svg", headers={"If-None-Match": tag})
+    assert (again.status_code, again.data, again.headers["ETag"]) == (304, b"", tag)
+    other_view = client.get(f"/maps/{map_id}/diagram.svg?node=1", headers={"If-None-Match": tag})
+    assert other_view.status_code == 200
+    nodes.add_node(db, map_id, {"kind": "claim", "text": "Uniforms help"})
+    changed = client.get(f"/maps/{map_id}/diagram.svg", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    assert b"Uniforms help" in changed.data and changed.headers["X-Argmap-Revision"] == str(
+        revision + 1
+    )
+
+
+def test_text_answers_are_gzipped_for_clients_that_take_it(app, db):
+    _, map_id = owned_map(db)
+    for number in range(30):
+        nodes.add_node(db, map_id, {"kind": "claim", "text": f"Claim number {number}"})
+    client = app.test_client()
+    for path in (f"/maps/{map_id}/diagram.svg", f"/api/maps/{map_id}", f"/maps/{map_id}"):
+        plain = client.get(path)
+        zipped = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert "Content-Encoding" not in plain.headers, path
+        assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.vary
+        assert gzip.decompress(zipped.data) == plain.data and len(zipped.data) < len(plain.data)
+    tiny = client.get("/api/maps/999", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in tiny.headers  # small answers and errors go as they are
