@@ -368,30 +368,29 @@ def m008_node_search(db: Database) -> None:
     )
 
 
+# What may end someone's access: a table, and the change (with its columns) that counts.
+ACCESS_TRIGGERS = {
+    "access_members_update": "UPDATE ON members",
+    "access_members_delete": "DELETE ON members",
+    "access_maps_update": "UPDATE OF public, owner_id ON maps",
+    "access_maps_delete": "DELETE ON maps",
+    "access_users_update": "UPDATE OF password_hash ON users",
+    "access_users_delete": "DELETE ON users",
+    "access_tokens_update": "UPDATE OF revoked_at, token_hash ON api_tokens",
+    "access_tokens_delete": "DELETE ON api_tokens",
+    "access_sessions_delete": "DELETE ON sessions",
+}
+
+
 @migrations()
 def m009_access_changes(db: Database) -> None:
     """A counter of changes that may end someone's access, which the live watcher follows."""
     db.executescript(
-        """
-        CREATE TABLE access_changes (id INTEGER PRIMARY KEY CHECK (id = 1), counter INTEGER);
-        INSERT INTO access_changes (id, counter) VALUES (1, 0);
-        CREATE TRIGGER access_members_update AFTER UPDATE ON members
-            BEGIN UPDATE access_changes SET counter = counter + 1; END;
-        CREATE TRIGGER access_members_delete AFTER DELETE ON members
-            BEGIN UPDATE access_changes SET counter = counter + 1; END;
-        CREATE TRIGGER access_maps_update AFTER UPDATE OF public, owner_id ON maps
-            BEGIN UPDATE access_changes SET counter = counter + 1; END;
-        CREATE TRIGGER access_maps_delete AFTER DELETE ON maps
-            BEGIN UPDATE access_changes SET counter = counter + 1; END;
-        CREATE TRIGGER access_users_update AFTER UPDATE OF password_hash ON users
-            BEGIN UPDATE access_changes SET counter = counter + 1; END;
-        CREATE TRIGGER access_users_delete AFTER DELETE ON users
-            BEGIN UPDATE access_changes SET counter = counter + 1; END;
-        CREATE TRIGGER access_tokens_update AFTER UPDATE OF revoked_at, token_hash ON api_tokens
-            BEGIN UPDATE access_changes SET counter = counter + 1; END;
-        CREATE TRIGGER access_tokens_delete AFTER DELETE ON api_tokens
-            BEGIN UPDATE access_changes SET counter = counter + 1; END;
-        CREATE TRIGGER access_sessions_delete AFTER DELETE ON sessions
-            BEGIN UPDATE access_changes SET counter = counter + 1; END;
-        """
+        "CREATE TABLE access_changes (id INTEGER PRIMARY KEY CHECK (id = 1), counter INTEGER);"
+        " INSERT INTO access_changes (id, counter) VALUES (1, 0);"
+        + "".join(
+            f" CREATE TRIGGER {name} AFTER {event}"
+            " BEGIN UPDATE access_changes SET counter = counter + 1; END;"
+            for name, event in ACCESS_TRIGGERS.items()
+        )
     )

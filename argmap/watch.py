@@ -233,8 +233,9 @@ class Watcher:
             db.execute("BEGIN")
             try:
                 generation = access_generation(db)
-                found = rows(db, "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT 500",
-                             (self.after,))  # fmt: skip
+                found = rows(
+                    db, "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT 500", (self.after,)
+                )
             finally:
                 db.execute("COMMIT")
         if generation != self.generation:

@@ -57,9 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser(names).parse_args(argv)
     options = Options(
         sizes=args.sizes or (QUICK_SIZES if args.quick else None),
-        repeat=1 if args.quick else max(args.repeat, 1), timeout=args.timeout,
-        live_seconds=args.live_seconds, quick=args.quick,
-    )  # fmt: skip
+        repeat=1 if args.quick else max(args.repeat, 1),
+        timeout=args.timeout,
+        live_seconds=args.live_seconds,
+        quick=args.quick,
+    )
     for name in [args.only] if args.only else names:
         for table in SECTIONS[name](options):
             print(table.render(), end="\n\n", flush=True)

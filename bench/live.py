@@ -74,12 +74,19 @@ def prepare(path: Path, size: int, writers: int) -> tuple[int, list[int], list[s
 
 def start_server(path: Path, port: int, *flags: str) -> subprocess.Popen:
     """`argmap serve` (its defaults unless flags say otherwise); returns once it answers."""
-    environ = {**os.environ, "ARGMAP_DATABASE": str(path), "ARGMAP_SEED": "0",
-               "ARGMAP_SECRET_KEY": "bench-secret", "ARGMAP_EXPORTS": str(path.parent)}  # fmt: skip
+    environ = {
+        **os.environ,
+        "ARGMAP_DATABASE": str(path),
+        "ARGMAP_SEED": "0",
+        "ARGMAP_SECRET_KEY": "bench-secret",
+        "ARGMAP_EXPORTS": str(path.parent),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "argmap.cli", "serve", "--port", str(port), *flags],
-        env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -211,8 +218,9 @@ class Result:
 
     def latencies(self) -> list[float]:
         """Send-to-shown times of every edit on every page."""
-        return sorted(p.shown[k] - t for p in self.pages for k, t in self.sent.items()
-                      if k in p.shown)  # fmt: skip
+        return sorted(
+            p.shown[k] - t for p in self.pages for k, t in self.sent.items() if k in p.shown
+        )
 
     def lost(self) -> int:
         """Edits some page never received, summed over the pages."""
@@ -236,9 +244,20 @@ def measure(size: int, pages: int, writers: int, seconds: float, *flags: str) ->
                 page.ready.wait(30)
             time.sleep(1)
             start, count = time.monotonic(), int(seconds * RATE)
-            threads = [threading.Thread(target=write, args=(
-                port, map_id, ids, token, (n, start + n / writers / RATE, count, RATE), sent))
-                for n, token in enumerate(tokens)]  # fmt: skip
+            threads = [
+                threading.Thread(
+                    target=write,
+                    args=(
+                        port,
+                        map_id,
+                        ids,
+                        token,
+                        (n, start + n / writers / RATE, count, RATE),
+                        sent,
+                    ),
+                )
+                for n, token in enumerate(tokens)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -266,12 +285,18 @@ def table(results: list[Result], pages: int, writers: int) -> Table:
         target = TARGETS.get(result.size)
         passed = None if p95 is None or target is None else p95 < target
         per_edit = sum(p.received for p in result.pages) / max(edits, 1) / len(result.pages)
-        body.append([
-            str(result.size), str(edits), duration(statistics.median(times) if times else None),
-            duration(p95), duration(times[-1] if times else None),
-            f"< {duration(target)} {mark(passed)}" if target else "", f"{per_edit / 1024:.1f}",
-            f"{result.lost()} {mark(result.lost() == 0)}",
-        ])  # fmt: skip
+        body.append(
+            [
+                str(result.size),
+                str(edits),
+                duration(statistics.median(times) if times else None),
+                duration(p95),
+                duration(times[-1] if times else None),
+                f"< {duration(target)} {mark(passed)}" if target else "",
+                f"{per_edit / 1024:.1f}",
+                f"{result.lost()} {mark(result.lost() == 0)}",
+            ]
+        )
     return Table(
         f"Live pages: {pages} pages x {writers} writers editing a node each per second for"
         f" {results[0].seconds:g} s (argmap serve defaults)",
@@ -284,7 +309,7 @@ def table(results: list[Result], pages: int, writers: int) -> Table:
             "p95 target",
             "KiB/page/edit",
             "lost",
-        ],  # fmt: skip
+        ],
         body,
         notes=[
             "A page shows an edit once its change event arrived and a drawing of that revision"

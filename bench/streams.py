@@ -31,8 +31,10 @@ class Streams:
     def __init__(self, port: int, map_id: int, count: int):
         self.selector = selectors.DefaultSelector()
         self.seen: dict[socket.socket, bytes] = {}
-        request = (f"GET /maps/{map_id}/events HTTP/1.1\r\nHost: bench\r\n"
-                   "Accept: text/event-stream\r\n\r\n").encode()  # fmt: skip
+        request = (
+            f"GET /maps/{map_id}/events HTTP/1.1\r\nHost: bench\r\n"
+            "Accept: text/event-stream\r\n\r\n"
+        ).encode()
         for number in range(count):
             sock = socket.create_connection(("127.0.0.1", port), 30, (address(number), 0))
             sock.sendall(request)
@@ -139,11 +141,15 @@ def measure(count: int, idle: float) -> list[str]:
             stop_server(server)
     p95 = times[max(int(len(times) * 0.95) - 1, 0)] if times else None
     return [
-        str(count), f"{hello} {mark(hello == count)}", f"{len(times)}/{WRITES}",
+        str(count),
+        f"{hello} {mark(hello == count)}",
+        f"{len(times)}/{WRITES}",
         f"{duration(p95)} {mark(p95 is not None and p95 < WRITE_P95)}",
-        f"{got_all} {mark(got_all == count)}", f"{threads} {mark(threads < THREADS)}",
-        f"{memory:.0f}", f"{cpu * 100:.1f}% {mark(cpu < IDLE_CPU)}",
-    ]  # fmt: skip
+        f"{got_all} {mark(got_all == count)}",
+        f"{threads} {mark(threads < THREADS)}",
+        f"{memory:.0f}",
+        f"{cpu * 100:.1f}% {mark(cpu < IDLE_CPU)}",
+    ]
 
 
 @section("streams")
@@ -162,7 +168,7 @@ def run(options: Options) -> list[Table]:
                 "OS threads (< 50)",
                 "RSS MB",
                 "idle CPU (< 5%)",
-            ],  # fmt: skip
+            ],
             [measure(count, idle) for count in counts],
             notes=[
                 f"{WRITES} claims added one after another while the streams are open; idle CPU"

@@ -132,8 +132,12 @@ def test_a_change_to_a_big_map_costs_a_page_a_few_kilobytes(shared, new_page):
     ben = join(new_page(), shared, room, "Ben")
     traffic = Traffic(ben)
     for number in range(5):
-        on_file(shared.database, lambda db, n=number: nodes.update_node(
-            db, room["map"], ids[n + 10], {"text": f"Edited {n}"}, ANA))  # fmt: skip
+        on_file(
+            shared.database,
+            lambda db, n=number: nodes.update_node(
+                db, room["map"], ids[n + 10], {"text": f"Edited {n}"}, ANA
+            ),
+        )
         caught_up(ben, stored_revision(shared, room["map"]))
         expect(ben.locator(f"#o-{ids[number + 10]} > a")).to_have_text(f"Edited {number}")
     received = sum(size for _, size, _ in traffic.sizes)

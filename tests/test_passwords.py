@@ -28,8 +28,11 @@ REFUSED = [
 
 def run_cli(app, *args, stdin: str = ""):
     """Run an argmap command on the app's database."""
-    env = {"ARGMAP_DATABASE": app.config["DATABASE"], "ARGMAP_SECRET_KEY": "test",
-           "ARGMAP_SEED": "0"}  # fmt: skip
+    env = {
+        "ARGMAP_DATABASE": app.config["DATABASE"],
+        "ARGMAP_SECRET_KEY": "test",
+        "ARGMAP_SEED": "0",
+    }
     return CliRunner().invoke(main, list(args), input=stdin, env=env)
 
 

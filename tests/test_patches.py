@@ -27,10 +27,13 @@ def apply(model: dict, patch: dict) -> None:
 
 def replay(db, map_id: int, model: dict) -> dict:
     """The model after every event since its revision, patch by patch."""
-    found = [dict(r) for r in db.execute(
-        "SELECT * FROM events WHERE map_id = ? AND revision > ? ORDER BY id",
-        (map_id, model["revision"]),
-    )]  # fmt: skip
+    found = [
+        dict(r)
+        for r in db.execute(
+            "SELECT * FROM events WHERE map_id = ? AND revision > ? ORDER BY id",
+            (map_id, model["revision"]),
+        )
+    ]
     for event in events.decoded(found):
         made = patches.patch(event["action"], event["data"])
         assert made is not None, event["action"]

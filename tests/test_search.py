@@ -86,7 +86,7 @@ def test_the_api_answers_results_best_first_and_refuses_a_bad_limit(client, deba
 
 def test_the_results_page_lists_matches_with_links_into_the_map(client, debate):
     page = client.get(f"/maps/{debate['map']}/search?q=notif").get_data(as_text=True)
-    assert "2 nodes match." in page
+    assert "2 nodes match." in page and "badge-pro" in page
     assert f'href="/maps/{debate["map"]}?node={debate["notify"]}"' in page
     empty = client.get(f"/maps/{debate['map']}/search?q=zebra").get_data(as_text=True)
     assert "No node matches “zebra”: try fewer or other words." in empty

@@ -64,12 +64,20 @@ def test_a_session_cookie_copied_before_logout_no_longer_opens_the_account(runni
 def test_reset_password_ends_sessions_and_revokes_api_tokens(running):
     ana = Session(running)
     assert ana.log_in(PASSWORD) == 302
-    env = {"ARGMAP_DATABASE": running.database, "ARGMAP_SECRET_KEY": "test-secret",
-           "ARGMAP_SEED": "0", "PATH": "/usr/bin:/bin"}  # fmt: skip
+    env = {
+        "ARGMAP_DATABASE": running.database,
+        "ARGMAP_SECRET_KEY": "test-secret",
+        "ARGMAP_SEED": "0",
+        "PATH": "/usr/bin:/bin",
+    }
     done = subprocess.run(
         [sys.executable, "-m", "argmap.cli", "reset-password", EMAIL, "--password-stdin"],
-        input=NEW_PASSWORD + "\n", env=env, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
+        input=NEW_PASSWORD + "\n",
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert "1 API token revoked" in done.stdout
     assert ana.send("GET", "/account")[0] == 302

@@ -139,7 +139,8 @@ def test_only_the_instance_owner_creates_accounts(closed, instance):
     assert new_account(anonymous).status_code == 401
     owner = browser(closed)
     log_in(owner, "owner@localhost")
-    without_token = owner.post("/accounts/new", data={"name": "X", "email": "x@example.org",
-                                                      "password": PASSWORD})  # fmt: skip
+    without_token = owner.post(
+        "/accounts/new", data={"name": "X", "email": "x@example.org", "password": PASSWORD}
+    )
     assert without_token.status_code == 400
     assert user_count(closed) == 2

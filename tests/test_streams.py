@@ -27,8 +27,9 @@ class Streams:
         self.socks: list[socket.socket] = []
         self.seen: dict[socket.socket, bytes] = {}
         self.ended: set[socket.socket] = set()
-        request = (f"GET /maps/{map_id}/events HTTP/1.1\r\nHost: x\r\n"
-                   "Accept: text/event-stream\r\n\r\n").encode()  # fmt: skip
+        request = (
+            f"GET /maps/{map_id}/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+        ).encode()
         for number in range(count):
             address = f"127.0.{1 + number // per_address}.1"
             sock = socket.create_connection(("127.0.0.1", server.port), 30, (address, 0))
@@ -80,8 +81,13 @@ def team(tmp_path):
 
 def add(server, text: str) -> tuple[int, dict]:
     team = server.team
-    return call(server.url, "POST", f"/api/maps/{team['map']}/nodes",
-                {"kind": "claim", "text": text}, team["ana"]["token"])  # fmt: skip
+    return call(
+        server.url,
+        "POST",
+        f"/api/maps/{team['map']}/nodes",
+        {"kind": "claim", "text": text},
+        team["ana"]["token"],
+    )
 
 
 def test_300_open_streams_all_connect_and_a_write_is_answered_and_reaches_them(team):
@@ -102,8 +108,9 @@ def test_an_address_over_its_stream_limit_gets_503_and_its_pages_still_load(team
     try:
         assert streams.wait_all(b"event: hello") == PER_ADDRESS
         conn = http.client.HTTPConnection("127.0.0.1", team.port, 30, ("127.0.1.1", 0))
-        conn.request("GET", f"/maps/{team.team['map']}/events",
-                     headers={"Accept": "application/json"})  # fmt: skip
+        conn.request(
+            "GET", f"/maps/{team.team['map']}/events", headers={"Accept": "application/json"}
+        )
         refused = conn.getresponse()
         assert (refused.status, refused.getheader("Retry-After")) == (503, "30")
         assert "Too many live streams" in json.loads(refused.read())["error"]

@@ -31,7 +31,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..errors import FormatError
-from ..model import MAX_DEPTH, Edge, MapData, Node, topological
+from ..model import MAX_DEPTH, Edge, MapData, Node, depths, topological
 from .argmapjson import load_json
 from .model import build, check_size
 
@@ -208,17 +208,7 @@ def _in_order(edges: list[Edge], prefix: str, types: dict) -> list[Edge]:
 
 def _check_depth(data: MapData, prefix: str, types: dict) -> None:
     """Refuse I-nodes nested deeper than MAX_DEPTH levels, naming the first one's JSON path."""
-    parent = {node.key: node.parent for node in data.nodes}
-    depth: dict[str, int] = {}
-    for node in data.nodes:
-        chain, key = [], node.key
-        while key is not None and key not in depth:
-            chain.append(key)
-            key = parent[key]
-        level = -1 if key is None else depth[key]
-        for key in reversed(chain):
-            level += 1
-            depth[key] = level
+    depth = depths({node.key: node.parent for node in data.nodes})
     deep = [key for key, level in depth.items() if level > MAX_DEPTH]
     if deep:
         key = min(deep, key=lambda k: types[k][1])

@@ -121,8 +121,9 @@ def read(text: str, include: Callable[[str], str] | None = None) -> MapData:
     data.warnings += [
         f"Left out the relation from {e.source[2:]!r} to {e.target[2:]!r}: it would close"
         " a cycle, and an argmap map has none."
-        for e in edges if id(e) in left_out
-    ]  # fmt: skip
+        for e in edges
+        if id(e) in left_out
+    ]
     data.warnings += _undefined(doc, expanded)
     if include is None:
         data.warnings += [

@@ -19,9 +19,16 @@ from collections.abc import Callable
 from .model import FormatError
 
 ACTIONS = (
-    "map.create", "map.update", "map.import", "node.add", "node.update", "node.delete",
-    "node.restore", "link.add", "link.delete",
-)  # fmt: skip
+    "map.create",
+    "map.update",
+    "map.import",
+    "node.add",
+    "node.update",
+    "node.delete",
+    "node.restore",
+    "link.add",
+    "link.delete",
+)
 LINK_ACTIONS = ("link.add", "link.delete")
 RECORDS = ("before", "after")
 NODE_LISTS = ("deleted", "restored", "moved")

@@ -144,10 +144,15 @@ def account_page(new_token=None, error: ArgmapError | None = None, failed: str =
     """The account page; a new token is shown this once, and the page is never cached."""
     db, user = get_db(), current_person().user
     page = render_template(
-        "auth/account.html", user=user, tokens=accounts.tokens(db, user["id"]),
-        new_token=new_token, error=error, failed=failed, form=form_values(),
+        "auth/account.html",
+        user=user,
+        tokens=accounts.tokens(db, user["id"]),
+        new_token=new_token,
+        error=error,
+        failed=failed,
+        form=form_values(),
         instance_owner=owner.is_instance_owner(db, user),
-    )  # fmt: skip
+    )
     return no_store(make_response(page, status))
 
 
