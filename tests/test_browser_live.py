@@ -123,9 +123,22 @@ def stored_ids(server, room) -> list[int]:
     )
 
 
+def reasons_in_a_row(server, room, parent: int, count: int) -> None:
+    """A chain of reasons under a node: a drawing wider than the page (thesis on the left)."""
+
+    def add(db):
+        above = parent
+        for n in range(count):
+            fields = {"kind": "support", "text": f"Because of reason {n}", "parent_id": above}
+            above = nodes.add_node(db, room["map"], fields, "Olga")["id"]
+
+    on_file(server.database, add)
+
+
 def test_a_half_typed_form_survives_and_saving_shows_both_texts(shared, new_page):
     room = make_room(shared, ["School should start later"] + [f"Point {n}" for n in range(24)])
     target = room["ids"][0]
+    reasons_in_a_row(shared, room, target, 12)
     ben = join(new_page(), shared, room, "Ben", target)
     ana = join(new_page(), shared, room, "Ana", target)
     ben.fill("form[data-form=edit] textarea[name=text]", "Later, but not for exams")

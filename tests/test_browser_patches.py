@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from conftest import Server
 from livehelp import on_file
@@ -50,7 +52,11 @@ def stored_revision(server, map_id: int) -> int:
 def caught_up(page, revision: int) -> None:
     """Wait until the page shows this revision in its outline and its drawing."""
     expect(page.locator("#revision")).to_have_attribute("data-revision", str(revision))
-    page.wait_for_function(f"window.argmapLive.state.drawn >= {revision}")
+    # Polled with evaluate: wait_for_function evaluates text, which the page's CSP forbids.
+    deadline = time.monotonic() + 10
+    while page.evaluate("window.argmapLive.state.drawn") < revision:
+        assert time.monotonic() < deadline, f"the drawing of revision {revision} never came"
+        page.wait_for_timeout(50)
 
 
 def test_every_kind_of_change_is_patched_in_and_matches_a_fresh_page(shared, new_page):
