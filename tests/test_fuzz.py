@@ -117,7 +117,8 @@ def test_the_api_never_answers_a_server_error(case, world):
     TRIED[case.operation.label] += 1
     case.call_and_validate(
         app=world.app,
-        headers={"Authorization": f"Bearer {world.token}"},
+        # identity: the WSGI transport reads the body as it comes (the API gzips for others)
+        headers={"Authorization": f"Bearer {world.token}", "Accept-Encoding": "identity"},
         checks=[
             no_server_error,
             status_code_conformance,

@@ -2,7 +2,7 @@
 
 An event is `{"id", "revision", "action", "node_id", "actor", "created_at", "data"}`
 as the history page shows it. Its data holds node and link records (`before`,
-`after`, and the lists `deleted`, `restored`, `moved`, `links`), node ids in
+`after`, and the lists `deleted`, `restored`, `moved`, `returned`, `links`), node ids in
 `moved_back`, the `choice` made for a deletion's children, `undo_of` (the id
 of the change an undo undid) and `imported` (a change that came with a file).
 A record's `id` is a link id in link changes and in `links`, else a node id;
@@ -31,7 +31,7 @@ ACTIONS = (
 )
 LINK_ACTIONS = ("link.add", "link.delete")
 RECORDS = ("before", "after")
-NODE_LISTS = ("deleted", "restored", "moved")
+NODE_LISTS = ("deleted", "restored", "moved", "returned")
 NODE_FIELDS = ("parent_id", "from_id", "to_id")
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[0-9.:+\-Z]*")
 
