@@ -19,7 +19,8 @@ TRIES = 40
 @pytest.fixture
 def two_workers(tmp_path):
     """`argmap serve --workers 2`, with Olga's public map and Ana as an editor."""
-    running = Server(tmp_path, workers=2)
+    # Up to TRIES streams from one address until both workers hold one: no cap per address.
+    running = Server(tmp_path, workers=2, env={"ARGMAP_STREAMS_PER_ADDRESS": "0"})
 
     def setup(db):
         olga, map_id = owned_map(db)

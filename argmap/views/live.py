@@ -49,7 +49,7 @@ class Timing:
     def from_config(cls, config: dict) -> Timing:
         """Timing from the app's LIVE_* settings (numbers or numeric text)."""
         names = ("poll", "keepalive", "lifetime", "presence", "heartbeat", "retry")
-        return cls(**{n: float(config.get(f"LIVE_{n.upper()}", getattr(cls, n))) for n in names})
+        return cls(**{n: float(config[f"LIVE_{n.upper()}"]) for n in names})
 
 
 STOPPING = threading.Event()
