@@ -135,7 +135,7 @@ def build(graph: dict, fast: bool = False, direction: str = "rl") -> str:
     """The DOT source of a map (or of a part of it, for a focused view), laid out by `dot`."""
     out = header(FAST_SETTINGS if fast else {}, direction)
     out += [node_line(node, wrap(node["text"])) for node in graph["nodes"]]
-    out += edge_lines(graph, {})
+    out += edge_lines(drawn_edges(graph), {})
     return document(out)
 
 
@@ -153,14 +153,14 @@ def build_tidy(graph: dict) -> str:
         key = str(node["id"])
         box = boxes[key]
         out.append(node_line(node, lines[key], f' pos="{box.x:.1f},{bottom - box.y:.1f}!"'))
-    out += edge_lines(graph, junction_places(graph, boxes, bottom))
+    edges = drawn_edges(graph)
+    out += edge_lines(edges, junction_places(edges, boxes, bottom))
     return document(out)
 
 
-def junction_places(graph: dict, boxes: dict[str, Box], bottom: float) -> dict[str, str]:
+def junction_places(edges: list[Edge], boxes: dict[str, Box], bottom: float) -> dict[str, str]:
     """Where each junction stands in a tidy layout: between its target and its members."""
     members: dict[str, list[Box]] = {}
-    edges = drawn_edges(graph)
     undercut = {e.target for e in edges if e.undercut}
     for edge in edges:
         name = junction_of(edge)
@@ -176,9 +176,8 @@ def junction_places(graph: dict, boxes: dict[str, Box], bottom: float) -> dict[s
     return places
 
 
-def edge_lines(graph: dict, places: dict[str, str]) -> list[str]:
+def edge_lines(edges: list[Edge], places: dict[str, str]) -> list[str]:
     """Relations; grouped premises and undercut inferences meet at junctions."""
-    edges = drawn_edges(graph)
     undercut = {e.target for e in edges if e.undercut}
     out: list[str] = []
     junctions: set[str] = set()
