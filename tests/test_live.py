@@ -7,7 +7,6 @@ import time
 import pytest
 from conftest import Server
 from livehelp import CSRF, EventReader, call, log_in, on_file, owned_map, person, session_cookie
-from playwright.sync_api import expect
 
 from argmap import accounts, maps, members, presence
 
@@ -342,6 +341,8 @@ def test_an_old_stream_ending_late_leaves_the_reconnected_page_listed(db):
 
 @pytest.mark.browser
 def test_the_page_says_access_ended_and_stops_reconnecting(server, team, page):
+    from playwright.sync_api import expect  # only the browser tests need Playwright
+
     page.goto(f"{server.url}/maps/{team['map']}")
     live = page.locator("#live")
     expect(live).to_have_attribute("data-state", "open")
