@@ -576,6 +576,7 @@ def test_every_aif_corpus_map_keeps_its_relations_through_argdown(path):
     assert_round_trip(aif.read(path.read_text(encoding="utf-8")))
 
 
+@pytest.mark.corpus
 def test_a_premise_in_two_groups_for_one_conclusion_keeps_both():
     data = aif.read((CORPUS.parent / "aif" / "nodeset573.json").read_text(encoding="utf-8"))
     text = assert_round_trip(data)
