@@ -12,6 +12,8 @@ import pytest
 from conftest import Server
 from livehelp import EventReader, on_file, owned_map, person
 
+from bench.streams import worker_pids as children_of
+
 pytestmark = pytest.mark.server
 TRIES = 40
 
@@ -33,16 +35,7 @@ def two_workers(tmp_path):
 
 def worker_pids(server) -> set[int]:
     """The worker processes of the server (the children of its master)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == server.process.pid:
-                found.add(int(entry.name))
-    return found
+    return set(children_of(server.process.pid))
 
 
 def holder(server, client_port: int) -> int:
