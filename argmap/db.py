@@ -61,6 +61,19 @@ def write(db: Database) -> Iterator[Database]:
         db.execute("COMMIT")
 
 
+@contextmanager
+def snapshot(db: Database) -> Iterator[Database]:
+    """A read transaction: every query inside sees the database as of one moment."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.execute("COMMIT")
+
+
 TURNS: list = []
 
 
@@ -336,6 +349,7 @@ def m007_render_views(db: Database) -> None:
             digest TEXT,
             pending INTEGER,
             claimed_at REAL,
+            claimer TEXT,
             PRIMARY KEY (map_id, fmt, view)
         );
         """

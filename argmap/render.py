@@ -17,6 +17,7 @@ import os
 import resource
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from . import dot, settings
-from .db import row, write
+from .db import row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
 from .model import from_graph
@@ -242,8 +243,8 @@ def fresh_claim(found: dict | None, limits: Limits) -> bool:
     return time.time() - found["claimed_at"] < budget
 
 
-def claim(db: Database, map_id: int, fmt: str, view: View, limits: Limits) -> int | None:
-    """Claim the drawing of the map's newest revision; None when another request has it."""
+def claim(db: Database, map_id: int, fmt: str, view: View, limits: Limits) -> str | None:
+    """Claim the drawing of the map's newest revision: a token, or None if another has it."""
     with write(db):
         found = stored(db, map_id, fmt, view)
         if fresh_claim(found, limits):
@@ -251,13 +252,15 @@ def claim(db: Database, map_id: int, fmt: str, view: View, limits: Limits) -> in
         revision = get_map(db, map_id)["revision"]
         if found is not None and found["revision"] >= revision and found["status"] != "none":
             return None
+        token = uuid.uuid4().hex
         db.execute(
-            "INSERT INTO renders (map_id, fmt, view, revision, status, shown, pending, claimed_at)"
-            " VALUES (?, ?, ?, -1, 'none', 0, ?, ?) ON CONFLICT (map_id, fmt, view)"
-            " DO UPDATE SET pending = excluded.pending, claimed_at = excluded.claimed_at",
-            (map_id, fmt, view.key, revision, time.time()),
+            "INSERT INTO renders (map_id, fmt, view, revision, status, shown, pending, claimed_at,"
+            " claimer) VALUES (?, ?, ?, -1, 'none', 0, ?, ?, ?) ON CONFLICT (map_id, fmt, view)"
+            " DO UPDATE SET pending = excluded.pending, claimed_at = excluded.claimed_at,"
+            " claimer = excluded.claimer",
+            (map_id, fmt, view.key, revision, time.time(), token),
         )
-    return revision
+    return token
 
 
 def obtain(
@@ -280,10 +283,12 @@ def obtain(
         time.sleep(WAIT_STEP)
 
 
-def draw(db: Database, map_id: int, fmt: str, view: View, revision: int, limits: Limits):
+def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: Limits):
     """Draw a claimed view and store the outcome (drawing, failure or timeout)."""
     try:
-        graph = drawn_graph(db, map_id)
+        with snapshot(db):  # the revision and the nodes and links it names, read together
+            revision = get_map(db, map_id)["revision"]
+            graph = drawn_graph(db, map_id)
         part = (
             graph
             if view.focus == 0
@@ -296,29 +301,29 @@ def draw(db: Database, map_id: int, fmt: str, view: View, revision: int, limits:
             # Only undrawn fields changed (a quote, a source): the drawing stands as it is.
             outcome = drawing(found)
         else:
-            outcome = graphviz(db, map_id, (text, program), fmt, view, limits, len(part["nodes"]))
+            key = (map_id, fmt, view, claimed)
+            outcome = graphviz(db, key, (text, program), limits, len(part["nodes"]))
         outcome.revision = revision
-        keep(db, map_id, fmt, view, outcome, digest)
+        keep(db, (map_id, fmt, view, claimed), outcome, digest)
         return outcome
     except BaseException:
-        release(db, map_id, fmt, view)
+        release(db, (map_id, fmt, view, claimed))
         raise
 
 
 def graphviz(
-    db: Database,
-    map_id: int,
-    dot_source: tuple[str, str],
-    fmt: str,
-    view: View,
-    limits: Limits,
-    shown: int,
+    db: Database, key: tuple, dot_source: tuple[str, str], limits: Limits, shown: int
 ) -> Drawing:
-    """Run Graphviz in one of the machine's slots; a failure becomes a stored outcome."""
+    """Run Graphviz in one of the machine's slots; a failure becomes a stored outcome.
+
+    `key` is (map id, format, view, claim token): the claim this run serves.
+    """
+    map_id, fmt, view, _claimed = key
     text, program = dot_source
     # A focused part is small (at most focus_max nodes), so it gets a budget of its own.
     timeout = limits.timeout if view.focus == 0 else max(limits.timeout, limits.focus_timeout)
     with slot(db, map_id, limits):
+        claim_rows(db, key, "claimed_at = ?", (time.time(),))  # waiting for a slot aged it
         try:
             return Drawing(0, "ok", run(text, fmt, limits, timeout, program), shown)
         except RenderTimeout as error:
@@ -327,13 +332,28 @@ def graphviz(
             return Drawing(0, "failed", b"", 0, str(error))
 
 
-def keep(db: Database, map_id: int, fmt: str, view: View, outcome: Drawing, digest: str) -> None:
-    """Store a view's outcome for its revision; drawings of older revisions go."""
+def claim_rows(db: Database, key: tuple, assignments: str, values: tuple = ()) -> int:
+    """Update a view's row while the claim `key` names is still the row's; the rows changed."""
+    map_id, fmt, view, claimed = key
     with write(db):
-        db.execute(
-            "UPDATE renders SET revision = ?, status = ?, body = ?, shown = ?, message = ?,"
-            " digest = ?, pending = NULL, claimed_at = NULL"
-            " WHERE map_id = ? AND fmt = ? AND view = ?",
+        return db.execute(
+            f"UPDATE renders SET {assignments}"
+            " WHERE map_id = ? AND fmt = ? AND view = ? AND claimer = ?",
+            (*values, map_id, fmt, view.key, claimed),
+        ).rowcount
+
+
+def keep(db: Database, key: tuple, outcome: Drawing, digest: str) -> None:
+    """Store a claimed view's outcome; drawings of older revisions go.
+
+    A claim taken over by another request (ours looked abandoned) stores nothing.
+    """
+    with write(db):
+        stored_now = claim_rows(
+            db,
+            key,
+            "revision = ?, status = ?, body = ?, shown = ?, message = ?, digest = ?,"
+            " pending = NULL, claimed_at = NULL, claimer = NULL",
             (
                 outcome.revision,
                 outcome.status,
@@ -341,25 +361,18 @@ def keep(db: Database, map_id: int, fmt: str, view: View, outcome: Drawing, dige
                 outcome.shown,
                 outcome.message,
                 digest,
-                map_id,
-                fmt,
-                view.key,
             ),
         )
-        db.execute(
-            "DELETE FROM renders WHERE map_id = ? AND revision < ? AND pending IS NULL",
-            (map_id, outcome.revision),
-        )
+        if stored_now:
+            db.execute(
+                "DELETE FROM renders WHERE map_id = ? AND revision < ? AND pending IS NULL",
+                (key[0], outcome.revision),
+            )
 
 
-def release(db: Database, map_id: int, fmt: str, view: View) -> None:
+def release(db: Database, key: tuple) -> None:
     """Give up a claim (the drawing was interrupted), so that another request may draw."""
-    with write(db):
-        db.execute(
-            "UPDATE renders SET pending = NULL, claimed_at = NULL"
-            " WHERE map_id = ? AND fmt = ? AND view = ?",
-            (map_id, fmt, view.key),
-        )
+    claim_rows(db, key, "pending = NULL, claimed_at = NULL, claimer = NULL")
 
 
 def lock_folder(db: Database) -> Path:
@@ -372,7 +385,7 @@ def lock_folder(db: Database) -> Path:
 
 @contextmanager
 def slot(db: Database, map_id: int, limits: Limits) -> Iterator[None]:
-    """Hold the map's lane and one of the machine's slots while Graphviz runs."""
+    """Hold the map's lane (maps share 64) and one of the machine's slots while Graphviz runs."""
     folder = lock_folder(db)
     with held(folder / f"map-{map_id % 64}.lock"):
         with held(*(folder / f"slot-{i}.lock" for i in range(max(1, limits.slots)))):

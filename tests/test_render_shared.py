@@ -199,3 +199,17 @@ def test_big_maps_are_drawn_whole_as_a_tidy_tree_thesis_on_the_left(db, runs):
     source = render.diagram(db, m, "dot", None, render.Limits(tidy_at=30)).body.decode()
     x = {int(n): float(v) for n, v in re.findall(r'\bn(\d+) \[label=.*pos="([\d.]+),', source)}
     assert min(x, key=x.get) == ids[0] and len(x) == 40
+
+
+def test_a_drawing_whose_claim_was_taken_over_stores_nothing(db):
+    m, _ = tree(db, "Taken", 3)
+    view, limits = render.View(), render.Limits()
+    first = render.claim(db, m, "svg", view, limits)
+    db.execute("UPDATE renders SET claimed_at = 0")  # the first claimant looks gone
+    second = render.claim(db, m, "svg", view, limits)
+    assert first and second and first != second
+    late = render.Drawing(99, "ok", b"<svg>late</svg>", 1)
+    render.keep(db, (m, "svg", view, first), late, "digest")
+    render.release(db, (m, "svg", view, first))
+    stored = db.execute("SELECT revision, status, claimer FROM renders WHERE map_id = ?", (m,))
+    assert tuple(stored.fetchone()) == (-1, "none", second)
