@@ -112,16 +112,18 @@ def forget(db: Database, key: str) -> None:
         db.execute("DELETE FROM attempts WHERE key = ?", (key,))
 
 
-def login_limits(config: Mapping, address: str, email: object, known: bool) -> list[Limit]:
-    """A log-in's limits: per account and address; per account and per address unless `known`.
+def login_limits(config: Mapping, address: str, email: object, device: str | None) -> list[Limit]:
+    """A log-in's limits: per account and address; then per device, or per account and address.
 
-    A browser that logged in to the account before (`known`) is exempt from the account's and
-    the address's ceilings, so strangers guessing elsewhere cannot lock its owner out.
+    A browser that logged in to the account before (its `device` key) is exempt from the
+    account's and the address's ceilings, so strangers guessing elsewhere cannot lock its
+    owner out; its own tries are counted wherever it sends them from (a copied cookie too).
     """
     window = config["LIMIT_WINDOW"]
     pair = Limit(pair_key(address, email), config["LOGIN_LIMIT"], window)
-    if known:
-        return [pair]
+    if device is not None:
+        mine = f"login:device:{device} {account_key(email)}"
+        return [pair, Limit(mine, config["LOGIN_LIMIT"], window)]
     account = f"login:account:{account_key(email)}"
     return [
         pair,

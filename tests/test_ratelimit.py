@@ -142,6 +142,20 @@ def test_a_known_browser_still_has_its_own_limit(limited):
     assert log_in(own, "ana@example.org", PASSWORD).status_code == 429
 
 
+def test_a_copied_device_cookie_is_one_device_from_every_address(limited):
+    limited.config.update(LOGIN_LIMIT=LIMIT, LOGIN_ACCOUNT_LIMIT=100, LOGIN_ADDRESS_LIMIT=100)
+    create_account(limited.config["DATABASE"], "ana@example.org", "Ana")
+    own = browser(limited)
+    assert log_in(own, "ana@example.org", PASSWORD).status_code == 302
+    copied = own.get_cookie("argmap_device").value
+    answers = []
+    for number in range(LIMIT + 2):
+        thief = from_address(limited, f"10.3.0.{number}")
+        thief.set_cookie("argmap_device", copied)
+        answers.append(log_in(thief, "ana@example.org", "wrong password").status_code)
+    assert answers == [401] * LIMIT + [429, 429]
+
+
 def test_the_address_ceiling_counts_for_any_account(limited):
     limited.config.update(LOGIN_ADDRESS_LIMIT=LIMIT)
     create_account(limited.config["DATABASE"], "ana@example.org", "Ana")

@@ -102,10 +102,10 @@ def login_form():
     return render_template("auth/login.html", form=form, error=None)
 
 
-def known_device(email: object) -> bool:
-    """Whether this browser logged in before to the account of this email."""
+def known_device(email: object) -> str | None:
+    """This browser's key if it logged in before to the account of this email."""
     found = accounts.find_user(get_db(), email) if isinstance(email, str) else None
-    return found is not None and devices.knows(found["id"])
+    return devices.key_for(found and found["id"])
 
 
 @bp.post("/login")
@@ -170,7 +170,8 @@ def change_password():
     db, user, form = get_db(), current_person().user, request.form
     address = request.remote_addr or ""
     try:
-        limits = ratelimit.login_limits(current_app.config, address, user["email"], True)
+        device = devices.key_for(user["id"])
+        limits = ratelimit.login_limits(current_app.config, address, user["email"], device)
         counted = ratelimit.take(db, limits, "current_password")
         if accounts.authenticate(db, user["email"], form.get("current_password")) is None:
             raise Unauthorized("The current password is not right.", "current_password")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Response, current_app, request
 from itsdangerous import BadData, URLSafeTimedSerializer
 
@@ -29,6 +31,16 @@ def known_accounts() -> list[int]:
 def knows(user_id: int) -> bool:
     """Whether this browser logged in to the account before."""
     return user_id in known_accounts()
+
+
+def key_for(user_id: int | None) -> str | None:
+    """This browser's own rate-limit key, if it logged in to the account before.
+
+    A copied cookie is one device wherever it is sent from: its tries are counted together.
+    """
+    if user_id is None or not knows(user_id):
+        return None
+    return hashlib.sha256(request.cookies.get(COOKIE, "").encode()).hexdigest()[:32]
 
 
 def remember(response: Response, user_id: int) -> None:
