@@ -72,21 +72,21 @@ def box_size(lines: list[str]) -> tuple[float, float]:
     return width, height
 
 
-def tidy(parents: dict[int, int | None], sizes: dict[int, tuple[float, float]]) -> dict[int, Box]:
+def tidy(parents: dict[str, str | None], sizes: dict[str, tuple[float, float]]) -> dict[str, Box]:
     """Place a forest: `parents` maps each node (in drawing order) to its parent or None.
 
     Each level is a column; within a column nodes keep their order and never overlap; a
     parent stands centred on its children, a subtree moving down as a whole when its column
     is already taken (lazy offsets keep this linear but for the depth of the moved subtree).
     """
-    children: dict[int | None, list[int]] = {}
+    children: dict[str | None, list[str]] = {}
     for node, parent in parents.items():
         children.setdefault(parent if parent in parents else None, []).append(node)
     depth, order = _walk(children)
     free: list[float] = []  # the first free y of each column
-    top: dict[int, float] = {}
-    shift: dict[int, float] = {}  # moves a node's descendants down (applied at the end)
-    low: dict[int, int] = {}  # how many levels a subtree reaches below its root
+    top: dict[str, float] = {}
+    shift: dict[str, float] = {}  # moves a node's descendants down (applied at the end)
+    low: dict[str, int] = {}  # how many levels a subtree reaches below its root
     for node in order:  # children before their parent
         level, height = depth[node], sizes[node][1]
         while len(free) <= level:
@@ -110,10 +110,10 @@ def tidy(parents: dict[int, int | None], sizes: dict[int, tuple[float, float]]) 
     return _boxes(depth, top, sizes)
 
 
-def _walk(children: dict[int | None, list[int]]) -> tuple[dict[int, int], list[int]]:
+def _walk(children: dict[str | None, list[str]]) -> tuple[dict[str, int], list[str]]:
     """Each node's depth, and the nodes in post-order (children first), without recursion."""
-    depth: dict[int, int] = {}
-    order: list[int] = []
+    depth: dict[str, int] = {}
+    order: list[str] = []
     stack = [(root, 0, False) for root in reversed(children.get(None, []))]
     while stack:
         node, level, done = stack.pop()
@@ -126,7 +126,7 @@ def _walk(children: dict[int | None, list[int]]) -> tuple[dict[int, int], list[i
     return depth, order
 
 
-def _push_down(children: dict, top: dict[int, float], shift: dict[int, float]) -> None:
+def _push_down(children: dict, top: dict[str, float], shift: dict[str, float]) -> None:
     """Apply each moved subtree's offset to all its descendants, parents first."""
     stack = [(root, 0.0) for root in children.get(None, [])]
     while stack:
@@ -136,7 +136,7 @@ def _push_down(children: dict, top: dict[int, float], shift: dict[int, float]) -
         stack.extend((k, passed) for k in children.get(node, []))
 
 
-def _boxes(depth: dict[int, int], top: dict[int, float], sizes: dict) -> dict[int, Box]:
+def _boxes(depth: dict[str, int], top: dict[str, float], sizes: dict) -> dict[str, Box]:
     """Boxes with x from the column of each depth (columns as wide as their widest node)."""
     widths: dict[int, float] = {}
     for node, level in depth.items():

@@ -44,3 +44,31 @@ def test_text_answers_are_gzipped_for_clients_that_take_it(app, db):
         assert gzip.decompress(zipped.data) == plain.data and len(zipped.data) < len(plain.data)
     tiny = client.get("/api/maps/999", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in tiny.headers  # small answers and errors go as they are
+
+
+def gzipped_drawing(client, map_id: int) -> bytes:
+    """The drawing as a browser that takes gzip gets it, unzipped."""
+    answer = client.get(f"/maps/{map_id}/diagram.svg", headers={"Accept-Encoding": "gzip"})
+    assert answer.status_code == 200 and answer.headers["Content-Encoding"] == "gzip"
+    return gzip.decompress(answer.data)
+
+
+def test_a_kept_gzipped_drawing_is_this_databases_and_this_revisions(tmp_path, app, db):
+    from helpers import fresh_app_config
+
+    from argmap import create_app
+    from argmap.db import connect
+
+    _, map_id = owned_map(db)
+    nodes.add_node(db, map_id, {"kind": "claim", "text": "Homework helps " * 8})
+    client = app.test_client()
+    assert gzipped_drawing(client, map_id) == gzipped_drawing(client, map_id)
+    (tmp_path / "other").mkdir()
+    other = create_app(fresh_app_config(tmp_path / "other"))
+    other_db = connect(other.config["DATABASE"])
+    _, other_map = owned_map(other_db)
+    nodes.add_node(other_db, other_map, {"kind": "claim", "text": "Uniforms matter " * 8})
+    assert other_map == map_id  # the same map id and revision in another database
+    assert b"Uniforms matter" in gzipped_drawing(other.test_client(), other_map)
+    nodes.add_node(db, map_id, {"kind": "claim", "text": "Recess matters"})
+    assert b"Recess matters" in gzipped_drawing(client, map_id)

@@ -255,14 +255,13 @@ def stream(map_id: int):
     after = start_after(db, map_id)
     tab = presence.clean_tab(request.args.get("tab")) or uuid.uuid4().hex
     config = current_app.config
+    reader, timing = Reader.of_request(map_id), Timing.from_config(config)  # before counting it
     watcher = watch.watcher(config["DATABASE"], rhythm(config))
     watched = watcher.open(map_id, request.remote_addr or "", int(config["STREAMS_PER_ADDRESS"]))
     if watched is None:
         refused, status = errorpages.answer(TOO_MANY, 503)
         return refused, status, {"Retry-After": "30"}
-    body = Stream(
-        map_id, after, tab, Reader.of_request(map_id), Timing.from_config(config), watcher, watched
-    )
+    body = Stream(map_id, after, tab, reader, timing, watcher, watched)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return Response(body, mimetype="text/event-stream", headers=headers)
 

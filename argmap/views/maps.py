@@ -292,7 +292,7 @@ def diagram(map_id: int, fmt: str):
     tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, node_id, limits)
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
     if download:
-        name = f"map-{graph['id']}-r{graph['revision']}.{fmt}"
+        name = f"map-{graph['id']}-r{drawn.revision}.{fmt}"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     response.set_etag(tag, weak=True)

@@ -10,13 +10,13 @@ import gzip
 import threading
 from collections import OrderedDict
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 SMALLEST = 1024  # bytes: below this, gzip saves less than it costs
 TYPES = ("text/", "application/json", "image/svg+xml", "application/javascript")
 KEPT = 32  # compressed answers kept by ETag: every open page fetches each new drawing once
 LOCK = threading.Lock()
-RECENT: OrderedDict[str, tuple[bytes, dict]] = OrderedDict()
+RECENT: OrderedDict[tuple[str, str], tuple[bytes, dict]] = OrderedDict()
 
 
 def accepted() -> bool:
@@ -25,33 +25,32 @@ def accepted() -> bool:
 
 
 def remembered(tag: str) -> Response | None:
-    """The gzipped answer kept for this ETag, for a client that takes gzip."""
+    """The gzipped answer kept for this ETag of this database, for a client that takes gzip."""
     with LOCK:
-        found = RECENT.get(tag)
+        found = RECENT.get(kept_as(tag))
         if found is not None:
-            RECENT.move_to_end(tag)
+            RECENT.move_to_end(kept_as(tag))
     if found is None or not accepted():
         return None
     body, headers = found
-    response = Response(body, headers=headers)
-    response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    return response
+    return Response(body, headers=headers)
 
 
 def remember(tag: str, response: Response) -> Response:
     """Gzip an answer once and keep it under its ETag (the same drawing for every page)."""
-    if not compressible(response):
-        return response
-    response.set_data(gzip.compress(response.get_data(), compresslevel=5))
-    response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    kept = {k: v for k, v in response.headers.items() if k not in ("Content-Length",)}
-    with LOCK:
-        RECENT[tag] = (response.get_data(), kept)
-        while len(RECENT) > KEPT:
-            RECENT.popitem(last=False)
+    response = compress(response)
+    if response.headers.get("Content-Encoding") == "gzip":
+        kept = {k: v for k, v in response.headers.items() if k != "Content-Length"}
+        with LOCK:
+            RECENT[kept_as(tag)] = (response.get_data(), kept)
+            while len(RECENT) > KEPT:
+                RECENT.popitem(last=False)
     return response
+
+
+def kept_as(tag: str) -> tuple[str, str]:
+    """The key of a kept answer: an ETag names a revision of a map of one database."""
+    return (current_app.config["DATABASE"], tag)
 
 
 def compressible(response: Response) -> bool:
