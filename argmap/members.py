@@ -51,7 +51,8 @@ def claim_map(db: Database, map_id: int, user: dict, public: bool = False) -> in
             (map_id, user["id"], user["name"], now()),
         ).lastrowid
         db.execute(
-            "UPDATE events SET member_id = ? WHERE map_id = ? AND member_id IS NULL AND actor = ?",
+            "UPDATE events SET member_id = ? WHERE map_id = ? AND member_id IS NULL AND actor = ?"
+            " AND json_extract(data, '$.imported') IS NULL",  # a file's changes keep their name
             (member_id, map_id, user["name"]),
         )
     return member_id

@@ -268,3 +268,16 @@ def test_a_newer_file_version_is_refused(story):
     )
     assert response.status_code == 400
     assert "this argmap reads versions 1 and 2" in response.get_data(as_text=True)
+
+
+def test_imported_changes_are_not_credited_to_the_importer(app, db, story):
+    client = story["client"]
+    copy = import_text(client, export(client, story["map"]))
+    found = db.execute(
+        "SELECT action, member_id, json_extract(data, '$.imported') FROM events"
+        " WHERE map_id = ? ORDER BY id",
+        (copy,),
+    ).fetchall()
+    undone_by_owner = [r for r in found if r[0] == "node.restore"]
+    assert undone_by_owner and all(r[1] is None for r in found if r[2])
+    assert found[-1][0] == "map.import" and found[-1][1] is not None

@@ -30,7 +30,7 @@ def backup_command(path: Path) -> None:
 
     try:
         written = backup.backup(source, path, progress)
-    except (backup.BackupError, OSError) as error:
+    except OSError as error:  # argmap's own errors are shown by the command group
         raise click.ClickException(str(error)) from None
     finally:
         for bar in bars:
@@ -46,7 +46,7 @@ def restore_command(path: Path) -> None:
     target = database()
     try:
         kept = backup.restore(target, path)
-    except (backup.BackupError, OSError) as error:
+    except OSError as error:  # argmap's own errors are shown by the command group
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {path} into {target}.")
     if kept is not None:

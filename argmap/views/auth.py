@@ -22,6 +22,7 @@ from ..errors import ArgmapError, Forbidden, Unauthorized
 from ..web import devices
 from ..web.access import account_required, anyone, current_person, log_in, log_out
 from ..web.errorpages import refused
+from ..web.headers import no_store
 
 bp = Blueprint("auth", __name__)
 
@@ -44,12 +45,6 @@ SECRET_FIELDS = ("password", "current_password", "csrf_token")
 def form_values() -> dict:
     """The submitted form without the passwords (never sent back to the page)."""
     return {k: v for k, v in request.form.items() if k not in SECRET_FIELDS}
-
-
-def no_store(response):
-    """Keep a page that shows a secret or a code out of every cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 SIGNED_UP = (

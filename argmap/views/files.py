@@ -37,7 +37,6 @@ def parse(text: str) -> tuple[str, MapData]:
     title = request.form.get("title", "").strip()
     if title:
         data.title = title
-    portable.validate(data)
     return fmt, data
 
 
@@ -58,6 +57,7 @@ def preview_or_import():
         form["text"] = text
         fmt, data = parse(text)
         if request.form.get("confirm") != "1":
+            portable.validate(data)  # a confirmed import is checked once, as it is written
             return render_template(
                 "import.html",
                 form=form,

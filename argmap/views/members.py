@@ -12,6 +12,7 @@ from ..db import get_db, write
 from ..errors import ArgmapError, NotFound
 from ..web.access import anyone, current_person, membership, owner_only, remember_join
 from ..web.errorpages import refused
+from ..web.headers import no_store
 
 bp = Blueprint("members", __name__)
 
@@ -38,11 +39,7 @@ def loopback_host() -> str | None:
     return host if loopback else None
 
 
-@bp.after_request
-def no_store(response):
-    """Every page here shows a join code or members' names: keep them out of caches."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(no_store)  # every page here shows a join code or members' names
 
 
 @bp.context_processor

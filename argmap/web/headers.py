@@ -25,6 +25,12 @@ HEADERS = {
 }
 
 
+def no_store(response: Response) -> Response:
+    """Keep a page that shows a secret, a code or members' names out of every cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def secure(response: Response) -> Response:
     """Add the security headers a view did not set itself."""
     for name, value in HEADERS.items():
