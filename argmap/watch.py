@@ -178,6 +178,15 @@ class Watcher:
                 self.db = connect(self.database)
             yield self.db
 
+    @contextmanager
+    def writing(self) -> Iterator[Database]:
+        """A connection of its own for a short write, so a wait for SQLite's lock stalls no read."""
+        db = connect(self.database)
+        try:
+            yield db
+        finally:
+            db.conn.close()
+
     def start(self) -> None:
         """Start the watching loop once (called with self.lock held)."""
         if self.thread is not None:
@@ -283,11 +292,8 @@ class Watcher:
         keys = [w.key for w in self.all_streams() if w.key]
         if not keys:
             return
-        db = connect(self.database)  # its own: the write may wait for SQLite's write lock
-        try:
+        with self.writing() as db:
             presence.touch_all(db, keys)
-        finally:
-            db.conn.close()
 
 
 def access_generation(db: Database) -> int:

@@ -149,7 +149,7 @@ class Stream:
         self.watcher.close(self.watched)
         key, self.watched.key = self.watched.key, ""
         if key:
-            with self.watcher.reading() as db:
+            with self.watcher.writing() as db:
                 presence.leave(db, self.map_id, key)
 
     def run(self) -> Iterator[str]:
@@ -188,8 +188,9 @@ class Stream:
 
     def start(self) -> tuple[str, bool]:
         """Hello, the events the page has not seen yet and who is here; True: access ended."""
-        with self.watcher.reading() as db:
+        with self.watcher.writing() as db:
             shown, self.watched.key = presence.join(db, self.map_id, self.tab, self.reader.name)
+        with self.watcher.reading() as db:
             hello = frame(
                 "hello", {"name": shown, "tab": self.tab, "keepalive": self.timing.keepalive}
             )
