@@ -56,3 +56,17 @@ def test_the_setting_reads_a_number_or_addresses():
 def test_a_wrong_setting_stops_the_start_with_what_to_give(bad):
     with pytest.raises(ValueError, match="TRUSTED_PROXIES: .*give a number of proxies"):
         proxies.parse(bad)
+
+
+@pytest.mark.parametrize(
+    ("address", "sender"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+    ],
+)
+def test_limits_count_an_ipv6_subscribers_whole_64_as_one_sender(app, address, sender):
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": address}):
+        assert proxies.sender() == sender

@@ -19,7 +19,7 @@ from flask import (
 from .. import accounts, owner, ratelimit
 from ..db import get_db
 from ..errors import ArgmapError, Forbidden, Unauthorized
-from ..web import devices
+from ..web import devices, proxies
 from ..web.access import account_required, anyone, current_person, log_in, log_out
 from ..web.errorpages import refused
 from ..web.headers import no_store
@@ -81,7 +81,7 @@ def signup():
     """Create an account; the answer is the same whether the email had one or not."""
     require_signup()
     form, db = request.form, get_db()
-    limits = ratelimit.signup_limits(current_app.config, request.remote_addr or "")
+    limits = ratelimit.signup_limits(current_app.config, proxies.sender())
     try:
         accounts.sign_up(db, form.get("email"), form.get("name"), form.get("password"), limits)
     except ArgmapError as error:
@@ -107,7 +107,7 @@ def known_device(email: object) -> str | None:
 @anyone
 def login():
     """Log in; a wrong email or password gets the same answer, and only so many tries."""
-    db, address = get_db(), request.remote_addr or ""
+    db, address = get_db(), proxies.sender()
     email = request.form.get("email", "")
     limits = ratelimit.login_limits(current_app.config, address, email, known_device(email))
     try:
@@ -163,7 +163,7 @@ def account():
 def change_password():
     """A new password, given the current one: other sessions end, API tokens are revoked."""
     db, user, form = get_db(), current_person().user, request.form
-    address = request.remote_addr or ""
+    address = proxies.sender()
     try:
         device = devices.key_for(user["id"])
         limits = ratelimit.login_limits(current_app.config, address, user["email"], device)

@@ -22,7 +22,7 @@ from .. import accounts, events, maps, presence, settings, watch
 from ..db import get_db, row
 from ..errors import ValidationError
 from ..watch import frame
-from ..web import access, errorpages
+from ..web import access, errorpages, proxies
 from ..web.access import bearer_token, current_person, may_read, readers_too
 from ..web.ids import query_number
 
@@ -258,7 +258,7 @@ def stream(map_id: int):
     config = current_app.config
     reader, timing = Reader.of_request(map_id), Timing.from_config(config)  # before counting it
     watcher = watch.watcher(config["DATABASE"], rhythm(config))
-    watched = watcher.open(map_id, request.remote_addr or "", int(config["STREAMS_PER_ADDRESS"]))
+    watched = watcher.open(map_id, proxies.sender(), int(config["STREAMS_PER_ADDRESS"]))
     if watched is None:
         refused, status = errorpages.answer(TOO_MANY, 503)
         return refused, status, {"Retry-After": "30"}

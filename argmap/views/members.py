@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from .. import maps, members, ratelimit
 from ..db import get_db, write
 from ..errors import ArgmapError, NotFound
+from ..web import proxies
 from ..web.access import anyone, current_person, membership, owner_only, remember_join
 from ..web.errorpages import refused
 from ..web.headers import no_store
@@ -149,7 +150,7 @@ def open_code(text: str) -> dict:
     cannot all pass the check before the first is counted.
     """
     db = get_db()
-    limits = ratelimit.join_limits(current_app.config, request.remote_addr or "")
+    limits = ratelimit.join_limits(current_app.config, proxies.sender())
     with write(db):
         ratelimit.check(db, limits, "code")
         found = members.find_code(db, text)

@@ -6,10 +6,27 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterable
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def sender() -> str:
+    """Who sends the request, for limits per address: an IPv4 address, or an IPv6 /64.
+
+    One IPv6 subscriber holds a whole /64, so its addresses count as one sender.
+    """
+    address = request.remote_addr or ""
+    try:
+        found = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(found, ipaddress.IPv6Address):
+        if found.ipv4_mapped is not None:
+            return str(found.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{found}/64", strict=False))
+    return address
 
 
 def parse(setting: object) -> int | list[Network]:
