@@ -93,11 +93,13 @@ def label(lines: list[str]) -> str:
     return '"' + "\\l".join(escaped) + '\\l"'
 
 
-def junction_of(edge: Edge) -> str | None:
-    """The junction an edge runs through: its group's, or its undercut target's."""
-    if edge.group is not None and edge.relation != "contradiction":
+def junction_of(edge: Edge, undercut: set[str]) -> str | None:
+    """The junction an edge runs through: its premise group's or its undercut inference's."""
+    if edge.relation == "contradiction":
+        return None
+    if edge.group is not None:
         return f"g{edge.target}_{edge.relation}_{edge.group}"
-    return None
+    return f"u{edge.source}_{edge.target}" if edge.source in undercut else None
 
 
 def drawn_edges(graph: dict) -> list[Edge]:
@@ -163,9 +165,7 @@ def junction_places(edges: list[Edge], boxes: dict[str, Box], bottom: float) -> 
     members: dict[str, list[Box]] = {}
     undercut = {e.target for e in edges if e.undercut}
     for edge in edges:
-        name = junction_of(edge)
-        if name is None and edge.source in undercut and edge.relation != "contradiction":
-            name = f"u{edge.source}_{edge.target}"
+        name = junction_of(edge, undercut)
         if name is not None:
             members.setdefault(name, [boxes[edge.target]]).append(boxes[edge.source])
     places = {}
@@ -184,9 +184,7 @@ def edge_lines(edges: list[Edge], places: dict[str, str]) -> list[str]:
     for edge in edges:
         if edge.undercut:
             continue
-        junction = junction_of(edge)
-        if junction is None and edge.source in undercut and edge.relation != "contradiction":
-            junction = f"u{edge.source}_{edge.target}"
+        junction = junction_of(edge, undercut)
         if junction is None:
             out.append(f"n{edge.source} -> n{edge.target} [{EDGE_ATTRS[edge.relation]}];")
             continue
@@ -209,8 +207,6 @@ def undercut_lines(edges: list[Edge], junctions: set[str]) -> Iterable[str]:
         if not edge.undercut:
             continue
         first = first_inference.get(edge.target)
-        junction = None
-        if first is not None:
-            junction = junction_of(first) or f"u{first.source}_{first.target}"
+        junction = None if first is None else junction_of(first, {first.source})
         end = junction if junction in junctions else f"n{edge.target}"
         yield f"n{edge.source} -> {end} [{EDGE_ATTRS['counter']}];"
