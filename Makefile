@@ -8,11 +8,11 @@ BIN = $(VENV)/bin
 
 .PHONY: run test fuzz bench lint format system clean
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed static/vendor/.installed
 	scripts/system-packages run
 	$(BIN)/argmap serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed static/vendor/.installed
 	scripts/system-packages test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -35,6 +35,11 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
+# The pinned front-end libraries (package-lock.json), fetched from the npm registry.
+static/vendor/.installed: package.json package-lock.json
+	scripts/system-packages run
+	scripts/vendor
+
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "argmap needs Python 3.11 or newer as $(PYTHON)"; exit 1; }
@@ -43,4 +48,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules static/vendor
