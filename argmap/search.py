@@ -55,3 +55,48 @@ def search(db: Database, map_id: int, query: str, limit: int = LIMIT) -> list[di
     if named is not None:
         found = [named, *(n for n in found if n["id"] != named["id"])][:limit]
     return found
+
+
+SIMILAR = 5
+SIMILAR_TEXT_MAX = 1000  # a node text's limit
+CANDIDATES = 50  # best full-text matches re-ranked by the words they share
+STOPWORDS = frozenset(
+    "a an and are as at be but by for from has have if in into is it its no not of on or so"
+    " that the their there these this those to was were which will with would".split()
+)
+
+
+def content_words(text: str) -> list[str]:
+    """The distinct words of a text that carry meaning, lower-cased, in order."""
+    seen: dict[str, None] = {}
+    for word in WORD.findall(text[:SIMILAR_TEXT_MAX].lower()):
+        if len(word) > 1 and word not in STOPWORDS:
+            seen.setdefault(word, None)
+    return list(seen)[:30]
+
+
+def similar(db: Database, map_id: int, text: str, limit: int = SIMILAR) -> list[dict]:
+    """Nodes whose text shares most of the typed text's words ("is this the same as ...?").
+
+    Full-text search finds the candidates (any typed word, as a prefix); each is scored by the
+    share of the typed words it contains, and only those sharing at least half are kept.
+    """
+    words = content_words(text)
+    if not words:
+        return []
+    expression = " OR ".join(f'"{word}"*' for word in words)
+    found = rows(
+        db,
+        "SELECT n.id, n.kind, n.text, n.parent_id FROM nodes_fts f"
+        " JOIN nodes n ON n.id = f.rowid"
+        " WHERE nodes_fts MATCH ? AND n.map_id = ?"
+        " ORDER BY bm25(nodes_fts, 10.0, 1.0), n.id LIMIT ?",
+        (expression, map_id, CANDIDATES),
+    )
+    for node in found:
+        theirs = WORD.findall(node["text"].lower())
+        node["shared"] = sum(any(t.startswith(w) for t in theirs) for w in words)
+        node["of"] = len(words)
+    kept = [n for n in found if 2 * n["shared"] >= n["of"]]
+    kept.sort(key=lambda n: -n["shared"])  # stable: bm25 order among equals
+    return kept[:limit]

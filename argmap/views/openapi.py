@@ -18,6 +18,8 @@ from ..model import (
     TITLE_MAX,
 )
 from ..nodes import CHILD_CHOICES
+from ..search import SIMILAR_TEXT_MAX
+from ..standing import LABELS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
@@ -181,6 +183,14 @@ SEARCH_HIT = obj(
     },
     ("id", "kind", "text", "parent_id"),
 )
+SIMILAR_HIT = obj(
+    {
+        **SEARCH_HIT["properties"],
+        "shared": {"type": "integer", "minimum": 1},
+        "of": {"type": "integer", "minimum": 1},
+    },
+    ("id", "kind", "text", "parent_id", "shared", "of"),
+)
 
 
 def paths() -> dict:
@@ -328,6 +338,51 @@ def paths() -> dict:
                         "in": "query",
                         "schema": {"type": "integer", "minimum": 1, "maximum": 50},
                     },
+                ],
+            ),
+        },
+        "/api/maps/{map_id}/acceptability": {
+            "parameters": path_ids(m),
+            "get": operation(
+                "Which claims stand: each node in, out or undecided, and why in one line.",
+                answers(
+                    200,
+                    obj(
+                        {
+                            "revision": {"type": "integer"},
+                            "labels": {
+                                "type": "object",
+                                "additionalProperties": {"type": "string", "enum": list(LABELS)},
+                            },
+                            "why": {"type": "object", "additionalProperties": {"type": "string"}},
+                        },
+                        ("revision", "labels", "why"),
+                    ),
+                    404,
+                ),
+            ),
+        },
+        "/api/maps/{map_id}/similar": {
+            "parameters": path_ids(m),
+            "get": operation(
+                "Up to five nodes whose text shares most of the words of `text`.",
+                answers(
+                    200,
+                    obj(
+                        {
+                            "text": {"type": "string"},
+                            "results": {"type": "array", "items": SIMILAR_HIT},
+                        },
+                        ("text", "results"),
+                    ),
+                    404,
+                ),
+                parameters=[
+                    {
+                        "name": "text",
+                        "in": "query",
+                        "schema": {"type": "string", "maxLength": SIMILAR_TEXT_MAX},
+                    }
                 ],
             ),
         },
