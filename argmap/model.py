@@ -173,10 +173,27 @@ def topological(pairs: list[tuple[str, str]]) -> tuple[list[str], set[str]]:
 
 def depths(parent: dict[str, str | None]) -> dict[str, int]:
     """Each node's level below its claim (a claim is 0), following parent edges (no cycle)."""
+    found = levels(parent)
+    if found is None:
+        raise ValueError("the parent edges form a cycle")
+    return found
+
+
+def levels(parent: dict[str, str | None]) -> dict[str, int] | None:
+    """Each node's level below its claim (a claim is 0), or None when parent edges form a cycle.
+
+    One walk up from each node, stopping at a node already placed: linear in the nodes
+    (a walk longer than the map has nodes has gone round a cycle).
+    """
     depth: dict[str, int] = {}
+    size = len(parent)
     for start in parent:
-        chain, at = [], start
+        if start in depth:
+            continue
+        chain, at = [start], parent[start]
         while at is not None and at not in depth:
+            if len(chain) > size:
+                return None
             chain.append(at)
             at = parent[at]
         level = -1 if at is None else depth[at]

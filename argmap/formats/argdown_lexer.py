@@ -57,6 +57,14 @@ def line_of(text: str, offset: int) -> int:
     return 1 + len(re.findall(r"\r\n|\r|\n", head))
 
 
+class Step(NamedTuple):
+    """One step of a plan: a joined regular expression and its rules' names, or one rule."""
+
+    pattern: re.Pattern | None
+    names: tuple[str, ...] | str
+    rule: Callable[[], int] | None
+
+
 class _Lexer:
     """The state of one tokenizer run: position, tokens, indentation and open ranges."""
 
@@ -70,40 +78,78 @@ class _Lexer:
         self.found: dict[str, tuple[int, int]] = {}
         self.closers: dict[int, tuple[int, int]] = {}
         self.barrier = (1, 0)
-        self.by_char: dict[tuple[bool, str, bool], list[tuple[str, Callable[[], int]]]] = {}
+        self.absent = {c for c in "\n\r\u2028\u2029" if c not in text}
+        self.plans: dict[tuple[bool, str, bool], list[Step]] = {}
 
     def run(self) -> list[Token]:
-        """Tokenize the whole text, then close the last paragraph's indentation."""
-        text, tokens, size = self.text, self.tokens, len(self.text)
-        while self.pos < size:
-            pos = self.pos
-            name, end = self._match(text[pos], not tokens or tokens[-1].kind in AFTER_LINE)
+        """Tokenize the whole text, then close the last paragraph's indentation.
+
+        The loop is the hot path (a 5 MB file has over a million tokens): the rules
+        that could start with the character here come from a table (`_plan`), and
+        runs of plain regular expressions in it are tried as one.
+        """
+        text, tokens, size, plans = self.text, self.tokens, len(self.text), self.plans
+        pos, line_start = 0, True  # line_start: no token yet, or the last one ended a line
+        while pos < size:
+            self.pos = pos
+            key = (self.inference, text[pos], line_start)
+            name, end = "", -1
+            for pattern, names, rule in plans.get(key) or self._plan(key):
+                if pattern is not None:
+                    found = pattern.match(text, pos)
+                    if found:  # none of these rules matches empty text
+                        name, end = names[found.lastindex], found.end()
+                        break
+                else:
+                    end = rule()
+                    if end > pos:
+                        name = names
+                        break
+            else:
+                raise self.error("a backslash must be followed by the character it escapes")
             if name not in SKIPPED:
                 tokens.append(Token(name, text[pos:end], pos))
-            if name in MODE_SWITCH:
-                self.inference = name == "InferenceStart"
-            self.pos = end
+                line_start = name in AFTER_LINE
+                if name in MODE_SWITCH:
+                    self.inference = name == "InferenceStart"
+            pos = end
+        self.pos = pos
         if tokens and tokens[-1].kind == "Emptyline":
             tokens.pop()
         self._dedent_all()
         return tokens
 
-    def _match(self, char: str, line_start: bool) -> tuple[str, int]:
-        """The first rule that matches here, and where its match ends."""
-        for name, rule in self._candidates(char, line_start):
-            end = rule()
-            if end > self.pos:
-                return name, end
-        raise self.error("a backslash must be followed by the character it escapes")
+    def _plan(self, key: tuple[bool, str, bool]) -> list[Step]:
+        """The rules of a mode that could start with a character, in order, as steps.
 
-    def _candidates(self, char: str, line_start: bool) -> list[tuple[str, Callable[[], int]]]:
-        """The rules of the current mode that could start with this character here."""
-        key = (self.inference, char, line_start)
-        if key not in self.by_char:
-            names = INFERENCE_MODE if self.inference else DEFAULT_MODE
-            names = [n for n in names if line_start or n not in LINE_START_ONLY]
-            self.by_char[key] = [(n, self._rule(n)) for n in names if may_start(n, char)]
-        return self.by_char[key]
+        A step is a rule with a function of its own, or a run of plain regular
+        expressions joined into one (the first alternative that matches wins, as
+        the first rule that matches does).
+        """
+        inference, char, line_start = key
+        names = INFERENCE_MODE if inference else DEFAULT_MODE
+        names = [
+            n for n in names if (line_start or n not in LINE_START_ONLY) and may_start(n, char)
+        ]
+        steps: list[Step] = []
+        plain: list[str] = []
+        for name in [*names, ""]:
+            if name and self._is_plain(name):
+                plain.append(name)
+                continue
+            if plain:
+                joined = re.compile("|".join(f"({SIMPLE[n].pattern})" for n in plain))
+                steps.append(Step(joined, ("", *plain), None))
+                plain = []
+            if name:
+                steps.append(Step(None, name, self._rule(name)))
+        self.plans[key] = steps
+        return steps
+
+    def _is_plain(self, name: str) -> bool:
+        """Whether a rule is a plain regular expression (no state, no groups of its own)."""
+        special = name in LINE_START_RULES or name in BRACKETS or name in RANGE_RULES
+        return not special and not hasattr(self, "_" + name) and SIMPLE[name].groups == 0
 
     def _rule(self, name: str) -> Callable[[], int]:
         """A function that returns where the named rule's match ends here, or -1."""
@@ -168,7 +214,7 @@ class _Lexer:
 
     def _first(self, needles: str, start: int) -> int:
         """The first position at or after start of any of the single characters."""
-        hits = [self._find(c, start) for c in needles]
+        hits = [self._find(c, start) for c in needles if c not in self.absent]
         hits = [h for h in hits if h >= 0]
         return min(hits) if hits else len(self.text)
 

@@ -46,6 +46,7 @@ class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.tokens = tokenize(text)
+        self.kinds = [token.kind for token in self.tokens] + ["EOF", "EOF"]
         self.at = 0
         self.doc = Document()
         self.untitled = 0
@@ -54,12 +55,14 @@ class _Parser:
 
     def peek(self, ahead: int = 0) -> str:
         """The kind of a coming token, or EOF."""
-        index = self.at + ahead
-        return self.tokens[index].kind if index < len(self.tokens) else "EOF"
+        try:
+            return self.kinds[self.at + ahead]
+        except IndexError:
+            return "EOF"
 
     def take(self, kind: str | None = None, what: str = "") -> Token:
         """Consume the next token, which must be of `kind` when one is given."""
-        if kind is not None and self.peek() != kind:
+        if kind is not None and self.kinds[self.at] != kind:
             raise self.error(f"expected {what or TOKEN_NAMES.get(kind, kind)}")
         self.at += 1
         return self.tokens[self.at - 1]

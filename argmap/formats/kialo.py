@@ -129,6 +129,8 @@ def _statement(body: str, where: str) -> str:
 
 def _sources(body: str) -> str:
     """The urls of the Markdown links in a raw text, space-separated, each once."""
+    if "[" not in body:
+        return ""
     urls: list[str] = []
     for found in _RAW_LINK.finditer(body):
         if found.group(2) is not None:
@@ -140,7 +142,7 @@ def _sources(body: str) -> str:
 
 def _unescape(text: str) -> str:
     """Undo Kialo's backslash escapes: `\\X` becomes `X`."""
-    return _ESCAPED.sub(r"\1", text)
+    return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
 def _links(refs: list, nodes: dict[str, Node]) -> list[Link]:
@@ -158,6 +160,8 @@ def _links(refs: list, nodes: dict[str, Node]) -> list[Link]:
 
 def _check_cycles(data: MapData, refs: list) -> None:
     """Raise FormatError naming a `-> See` line when parents and links form a cycle."""
+    if not data.links:
+        return  # a parent always comes before its children: only links can close a cycle
     edges = [(n.key, n.parent) for n in data.nodes if n.parent] + [
         (li.source, li.target) for li in data.links
     ]
