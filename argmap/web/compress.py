@@ -1,22 +1,18 @@
 """Gzip for text answers (pages, JSON, SVG) when the client accepts it.
 
-A 2,000-node map's SVG is about 1.5 MB and its JSON about 0.5 MB; gzip makes them a tenth
-of that. Streams (the live events) and files sent as they are read are left alone.
+A 2,000-node map's SVG is about 3.5 MB and its JSON about 0.5 MB; gzip makes them a fifth
+to a tenth of that. Streams (the live events) and files sent as they are read are left alone.
+Drawings are stored gzipped (render.pack) and sent as stored: never compressed per request.
 """
 
 from __future__ import annotations
 
 import gzip
-import threading
-from collections import OrderedDict
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
 SMALLEST = 1024  # bytes: below this, gzip saves less than it costs
 TYPES = ("text/", "application/json", "image/svg+xml", "application/javascript")
-KEPT = 32  # compressed answers kept by ETag: every open page fetches each new drawing once
-LOCK = threading.Lock()
-RECENT: OrderedDict[tuple[str, str], tuple[bytes, dict]] = OrderedDict()
 
 
 def accepted() -> bool:
@@ -24,33 +20,12 @@ def accepted() -> bool:
     return request.accept_encodings["gzip"] > 0
 
 
-def remembered(tag: str) -> Response | None:
-    """The gzipped answer kept for this ETag of this database, for a client that takes gzip."""
-    with LOCK:
-        found = RECENT.get(kept_as(tag))
-        if found is not None:
-            RECENT.move_to_end(kept_as(tag))
-    if found is None or not accepted():
-        return None
-    body, headers = found
-    return Response(body, headers=headers)
-
-
-def remember(tag: str, response: Response) -> Response:
-    """Gzip an answer once and keep it under its ETag (the same drawing for every page)."""
-    response = compress(response)
-    if response.headers.get("Content-Encoding") == "gzip":
-        kept = {k: v for k, v in response.headers.items() if k != "Content-Length"}
-        with LOCK:
-            RECENT[kept_as(tag)] = (response.get_data(), kept)
-            while len(RECENT) > KEPT:
-                RECENT.popitem(last=False)
+def gzipped(body: bytes, mimetype: str) -> Response:
+    """An answer whose body is gzipped already (a stored drawing): sent as it is."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
     return response
-
-
-def kept_as(tag: str) -> tuple[str, str]:
-    """The key of a kept answer: an ETag names a revision of a map of one database."""
-    return (current_app.config["DATABASE"], tag)
 
 
 def compressible(response: Response) -> bool:
