@@ -17,6 +17,7 @@ import hashlib
 import os
 import resource
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -39,7 +40,8 @@ FORMATS = {
     "pdf": "application/pdf",
     "dot": "text/vnd.graphviz",  # a text/ type: the response adds charset=utf-8
 }
-WAIT_STEP = 0.03  # seconds between looks at a drawing another request is making
+WAIT_STEP = 0.03  # seconds between looks at a drawing another process is making
+KEPT = threading.Condition()  # notified when this process keeps (or gives up) a drawing
 CLAIM_SPARE = 5.0  # a claim older than its run's time limit plus this is abandoned
 # Text drawings are stored gzipped, once, and pages get them as stored: every page used to
 # gzip each new drawing again (bench: a 2,000-node SVG is 3.5 MB, 0.7 MB at level 1).
@@ -303,13 +305,16 @@ def obtain(
         found = stored(db, map_id, fmt, view)
         if found is not None and found["revision"] >= revision and found["status"] != "none":
             return drawing(found)
-        mine = claim(db, map_id, fmt, view, limits)
-        if mine is not None:
-            return draw(db, map_id, fmt, view, mine, limits)
+        # Claiming takes SQLite's write lock: a view another request is drawing is only read.
+        if not fresh_claim(found, limits):
+            mine = claim(db, map_id, fmt, view, limits)
+            if mine is not None:
+                return draw(db, map_id, fmt, view, mine, limits)
         if not wait:
             found = stored(db, map_id, fmt, view)
             return drawing(found) if found and found["status"] != "none" else None
-        time.sleep(WAIT_STEP)
+        with KEPT:  # woken at once by this process's drawings, by the clock for others'
+            KEPT.wait(WAIT_STEP)
 
 
 def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: Limits):
@@ -397,11 +402,15 @@ def keep(db: Database, key: tuple, outcome: Drawing, digest: str) -> None:
                 "DELETE FROM renders WHERE map_id = ? AND revision < ? AND pending IS NULL",
                 (key[0], outcome.revision),
             )
+    with KEPT:
+        KEPT.notify_all()
 
 
 def release(db: Database, key: tuple) -> None:
     """Give up a claim (the drawing was interrupted), so that another request may draw."""
     claim_rows(db, key, "pending = NULL, claimed_at = NULL, claimer = NULL")
+    with KEPT:
+        KEPT.notify_all()
 
 
 def lock_folder(db: Database) -> Path:
