@@ -252,16 +252,25 @@ def drawn_graph(db: Database, map_id: int) -> dict:
 
 
 def stored(db: Database, map_id: int, fmt: str, view: View) -> dict | None:
-    """The stored row of a view: its drawing, and any claim on a newer one."""
+    """The stored state of a view (not its drawing's bytes), and any claim on a newer one."""
     return row(
         db,
-        "SELECT * FROM renders WHERE map_id = ? AND fmt = ? AND view = ?",
+        "SELECT revision, status, digest, pending, claimed_at, claimer FROM renders"
+        " WHERE map_id = ? AND fmt = ? AND view = ?",
         (map_id, fmt, view.key),
     )
 
 
-def drawing(found: dict) -> Drawing:
-    """A stored row as a Drawing."""
+def kept_drawing(db: Database, map_id: int, fmt: str, view: View) -> Drawing | None:
+    """The view's stored drawing (or failure), bytes and all; None if there is none yet."""
+    found = row(
+        db,
+        "SELECT revision, status, body, shown, message FROM renders"
+        " WHERE map_id = ? AND fmt = ? AND view = ?",
+        (map_id, fmt, view.key),
+    )
+    if found is None or found["status"] == "none":
+        return None
     body = bytes(found["body"] or b"")
     return Drawing(found["revision"], found["status"], body, found["shown"], found["message"])
 
@@ -302,17 +311,19 @@ def obtain(
     Without `wait`, a view another request is drawing gives its last drawing (or None).
     """
     while True:
-        found = stored(db, map_id, fmt, view)
+        found = stored(db, map_id, fmt, view)  # without the bytes: waiters look often
         if found is not None and found["revision"] >= revision and found["status"] != "none":
-            return drawing(found)
+            drawn = kept_drawing(db, map_id, fmt, view)
+            if drawn is not None and drawn.revision >= revision:
+                return drawn
+            continue
         # Claiming takes SQLite's write lock: a view another request is drawing is only read.
         if not fresh_claim(found, limits):
             mine = claim(db, map_id, fmt, view, limits)
             if mine is not None:
                 return draw(db, map_id, fmt, view, mine, limits)
         if not wait:
-            found = stored(db, map_id, fmt, view)
-            return drawing(found) if found and found["status"] != "none" else None
+            return kept_drawing(db, map_id, fmt, view)
         with KEPT:  # woken at once by this process's drawings, by the clock for others'
             KEPT.wait(WAIT_STEP)
 
@@ -331,9 +342,10 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
         text, program = source(part, limits, view.direction)
         digest = hashlib.sha256(f"{program}\n{text}".encode()).hexdigest()
         found = stored(db, map_id, fmt, view)
-        if found is not None and found["digest"] == digest and found["status"] != "none":
-            # Only undrawn fields changed (a quote, a source): the drawing stands as it is.
-            outcome = drawing(found)
+        same = found is not None and found["digest"] == digest and found["status"] != "none"
+        # Only undrawn fields changed (a quote, a source): the drawing stands as it is.
+        if same and (kept := kept_drawing(db, map_id, fmt, view)) is not None:
+            outcome = kept
         else:
             key = (map_id, fmt, view, claimed)
             outcome = graphviz(db, key, (text, program), limits, len(part["nodes"]))
