@@ -154,7 +154,11 @@ def build_tidy(graph: dict) -> str:
     for node in graph["nodes"]:
         key = str(node["id"])
         box = boxes[key]
-        out.append(node_line(node, lines[key], f' pos="{box.x:.1f},{bottom - box.y:.1f}!"'))
+        place = (
+            f' pos="{box.x:.1f},{bottom - box.y:.1f}!" width="{box.width / 72:.3f}"'
+            f' height="{box.height / 72:.3f}" fixedsize="true"'
+        )
+        out.append(node_line(node, lines[key], place))
     edges = drawn_edges(graph)
     out += edge_lines(edges, junction_places(edges, boxes, bottom))
     return document(out)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import dot, settings
+from . import dot, plaintext, settings
 from .db import row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
@@ -153,7 +153,12 @@ class Diagram:
 
 
 def run(
-    source: str, fmt: str, limits: Limits, timeout: float | None = None, program: str = "dot"
+    source: str,
+    fmt: str,
+    limits: Limits,
+    timeout: float | None = None,
+    program: str = "dot",
+    env: dict[str, str] | None = None,
 ) -> bytes:
     """Run Graphviz on DOT source under a time (default limits.timeout) and memory limit."""
     if fmt == "dot":
@@ -171,6 +176,7 @@ def run(
             capture_output=True,
             timeout=timeout,
             preexec_fn=cap_memory,
+            env=env,
             check=False,
         )
     except subprocess.TimeoutExpired:
@@ -371,7 +377,8 @@ def graphviz(
     with slot(db, map_id, limits):
         claim_rows(db, key, "claimed_at = ?", (time.time(),))  # waiting for a slot aged it
         try:
-            return Drawing(0, "ok", pack(run(text, fmt, limits, timeout, program), fmt), shown)
+            drawn = run(text, fmt, limits, timeout, program, environment(db, fmt, program))
+            return Drawing(0, "ok", pack(drawn, fmt), shown)
         except RenderTimeout as error:
             return Drawing(0, "timeout", b"", 0, str(error))
         except RenderError as error:
@@ -423,6 +430,13 @@ def release(db: Database, key: tuple) -> None:
     claim_rows(db, key, "pending = NULL, claimed_at = NULL, claimer = NULL")
     with KEPT:
         KEPT.notify_all()
+
+
+def environment(db: Database, fmt: str, program: str) -> dict[str, str] | None:
+    """Graphviz's environment: for a tidy tree's SVG, without its text shaper (plaintext)."""
+    if program != "neato" or fmt != "svg":
+        return None
+    return plaintext.environment(lock_folder(db).parent)
 
 
 def lock_folder(db: Database) -> Path:

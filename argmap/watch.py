@@ -2,12 +2,13 @@
 
 Streams do not poll the database: the watcher looks for new events of every map every
 LIVE_POLL seconds (one query), and at once when a write of its own process commits; it
-writes each event's frame once and puts it on the queue of each stream open on that map. It also tells those streams who is on their map (LIVE_PRESENCE, one
-query), marks all of the process's streams as still open (LIVE_HEARTBEAT, one write) and asks
-the streams to check their reader's access again whenever members, sharing, passwords or
-tokens change (a trigger counts those changes in `access_changes`; a new kind of change that
-can end someone's access needs such a trigger). A stream checks its reader's access again
-when that count has moved since its last check, before it sends anything more.
+writes each event's frame once and puts it on the queue of each stream open on that map. It
+also tells those streams who is on their map (LIVE_PRESENCE, one query), marks all of the
+process's streams as still open (LIVE_HEARTBEAT, one write) and asks the streams to check
+their reader's access again whenever members, sharing, passwords or tokens change (a trigger
+counts those changes in `access_changes`; a new kind of change that can end someone's access
+needs such a trigger). A stream checks its reader's access again when that count has moved
+since its last check, before it sends anything more.
 
 Under gevent (`argmap serve`) the watcher is one greenlet and a stream waiting on its queue
 holds no thread; under threads (tests, `flask run`) it is one thread. It starts on first use
