@@ -63,6 +63,7 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
 
     def cold() -> render.Diagram:
         db.execute("DELETE FROM renders")
+        dot.shaped.cache_clear()  # cold: every label wrapped and measured again
         return render.diagram(db, map_id, "svg", None, limits)
 
     def again() -> render.Diagram:
