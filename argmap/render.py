@@ -43,8 +43,8 @@ FORMATS = {
 WAIT_STEP = 0.03  # seconds between looks at a drawing another process is making
 KEPT = threading.Condition()  # notified when this process keeps (or gives up) a drawing
 CLAIM_SPARE = 5.0  # a claim older than its run's time limit plus this is abandoned
-# Text drawings are stored gzipped, once, and pages get them as stored: every page used to
-# gzip each new drawing again (bench: a 2,000-node SVG is 3.5 MB, 0.7 MB at level 1).
+# Text drawings are stored gzipped, once, and pages get them as stored: each request that
+# served a new drawing used to gzip it again (a 2,000-node SVG: 3.5 MB, 0.7 MB at level 1).
 PACKED = ("svg", "dot")
 GZIP_MAGIC = b"\x1f\x8b"  # no SVG, DOT, PNG or PDF starts with these bytes
 
