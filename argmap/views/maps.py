@@ -286,6 +286,8 @@ def diagram(map_id: int, fmt: str):
         unchanged = Response(status=304)
         unchanged.set_etag(tag, weak=True)
         return unchanged
+    if not download and (kept := compress.remembered(tag)):
+        return kept
     drawn = render.diagram(db, map_id, fmt, node_id, limits)
     tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, node_id, limits)
     if download:
@@ -301,4 +303,4 @@ def diagram(map_id: int, fmt: str):
     response.headers["Cache-Control"] = "no-cache"  # ask again each time: a 304 is cheap
     response.headers["X-Argmap-Revision"] = str(drawn.revision)
     response.headers["X-Argmap-Shown"] = f"{drawn.shown} {drawn.total} {drawn.focus or ''}".strip()
-    return response
+    return compress.remember(tag, response)

@@ -8,16 +8,49 @@ Drawings are stored gzipped (render.pack) and sent as stored: never compressed p
 from __future__ import annotations
 
 import gzip
+import threading
+from collections import OrderedDict
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 SMALLEST = 1024  # bytes: below this, gzip saves less than it costs
 TYPES = ("text/", "application/json", "image/svg+xml", "application/javascript")
+KEPT = 32  # gzipped answers kept by ETag: every open page fetches each new drawing once
+LOCK = threading.Lock()
+RECENT: OrderedDict[tuple[str, str], tuple[bytes, dict]] = OrderedDict()
 
 
 def accepted() -> bool:
     """Whether the client takes gzip."""
     return request.accept_encodings["gzip"] > 0
+
+
+def remembered(tag: str) -> Response | None:
+    """The gzipped answer kept for this ETag of this database, for a client that takes gzip."""
+    with LOCK:
+        found = RECENT.get(kept_as(tag))
+        if found is not None:
+            RECENT.move_to_end(kept_as(tag))
+    if found is None or not accepted():
+        return None
+    body, headers = found
+    return Response(body, headers=headers)
+
+
+def remember(tag: str, response: Response) -> Response:
+    """Keep a gzipped answer in memory under its ETag (the same drawing for every page)."""
+    if response.headers.get("Content-Encoding") == "gzip":
+        kept = {k: v for k, v in response.headers.items() if k != "Content-Length"}
+        with LOCK:
+            RECENT[kept_as(tag)] = (response.get_data(), kept)
+            while len(RECENT) > KEPT:
+                RECENT.popitem(last=False)
+    return response
+
+
+def kept_as(tag: str) -> tuple[str, str]:
+    """The key of a kept answer: an ETag names a revision of a map of one database."""
+    return (current_app.config["DATABASE"], tag)
 
 
 def gzipped(body: bytes, mimetype: str) -> Response:
