@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
@@ -15,6 +16,9 @@ from sqlite_utils import Database, Migrations
 
 migrations = Migrations("argmap")
 BUSY_SECONDS = 10.0  # how long a write waits for another's to finish
+# Set after each write transaction commits: the live watcher wakes at once for this process's
+# changes instead of at its next look (held weakly: a watcher that goes takes its flag along).
+COMMITTED: weakref.WeakSet = weakref.WeakSet()
 
 
 def connect(path: str) -> Database:
@@ -59,6 +63,8 @@ def write(db: Database) -> Iterator[Database]:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+    for waiting in list(COMMITTED):
+        waiting.set()
 
 
 @contextmanager

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .layout import Box, box_size, tidy
 from .model import Edge, from_graph
 
 WRAP = 32
+TEXTS_KEPT = 20_000  # labels kept shaped: a redrawn map re-wraps only its changed texts
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 LINE = re.compile(rf"\S.{{0,{WRAP - 1}}}(?=\s|$)|\S{{{WRAP}}}")
 DIRECTIONS = {"rl": "RL", "bt": "BT"}  # the thesis on the left (default), or at the bottom
@@ -93,6 +95,13 @@ def label(lines: list[str]) -> str:
     return '"' + "\\l".join(escaped) + '\\l"'
 
 
+@lru_cache(maxsize=TEXTS_KEPT)
+def shaped(text: str) -> tuple[str, tuple[float, float]]:
+    """A node text's quoted DOT label and its box size (kept: maps are drawn again and again)."""
+    lines = wrap(text)
+    return label(lines), box_size(lines)
+
+
 def junction_of(edge: Edge, undercut: set[str]) -> str | None:
     """The junction an edge runs through: its premise group's or its undercut inference's."""
     if edge.relation == "contradiction":
@@ -124,11 +133,11 @@ def document(statements: list[str]) -> str:
     return "digraph argmap {\n\t" + "\n\t".join(statements) + "\n}\n"
 
 
-def node_line(node: dict, lines: list[str], place: str = "") -> str:
-    """One node statement: integer id and class, the escaped label, the kind's style."""
+def node_line(node: dict, quoted: str, place: str = "") -> str:
+    """One node statement: integer id and class, the quoted label, the kind's style."""
     number, kind = node["id"], node["kind"]
     return (
-        f'n{number} [label={label(lines)} id="node-{number}" class="kind-{kind}"'
+        f'n{number} [label={quoted} id="node-{number}" class="kind-{kind}"'
         f' tooltip="{kind}" {NODE_ATTRS[kind]}{place}];'
     )
 
@@ -136,25 +145,29 @@ def node_line(node: dict, lines: list[str], place: str = "") -> str:
 def build(graph: dict, fast: bool = False, direction: str = "rl") -> str:
     """The DOT source of a map (or of a part of it, for a focused view), laid out by `dot`."""
     out = header(FAST_SETTINGS if fast else {}, direction)
-    out += [node_line(node, wrap(node["text"])) for node in graph["nodes"]]
+    out += [node_line(node, shaped(node["text"])[0]) for node in graph["nodes"]]
     out += edge_lines(drawn_edges(graph), {})
     return document(out)
 
 
 def build_tidy(graph: dict) -> str:
     """The DOT source of a big map with every node placed by the tidy layout (`neato -n2`)."""
-    lines = {str(node["id"]): wrap(node["text"]) for node in graph["nodes"]}
+    shapes = {str(node["id"]): shaped(node["text"]) for node in graph["nodes"]}
     parents = {
         str(n["id"]): None if n["parent_id"] is None else str(n["parent_id"])
         for n in graph["nodes"]
     }
-    boxes = tidy(parents, {number: box_size(text) for number, text in lines.items()})
+    boxes = tidy(parents, {number: size for number, (_, size) in shapes.items()})
     bottom = max((box.y + box.height / 2 for box in boxes.values()), default=0.0)
     out = header(TIDY_SETTINGS, "rl")
     for node in graph["nodes"]:
         key = str(node["id"])
         box = boxes[key]
-        out.append(node_line(node, lines[key], f' pos="{box.x:.1f},{bottom - box.y:.1f}!"'))
+        place = (
+            f' pos="{box.x:.1f},{bottom - box.y:.1f}!" width="{box.width / 72:.3f}"'
+            f' height="{box.height / 72:.3f}" fixedsize="true"'
+        )
+        out.append(node_line(node, shapes[key][0], place))
     edges = drawn_edges(graph)
     out += edge_lines(edges, junction_places(edges, boxes, bottom))
     return document(out)

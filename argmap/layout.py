@@ -43,7 +43,9 @@ WIDTHS = Widths(
     }
 )
 MARGIN_X, MARGIN_Y = 17.28, 12.0  # the node margin "0.12,0.08" as Graphviz applies it
-LINE_HEIGHT = 12.0
+# Lines 1.2 times the font size apart: Graphviz's own spacing when it draws a tidy tree
+# without its text shaper (argmap.plaintext); boxes are drawn at these sizes (fixedsize).
+LINE_HEIGHT = 13.2
 MIN_WIDTH, MIN_HEIGHT = 54.0, 36.0
 COLUMN_GAP = 60.0  # room between columns for the edges and their junctions
 ROW_GAP = 10.0

@@ -1,13 +1,14 @@
 """One watcher per process: it reads new events from SQLite and hands them to the open streams.
 
 Streams do not poll the database: the watcher looks for new events of every map every
-LIVE_POLL seconds (one query), writes each event's frame once and puts it on the queue of each
-stream open on that map. It also tells those streams who is on their map (LIVE_PRESENCE, one
-query), marks all of the process's streams as still open (LIVE_HEARTBEAT, one write) and asks
-the streams to check their reader's access again whenever members, sharing, passwords or
-tokens change (a trigger counts those changes in `access_changes`; a new kind of change that
-can end someone's access needs such a trigger). A stream checks its reader's access again
-when that count has moved since its last check, before it sends anything more.
+LIVE_POLL seconds (one query), and at once when a write of its own process commits; it
+writes each event's frame once and puts it on the queue of each stream open on that map. It
+also tells those streams who is on their map (LIVE_PRESENCE, one query), marks all of the
+process's streams as still open (LIVE_HEARTBEAT, one write) and asks the streams to check
+their reader's access again whenever members, sharing, passwords or tokens change (a trigger
+counts those changes in `access_changes`; a new kind of change that can end someone's access
+needs such a trigger). A stream checks its reader's access again when that count has moved
+since its last check, before it sends anything more.
 
 Under gevent (`argmap serve`) the watcher is one greenlet and a stream waiting on its queue
 holds no thread; under threads (tests, `flask run`) it is one thread. It starts on first use
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from . import db as db_module
 from . import events, patches, presence
 from .db import connect, row, rows
 
@@ -129,6 +131,8 @@ class Watcher:
         self.after = 0
         self.generation = 0
         self.thread: threading.Thread | None = None
+        self.news = threading.Event()  # a write of this process committed: look now
+        db_module.COMMITTED.add(self.news)
 
     def open(self, map_id: int, address: str, limit: int) -> Watched | None:
         """Register a new stream; None when its address has `limit` streams open already."""
@@ -202,7 +206,8 @@ class Watcher:
         rhythm = self.rhythm
         people_at = touch_at = busy_at = time.monotonic()
         while True:
-            time.sleep(rhythm.poll)
+            self.news.wait(rhythm.poll)
+            self.news.clear()
             clock = time.monotonic()
             if self.streams:
                 busy_at = clock

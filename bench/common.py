@@ -111,11 +111,15 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_program(args: list[str], data: bytes, timeout: float) -> ProgramRun:
+def run_program(
+    args: list[str], data: bytes, timeout: float, env: dict[str, str] | None = None
+) -> ProgramRun:
     """Run a program on `data`; it is killed and reaped once `timeout` seconds have passed."""
     start, cpu = time.perf_counter(), children_cpu()
     try:
-        done = subprocess.run(args, input=data, capture_output=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            args, input=data, capture_output=True, timeout=timeout, env=env, check=False
+        )
     except subprocess.TimeoutExpired:
         return ProgramRun(None, None, None)
     return ProgramRun(time.perf_counter() - start, children_cpu() - cpu, done.returncode)

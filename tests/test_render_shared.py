@@ -15,6 +15,7 @@ from argmap.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 WRAPPER = """#!/bin/sh
+[ "$1" = "-c" ] && exec {real} "$@"  # Graphviz writing its plugin list: not a drawing
 echo "start $$ $(date +%s.%N) $0" >> {log}
 sleep {delay}
 {real} "$@"

@@ -290,11 +290,15 @@ def diagram(map_id: int, fmt: str):
         return kept
     drawn = render.diagram(db, map_id, fmt, node_id, limits)
     tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, node_id, limits)
-    response = Response(drawn.body, mimetype=render.FORMATS[fmt])
     if download:
+        response = Response(drawn.body, mimetype=render.FORMATS[fmt])
         name = f"map-{graph['id']}-r{drawn.revision}.{fmt}"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+    if drawn.gzipped is not None and compress.accepted():
+        response = compress.gzipped(drawn.gzipped, render.FORMATS[fmt])  # as stored: no gzip
+    else:
+        response = Response(drawn.body, mimetype=render.FORMATS[fmt])
     response.set_etag(tag, weak=True)
     response.headers["Cache-Control"] = "no-cache"  # ask again each time: a 304 is cheap
     response.headers["X-Argmap-Revision"] = str(drawn.revision)
