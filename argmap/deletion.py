@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import events
+from . import events, moderation
 from .db import rows, write
 from .errors import ValidationError
 from .events import Actor
@@ -71,6 +71,7 @@ def delete_node(
     """Delete a node; its children are reattached, detached or deleted as chosen."""
     with write(db):
         found = get_node(db, map_id, node_id)
+        moderation.check_delete(db, map_id, found, Actor.of(actor))
         check_version(found, version)
         choice = clean_choice(choice, len(children(db, found["id"])))
         doomed = subtree(db, found["id"]) if choice == "delete" else [found]

@@ -6,22 +6,29 @@ import json
 
 from sqlite_utils import Database
 
-from . import events, links, rules
+from . import events, links, moderation, rules
 from .clean import clean_description, clean_id, clean_title
 from .db import rows, write
 from .errors import ValidationError
 from .formats.history import remap
 from .formats.model import check, reading
 from .maps import create_map, load
-from .model import MapData, Node, depths, from_graph
+from .model import TEXT_MAX, MapData, Node, depths, from_graph
+from .moderation import hidden_ids
 from .nodes import clean_fields, insert
 
 
-def to_data(db: Database, map_id: int, history: bool = False) -> MapData:
-    """The map as a portable map; node keys are the database ids."""
-    data = from_graph(load(db, map_id))
+def to_data(db: Database, map_id: int, history: bool = False, hide: bool = False) -> MapData:
+    """The map as a portable map; node keys are the database ids.
+
+    With `hide` (a student exports it), without hidden nodes nor the history about them.
+    """
+    graph = load(db, map_id, hide)
+    data = from_graph(graph)
+    data.moderation, data.locked = graph["moderation"], graph["locked"]
     if history:
-        data.events = history_of(db, map_id)
+        past = history_of(db, map_id)
+        data.events = moderation.visible_events(past, hidden_ids(db, map_id)) if hide else past
     return data
 
 
@@ -127,8 +134,13 @@ def import_map(db: Database, data: MapData, actor: str = "", origin: str | None 
     with write(db):
         map_id = create_map(db, data.title or "Imported map", data.description, actor, origin)
         ids = {}
+        db.execute(
+            "UPDATE maps SET moderation = ?, locked = ? WHERE id = ?",
+            (data.moderation or moderation.NEW_MAPS, int(data.locked), map_id),
+        )
         for node, clean in zip(data.nodes, fields, strict=True):
-            ids[node.key] = insert(db, map_id, {**clean, "parent_id": None})
+            origin = {"author_name": node.author[:TEXT_MAX], "hidden": node.hidden}
+            ids[node.key] = insert(db, map_id, {**clean, "parent_id": None, **origin})
         for node in data.nodes:
             if node.parent is not None:
                 db.execute(

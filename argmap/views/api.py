@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from .. import deletion, events, links, maps, members, nodes, undo
+from .. import deletion, events, links, maps, members, moderation, nodes, undo
 from ..db import get_db
 from ..errors import ValidationError
 from ..web import access
-from ..web.access import owner_only
+from ..web.access import first_owner_only
 from ..web.ids import query_number
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -58,7 +58,7 @@ def create():
 @bp.get("/maps/<int:map_id>")
 def show(map_id: int):
     """The whole map: fields, nodes and links."""
-    return jsonify(maps.load(get_db(), map_id))
+    return jsonify(maps.load(get_db(), map_id, access.hides()))
 
 
 @bp.patch("/maps/<int:map_id>")
@@ -66,11 +66,11 @@ def update(map_id: int):
     """Rename a map or change its description."""
     db = get_db()
     maps.patch_map(db, map_id, body(), actor())
-    return jsonify(maps.load(db, map_id))
+    return jsonify(maps.load(db, map_id, access.hides()))
 
 
 @bp.delete("/maps/<int:map_id>")
-@owner_only
+@first_owner_only
 def delete(map_id: int):
     """Delete a map and everything in it."""
     maps.delete_map(get_db(), map_id)
@@ -121,7 +121,10 @@ def list_events(map_id: int):
     db = get_db()
     maps.get_map(db, map_id)
     found = events.since(db, map_id, after, member_id=member)
-    return jsonify({"events": found, "last": found[-1]["id"] if found else after})
+    last = found[-1]["id"] if found else after
+    if access.hides():
+        found = moderation.visible_events(found, moderation.hidden_ids(db, map_id))
+    return jsonify({"events": found, "last": last})
 
 
 @bp.post("/maps/<int:map_id>/events/<int:event_id>/undo")

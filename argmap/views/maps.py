@@ -16,13 +16,13 @@ from flask import (
     url_for,
 )
 
-from .. import deletion, events, links, maps, members, nodes, outline, render
+from .. import deletion, events, links, maps, members, moderation, nodes, outline, render
 from ..clean import short
 from ..db import get_db
 from ..errors import ArgmapError, Conflict, NotFound, ValidationError
 from ..records import node_dict
 from ..web import access, compress
-from ..web.access import editor_only, owner_only
+from ..web.access import editor_only, first_owner_only
 from ..web.ids import query_number
 
 bp = Blueprint("pages", __name__)
@@ -91,10 +91,12 @@ def create():
 def page(map_id: int, selected: int | None, status: int = 200, **forms):
     """Render the map page; `forms` carries a failed form's values and error."""
     db = get_db()
-    graph = maps.load(db, map_id)
+    hide = access.hides()
+    graph = maps.load(db, map_id, hide)
     by_id = {n["id"]: n for n in graph["nodes"]}
     node = by_id.get(selected)
-    shown = render.for_page(db, map_id, selected, render.Limits.from_config(current_app.config))
+    limits = render.Limits.from_config(current_app.config)
+    shown = render.for_page(db, map_id, node and selected, limits, hide)
     return render_template(
         "map.html",
         graph=graph,
@@ -130,7 +132,7 @@ def update(map_id: int):
 
 
 @bp.get("/maps/<int:map_id>/delete")
-@owner_only
+@first_owner_only
 def confirm_delete(map_id: int):
     """Ask before deleting a map."""
     graph = maps.load(get_db(), map_id)
@@ -138,7 +140,7 @@ def confirm_delete(map_id: int):
 
 
 @bp.post("/maps/<int:map_id>/delete")
-@owner_only
+@first_owner_only
 def delete(map_id: int):
     """Delete a map after confirmation."""
     found = maps.get_map(get_db(), map_id)
@@ -201,8 +203,9 @@ def update_node(map_id: int, node_id: int):
 def confirm_delete_node(map_id: int, node_id: int, error: ArgmapError | None = None):
     """Ask what becomes of the nodes about a node before deleting it."""
     db = get_db()
-    graph = maps.load(db, map_id)
+    graph = maps.load(db, map_id, access.hides())
     node = node_dict(nodes.get_node(db, map_id, node_id))
+    moderation.check_visible(db, map_id, node_id, access.actor(), "node_id")
     kids = [node_dict(c) for c in nodes.children(db, node_id)]
     touching = deletion.links_touching(db, [node_id])
     return render_template(
@@ -263,9 +266,10 @@ def delete_link(map_id: int, link_id: int):
 
 
 def diagram_tag(graph: dict, fmt: str, node_id: int | None, limits: render.Limits) -> str:
-    """The diagram's ETag: what the drawing shows (map, revision, view, limits), no render."""
+    """The diagram's ETag: what the drawing shows (map, revision, view, reader, limits)."""
     settings = zlib.crc32(repr(limits).encode())
-    return f"m{graph['id']}-r{graph['revision']}-{fmt}-n{node_id or 0}-{settings:x}"
+    reader = "s" if access.hides() else "o"  # students may not see what owners see
+    return f"m{graph['id']}-r{graph['revision']}-{fmt}-n{node_id or 0}-{reader}-{settings:x}"
 
 
 @bp.get("/maps/<int:map_id>/diagram.<fmt>")
@@ -288,7 +292,7 @@ def diagram(map_id: int, fmt: str):
         return unchanged
     if not download and (kept := compress.remembered(tag)):
         return kept
-    drawn = render.diagram(db, map_id, fmt, node_id, limits)
+    drawn = render.diagram(db, map_id, fmt, node_id, limits, hide=access.hides())
     tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, node_id, limits)
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
     if download:
