@@ -73,6 +73,8 @@ def test_create_map_then_read_it(api, db):
         "title": "New map",
         "description": "Why",
         "revision": 1,
+        "moderation": "own",
+        "locked": False,
         "nodes": [],
         "links": [],
     }

@@ -40,7 +40,8 @@ ORPHANED = (
 def parent_state(map_id: int, form: dict) -> str:
     """Where the form's parent stands: "here", "gone" (deleted meanwhile) or "bad" (no id)."""
     try:
-        nodes.get_node(get_db(), map_id, form.get("parent_id"))
+        found = nodes.get_node(get_db(), map_id, form.get("parent_id"))
+        moderation.check_visible(get_db(), map_id, found["id"], access.actor(), "parent_id")
     except NotFound:
         return "gone"
     except ArgmapError:

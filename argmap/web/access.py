@@ -195,8 +195,9 @@ def check_map(map_id: int, level: str) -> None:
         refuse_change(g.role, level)
     if level == "first" and not members.is_first_owner(get_db(), map_id, member):
         refuse_change(g.role, level)
-    if level == "edit" and g.role != "owner":
-        rules.lock_rule(moderation.settings_of(get_db(), map_id)["locked"], True)
+    g.locked = g.role == "editor" and moderation.settings_of(get_db(), map_id)["locked"]
+    if level == "edit":
+        rules.lock_rule(g.locked, g.role != "owner")
 
 
 def require_account():
@@ -242,7 +243,7 @@ def template_values() -> dict:
         "person": person,
         "role": role,
         "me": g.get("member"),
-        "can_edit": role in EDITING,
+        "can_edit": role in EDITING and not g.get("locked"),
         "is_owner": role == "owner",
         "is_first_owner": bool(map_id_of_request())
         and members.is_first_owner(get_db(), map_id_of_request(), g.get("member")),
