@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..members import ROLES
-from ..moderation import MODES
 from ..model import (
     DESCRIPTION_MAX,
     KINDS,
@@ -18,6 +17,7 @@ from ..model import (
     TEXT_MAX,
     TITLE_MAX,
 )
+from ..moderation import MODES
 from ..nodes import CHILD_CHOICES
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
