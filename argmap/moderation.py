@@ -70,6 +70,19 @@ def visible_events(found: list[dict], hidden: set[int]) -> list[dict]:
     return [e for e in found if not about_hidden(e, hidden)] if hidden else found
 
 
+def events_sql(hidden: set[int]) -> tuple[str, list]:
+    """A WHERE clause's part (and its values) that leaves out events about hidden nodes."""
+    if not hidden:
+        return "", []
+    ids = json.dumps(sorted(hidden))
+    linked = "COALESCE(json_extract(data, '$.after.to_id'), json_extract(data, '$.before.to_id'))"
+    return (
+        " AND (node_id IS NULL OR node_id NOT IN (SELECT value FROM json_each(?)))"
+        f" AND (action NOT LIKE 'link.%' OR {linked} NOT IN (SELECT value FROM json_each(?)))",
+        [ids, ids],
+    )
+
+
 def settings_of(db: Database, map_id: int) -> dict:
     """The map's moderation ("own" or "everyone") and whether it is locked."""
     found = row(db, "SELECT moderation, locked FROM maps WHERE id = ?", (map_id,))

@@ -38,7 +38,7 @@ def history_of(db: Database, map_id: int) -> list[dict]:
         rows(
             db,
             "SELECT id, revision, action, node_id, actor, created_at, data FROM events"
-            " WHERE map_id = ? ORDER BY id",
+            " WHERE map_id = ? AND action != 'member.role' ORDER BY id",  # members stay here
             (map_id,),
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlite_utils import Database
 
-from .. import events, labels, maps, undo
+from .. import events, labels, maps, moderation, undo
 from ..db import get_db, row, rows
 from ..errors import ArgmapError, Conflict, ValidationError
 from ..web import access
@@ -26,9 +26,15 @@ FIELD_WORDS = {
 
 
 def changes(db: Database, map_id: int, who: dict, before: int | None) -> list[dict]:
-    """A page of the map's events, newest first, by one member (or name, from old links)."""
-    sql = "SELECT * FROM events WHERE map_id = ?"
-    params: list = [map_id]
+    """A page of the map's events, newest first, by one member (or name, from old links).
+
+    A student sees no change about a node hidden from students.
+    """
+    hidden, hidden_params = moderation.events_sql(
+        moderation.hidden_ids(db, map_id) if access.hides() else set()
+    )
+    sql = "SELECT * FROM events WHERE map_id = ?" + hidden
+    params: list = [map_id, *hidden_params]
     if who["member"] is not None:
         sql, params = sql + " AND member_id = ?", [*params, who["member"]]
     elif who["actor"] is not None:
