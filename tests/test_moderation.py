@@ -256,6 +256,9 @@ def test_owner_actions_are_changes_with_events_undone_by_owners_only(world):
         assert refused.status_code in (403, 404)
     for event in reversed(found[-4:]):
         assert api(w, "cora", "POST", f"/events/{event['id']}/undo").status_code == 201
+    history = client_for(w, "olga").get(f"/maps/{w['m']}/history").get_data(as_text=True)
+    for words in ("locked the map", "hid a node from students", "made Sam owner (was editor)"):
+        assert words in history
     settings = moderation.settings_of(w["db"], w["m"])
     assert settings == {"moderation": "own", "locked": False}
     assert not nodes.get_node(w["db"], w["m"], w["h"])["hidden"]

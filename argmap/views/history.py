@@ -123,10 +123,29 @@ def node_words(action: str, data: dict) -> dict:
     return {"words": f"restored a {kind}{below}", "new": after.get("text")}
 
 
+def moderation_words(action: str, data: dict) -> dict:
+    """What an owner's moderation change did, in words."""
+    after = data.get("after") or {}
+    if action in ("node.hide", "node.unhide"):
+        done = "hid a node from students" if action == "node.hide" else "showed a node again"
+        return {"words": done, "new": after.get("text")}
+    if action == "map.moderation":
+        mode = moderation.MODE_LABELS.get(after.get("moderation"), "?")
+        return {"words": f"set the moderation: {mode.lower()}"}
+    if action == "member.role":
+        return {"words": f"made {data.get('name')} {data.get('after')} (was {data.get('before')})"}
+    return {"words": "locked the map" if action == "map.lock" else "unlocked the map"}
+
+
+MODERATION_ACTIONS = (*moderation.OWNER_ACTIONS, "member.role")
+
+
 def describe(event: dict) -> dict:
     """An event in words: what was done, and the old and new text."""
     action, data = event["action"], event["data"]
-    if action.startswith("node."):
+    if action in MODERATION_ACTIONS:
+        said = moderation_words(action, data)
+    elif action.startswith("node."):
         said = node_words(action, data)
     elif action in ("link.add", "link.delete"):
         link = data.get("after") or data.get("before") or {}
