@@ -51,6 +51,9 @@ def node_json(node_id, kind, text, parent_id=None, **more):
         "undercut": False,
         "tags": [],
         "version": 1,
+        "author_member": None,
+        "author_name": "",
+        "hidden": False,
         **more,
     }
 
@@ -91,6 +94,8 @@ def test_show_map_is_the_whole_structure(api, db, tree):
         "title": "Tree",
         "description": "About trees",
         "revision": 5,
+        "moderation": "own",
+        "locked": False,
         "nodes": [
             node_json(tree["C"], "claim", "C"),
             node_json(tree["S"], "support", "S", tree["C"]),

@@ -8,7 +8,7 @@ import re
 import pytest
 from livehelp import CSRF, log_in, owned_map, person
 
-from argmap import deletion, events, links, maps, members, nodes, portable
+from argmap import deletion, events, links, maps, members, moderation, nodes, portable
 from argmap import undo as undoing
 from argmap.db import connect, migrate, migrations
 from argmap.errors import Conflict
@@ -19,8 +19,9 @@ from argmap.model import Node as PortableNode
 
 @pytest.fixture
 def team(app, db):
-    """Olga's map with Ana and Ben as editors; a client logged in as Olga."""
+    """Olga's map with Ana and Ben as editors, who edit everything; a client logged in as Olga."""
     olga, map_id = owned_map(db, title="Homework")
+    moderation.set_mode(db, map_id, "everyone")  # undo across people: test_moderation has "own"
     ana, ben = person(db, "Ana", map_id), person(db, "Ben", map_id)
     client = app.test_client()
     log_in(client, olga)
