@@ -19,7 +19,7 @@ from flask import (
 from .. import deletion, events, links, maps, members, moderation, nodes, outline, render
 from ..clean import short
 from ..db import get_db
-from ..errors import ArgmapError, Conflict, NotFound, ValidationError
+from ..errors import ArgmapError, Conflict, Forbidden, NotFound, ValidationError
 from ..records import node_dict
 from ..web import access, compress
 from ..web.access import editor_only, first_owner_only
@@ -191,8 +191,8 @@ def update_node(map_id: int, node_id: int):
             raise
         gone = Conflict(GONE, None, "text")
         return page(map_id, None, 409, claim={"values": form, "error": gone})
-    except ValidationError as error:
-        return page(map_id, node_id, 400, edit={"values": form, "error": error})
+    except (ValidationError, Forbidden) as error:  # the form again, with what they typed
+        return page(map_id, node_id, error.status, edit={"values": form, "error": error})
     # Unchanged fields leave the version as sent; a real save bumps it.
     unchanged = form.get("version") == str(node["version"])
     flash("No changes to save." if unchanged else f"Saved “{short(node['text'])}”.")
@@ -236,7 +236,7 @@ def delete_node(map_id: int, node_id: int):
             error.current,
         )
         return confirm_delete_node(map_id, node_id, changed)
-    except ValidationError as error:
+    except (ValidationError, Forbidden) as error:
         return confirm_delete_node(map_id, node_id, error)
     count = len(done["deleted"])
     flash(
