@@ -19,9 +19,8 @@ from argmap.model import Node as PortableNode
 
 @pytest.fixture
 def team(app, db):
-    """Olga's map with Ana and Ben as editors, who edit everything; a client logged in as Olga."""
+    """Olga's map with Ana and Ben as editors; a client logged in as Olga."""
     olga, map_id = owned_map(db, title="Homework")
-    moderation.set_mode(db, map_id, "everyone")  # undo across people: test_moderation has "own"
     ana, ben = person(db, "Ana", map_id), person(db, "Ben", map_id)
     client = app.test_client()
     log_in(client, olga)
@@ -391,6 +390,7 @@ def test_creating_the_map_cannot_be_undone_and_unknown_changes_are_404(db, team)
 def test_api_lists_events_after_an_id_and_undoes_one(app, db, team):
     api = app.test_client()
     auth = {"Authorization": f"Bearer {team['ana']['token']}"}
+    moderation.set_mode(db, team["map"], "everyone")  # Ana undoes Ben's: test_moderation: "own"
     start = last_event(db, team["map"])["id"]
     claim = add(db, team, "Ben", "Recess matters")
     listed_events = api.get(f"/api/maps/{team['map']}/events?after={start}", headers=auth)
