@@ -74,6 +74,7 @@ def delete_node(
         moderation.check_delete(db, map_id, found, Actor.of(actor))
         check_version(found, version)
         choice = clean_choice(choice, len(children(db, found["id"])))
+        unseen = found["id"] in moderation.hidden_ids(db, map_id)  # students never saw it
         doomed = subtree(db, found["id"]) if choice == "delete" else [found]
         moved = move_children(db, found, choice) if choice in ("reattach", "detach") else []
         ids = [n["id"] for n in doomed]
@@ -87,5 +88,7 @@ def delete_node(
             "moved": moved,
             "choice": choice,
         }
+        if unseen:
+            data["unseen"] = True
         events.record(db, map_id, "node.delete", found["id"], data, actor)
     return data

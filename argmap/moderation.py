@@ -39,6 +39,23 @@ def hidden_ids(db: Database, map_id: int) -> set[int]:
     return {r["id"] for r in rows(db, HIDDEN, (map_id,))}
 
 
+def unseen_ids(db: Database, map_id: int) -> set[int]:
+    """The nodes hidden from students until they were deleted: their history stays hidden."""
+    found = rows(
+        db,
+        "SELECT json_extract(d.value, '$.id') AS id FROM events e, json_each(e.data, '$.deleted') d"
+        " WHERE e.map_id = ? AND e.action = 'node.delete'"
+        " AND json_extract(e.data, '$.unseen') IS NOT NULL",
+        (map_id,),
+    )
+    return {r["id"] for r in found}
+
+
+def secret_ids(db: Database, map_id: int) -> set[int]:
+    """The nodes whose history students do not read: hidden now, or deleted while hidden."""
+    return hidden_ids(db, map_id) | unseen_ids(db, map_id)
+
+
 def without_hidden(graph: dict, hidden: set[int]) -> dict:
     """A loaded map without the hidden nodes and the links that touch them."""
     if not hidden:
@@ -54,11 +71,13 @@ def without_hidden(graph: dict, hidden: set[int]) -> dict:
 
 def about_hidden(event: dict, hidden: set[int]) -> bool:
     """Whether an event is about a hidden node (its node, or a link's ends)."""
+    data = event["data"] if isinstance(event["data"], dict) else json.loads(event["data"])
+    if data.get("unseen"):  # a node deleted while hidden from students
+        return True
     if not hidden:
         return False
     if event.get("node_id") in hidden:
         return True
-    data = event["data"] if isinstance(event["data"], dict) else json.loads(event["data"])
     link = data.get("after") or data.get("before") or {}
     return event["action"].startswith("link.") and (
         link.get("from_id") in hidden or link.get("to_id") in hidden
@@ -67,16 +86,15 @@ def about_hidden(event: dict, hidden: set[int]) -> bool:
 
 def visible_events(found: list[dict], hidden: set[int]) -> list[dict]:
     """The events a student may read: none about hidden nodes."""
-    return [e for e in found if not about_hidden(e, hidden)] if hidden else found
+    return [e for e in found if not about_hidden(e, hidden)]
 
 
 def events_sql(hidden: set[int]) -> tuple[str, list]:
     """A WHERE clause's part (and its values) that leaves out events about hidden nodes."""
-    if not hidden:
-        return "", []
     ids = json.dumps(sorted(hidden))
     linked = "COALESCE(json_extract(data, '$.after.to_id'), json_extract(data, '$.before.to_id'))"
     return (
+        " AND json_extract(data, '$.unseen') IS NULL"
         " AND (node_id IS NULL OR node_id NOT IN (SELECT value FROM json_each(?)))"
         f" AND (action NOT LIKE 'link.%' OR {linked} NOT IN (SELECT value FROM json_each(?)))",
         [ids, ids],

@@ -14,7 +14,7 @@ from .formats.history import remap
 from .formats.model import check, reading
 from .maps import create_map, load
 from .model import TEXT_MAX, MapData, Node, depths, from_graph
-from .moderation import hidden_ids
+from .moderation import secret_ids
 from .nodes import clean_fields, insert
 
 
@@ -28,7 +28,7 @@ def to_data(db: Database, map_id: int, history: bool = False, hide: bool = False
     data.moderation, data.locked = graph["moderation"], graph["locked"]
     if history:
         past = history_of(db, map_id)
-        data.events = moderation.visible_events(past, hidden_ids(db, map_id)) if hide else past
+        data.events = moderation.visible_events(past, secret_ids(db, map_id)) if hide else past
     return data
 
 

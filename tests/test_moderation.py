@@ -205,6 +205,17 @@ def test_a_hidden_subtree_is_absent_from_everything_a_student_can_reach(world):
     assert 'id="hidden-indicator"' in owner["page with the node"]
 
 
+def test_a_node_deleted_while_hidden_stays_out_of_the_students_history(world):
+    w = world
+    api(w, "olga", "POST", f"/nodes/{w['h']}/hide", {"hidden": True})
+    assert api(w, "olga", "DELETE", f"/nodes/{w['h']}?children=delete").status_code == 200
+    for who in ("sam", "jo"):
+        outputs = student_outputs(w, who)
+        for name in ("history", "events", "export json"):
+            assert "Secret plan" not in outputs[name], (who, name)
+    assert "Secret plan" in student_outputs(w, "olga")["history"]
+
+
 def test_students_cannot_reach_hidden_nodes_by_their_ids(world):
     w = world
     api(w, "olga", "POST", f"/nodes/{w['h']}/hide", {"hidden": True})

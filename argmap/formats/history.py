@@ -5,7 +5,8 @@ as the history page shows it. Its data holds node and link records (`before`,
 `after`, and the lists `deleted`, `restored`, `moved`, `returned`, `shown`, `links`),
 node ids in `moved_back` and `gone` (nodes hidden from students), link ids in
 `unlinked`, the `choice` made for a deletion's children, `undo_of` (the id
-of the change an undo undid) and `imported` (a change that came with a file).
+of the change an undo undid), `imported` (a change that came with a file) and `unseen`
+(a node deleted while hidden from students).
 A record's `id` is a link id in link changes and in `links`, else a node id;
 `parent_id`, `from_id` and `to_id` are node ids. Records hold plain values
 only (text, numbers, true/false, null, lists of text), so a file cannot hand
@@ -105,7 +106,7 @@ def _data(data: object, where: str) -> dict:
             out[key] = value
         elif key == "undo_of":
             out[key] = _number(value, path)
-        elif key == "imported" and isinstance(value, bool):
+        elif key in ("imported", "unseen") and isinstance(value, bool):
             out[key] = value
         else:
             raise FormatError(f"unknown field {key!r}, or the wrong type", path)

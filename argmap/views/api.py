@@ -124,7 +124,7 @@ def list_events(map_id: int):
     found = events.since(db, map_id, after, member_id=member)
     last = found[-1]["id"] if found else after
     if access.hides():
-        found = moderation.visible_events(found, moderation.hidden_ids(db, map_id))
+        found = moderation.visible_events(found, moderation.secret_ids(db, map_id))
     return jsonify({"events": found, "last": last})
 
 

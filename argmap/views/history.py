@@ -30,8 +30,8 @@ def changes(db: Database, map_id: int, who: dict, before: int | None) -> list[di
 
     A student sees no change about a node hidden from students.
     """
-    hidden, hidden_params = moderation.events_sql(
-        moderation.hidden_ids(db, map_id) if access.hides() else set()
+    hidden, hidden_params = (
+        moderation.events_sql(moderation.secret_ids(db, map_id)) if access.hides() else ("", [])
     )
     sql = "SELECT * FROM events WHERE map_id = ?" + hidden
     params: list = [map_id, *hidden_params]
