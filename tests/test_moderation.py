@@ -194,6 +194,8 @@ def test_a_hidden_subtree_is_absent_from_everything_a_student_can_reach(world):
     w = world
     done = form(w, "cora", f"/nodes/{w['h']}/hide", {"hidden": "1"})
     assert done.status_code == 302
+    drawn = client_for(w, "olga").get(f"/maps/{w['m']}/diagram.svg")  # drawn for owners first
+    assert "Secret plan" in drawn.get_data(as_text=True)
     for who in ("sam", "jo"):
         for name, text in student_outputs(w, who).items():
             assert "Secret plan" not in text, (who, name)
