@@ -414,3 +414,41 @@ def m009_access_changes(db: Database) -> None:
             for name, event in ACCESS_TRIGGERS.items()
         )
     )
+
+
+# Changes that change what someone may read or write on a map: hiding nodes, locking maps.
+MODERATION_TRIGGERS = {
+    "access_nodes_hidden": "UPDATE OF hidden ON nodes",
+    "access_maps_moderation": "UPDATE OF locked, moderation ON maps",
+}
+
+
+@migrations()
+def m011_moderation(db: Database) -> None:
+    """Moderation per map (who edits what, a lock), hidden nodes, and each node's author.
+
+    Maps that exist keep "everyone edits everything"; new maps are made with "own" (maps.py).
+    A node's author is the member whose change created it (its first node.add event), with
+    the name the member had: removing a member leaves their nodes under that name.
+    """
+    created = (
+        "FROM events e WHERE e.map_id = nodes.map_id AND e.node_id = nodes.id"
+        " AND e.action = 'node.add' ORDER BY e.id LIMIT 1"
+    )
+    db.executescript(
+        "ALTER TABLE maps ADD COLUMN moderation TEXT NOT NULL DEFAULT 'everyone'"
+        " CHECK (moderation IN ('everyone', 'own'));"
+        " ALTER TABLE maps ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;"
+        " ALTER TABLE nodes ADD COLUMN author_member INTEGER;"
+        " ALTER TABLE nodes ADD COLUMN author_name TEXT NOT NULL DEFAULT '';"
+        " ALTER TABLE nodes ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;"
+        " CREATE INDEX nodes_hidden ON nodes(map_id) WHERE hidden = 1;"
+        " CREATE INDEX nodes_author ON nodes(map_id, author_member);"
+        f" UPDATE nodes SET author_member = (SELECT e.member_id {created}),"
+        f" author_name = COALESCE((SELECT e.actor {created}), '');"
+        + "".join(
+            f" CREATE TRIGGER {name} AFTER {event}"
+            " BEGIN UPDATE access_changes SET counter = counter + 1; END;"
+            for name, event in MODERATION_TRIGGERS.items()
+        )
+    )

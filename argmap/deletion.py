@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import events
+from . import events, moderation
 from .db import rows, write
 from .errors import ValidationError
 from .events import Actor
@@ -71,8 +71,10 @@ def delete_node(
     """Delete a node; its children are reattached, detached or deleted as chosen."""
     with write(db):
         found = get_node(db, map_id, node_id)
+        moderation.check_delete(db, map_id, found, Actor.of(actor))
         check_version(found, version)
         choice = clean_choice(choice, len(children(db, found["id"])))
+        unseen = found["id"] in moderation.hidden_ids(db, map_id)  # students never saw it
         doomed = subtree(db, found["id"]) if choice == "delete" else [found]
         moved = move_children(db, found, choice) if choice in ("reattach", "detach") else []
         ids = [n["id"] for n in doomed]
@@ -86,5 +88,7 @@ def delete_node(
             "moved": moved,
             "choice": choice,
         }
+        if unseen:
+            data["unseen"] = True
         events.record(db, map_id, "node.delete", found["id"], data, actor)
     return data

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from . import rules
 from .db import now, row, rows
 
 
@@ -16,6 +17,7 @@ class Actor:
 
     name: str = ""
     member_id: int | None = None
+    student: bool = False  # a member who is not an owner: moderation applies to them
 
     def __str__(self) -> str:
         return self.name
@@ -37,6 +39,9 @@ def record(
     """Bump the map's revision and log the change (who by name and member); returns the revision."""
     stamp = now()
     who = Actor.of(actor)
+    if who.student:  # every change goes through here: the lock holds for each of them
+        found = row(db, "SELECT locked FROM maps WHERE id = ?", (map_id,))
+        rules.lock_rule(bool(found and found["locked"]), True)
     db.execute(
         "UPDATE maps SET revision = revision + 1, updated_at = ? WHERE id = ?", (stamp, map_id)
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import events, rules
+from . import events, moderation, rules
 from .clean import clean_bool, clean_id, clean_relation
 from .db import row, write
 from .errors import NotFound, ValidationError
+from .events import Actor
 from .maps import get_map
 from .nodes import check_cycle, get_target
 from .records import link_dict, link_values
@@ -62,25 +63,28 @@ def clean_link(fields: dict) -> dict:
     return clean
 
 
-def add_link(db: Database, map_id: int, fields: dict, actor: str = "") -> dict:
+def add_link(db: Database, map_id: int, fields: dict, actor: Actor | str = "") -> dict:
     """Link one node to another; returns the link."""
     clean = clean_link(fields)
     with write(db):
         get_map(db, map_id)
         source = get_target(db, map_id, clean["from_id"], "from_id")
+        moderation.check_visible(db, map_id, clean["from_id"], Actor.of(actor), "from_id")
+        moderation.check_visible(db, map_id, clean["to_id"], Actor.of(actor), "to_id")
         check_link(db, map_id, source, clean["to_id"], clean)
         link = insert(db, map_id, clean)
         events.record(db, map_id, "link.add", clean["from_id"], {"after": link}, actor)
     return link
 
 
-def delete_link(db: Database, map_id: int, link_id: object, actor: str = "") -> dict:
+def delete_link(db: Database, map_id: int, link_id: object, actor: Actor | str = "") -> dict:
     """Remove a link; returns it as it was."""
     number = clean_id(link_id, "link_id")
     with write(db):
         found = row(db, "SELECT * FROM links WHERE id = ? AND map_id = ?", (number, map_id))
         if found is None:
             raise NotFound(f"There is no link {link_id} in this map.", "link_id")
+        moderation.check_link(db, map_id, found, Actor.of(actor))
         db.execute("DELETE FROM links WHERE id = ?", (number,))
         link = link_dict(found)
         events.record(db, map_id, "link.delete", found["from_id"], {"before": link}, actor)

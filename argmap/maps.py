@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import events
+from . import events, moderation
 from .clean import clean_description, clean_title
 from .db import now, row, rows, write
 from .errors import NotFound
@@ -41,9 +41,9 @@ def create_map(
     stamp = now()
     with write(db):
         cursor = db.execute(
-            "INSERT INTO maps (title, description, origin, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (title, description, origin, stamp, stamp),
+            "INSERT INTO maps (title, description, origin, moderation, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (title, description, origin, moderation.NEW_MAPS, stamp, stamp),
         )
         map_id = cursor.lastrowid
         events.record(db, map_id, "map.create", data={"after": {"title": title}}, actor=actor)
@@ -86,16 +86,22 @@ def delete_map(db: Database, map_id: int) -> None:
         db.execute("DELETE FROM maps WHERE id = ?", (map_id,))
 
 
-def load(db: Database, map_id: int) -> dict:
-    """The whole map: its fields, nodes in id order and links in a stable order."""
+def load(db: Database, map_id: int, hide: bool = False) -> dict:
+    """The whole map: its fields, nodes in id order and links in a stable order.
+
+    With `hide` (a student reads it), without the nodes its owners hid and what is below them.
+    """
     found = get_map(db, map_id)
     nodes = rows(db, "SELECT * FROM nodes WHERE map_id = ? ORDER BY id", (map_id,))
     links = rows(db, "SELECT * FROM links WHERE map_id = ? ORDER BY from_id, to_id, id", (map_id,))
-    return {
+    graph = {
         "id": found["id"],
         "title": found["title"],
         "description": found["description"],
         "revision": found["revision"],
+        "moderation": found["moderation"],
+        "locked": bool(found["locked"]),
         "nodes": [node_dict(n) for n in nodes],
         "links": [link_dict(li) for li in links],
     }
+    return moderation.without_hidden(graph, moderation.hidden_ids(db, map_id) if hide else set())

@@ -7,16 +7,17 @@ import secrets
 
 from sqlite_utils import Database
 
-from . import maps, portable
+from . import events, maps, portable
 from .accounts import clean_name, digest
 from .db import now, row, rows, write
-from .errors import NotFound, ValidationError
+from .errors import Forbidden, NotFound, ValidationError
 from .events import Actor
 from .model import MapData
 
 ROLES = ("owner", "editor", "viewer")
 JOIN_ROLES = ("editor", "viewer")
 ROLE_LABELS = {"editor": "Editor (can change the map)", "viewer": "Viewer (can only read)"}
+OWNER_LABEL = "Owner (every right but deleting the map and removing its first owner)"
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0 or 1 to misread
 CODE_LENGTH = 8
 
@@ -105,27 +106,60 @@ def clean_role(role: object) -> str:
     return role
 
 
+def is_first_owner(db: Database, map_id: int, member: dict | None) -> bool:
+    """Whether the member is the map's first owner (the account that made or claimed it)."""
+    if member is None or member["user_id"] is None or member["role"] != "owner":
+        return False
+    found = row(db, "SELECT owner_id FROM maps WHERE id = ?", (map_id,))
+    return found is not None and found["owner_id"] == member["user_id"]
+
+
 def get_member(db: Database, map_id: int, member_id: int) -> dict:
-    """A member of this map other than its owner, or an error."""
+    """A member of this map other than its first owner, or an error."""
     found = row(db, "SELECT * FROM members WHERE id = ? AND map_id = ?", (member_id, map_id))
     if found is None:
         raise NotFound("This person is not a member of the map (any more).", "member_id")
-    if found["role"] == "owner":
-        raise ValidationError("The owner keeps the owner role and stays a member.", "role")
+    if is_first_owner(db, map_id, found):
+        raise Forbidden(
+            "The map's first owner keeps the owner role and stays a member.", "member_id"
+        )
     return found
 
 
-def set_role(db: Database, map_id: int, member_id: int, role: object) -> dict:
-    """Give a member another role; it applies to their next request."""
-    role = clean_role(role)
+def clean_any_role(role: object, member: dict) -> str:
+    """Owner, editor or viewer; only a member with an account can be an owner."""
+    if role != "owner":
+        return clean_role(role)
+    if member["user_id"] is None:
+        raise ValidationError(
+            f"{member['name']} joined without an account, so they cannot be an owner: ask them"
+            " to sign up, log in and join again with a code.",
+            "role",
+        )
+    return role
+
+
+def set_role(
+    db: Database, map_id: int, member_id: int, role: object, actor: Actor | str = ""
+) -> dict:
+    """Give a member another role (owner too); it applies to their next request.
+
+    Making or unmaking an owner is a change of the map, in its history and undoable.
+    """
     with write(db):
         found = get_member(db, map_id, member_id)
+        role = clean_any_role(role, found)
+        if role == found["role"]:
+            return found
         db.execute("UPDATE members SET role = ? WHERE id = ?", (role, member_id))
+        if "owner" in (role, found["role"]):
+            data = {"member": member_id, "name": found["name"], "before": found["role"]}
+            events.record(db, map_id, "member.role", data={**data, "after": role}, actor=actor)
     return {**found, "role": role}
 
 
 def remove(db: Database, map_id: int, member_id: int) -> dict:
-    """Remove a member: their next request finds the map closed to them."""
+    """Remove a member: their next request finds the map closed to them; their nodes stay."""
     with write(db):
         found = get_member(db, map_id, member_id)
         db.execute("DELETE FROM members WHERE id = ?", (member_id,))

@@ -36,6 +36,8 @@ class Node:
     group: int | None = None
     undercut: bool = False
     tags: list[str] = field(default_factory=list)
+    hidden: bool = field(default=False, compare=False)  # hidden from students by an owner
+    author: str = field(default="", compare=False)  # the name of who wrote it, if known
 
 
 @dataclass
@@ -65,6 +67,8 @@ class MapData:
     links: list[Link] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    moderation: str | None = None  # who edits what ("own" or "everyone"); None: a new map's
+    locked: bool = False
 
     def node(self, key: str) -> Node:
         """The node with this key."""
@@ -103,6 +107,8 @@ def from_graph(graph: dict) -> MapData:
             n["group"],
             n["undercut"],
             n.get("tags", []),
+            n.get("hidden", False),
+            n.get("author_name", ""),
         )
         for n in graph["nodes"]
     ]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import events, rules
+from . import events, moderation, rules
 from .clean import clean_bool, clean_id, clean_kind, clean_optional, clean_tags, clean_text
 from .db import now, row, rows, write
 from .errors import Conflict, NotFound, ValidationError
+from .events import Actor
 from .maps import get_map
 from .model import QUOTE_MAX, SOURCE_MAX
-from .records import node_dict, node_values
+from .records import node_dict, node_values, origin_values
 
 CHILD_CHOICES = ("reattach", "detach", "delete")
 EDITABLE = ("kind", "text", "quote", "source", "parent_id", "group", "undercut", "tags")
@@ -114,19 +115,23 @@ def insert(
     """The one place a node is inserted (checked fields); returns its id (node_id if given)."""
     stamp = now()
     values = {"id": node_id, "map_id": map_id, **node_values(fields), "version": version}
+    values |= origin_values(fields)
     values |= {"created_at": stamp, "updated_at": stamp}
     columns = ", ".join(values)
     marks = ", ".join(f":{name}" for name in values)
     return db.execute(f"INSERT INTO nodes ({columns}) VALUES ({marks})", values).lastrowid
 
 
-def add_node(db: Database, map_id: int, fields: dict, actor: str = "") -> dict:
-    """Add a node to a map; returns the new node."""
+def add_node(db: Database, map_id: int, fields: dict, actor: Actor | str = "") -> dict:
+    """Add a node to a map, written by the actor; returns the new node."""
     clean = clean_fields(fields)
+    who = Actor.of(actor)
     with write(db):
         get_map(db, map_id)
+        moderation.check_visible(db, map_id, clean["parent_id"], who, "parent_id")
         check_shape(db, map_id, None, clean)
-        node_id = insert(db, map_id, clean)
+        author = {"author_member": who.member_id, "author_name": who.name}
+        node_id = insert(db, map_id, {**clean, **author})
         node = node_dict(get_node(db, map_id, node_id))
         events.record(db, map_id, "node.add", node_id, {"after": node}, actor)
     return node
@@ -144,7 +149,9 @@ def check_version(found: dict, version: object) -> None:
         )
 
 
-def update_node(db: Database, map_id: int, node_id: object, changes: dict, actor: str = "") -> dict:
+def update_node(
+    db: Database, map_id: int, node_id: object, changes: dict, actor: Actor | str = ""
+) -> dict:
     """Change some of a node's fields; `version`, when given, must be current."""
     unknown = set(changes) - set(EDITABLE) - {"version"}
     if unknown:
@@ -152,6 +159,7 @@ def update_node(db: Database, map_id: int, node_id: object, changes: dict, actor
         raise ValidationError(f"{name} is not a field of a node.", name)
     with write(db):
         found = get_node(db, map_id, node_id)
+        moderation.check_edit(db, map_id, found, Actor.of(actor))
         check_version(found, changes.get("version"))
         before = node_dict(found)
         merged = {**before, **{k: v for k, v in changes.items() if k in EDITABLE}}
@@ -160,6 +168,7 @@ def update_node(db: Database, map_id: int, node_id: object, changes: dict, actor
         clean = clean_fields(merged)
         if all(clean[field] == before[field] for field in EDITABLE):
             return before  # nothing changed: no new version, no event
+        moderation.check_visible(db, map_id, clean["parent_id"], Actor.of(actor), "parent_id")
         check_shape(db, map_id, found["id"], clean, before)
         write_fields(db, found["id"], clean)
         after = node_dict(get_node(db, map_id, found["id"]))

@@ -79,6 +79,14 @@ BY_ACTION: dict[str, Callable[[dict], dict | None]] = {
     "link.add": link_added,
     "link.delete": link_deleted,
     "map.update": map_updated,
+    # Moderation: owners' copies mark the node; students' streams send removals instead
+    # (moderation.student_change). A new role changes nothing in the map's copy.
+    "node.hide": node_written,
+    "node.unhide": node_written,
+    "map.lock": map_updated,
+    "map.unlock": map_updated,
+    "map.moderation": map_updated,
+    "member.role": lambda _data: {},
 }
 
 

@@ -7,7 +7,7 @@ import re
 
 from sqlite_utils import Database
 
-from . import events, links, rules
+from . import events, links, moderation, rules
 from .clean import clean_description, clean_id, clean_title
 from .db import rows, write
 from .errors import ValidationError
@@ -27,14 +27,21 @@ from .model import (
     depths,
     from_graph,
 )
+from .moderation import secret_ids
 from .nodes import clean_fields, insert
 
 
-def to_data(db: Database, map_id: int, history: bool = False) -> MapData:
-    """The map as a portable map; node keys are the database ids."""
-    data = from_graph(load(db, map_id))
+def to_data(db: Database, map_id: int, history: bool = False, hide: bool = False) -> MapData:
+    """The map as a portable map; node keys are the database ids.
+
+    With `hide` (a student exports it), without hidden nodes nor the history about them.
+    """
+    graph = load(db, map_id, hide)
+    data = from_graph(graph)
+    data.moderation, data.locked = graph["moderation"], graph["locked"]
     if history:
-        data.events = history_of(db, map_id)
+        past = history_of(db, map_id)
+        data.events = moderation.visible_events(past, secret_ids(db, map_id)) if hide else past
     return data
 
 
@@ -44,7 +51,7 @@ def history_of(db: Database, map_id: int) -> list[dict]:
         rows(
             db,
             "SELECT id, revision, action, node_id, actor, created_at, data FROM events"
-            " WHERE map_id = ? ORDER BY id",
+            " WHERE map_id = ? AND action != 'member.role' ORDER BY id",  # members stay here
             (map_id,),
         )
     )
@@ -208,8 +215,13 @@ def import_map(db: Database, data: MapData, actor: str = "", origin: str | None 
     with write(db):
         map_id = create_map(db, data.title or "Imported map", data.description, actor, origin)
         ids = {}
+        db.execute(
+            "UPDATE maps SET moderation = ?, locked = ? WHERE id = ?",
+            (data.moderation or moderation.NEW_MAPS, int(data.locked), map_id),
+        )
         for node, clean in zip(data.nodes, fields, strict=True):
-            ids[node.key] = insert(db, map_id, {**clean, "parent_id": None})
+            origin = {"author_name": node.author[:TEXT_MAX], "hidden": node.hidden}
+            ids[node.key] = insert(db, map_id, {**clean, "parent_id": None, **origin})
         for node in data.nodes:
             if node.parent is not None:
                 db.execute(

@@ -39,7 +39,14 @@ def stored(fields: dict, columns: dict[str, str]) -> dict:
 def node_dict(found: dict) -> dict:
     """A node row as the API shows it."""
     node = shown(found, NODE_COLUMNS)
-    return {**node, "tags": json.loads(found["tags"]), "version": found["version"]}
+    return {
+        **node,
+        "tags": json.loads(found["tags"]),
+        "version": found["version"],
+        "author_member": found["author_member"],
+        "author_name": found["author_name"],
+        "hidden": bool(found["hidden"]),
+    }
 
 
 def link_dict(found: dict) -> dict:
@@ -50,6 +57,15 @@ def link_dict(found: dict) -> dict:
 def node_values(fields: dict) -> dict:
     """A node's checked fields as the nodes table stores them."""
     return {**stored(fields, NODE_COLUMNS), "tags": json.dumps(fields["tags"])}
+
+
+def origin_values(fields: dict) -> dict:
+    """Who wrote a node and whether owners hid it, as the nodes table stores them."""
+    return {
+        "author_member": fields.get("author_member"),
+        "author_name": fields.get("author_name") or "",
+        "hidden": int(bool(fields.get("hidden"))),
+    }
 
 
 def link_values(fields: dict) -> dict:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import gzip
 import hashlib
+import json
 import os
 import resource
 import subprocess
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import dot, plaintext, settings
+from . import dot, moderation, plaintext, settings
 from .db import row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
@@ -98,11 +99,12 @@ class View:
 
     focus: int = 0
     direction: str = "rl"
+    students: bool = False  # drawn without the nodes hidden from students
 
     @property
     def key(self) -> str:
-        """The view as stored: direction and focus."""
-        return f"{self.direction}:{self.focus}"
+        """The view as stored: direction, focus, and whether it is the students' drawing."""
+        return f"{self.direction}:{self.focus}" + (":students" if self.students else "")
 
 
 @dataclass
@@ -216,16 +218,22 @@ def neighbourhood(graph: dict, focus: int, radius: int, limit: int) -> dict:
     }
 
 
-def centre_of(db: Database, map_id: int, focus: int | None) -> int | None:
-    """The node to centre a focused view on: the chosen one, else the first claim."""
-    if focus is not None and row(
-        db, "SELECT 1 AS hit FROM nodes WHERE id = ? AND map_id = ?", (focus, map_id)
+def centre_of(
+    db: Database, map_id: int, focus: int | None, hidden: set[int] | None = None
+) -> int | None:
+    """The node to centre a focused view on: the chosen one, else the first claim (not hidden)."""
+    hidden = hidden or set()
+    if (
+        focus is not None
+        and focus not in hidden
+        and row(db, "SELECT 1 AS hit FROM nodes WHERE id = ? AND map_id = ?", (focus, map_id))
     ):
         return focus
     found = row(
         db,
-        "SELECT id FROM nodes WHERE map_id = ? ORDER BY kind != 'claim', id LIMIT 1",
-        (map_id,),
+        "SELECT id FROM nodes WHERE map_id = ? AND id NOT IN (SELECT value FROM json_each(?))"
+        " ORDER BY kind != 'claim', id LIMIT 1",
+        (map_id, json.dumps(sorted(hidden))),
     )
     return None if found is None else found["id"]
 
@@ -340,6 +348,8 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
         with snapshot(db):  # the revision and the nodes and links it names, read together
             revision = get_map(db, map_id)["revision"]
             graph = drawn_graph(db, map_id)
+            if view.students:
+                graph = moderation.without_hidden(graph, moderation.hidden_ids(db, map_id))
         part = (
             graph
             if view.focus == 0
@@ -487,26 +497,32 @@ def diagram(
     whole: bool = False,
     direction: str = "rl",
     wait: bool = True,
+    hide: bool = False,
 ) -> Diagram:
     """The map's diagram; a map too big or too slow to draw whole gives a focused one.
 
     A stored diagram costs three small queries: the map's texts are loaded only to draw.
     Without `wait`, a diagram being drawn by another request comes as its older drawing.
+    With `hide` (a student reads it), the drawing leaves out the nodes hidden from students.
     """
     limits = limits or Limits()
     revision = get_map(db, map_id)["revision"]
+    hidden = moderation.hidden_ids(db, map_id) if hide else set()
     total = row(db, "SELECT COUNT(*) AS n FROM nodes WHERE map_id = ?", (map_id,))["n"]
+    total -= len(hidden)
+    students = bool(hidden)
     if whole or total < limits.focus_at:
-        drawn = obtain(db, map_id, fmt, View(0, direction), revision, limits, wait)
+        drawn = obtain(db, map_id, fmt, View(0, direction, students), revision, limits, wait)
         if drawn is not None and drawn.status != "timeout":
             return outcome_of(drawn, fmt, total, None, revision)
-    centre = centre_of(db, map_id, focus)
+    centre = centre_of(db, map_id, focus, hidden)
     if centre is None:
-        drawn = obtain(db, map_id, fmt, View(0, direction), revision, limits, True)
+        drawn = obtain(db, map_id, fmt, View(0, direction, students), revision, limits, True)
         return outcome_of(drawn, fmt, 0, None, revision)
-    drawn = obtain(db, map_id, fmt, View(centre, direction), revision, limits, wait)
+    view = View(centre, direction, students)
+    drawn = obtain(db, map_id, fmt, view, revision, limits, wait)
     if drawn is None:
-        drawn = obtain(db, map_id, fmt, View(centre, direction), revision, limits, True)
+        drawn = obtain(db, map_id, fmt, view, revision, limits, True)
     return outcome_of(drawn, fmt, total, centre, revision)
 
 
@@ -527,10 +543,12 @@ class PageDiagram:
     error: str | None
 
 
-def for_page(db: Database, map_id: int, focus: int | None, limits: Limits) -> PageDiagram:
+def for_page(
+    db: Database, map_id: int, focus: int | None, limits: Limits, hide: bool = False
+) -> PageDiagram:
     """The map's diagram as inline SVG for a page; a Graphviz failure becomes a message."""
     try:
-        drawn = diagram(db, map_id, "svg", focus, limits)
+        drawn = diagram(db, map_id, "svg", focus, limits, hide=hide)
     except RenderError as error:
         return PageDiagram(None, "", str(error))
     return PageDiagram(drawn, inline_svg(drawn.body), None)

@@ -6,7 +6,7 @@ raises ValidationError naming the field to fix, with the same words wherever it 
 
 from __future__ import annotations
 
-from .errors import ValidationError
+from .errors import Forbidden, ValidationError
 from .model import MAX_DEPTH
 
 
@@ -81,3 +81,50 @@ def depth_rule(level: int) -> None:
             " put them under a node higher up.",
             "parent_id",
         )
+
+
+# Moderation: what a student (a member who is not an owner) may change. Pure, like the rest.
+LOCKED = (
+    "This map is locked by its owner: you can read it but not change it until an owner unlocks it."
+)
+
+
+def lock_rule(locked: bool, student: bool) -> None:
+    """Nobody but an owner changes a locked map."""
+    if locked and student:
+        raise Forbidden(LOCKED, "map_id")
+
+
+def own_rule(mode: str, student: bool, author: int | None, me: int | None, what: str) -> None:
+    """With "own" moderation, a student edits and deletes only the nodes they wrote."""
+    if mode == "own" and student and (author is None or author != me):
+        raise Forbidden(
+            f"You can only {what} your own nodes on this map: its owners set it so."
+            " Add a counter or a support under this node instead.",
+            "node_id",
+        )
+
+
+def subtree_rule(mode: str, student: bool, others: int) -> None:
+    """A student deletes no node with other people's nodes under it (with "own" moderation)."""
+    if mode == "own" and student and others:
+        raise Forbidden(
+            f"{others} node{'s' if others != 1 else ''} by other people"
+            f" {'are' if others != 1 else 'is'} under this node, so you cannot delete it:"
+            " ask an owner of the map.",
+            "node_id",
+        )
+
+
+def undo_scope_rule(mode: str, student: bool, by: int | None, me: int | None) -> None:
+    """With "own" moderation, a student undoes only their own changes."""
+    if mode == "own" and student and (by is None or by != me):
+        raise Forbidden(
+            "You can only undo your own changes on this map: its owners set it so.", "event_id"
+        )
+
+
+def owner_action_rule(student: bool) -> None:
+    """Locking, hiding, moderation and owner changes are undone by owners only."""
+    if student:
+        raise Forbidden("Only an owner of this map can undo this change.", "event_id")

@@ -7,6 +7,7 @@ accents aside; results come best first (bm25), a node's own id ("#12" or "12") f
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlite_utils import Database
@@ -38,9 +39,16 @@ def by_number(db: Database, map_id: int, query: str) -> dict | None:
     )
 
 
-def search(db: Database, map_id: int, query: str, limit: int = LIMIT) -> list[dict]:
-    """The map's nodes whose words start with the typed words, best match first."""
+def search(
+    db: Database, map_id: int, query: str, limit: int = LIMIT, hidden: set[int] | None = None
+) -> list[dict]:
+    """The map's nodes whose words start with the typed words, best match first.
+
+    `hidden`: nodes the reader may not see (a student's search), never among the results.
+    """
+    hidden = hidden or set()
     named = by_number(db, map_id, query)
+    named = None if named is not None and named["id"] in hidden else named
     expression = match_expression(query)
     found = []
     if expression is not None:
@@ -49,8 +57,9 @@ def search(db: Database, map_id: int, query: str, limit: int = LIMIT) -> list[di
             "SELECT n.id, n.kind, n.text, n.parent_id FROM nodes_fts f"
             " JOIN nodes n ON n.id = f.rowid"
             " WHERE nodes_fts MATCH ? AND n.map_id = ?"
+            " AND n.id NOT IN (SELECT value FROM json_each(?))"
             " ORDER BY bm25(nodes_fts, 10.0, 1.0), n.id LIMIT ?",
-            (expression, map_id, limit),
+            (expression, map_id, json.dumps(sorted(hidden)), limit),
         )
     if named is not None:
         found = [named, *(n for n in found if n["id"] != named["id"])][:limit]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from . import deletion, events, links, maps, nodes
+from . import deletion, events, links, maps, members, moderation, nodes
 from .db import row, rows, write
 from .errors import Conflict, NotFound, ValidationError
 from .events import Actor
@@ -197,7 +197,43 @@ def undo_map_update(db: Database, map_id: int, event: dict, actor: Actor | str) 
     return f"Restored the map's {' and '.join(touched) or 'title'}."
 
 
+def undo_hide(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
+    """Show a hidden node to students again (or hide one shown again)."""
+    node = current_node(db, map_id, event["data"]["after"], "there is nothing to undo.")
+    hide = event["action"] == "node.unhide"
+    moderation.set_hidden(db, map_id, node["id"], hide, actor)
+    done = "Hid {} from students." if hide else "Showed {} to students again."
+    return done.format(quote(node["text"]))
+
+
+def undo_lock(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
+    """Unlock a map that was locked, or lock it again."""
+    locked = event["data"]["before"]["locked"]
+    moderation.set_locked(db, map_id, locked, actor)
+    return "Locked the map again." if locked else "Unlocked the map."
+
+
+def undo_moderation(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
+    """Put back the map's moderation as it was."""
+    mode = event["data"]["before"]["moderation"]
+    moderation.set_mode(db, map_id, mode, actor)
+    return f"Moderation is back to: {moderation.MODE_LABELS[mode].lower()}."
+
+
+def undo_role(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
+    """Give a member back the role they had."""
+    data = event["data"]
+    found = members.set_role(db, map_id, data["member"], data["before"], actor)
+    return f"{found['name']} is {found['role']} again."
+
+
 UNDOS: dict[str, Callable[[Database, int, dict, str], str]] = {
+    "node.hide": undo_hide,
+    "node.unhide": undo_hide,
+    "map.lock": undo_lock,
+    "map.unlock": undo_lock,
+    "map.moderation": undo_moderation,
+    "member.role": undo_role,
     "node.add": undo_add,
     "node.update": undo_update,
     "node.delete": undo_delete,
@@ -254,6 +290,7 @@ def undo(db: Database, map_id: int, event_id: int, actor: Actor | str = "") -> d
     with write(db):
         maps.get_map(db, map_id)
         event = get_event(db, map_id, event_id)
+        moderation.check_undo(db, map_id, event, Actor.of(actor))
         check_undoable(db, map_id, event)
         start = events.latest_id(db, map_id)
         message = carry_out(db, map_id, event, actor)

@@ -7,11 +7,11 @@ import shutil
 import pytest
 from helpers import session_entry
 
-from argmap import accounts, create_app, links, members, nodes
+from argmap import accounts, create_app, links, members, moderation, nodes
 from argmap.db import connect
 
 TOKEN = "test-csrf-token"
-PEOPLE = ("anonymous", "stranger", "viewer", "editor", "owner", "public")
+PEOPLE = ("anonymous", "stranger", "viewer", "editor", "coowner", "owner", "public")
 OK = "ok"
 EXPECTED = {
     "read": {
@@ -19,6 +19,7 @@ EXPECTED = {
         "stranger": 404,
         "viewer": OK,
         "editor": OK,
+        "coowner": OK,
         "owner": OK,
         "public": OK,
     },
@@ -27,6 +28,7 @@ EXPECTED = {
         "stranger": 404,
         "viewer": 403,
         "editor": OK,
+        "coowner": OK,
         "owner": OK,
         "public": 403,
     },
@@ -35,6 +37,16 @@ EXPECTED = {
         "stranger": 404,
         "viewer": 403,
         "editor": 403,
+        "coowner": OK,
+        "owner": OK,
+        "public": 403,
+    },
+    "first": {  # deleting the map: its first owner only
+        "anonymous": 404,
+        "stranger": 404,
+        "viewer": 403,
+        "editor": 403,
+        "coowner": 403,
         "owner": OK,
         "public": 403,
     },
@@ -45,8 +57,8 @@ TABLES = ("maps", "nodes", "links", "events", "members", "join_codes", "api_toke
 ROUTES = [
     ("GET", "/maps/{m}", None, "read", 200),
     ("POST", "/maps/{m}", {"title": "Renamed", "description": ""}, "edit", 302),
-    ("GET", "/maps/{m}/delete", None, "owner", 200),
-    ("POST", "/maps/{m}/delete", {}, "owner", 302),
+    ("GET", "/maps/{m}/delete", None, "first", 200),
+    ("POST", "/maps/{m}/delete", {}, "first", 302),
     ("POST", "/maps/{m}/nodes", {"form": "claim", "kind": "claim", "text": "New"}, "edit", 302),
     (
         "POST",
@@ -85,9 +97,16 @@ ROUTES = [
     ("POST", "/maps/{m}/codes/{code}/regenerate", {}, "owner", 302),
     ("POST", "/maps/{m}/codes/{code}/close", {}, "owner", 302),
     ("POST", "/maps/{m}/public", {"public": "1"}, "owner", 302),
+    ("POST", "/maps/{m}/moderation", {"moderation": "own"}, "owner", 302),
+    ("POST", "/maps/{m}/lock", {"locked": "1"}, "owner", 302),
+    ("POST", "/maps/{m}/nodes/{s}/hide", {"hidden": "1"}, "owner", 302),
+    ("PATCH", "/api/maps/{m}/moderation", {"locked": True}, "owner", 200),
+    ("POST", "/api/maps/{m}/nodes/{s}/hide", {"hidden": True}, "owner", 200),
+    ("GET", "/api/maps/{m}/members", None, "owner", 200),
+    ("PATCH", "/api/maps/{m}/members/{viewer_member}", {"role": "editor"}, "owner", 200),
     ("GET", "/api/maps/{m}", None, "read", 200),
     ("PATCH", "/api/maps/{m}", {"title": "Renamed"}, "edit", 200),
-    ("DELETE", "/api/maps/{m}", None, "owner", 200),
+    ("DELETE", "/api/maps/{m}", None, "first", 200),
     ("GET", "/api/maps/{m}/events", None, "read", 200),
     ("POST", "/api/maps/{m}/events/{e}/undo", {}, "edit", 201),
     ("POST", "/api/maps/{m}/nodes", {"kind": "claim", "text": "New"}, "edit", 201),
@@ -113,10 +132,13 @@ def account(db, email: str, name: str) -> dict:
 
 def build(db) -> dict:
     """Olga's private map (claims C, D; S supports C; K counters C; S also supports D), with
-    Ed as editor by account, an anonymous viewer, and Stan, who has an account but no part."""
+    Ed as editor by account, Cora as co-owner, an anonymous viewer, and Stan, who has an
+    account but no part. Everyone edits everything here: moderation has its own tests."""
     olga = account(db, "olga@example.org", "Olga")
     ed, stan = account(db, "ed@example.org", "Ed"), account(db, "stan@example.org", "Stan")
+    cora = account(db, "cora@example.org", "Cora")
     m = members.create_map(db, olga, "Private map")
+    moderation.set_mode(db, m, "everyone")
     c = nodes.add_node(db, m, {"kind": "claim", "text": "C"})["id"]
     d = nodes.add_node(db, m, {"kind": "claim", "text": "D"})["id"]
     s = nodes.add_node(db, m, {"kind": "support", "text": "S", "parent_id": c})["id"]
@@ -125,7 +147,11 @@ def build(db) -> dict:
     editor_code, viewer_code = members.new_code(db, m, "editor"), members.new_code(db, m, "viewer")
     editor, _ = members.join(db, editor_code, "Ed", ed)
     viewer, secret = members.join(db, viewer_code, "Vi")
-    event = db.execute("SELECT MAX(id) FROM events WHERE map_id = ?", (m,)).fetchone()[0]
+    coowner, _ = members.join(db, editor_code, "Cora", cora)
+    members.set_role(db, m, coowner["id"], "owner")
+    event = db.execute(
+        "SELECT MAX(id) FROM events WHERE map_id = ? AND action = 'link.add'", (m,)
+    ).fetchone()[0]
     return {
         "m": m,
         "c": c,
@@ -138,7 +164,7 @@ def build(db) -> dict:
         "editor_member": editor["id"],
         "viewer_member": viewer["id"],
         "secret": secret,
-        "users": {"owner": olga, "editor": ed, "stranger": stan},
+        "users": {"owner": olga, "editor": ed, "stranger": stan, "coowner": cora},
     }
 
 
@@ -241,7 +267,9 @@ def test_route_access(place, world, route, who):
     if expected == 404:
         assert f"There is no map {world['m']}." in text
         assert "Private map" not in text
-    elif level == "owner":
+    elif level == "first" and who == "coowner":
+        assert "first owner can delete it; co-owners cannot." in text
+    elif level in ("owner", "first"):
         assert "Only the owner of this map can do this." in text
     elif who == "viewer":
         assert "You are a viewer of this map: you can read it but not change it." in text
@@ -266,6 +294,7 @@ def test_each_person_lists_only_their_maps(place, world):
         "public": [],
         "viewer": ["viewer"],
         "editor": ["editor"],
+        "coowner": ["owner"],
         "owner": ["owner"],
     }
     for who, roles in expected.items():

@@ -51,6 +51,9 @@ def node_json(node_id, kind, text, parent_id=None, **more):
         "undercut": False,
         "tags": [],
         "version": 1,
+        "author_member": None,
+        "author_name": "",
+        "hidden": False,
         **more,
     }
 
@@ -73,6 +76,8 @@ def test_create_map_then_read_it(api, db):
         "title": "New map",
         "description": "Why",
         "revision": 1,
+        "moderation": "own",
+        "locked": False,
         "nodes": [],
         "links": [],
     }
@@ -89,6 +94,8 @@ def test_show_map_is_the_whole_structure(api, db, tree):
         "title": "Tree",
         "description": "About trees",
         "revision": 5,
+        "moderation": "own",
+        "locked": False,
         "nodes": [
             node_json(tree["C"], "claim", "C"),
             node_json(tree["S"], "support", "S", tree["C"]),
@@ -177,14 +184,23 @@ def test_missing_things_are_404_json(api, db, tree, method, url):
     assert state(db) == before
 
 
-def test_add_node_answers_201_with_the_node(api, db, tree):
+def test_add_node_answers_201_with_the_node(api, db, tree, owner):
     response = api.post(
         f"/api/maps/{tree['map']}/nodes",
         json={"kind": "counter", "text": " Why not? ", "quote": "q", "parent_id": tree["S"]},
     )
     assert response.status_code == 201
     node = response.get_json()
-    assert node == node_json(node["id"], "counter", "Why not?", tree["S"], quote="q")
+    author = members.of_user(db, tree["map"], owner["id"])
+    assert node == node_json(
+        node["id"],
+        "counter",
+        "Why not?",
+        tree["S"],
+        quote="q",
+        author_member=author["id"],
+        author_name=author["name"],
+    )
     assert maps.load(db, tree["map"])["nodes"][-1] == node
     assert maps.get_map(db, tree["map"])["revision"] == 5
 

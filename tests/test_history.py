@@ -8,7 +8,7 @@ import re
 import pytest
 from livehelp import CSRF, log_in, owned_map, person
 
-from argmap import deletion, events, links, maps, members, nodes, portable
+from argmap import deletion, events, links, maps, members, moderation, nodes, portable
 from argmap import undo as undoing
 from argmap.db import connect, migrate, migrations
 from argmap.errors import Conflict
@@ -390,6 +390,7 @@ def test_creating_the_map_cannot_be_undone_and_unknown_changes_are_404(db, team)
 def test_api_lists_events_after_an_id_and_undoes_one(app, db, team):
     api = app.test_client()
     auth = {"Authorization": f"Bearer {team['ana']['token']}"}
+    moderation.set_mode(db, team["map"], "everyone")  # Ana undoes Ben's: test_moderation: "own"
     start = last_event(db, team["map"])["id"]
     claim = add(db, team, "Ben", "Recess matters")
     listed_events = api.get(f"/api/maps/{team['map']}/events?after={start}", headers=auth)

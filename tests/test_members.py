@@ -218,8 +218,8 @@ def test_the_owner_keeps_the_owner_role(client, classroom, owner, db):
         response = client.post(
             f"/maps/{classroom}/members/{own}/{action}", data={**form, "csrf_token": TOKEN}
         )
-        assert response.status_code == 400
-        assert "The owner keeps the owner role" in response.get_data(as_text=True)
+        assert response.status_code == 403
+        assert "first owner keeps the owner role" in response.get_data(as_text=True)
     assert db.execute("SELECT role FROM members WHERE id = ?", (own,)).fetchone()[0] == "owner"
 
 

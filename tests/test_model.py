@@ -67,6 +67,8 @@ def test_create_map_stores_title_description_and_revision_one(db):
         "title": "A title",
         "description": "Why",
         "revision": 1,
+        "moderation": "own",
+        "locked": False,
         "nodes": [],
         "links": [],
     }
@@ -161,6 +163,9 @@ def test_add_node_returns_and_stores_the_node(db, tree):
         "undercut": False,
         "tags": [],
         "version": 1,
+        "author_member": None,
+        "author_name": "",
+        "hidden": False,
     }
     assert maps.load(db, tree["map"])["nodes"][-1] == node
 

@@ -13,6 +13,7 @@ import json
 
 from ..errors import FormatError
 from ..model import KINDS, LINK_RELATIONS, Link, MapData, Node
+from ..moderation import MODES, NEW_MAPS
 from .history import read_events
 
 VERSION = 2
@@ -25,6 +26,8 @@ def write(data: MapData) -> str:
         "version": VERSION,
         "title": data.title,
         "description": data.description,
+        "moderation": data.moderation or NEW_MAPS,
+        "locked": data.locked,
         "nodes": [
             {
                 "id": n.key,
@@ -36,6 +39,8 @@ def write(data: MapData) -> str:
                 "group": n.group,
                 "undercut": n.undercut,
                 "tags": n.tags,
+                "hidden": n.hidden,
+                "author": n.author,
             }
             for n in data.nodes
         ],
@@ -114,6 +119,8 @@ def read_node(obj: object, where: str) -> Node:
         group=field(obj, "group", int, where, None),
         undercut=bool(field(obj, "undercut", bool, where, False)),
         tags=tags,
+        hidden=bool(field(obj, "hidden", bool, where, False)),
+        author=field(obj, "author", str, where, "") or "",
     )
 
 
@@ -142,7 +149,11 @@ def read(text: str) -> MapData:
         nodes=[read_node(n, f"$.nodes[{i}]") for i, n in enumerate(nodes)],
         links=[read_link(li, f"$.links[{i}]") for i, li in enumerate(links)],
         events=read_events(field(doc, "events", list, "$", []) or []),
+        moderation=field(doc, "moderation", str, "$", None),
+        locked=bool(field(doc, "locked", bool, "$", False)),
     )
+    if data.moderation is not None and data.moderation not in MODES:
+        raise FormatError(f"unknown moderation {data.moderation!r}", "$.moderation")
     check_keys(data)
     return data
 

@@ -2,9 +2,11 @@
 
 An event is `{"id", "revision", "action", "node_id", "actor", "created_at", "data"}`
 as the history page shows it. Its data holds node and link records (`before`,
-`after`, and the lists `deleted`, `restored`, `moved`, `returned`, `links`), node ids in
-`moved_back`, the `choice` made for a deletion's children, `undo_of` (the id
-of the change an undo undid) and `imported` (a change that came with a file).
+`after`, and the lists `deleted`, `restored`, `moved`, `returned`, `shown`, `links`),
+node ids in `moved_back` and `gone` (nodes hidden from students), link ids in
+`unlinked`, the `choice` made for a deletion's children, `undo_of` (the id
+of the change an undo undid), `imported` (a change that came with a file) and `unseen`
+(a node deleted while hidden from students).
 A record's `id` is a link id in link changes and in `links`, else a node id;
 `parent_id`, `from_id` and `to_id` are node ids. Records hold plain values
 only (text, numbers, true/false, null, lists of text), so a file cannot hand
@@ -28,10 +30,16 @@ ACTIONS = (
     "node.restore",
     "link.add",
     "link.delete",
+    "map.moderation",
+    "map.lock",
+    "map.unlock",
+    "node.hide",
+    "node.unhide",
 )
 LINK_ACTIONS = ("link.add", "link.delete")
 RECORDS = ("before", "after")
-NODE_LISTS = ("deleted", "restored", "moved", "returned")
+NODE_LISTS = ("deleted", "restored", "moved", "returned", "shown")
+ID_LISTS = ("moved_back", "gone", "unlinked")  # node ids, except unlinked: link ids
 NODE_FIELDS = ("parent_id", "from_id", "to_id")
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[0-9.:+\-Z]*")
 
@@ -89,16 +97,16 @@ def _data(data: object, where: str) -> dict:
         path = f"{where}.{key}"
         if key in RECORDS:
             out[key] = _record(value, path)
-        elif key in (*NODE_LISTS, "links", "moved_back"):
+        elif key in (*NODE_LISTS, "links", *ID_LISTS):
             if not isinstance(value, list):
                 raise FormatError("expected a list", path)
-            check = _ref if key == "moved_back" else _record
+            check = _ref if key in ID_LISTS else _record
             out[key] = [check(item, f"{path}[{i}]") for i, item in enumerate(value)]
         elif key == "choice" and (value is None or isinstance(value, str)):
             out[key] = value
         elif key == "undo_of":
             out[key] = _number(value, path)
-        elif key == "imported" and isinstance(value, bool):
+        elif key in ("imported", "unseen") and isinstance(value, bool):
             out[key] = value
         else:
             raise FormatError(f"unknown field {key!r}, or the wrong type", path)
@@ -136,8 +144,9 @@ def remap(event: dict, node: Renumber, link: Renumber, change: Callable[[int], i
             data[key] = [
                 _remap_record(item, node, link if key == "links" else node) for item in value
             ]
-        elif key == "moved_back":
-            data[key] = [node(item) for item in value if item is not None]
+        elif key in ID_LISTS:
+            renumber = link if key == "unlinked" else node
+            data[key] = [renumber(item) for item in value if item is not None]
         elif key != "undo_of":
             data[key] = value
         elif change(value) is not None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from .. import deletion, events, links, maps, members, nodes, undo
-from ..db import get_db
+from .. import deletion, events, links, maps, members, moderation, nodes, undo
+from ..db import get_db, write
 from ..errors import ValidationError
+from ..records import node_dict
 from ..web import access
-from ..web.access import owner_only
+from ..web.access import first_owner_only, owner_only
 from ..web.ids import query_number
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -58,7 +59,7 @@ def create():
 @bp.get("/maps/<int:map_id>")
 def show(map_id: int):
     """The whole map: fields, nodes and links."""
-    return jsonify(maps.load(get_db(), map_id))
+    return jsonify(maps.load(get_db(), map_id, access.hides()))
 
 
 @bp.patch("/maps/<int:map_id>")
@@ -66,11 +67,11 @@ def update(map_id: int):
     """Rename a map or change its description."""
     db = get_db()
     maps.patch_map(db, map_id, body(), actor())
-    return jsonify(maps.load(db, map_id))
+    return jsonify(maps.load(db, map_id, access.hides()))
 
 
 @bp.delete("/maps/<int:map_id>")
-@owner_only
+@first_owner_only
 def delete(map_id: int):
     """Delete a map and everything in it."""
     maps.delete_map(get_db(), map_id)
@@ -121,10 +122,59 @@ def list_events(map_id: int):
     db = get_db()
     maps.get_map(db, map_id)
     found = events.since(db, map_id, after, member_id=member)
-    return jsonify({"events": found, "last": found[-1]["id"] if found else after})
+    last = found[-1]["id"] if found else after
+    if access.hides():
+        found = moderation.visible_events(found, moderation.secret_ids(db, map_id))
+    return jsonify({"events": found, "last": last})
 
 
 @bp.post("/maps/<int:map_id>/events/<int:event_id>/undo")
 def undo_event(map_id: int, event_id: int):
     """Undo one change; the undo is a new change by the caller."""
     return jsonify(undo.undo(get_db(), map_id, event_id, actor())), 201
+
+
+@bp.patch("/maps/<int:map_id>/moderation")
+@owner_only
+def update_moderation(map_id: int):
+    """Set who edits what ({"moderation": "own" or "everyone"}) and the lock ({"locked"})."""
+    data, db = body(), get_db()
+    locked = data.get("locked")
+    if locked is not None and not isinstance(locked, bool):
+        raise ValidationError("locked must be true or false.", "locked")
+    with write(db):
+        if "moderation" in data:
+            moderation.set_mode(db, map_id, data["moderation"], actor())
+        if locked is not None:
+            moderation.set_locked(db, map_id, locked, actor())
+    return jsonify(moderation.settings_of(db, map_id))
+
+
+@bp.post("/maps/<int:map_id>/nodes/<int:node_id>/hide")
+@owner_only
+def hide_node(map_id: int, node_id: int):
+    """Hide a node and what is below it from students ({"hidden": true}), or show it again."""
+    hidden = body().get("hidden")
+    if not isinstance(hidden, bool):
+        raise ValidationError("Send hidden: true to hide the node, false to show it.", "hidden")
+    db = get_db()
+    moderation.set_hidden(db, map_id, node_id, hidden, actor())
+    return jsonify(node_dict(nodes.get_node(db, map_id, node_id)))
+
+
+@bp.get("/maps/<int:map_id>/members")
+@owner_only
+def list_members(map_id: int):
+    """The map's members with their roles (owners see this)."""
+    found = members.listing(get_db(), map_id)
+    keys = ("id", "name", "role", "user_id", "created_at")
+    return jsonify({"members": [{k: m[k] for k in keys} for m in found]})
+
+
+@bp.patch("/maps/<int:map_id>/members/<int:member_id>")
+@owner_only
+def update_member(map_id: int, member_id: int):
+    """Give a member another role: {"role": "owner", "editor" or "viewer"}."""
+    found = members.set_role(get_db(), map_id, member_id, body().get("role"), actor())
+    keys = ("id", "name", "role", "user_id", "created_at")
+    return jsonify({k: found[k] for k in keys})

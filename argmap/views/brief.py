@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 
 from .. import maps, outline
 from ..db import get_db
+from ..web import access
 
 bp = Blueprint("brief", __name__)
 
@@ -43,5 +44,5 @@ def sides(graph: dict) -> list[dict]:
 @bp.get("/maps/<int:map_id>/brief")
 def show(map_id: int):
     """The brief, laid out for reading on screen and for printing."""
-    graph = maps.load(get_db(), map_id)
+    graph = maps.load(get_db(), map_id, access.hides())
     return render_template("brief.html", graph=graph, briefs=sides(graph))

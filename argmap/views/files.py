@@ -79,7 +79,7 @@ def export(map_id: int, fmt: str):
         abort(404, f"No export format {fmt!r}: choose one of {', '.join(registry.FORMATS)}.")
     db = get_db()
     found = get_map(db, map_id)
-    data = portable.to_data(db, map_id, history=fmt == "json")
+    data = portable.to_data(db, map_id, history=fmt == "json", hide=access.hides())
     chosen = registry.FORMATS[fmt]
     body = registry.write(data, fmt)
     name = f"map-{found['id']}.{chosen.extension}"

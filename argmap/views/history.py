@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlite_utils import Database
 
-from .. import events, labels, maps, undo
+from .. import events, labels, maps, moderation, undo
 from ..db import get_db, row, rows
 from ..errors import ArgmapError, Conflict, ValidationError
 from ..web import access
@@ -26,9 +26,15 @@ FIELD_WORDS = {
 
 
 def changes(db: Database, map_id: int, who: dict, before: int | None) -> list[dict]:
-    """A page of the map's events, newest first, by one member (or name, from old links)."""
-    sql = "SELECT * FROM events WHERE map_id = ?"
-    params: list = [map_id]
+    """A page of the map's events, newest first, by one member (or name, from old links).
+
+    A student sees no change about a node hidden from students.
+    """
+    hidden, hidden_params = (
+        moderation.events_sql(moderation.secret_ids(db, map_id)) if access.hides() else ("", [])
+    )
+    sql = "SELECT * FROM events WHERE map_id = ?" + hidden
+    params: list = [map_id, *hidden_params]
     if who["member"] is not None:
         sql, params = sql + " AND member_id = ?", [*params, who["member"]]
     elif who["actor"] is not None:
@@ -117,10 +123,29 @@ def node_words(action: str, data: dict) -> dict:
     return {"words": f"restored a {kind}{below}", "new": after.get("text")}
 
 
+def moderation_words(action: str, data: dict) -> dict:
+    """What an owner's moderation change did, in words."""
+    after = data.get("after") or {}
+    if action in ("node.hide", "node.unhide"):
+        done = "hid a node from students" if action == "node.hide" else "showed a node again"
+        return {"words": done, "new": after.get("text")}
+    if action == "map.moderation":
+        mode = moderation.MODE_LABELS.get(after.get("moderation"), "?")
+        return {"words": f"set the moderation: {mode.lower()}"}
+    if action == "member.role":
+        return {"words": f"made {data.get('name')} {data.get('after')} (was {data.get('before')})"}
+    return {"words": "locked the map" if action == "map.lock" else "unlocked the map"}
+
+
+MODERATION_ACTIONS = (*moderation.OWNER_ACTIONS, "member.role")
+
+
 def describe(event: dict) -> dict:
     """An event in words: what was done, and the old and new text."""
     action, data = event["action"], event["data"]
-    if action.startswith("node."):
+    if action in MODERATION_ACTIONS:
+        said = moderation_words(action, data)
+    elif action.startswith("node."):
         said = node_words(action, data)
     elif action in ("link.add", "link.delete"):
         link = data.get("after") or data.get("before") or {}

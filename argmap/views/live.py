@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlite_utils import Database
 
-from .. import accounts, events, maps, presence, settings, watch
+from .. import accounts, events, maps, moderation, presence, settings, watch
 from ..db import get_db, row
 from ..errors import ValidationError
 from ..watch import frame
 from ..web import access, errorpages, proxies
-from ..web.access import bearer_token, current_person, may_read, readers_too
+from ..web.access import bearer_token, current_person, find_membership, may_read, readers_too
 from ..web.ids import query_number
 
 bp = Blueprint("live", __name__)
@@ -137,6 +137,7 @@ class Stream:
         self.timing, self.watcher, self.watched = timing, watcher, watched
         self.people: tuple | None = None
         self.checked = 0  # the access counter at the last check of the reader's access
+        self.student = True  # not an owner: nothing of hidden nodes is sent (set at each check)
 
     def __iter__(self) -> Iterator[str]:
         try:
@@ -170,13 +171,14 @@ class Stream:
             items = self.watched.take(min(left, timing.keepalive - (clock - sent)))
             if any(item.kind == "stop" for item in items):
                 return
-            news = [i.text for i in items if i.kind == "event" and i.event_id > self.after]
+            fresh = [i for i in items if i.kind == "event" and i.event_id > self.after]
             newest = max([i.generation for i in items if i.kind in ("event", "recheck")] or [0])
             if newest > self.checked:  # access may have changed: check before sending more
                 ended = self.check()
                 if ended:
                     yield ended
                     return
+            news = self.told(fresh)
             self.after = max([self.after] + [i.event_id for i in items if i.kind == "event"])
             news += self.presence([i.people for i in items if i.kind == "presence"][-1:])
             # A ping on a quiet stream is also how a page that went away is noticed.
@@ -185,6 +187,19 @@ class Stream:
             if news:
                 yield "".join(news)
                 sent = time.monotonic()
+
+    def told(self, items: list) -> list[str]:
+        """The frames of new events for this reader: a student's without hidden nodes."""
+        if not self.student or not items:
+            return [i.text for i in items]
+        with self.watcher.reading() as db:
+            hidden = moderation.hidden_ids(db, self.map_id)
+        return [self.student_frame(i.event, hidden) for i in items]
+
+    def student_frame(self, event: dict, hidden: set[int]) -> str:
+        """An event's frame as a student sees it (moderation.student_change)."""
+        change = moderation.student_change(watch.change(event), event, hidden)
+        return frame("change", change, event["id"])
 
     def start(self) -> tuple[str, bool]:
         """Hello, the events the page has not seen yet and who is here; True: access ended."""
@@ -220,17 +235,24 @@ class Stream:
         """A `gone` event when the map was deleted or its reader may no longer read it."""
         if not row(db, "SELECT 1 AS x FROM maps WHERE id = ?", (self.map_id,)):
             return frame("gone", {"map_id": self.map_id, "message": "This map was deleted."})
-        if not may_read(db, self.map_id, self.reader.account(db), self.reader.secret):
+        account = self.reader.account(db)
+        if not may_read(db, self.map_id, account, self.reader.secret):
             return frame("gone", {"map_id": self.map_id, "message": LOST_ACCESS})
+        member = find_membership(db, self.map_id, account, self.reader.secret)
+        self.student = member is None or member["role"] != "owner"
         return None
 
     def news(self, db: Database) -> Iterator[str]:
         """The map's events after the last one sent, as `change` events."""
+        hidden = moderation.hidden_ids(db, self.map_id) if self.student else set()
         while True:
             found = events.since(db, self.map_id, self.after)
             for event in found:
                 self.after = event["id"]
-                yield frame("change", watch.change(event), event["id"])
+                if self.student:
+                    yield self.student_frame(event, hidden)
+                else:
+                    yield frame("change", watch.change(event), event["id"])
             if len(found) < 500:
                 return
 

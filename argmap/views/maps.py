@@ -16,13 +16,13 @@ from flask import (
     url_for,
 )
 
-from .. import deletion, events, links, maps, members, nodes, outline, render
+from .. import deletion, events, links, maps, members, moderation, nodes, outline, render
 from ..clean import short
 from ..db import get_db
-from ..errors import ArgmapError, Conflict, NotFound, ValidationError
+from ..errors import ArgmapError, Conflict, Forbidden, NotFound, ValidationError
 from ..records import node_dict
 from ..web import access, compress
-from ..web.access import editor_only, owner_only
+from ..web.access import editor_only, first_owner_only
 from ..web.ids import query_number
 
 bp = Blueprint("pages", __name__)
@@ -40,7 +40,8 @@ ORPHANED = (
 def parent_state(map_id: int, form: dict) -> str:
     """Where the form's parent stands: "here", "gone" (deleted meanwhile) or "bad" (no id)."""
     try:
-        nodes.get_node(get_db(), map_id, form.get("parent_id"))
+        found = nodes.get_node(get_db(), map_id, form.get("parent_id"))
+        moderation.check_visible(get_db(), map_id, found["id"], access.actor(), "parent_id")
     except NotFound:
         return "gone"
     except ArgmapError:
@@ -91,10 +92,12 @@ def create():
 def page(map_id: int, selected: int | None, status: int = 200, **forms):
     """Render the map page; `forms` carries a failed form's values and error."""
     db = get_db()
-    graph = maps.load(db, map_id)
+    hide = access.hides()
+    graph = maps.load(db, map_id, hide)
     by_id = {n["id"]: n for n in graph["nodes"]}
     node = by_id.get(selected)
-    shown = render.for_page(db, map_id, selected, render.Limits.from_config(current_app.config))
+    limits = render.Limits.from_config(current_app.config)
+    shown = render.for_page(db, map_id, node and selected, limits, hide)
     return render_template(
         "map.html",
         graph=graph,
@@ -130,7 +133,7 @@ def update(map_id: int):
 
 
 @bp.get("/maps/<int:map_id>/delete")
-@owner_only
+@first_owner_only
 def confirm_delete(map_id: int):
     """Ask before deleting a map."""
     graph = maps.load(get_db(), map_id)
@@ -138,7 +141,7 @@ def confirm_delete(map_id: int):
 
 
 @bp.post("/maps/<int:map_id>/delete")
-@owner_only
+@first_owner_only
 def delete(map_id: int):
     """Delete a map after confirmation."""
     found = maps.get_map(get_db(), map_id)
@@ -188,8 +191,8 @@ def update_node(map_id: int, node_id: int):
             raise
         gone = Conflict(GONE, None, "text")
         return page(map_id, None, 409, claim={"values": form, "error": gone})
-    except ValidationError as error:
-        return page(map_id, node_id, 400, edit={"values": form, "error": error})
+    except (ValidationError, Forbidden) as error:  # the form again, with what they typed
+        return page(map_id, node_id, error.status, edit={"values": form, "error": error})
     # Unchanged fields leave the version as sent; a real save bumps it.
     unchanged = form.get("version") == str(node["version"])
     flash("No changes to save." if unchanged else f"Saved “{short(node['text'])}”.")
@@ -201,8 +204,9 @@ def update_node(map_id: int, node_id: int):
 def confirm_delete_node(map_id: int, node_id: int, error: ArgmapError | None = None):
     """Ask what becomes of the nodes about a node before deleting it."""
     db = get_db()
-    graph = maps.load(db, map_id)
+    graph = maps.load(db, map_id, access.hides())
     node = node_dict(nodes.get_node(db, map_id, node_id))
+    moderation.check_visible(db, map_id, node_id, access.actor(), "node_id")
     kids = [node_dict(c) for c in nodes.children(db, node_id)]
     touching = deletion.links_touching(db, [node_id])
     return render_template(
@@ -232,7 +236,7 @@ def delete_node(map_id: int, node_id: int):
             error.current,
         )
         return confirm_delete_node(map_id, node_id, changed)
-    except ValidationError as error:
+    except (ValidationError, Forbidden) as error:
         return confirm_delete_node(map_id, node_id, error)
     count = len(done["deleted"])
     flash(
@@ -263,9 +267,10 @@ def delete_link(map_id: int, link_id: int):
 
 
 def diagram_tag(graph: dict, fmt: str, node_id: int | None, limits: render.Limits) -> str:
-    """The diagram's ETag: what the drawing shows (map, revision, view, limits), no render."""
+    """The diagram's ETag: what the drawing shows (map, revision, view, reader, limits)."""
     settings = zlib.crc32(repr(limits).encode())
-    return f"m{graph['id']}-r{graph['revision']}-{fmt}-n{node_id or 0}-{settings:x}"
+    reader = "s" if access.hides() else "o"  # students may not see what owners see
+    return f"m{graph['id']}-r{graph['revision']}-{fmt}-n{node_id or 0}-{reader}-{settings:x}"
 
 
 @bp.get("/maps/<int:map_id>/diagram.<fmt>")
@@ -288,7 +293,7 @@ def diagram(map_id: int, fmt: str):
         return unchanged
     if not download and (kept := compress.remembered(tag)):
         return kept
-    drawn = render.diagram(db, map_id, fmt, node_id, limits)
+    drawn = render.diagram(db, map_id, fmt, node_id, limits, hide=access.hides())
     tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, node_id, limits)
     if download:
         response = Response(drawn.body, mimetype=render.FORMATS[fmt])

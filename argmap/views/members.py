@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from .. import maps, members, ratelimit
+from .. import maps, members, moderation, ratelimit
 from ..db import get_db, write
 from ..errors import ArgmapError, NotFound
-from ..web import proxies
+from ..web import access, proxies
 from ..web.access import anyone, current_person, membership, owner_only, remember_join
 from ..web.errorpages import refused
 from ..web.headers import no_store
@@ -58,6 +58,9 @@ def members_page(map_id: int, error: ArgmapError | None = None):
         members=members.listing(db, map_id),
         codes=members.open_codes(db, map_id),
         roles=members.ROLE_LABELS,
+        owner_label=members.OWNER_LABEL,
+        settings=moderation.settings_of(db, map_id),
+        modes=moderation.MODE_LABELS,
         error=error,
     ), (error.status if error else 200)
 
@@ -80,18 +83,72 @@ def index(map_id: int):
 def set_role(map_id: int, member_id: int):
     """Give a member another role."""
     try:
-        found = members.set_role(get_db(), map_id, member_id, request.form.get("role"))
+        found = members.set_role(
+            get_db(), map_id, member_id, request.form.get("role"), access.actor()
+        )
     except ArgmapError as error:
         return members_page(map_id, error)
+    if found["role"] == "owner":
+        return to_members(map_id, f"{found['name']} is now an owner of this map.")
     return to_members(map_id, f"{found['name']} is now {found['role']}.")
 
 
 @bp.post("/maps/<int:map_id>/members/<int:member_id>/delete")
 @owner_only
 def remove(map_id: int, member_id: int):
-    """Remove a member from the map."""
-    found = members.remove(get_db(), map_id, member_id)
-    return to_members(map_id, f"Removed {found['name']} from the map.")
+    """Remove a member from the map; the nodes they wrote stay, under their name."""
+    try:
+        found = members.remove(get_db(), map_id, member_id)
+    except ArgmapError as error:
+        return members_page(map_id, error)
+    return to_members(map_id, f"Removed {found['name']} from the map; their nodes stay.")
+
+
+@bp.post("/maps/<int:map_id>/moderation")
+@owner_only
+def set_moderation(map_id: int):
+    """Choose whether students edit only their own nodes or every node."""
+    try:
+        changed = moderation.set_mode(
+            get_db(), map_id, request.form.get("moderation"), access.actor()
+        )
+    except ArgmapError as error:
+        return members_page(map_id, error)
+    mode = moderation.settings_of(get_db(), map_id)["moderation"]
+    said = f"{moderation.MODE_LABELS[mode]}." if changed else "Moderation unchanged."
+    return to_members(map_id, said)
+
+
+@bp.post("/maps/<int:map_id>/lock")
+@owner_only
+def set_lock(map_id: int):
+    """Lock the map (read-only for all but its owners) or unlock it."""
+    locked = request.form.get("locked") == "1"
+    moderation.set_locked(get_db(), map_id, locked, access.actor())
+    flash(
+        "Locked: only owners can change the map now."
+        if locked
+        else "Unlocked: members can change the map again."
+    )
+    if request.form.get("back") == "map":
+        return redirect(url_for("pages.show", map_id=map_id))
+    return redirect(url_for("members.index", map_id=map_id))
+
+
+@bp.post("/maps/<int:map_id>/nodes/<int:node_id>/hide")
+@owner_only
+def hide(map_id: int, node_id: int):
+    """Hide a node and everything below it from students, or show it to them again."""
+    hidden = request.form.get("hidden") == "1"
+    done = moderation.set_hidden(get_db(), map_id, node_id, hidden, access.actor())
+    if done is None:
+        flash("Nothing to change: the node was already " + ("hidden." if hidden else "shown."))
+    elif hidden:
+        count = len(done["gone"])
+        flash(f"Hidden from students, with everything below it ({count} nodes in all).")
+    else:
+        flash("Students can see this node again.")
+    return redirect(url_for("pages.show", map_id=map_id, node=node_id, _anchor=f"node-{node_id}"))
 
 
 @bp.post("/maps/<int:map_id>/public")

@@ -17,6 +17,7 @@ from ..model import (
     TEXT_MAX,
     TITLE_MAX,
 )
+from ..moderation import MODES
 from ..nodes import CHILD_CHOICES
 from ..search import SIMILAR_TEXT_MAX
 from ..standing import LABELS
@@ -83,8 +84,32 @@ NODE = obj(
         "undercut": {"type": "boolean"},
         "tags": {"type": "array", "items": {"type": "string"}},
         "version": ID,
+        "author_member": {**NULLABLE_ID, "description": "The member who wrote it, if known."},
+        "author_name": {"type": "string", "description": "Their name when they wrote it."},
+        "hidden": {"type": "boolean", "description": "Hidden from students by an owner."},
     },
     ("id", "kind", "text", "quote", "source", "parent_id", "group", "undercut", "tags", "version"),
+)
+MODERATION = obj(
+    {
+        "moderation": {
+            "type": "string",
+            "enum": list(MODES),
+            "description": "own: students edit and delete only their own nodes; everyone: all.",
+        },
+        "locked": {"type": "boolean", "description": "Read-only for all but the owners."},
+    },
+    ("moderation", "locked"),
+)
+MEMBER = obj(
+    {
+        "id": ID,
+        "name": {"type": "string"},
+        "role": {"type": "string", "enum": list(ROLES)},
+        "user_id": NULLABLE_ID,
+        "created_at": {"type": "string"},
+    },
+    ("id", "name", "role", "user_id", "created_at"),
 )
 NODE_FIELDS = {
     "kind": {"type": "string", "enum": list(KINDS)},
@@ -138,6 +163,8 @@ SCHEMAS = {
             "title": {"type": "string"},
             "description": {"type": "string"},
             "revision": {"type": "integer", "minimum": 0},
+            "moderation": {"type": "string", "enum": list(MODES)},
+            "locked": {"type": "boolean"},
             "nodes": {"type": "array", "items": ref("Node")},
             "links": {"type": "array", "items": ref("Link")},
         },
@@ -228,7 +255,7 @@ def paths() -> dict:
                 obj(MAP_FIELDS),
             ),
             "delete": operation(
-                "Delete a map and everything in it (its owner only).",
+                "Delete a map and everything in it (its first owner only, not co-owners).",
                 answers(200, obj({"deleted": ID}, ("deleted",)), 403, 404),
             ),
         },
@@ -384,6 +411,50 @@ def paths() -> dict:
                         "schema": {"type": "string", "maxLength": SIMILAR_TEXT_MAX},
                     }
                 ],
+            ),
+        },
+        "/api/maps/{map_id}/moderation": {
+            "parameters": path_ids(m),
+            "patch": operation(
+                "Set who edits what and lock or unlock the map (owners only); a field not sent"
+                " stays as it is.",
+                answers(200, MODERATION, 400, 403, 404),
+                obj(
+                    {
+                        "moderation": {"type": "string", "enum": list(MODES)},
+                        "locked": {"type": "boolean"},
+                    }
+                ),
+            ),
+        },
+        "/api/maps/{map_id}/nodes/{node_id}/hide": {
+            "parameters": path_ids(m, node),
+            "post": operation(
+                "Hide a node and everything below it from students, or show it again (owners"
+                " only). Students never see hidden nodes, in any answer.",
+                answers(200, ref("Node"), 400, 403, 404),
+                obj({"hidden": {"type": "boolean"}}, ("hidden",)),
+            ),
+        },
+        "/api/maps/{map_id}/members": {
+            "parameters": path_ids(m),
+            "get": operation(
+                "The map's members with their roles (owners only).",
+                answers(
+                    200,
+                    obj({"members": {"type": "array", "items": MEMBER}}, ("members",)),
+                    403,
+                    404,
+                ),
+            ),
+        },
+        "/api/maps/{map_id}/members/{member_id}": {
+            "parameters": path_ids(m, "member_id"),
+            "patch": operation(
+                "Give a member another role (owners only). `owner` makes a co-owner: every"
+                " right but deleting the map and removing its first owner; it needs an account.",
+                answers(200, MEMBER, 400, 403, 404),
+                obj({"role": {"type": "string", "enum": list(ROLES)}}, ("role",)),
             ),
         },
         "/api/maps/{map_id}/events/{event_id}/undo": {

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from .. import maps, nodes, search
+from .. import maps, moderation, nodes, search
 from ..db import get_db
 from ..errors import ValidationError
+from ..web import access
 from ..web.ids import query_number
 
 bp = Blueprint("search", __name__)
 PURPOSES = ("parent", "link")
+
+
+def hidden(db, map_id: int) -> set[int]:
+    """The nodes hidden from this reader (none for an owner)."""
+    return moderation.hidden_ids(db, map_id) if access.hides() else set()
 
 
 def typed() -> str:
@@ -32,7 +38,8 @@ def results(map_id: int):
     node = None
     if purpose in PURPOSES:
         node = maps.node_dict(nodes.get_node(db, map_id, request.args.get("node")))
-    found = search.search(db, map_id, query) if query.strip() else []
+        moderation.check_visible(db, map_id, node["id"], access.actor(), "node")
+    found = search.search(db, map_id, query, hidden=hidden(db, map_id)) if query.strip() else []
     if node is not None:
         found = [n for n in found if n["id"] != node["id"]]
     relation = request.args.get("relation", "support")
@@ -56,5 +63,5 @@ def api_results(map_id: int):
     if not 1 <= limit <= 50:
         raise ValidationError("limit must be a whole number from 1 to 50.", "limit")
     query = typed()
-    found = search.search(db, map_id, query, limit) if query.strip() else []
+    found = search.search(db, map_id, query, limit, hidden(db, map_id)) if query.strip() else []
     return jsonify({"query": query, "results": found})

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from sqlite_utils import Database
 
-from .. import accounts, members
+from .. import accounts, members, moderation, rules
 from ..db import get_db, row
 from ..errors import ArgmapError, Forbidden, NotFound, Unauthorized
 from ..events import Actor
@@ -40,7 +40,8 @@ anyone = marked("anyone")  # a change anyone may send: log in, sign up, join
 account_required = marked("account")  # a page of one's own account
 editor_only = marked("edit")  # a page that only leads to a change (a confirmation)
 readers_too = marked("read")  # a change readers may send about themselves (leaving the page)
-owner_only = marked("owner")  # the map's members, join codes, sharing, deletion
+owner_only = marked("owner")  # the map's members, join codes, sharing, moderation
+first_owner_only = marked("first")  # deleting the map: its first owner, not a co-owner
 
 
 def bearer_token() -> str | None:
@@ -146,14 +147,21 @@ def actor() -> Actor:
     """Who is making the change, as the history shows it: the member's name on this map."""
     member = g.get("member")
     if member:
-        return Actor(member["name"], member["id"])
+        return Actor(member["name"], member["id"], member["role"] != "owner")
     user = current_person().user
     return Actor(user["name"] if user else "")
 
 
+def hides() -> bool:
+    """Whether the reader is a student (not an owner): hidden nodes are not theirs to see."""
+    return g.get("role") != "owner"
+
+
 def refuse_change(role: str | None, level: str) -> None:
     """Forbidden, with what the person can do about it."""
-    if level == "owner":
+    if level == "first" and role == "owner":
+        raise Forbidden("Only the map's first owner can delete it; co-owners cannot.")
+    if level in ("owner", "first"):
         raise Forbidden("Only the owner of this map can do this.")
     if role == "viewer":
         raise Forbidden(
@@ -181,8 +189,15 @@ def check_map(map_id: int, level: str) -> None:
     if not readable(get_db(), map_id, member):
         raise NotFound(f"There is no map {map_id}.{private_hint(person)}", "map_id")
     g.member, g.role = member, member["role"] if member else None
-    if (level == "edit" and g.role not in EDITING) or (level == "owner" and g.role != "owner"):
+    if (level == "edit" and g.role not in EDITING) or (
+        level in ("owner", "first") and g.role != "owner"
+    ):
         refuse_change(g.role, level)
+    if level == "first" and not members.is_first_owner(get_db(), map_id, member):
+        refuse_change(g.role, level)
+    g.locked = g.role == "editor" and moderation.settings_of(get_db(), map_id)["locked"]
+    if level == "edit":
+        rules.lock_rule(g.locked, g.role != "owner")
 
 
 def require_account():
@@ -212,6 +227,11 @@ def guard():
     return None
 
 
+def map_id_of_request() -> int | None:
+    """The map the request's route names, if any."""
+    return (request.view_args or {}).get("map_id")
+
+
 def template_values() -> dict:
     """The person and their role on the page's map, for the templates."""
     try:
@@ -223,8 +243,10 @@ def template_values() -> dict:
         "person": person,
         "role": role,
         "me": g.get("member"),
-        "can_edit": role in EDITING,
+        "can_edit": role in EDITING and not g.get("locked"),
         "is_owner": role == "owner",
+        "is_first_owner": bool(map_id_of_request())
+        and members.is_first_owner(get_db(), map_id_of_request(), g.get("member")),
     }
 
 
