@@ -68,7 +68,19 @@ def register(app: Flask) -> None:
     """Attach the database, the blueprints and the error handlers."""
     from . import db, labels
     from .formats import registry
-    from .views import api, auth, brief, files, history, live, maps, members, openapi, search
+    from .views import (
+        api,
+        auth,
+        brief,
+        classroom,
+        files,
+        history,
+        live,
+        maps,
+        members,
+        openapi,
+        search,
+    )
     from .web import access, compress, csrf, errorpages, headers, ids, proxies
 
     app.url_map.converters["int"] = ids.IdConverter  # before any route is added
@@ -82,6 +94,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(brief.bp)
+    app.register_blueprint(classroom.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(files.bp)

@@ -65,6 +65,8 @@ class MapData:
     links: list[Link] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # A class's parts (argmap JSON only): "authors" (node key -> name), "teams", "settings".
+    classroom: dict = field(default_factory=dict)
 
     def node(self, key: str) -> Node:
         """The node with this key."""

@@ -6,7 +6,7 @@ import json
 
 from sqlite_utils import Database
 
-from . import events, links, rules
+from . import events, links, rules, teams
 from .clean import clean_description, clean_id, clean_title
 from .db import rows, write
 from .errors import ValidationError
@@ -141,6 +141,7 @@ def import_map(db: Database, data: MapData, actor: str = "", origin: str | None 
             if link.key is not None:
                 link_ids[link.key] = made["id"]
         import_history(db, map_id, data.events, ids, link_ids)
+        data.warnings += teams.import_parts(db, map_id, data.classroom, ids)
         summary = {"nodes": len(data.nodes), "links": len(data.links)}
         events.record(db, map_id, "map.import", data={"after": summary}, actor=actor)
     return map_id

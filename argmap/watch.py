@@ -72,6 +72,7 @@ class Item:
     text: str = ""
     people: tuple = ()
     generation: int = 0  # the access counter when the event was read
+    event: dict | None = None  # the event itself, for streams that tell it their own way
 
 
 @dataclass(eq=False)
@@ -256,7 +257,7 @@ class Watcher:
             streams = self.of_map(event["map_id"])
             if streams:
                 text = frame("change", change(event), event["id"])
-                item = Item("event", event["id"], text, generation=generation)
+                item = Item("event", event["id"], text, generation=generation, event=event)
                 for watched in streams:
                     watched.put(item)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 
-from .. import deletion, events, links, maps, members, nodes, undo
+from .. import authors, deletion, events, links, maps, members, nodes, undo
 from ..db import get_db
 from ..errors import ValidationError
 from ..web import access
@@ -57,8 +57,8 @@ def create():
 
 @bp.get("/maps/<int:map_id>")
 def show(map_id: int):
-    """The whole map: fields, nodes and links."""
-    return jsonify(maps.load(get_db(), map_id))
+    """The whole map: fields, nodes (with who wrote each, as the caller may see it) and links."""
+    return jsonify(authors.load(get_db(), map_id, g.get("role")))
 
 
 @bp.patch("/maps/<int:map_id>")
@@ -120,7 +120,8 @@ def list_events(map_id: int):
     member = query_number(request.args.get("member"), "member", "a member number")
     db = get_db()
     maps.get_map(db, map_id)
-    found = events.since(db, map_id, after, member_id=member)
+    seen = authors.names_for(db, map_id, g.get("role"))
+    found = [seen.event(e) for e in events.since(db, map_id, after, member_id=member)]
     return jsonify({"events": found, "last": found[-1]["id"] if found else after})
 
 
