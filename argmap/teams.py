@@ -21,6 +21,8 @@ from .maps import get_map
 
 SIDES = {"for": "For", "against": "Against"}
 NAME_MAX = 60
+CLASS_ACTIONS = ("team.create", "team.update", "team.delete", "team.assign", "team.notes")
+CLASS_ACTIONS += ("map.classroom",)
 NOTES_MAX = 20_000
 
 
@@ -257,8 +259,10 @@ def export_parts(db: Database, map_id: int, seen: Names, history: list[dict]) ->
     """What argmap JSON keeps of the class, as this reader sees it; renames the history's people.
 
     Teams travel with their sides and (to owners only) their notes; who was in which team does
-    not: an imported map has other people.
+    not: an imported map has other people. So the history leaves out the changes to teams and
+    class settings (their ids name teams and members of this database only).
     """
+    history[:] = [e for e in history if e["action"] not in CLASS_ACTIONS]
     by_event = {
         r["id"]: r["member_id"]
         for r in rows(db, "SELECT id, member_id FROM events WHERE map_id = ?", (map_id,))
