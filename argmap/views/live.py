@@ -266,6 +266,9 @@ class Stream:
         if not lists or lists[-1] == self.people:
             return []
         self.people = lists[-1]
+        if self.view.anonymous and not self.view.hiding:  # an owner: who joined since?
+            with self.watcher.reading() as db:
+                self.see(db)
         people = [{**p, "name": self.view.real_name(p["name"])} for p in self.people]
         return [frame("presence", {"people": people})]
 
