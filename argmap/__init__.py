@@ -72,6 +72,7 @@ def register(app: Flask) -> None:
         api,
         auth,
         brief,
+        classroom,
         files,
         history,
         live,
@@ -94,6 +95,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(brief.bp)
+    app.register_blueprint(classroom.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(files.bp)

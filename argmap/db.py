@@ -452,3 +452,55 @@ def m011_moderation(db: Database) -> None:
             for name, event in MODERATION_TRIGGERS.items()
         )
     )
+
+
+@migrations()
+def m012_classroom(db: Database) -> None:
+    """Classes: who wrote each node, the anonymous switch, teams with their sides and notes."""
+    if "author_member" not in db["nodes"].columns_dict:  # also made by m011_moderation
+        db.execute("ALTER TABLE nodes ADD COLUMN author_member INTEGER")
+        db.execute(
+            "UPDATE nodes SET author_member = (SELECT e.member_id FROM events e"
+            " WHERE e.map_id = nodes.map_id AND e.node_id = nodes.id AND e.action = 'node.add'"
+            " ORDER BY e.id LIMIT 1)"
+        )
+    db.executescript(
+        """
+        ALTER TABLE maps ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE maps ADD COLUMN team_pick INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE teams (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            claim_id INTEGER,  -- no foreign key: a deleted claim restored by undo is found again
+            side TEXT CHECK (side IN ('for', 'against')),
+            notes TEXT NOT NULL DEFAULT '',
+            notes_version INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            UNIQUE (map_id, name)
+        );
+        CREATE INDEX teams_map ON teams(map_id);
+        CREATE TABLE team_members (
+            member_id INTEGER PRIMARY KEY REFERENCES members(id) ON DELETE CASCADE,
+            team_id INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+            joined_at TEXT NOT NULL
+        );
+        CREATE INDEX team_members_team ON team_members(team_id);
+        -- A node's author is the member whose change added it (kept when it is restored).
+        CREATE TRIGGER classroom_author_added AFTER INSERT ON events
+        WHEN new.action = 'node.add' AND new.member_id IS NOT NULL BEGIN
+            UPDATE nodes SET author_member = new.member_id
+            WHERE id = new.node_id AND author_member IS NULL;
+        END;
+        CREATE TRIGGER classroom_author_restored AFTER INSERT ON nodes
+        WHEN new.author_member IS NULL BEGIN
+            UPDATE nodes SET author_member = (SELECT e.member_id FROM events e
+                WHERE e.map_id = new.map_id AND e.node_id = new.id AND e.action = 'node.add'
+                ORDER BY e.id LIMIT 1)
+            WHERE id = new.id;
+        END;
+        -- What a reader sees of names depends on this switch: streams check again.
+        CREATE TRIGGER classroom_anonymous AFTER UPDATE OF anonymous ON maps
+        BEGIN UPDATE access_changes SET counter = counter + 1; END;
+        """
+    )

@@ -69,6 +69,8 @@ class MapData:
     warnings: list[str] = field(default_factory=list)
     moderation: str | None = None  # who edits what ("own" or "everyone"); None: a new map's
     locked: bool = False
+    # A class's parts (argmap JSON only): "authors" (node key -> name), "teams", "settings".
+    classroom: dict = field(default_factory=dict)
 
     def node(self, key: str) -> Node:
         """The node with this key."""

@@ -51,6 +51,12 @@ def join(db: Database, map_id: int, tab: str, name: str) -> tuple[str, str]:
     return shown, key
 
 
+def rename(db: Database, map_id: int, key: str, name: str) -> None:
+    """Show an open stream under another name (the map's anonymous names were switched)."""
+    with write(db):
+        db.execute("UPDATE presence SET name = ? WHERE map_id = ? AND tab = ?", (name, map_id, key))
+
+
 def touch(db: Database, map_id: int, key: str) -> None:
     """Mark a stream as still open (a page that left stays gone)."""
     with write(db):

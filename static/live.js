@@ -348,6 +348,11 @@
     card.querySelector(".node-text").textContent = node.text;
     card.querySelector(".hint").textContent = "version " + node.version
       + (parent ? " · about “" + data.truncate(parent.text, 50) + "”" : "");
+    const author = document.getElementById("selected-author");
+    if (author) {
+      author.hidden = !node.author;
+      author.querySelector(".author").textContent = node.author || "";
+    }
     const form = document.querySelector('form[data-form="edit"]');
     const version = form && form.elements.version ? form.elements.version.value : null;
     if (version !== null && String(node.version) !== version) {

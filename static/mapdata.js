@@ -27,12 +27,20 @@
   // Apply one event's patch (see argmap/patches.py); returns the new model.
   function apply(model, patch, revision) {
     const byId = new Map(model.nodes.map((n) => [n.id, n]));
-    for (const node of patch.nodes || []) byId.set(node.id, node);
+    // Who wrote each node travels in patch.authors; an edit keeps the node's author, and a
+    // restored node gets back the one it had (the page remembers authors of deleted nodes).
+    const authors = Object.assign({}, model.authors || {}, patch.authors || {});
+    for (const node of model.nodes) if (node.author) authors[node.id] = node.author;
+    Object.assign(authors, patch.authors || {});
+    for (const node of patch.nodes || []) {
+      byId.set(node.id, Object.assign({}, node, { author: authors[node.id] || node.author || "" }));
+    }
     for (const id of patch.deleted || []) byId.delete(id);
     const links = new Map(model.links.map((l) => [l.id, l]));
     for (const id of patch.unlinked || []) links.delete(id);
     for (const link of patch.links || []) links.set(link.id, link);
-    const next = Object.assign({}, model, patch.map || {}, { revision: revision });
+    const next = Object.assign({}, model, patch.map || {}, { revision: revision,
+      authors: authors });
     next.nodes = Array.from(byId.values()).sort((a, b) => a.id - b.id);
     next.links = Array.from(links.values()).sort((a, b) =>
       a.from_id - b.from_id || a.to_id - b.to_id || a.id - b.id);
@@ -102,6 +110,7 @@
     const label = role(node, at);
     li.append(el("span", { class: "badge badge-" + label.toLowerCase() }, label), " ");
     li.append(el("a", { href: nodeUrl(mapId, node.id) }, node.text));
+    if (node.author) li.append(" ", el("span", { class: "author" }, "by " + node.author));
     const partners = node.group === null ? [] : (at.kids.get(node.parent_id) || []).filter(
       (k) => k.group === node.group && k.id !== node.id && k.kind === node.kind);
     if (partners.length) {

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from helpers import session_entry
 
-from argmap import accounts, create_app, links, members, moderation, nodes
+from argmap import accounts, create_app, links, members, moderation, nodes, teams
 from argmap.db import connect
 
 TOKEN = "test-csrf-token"
@@ -32,6 +32,14 @@ EXPECTED = {
         "owner": OK,
         "public": 403,
     },
+    "member": {
+        "anonymous": 404,
+        "stranger": 404,
+        "viewer": OK,
+        "editor": OK,
+        "owner": OK,
+        "public": 403,
+    },
     "owner": {
         "anonymous": 404,
         "stranger": 404,
@@ -51,7 +59,18 @@ EXPECTED = {
         "public": 403,
     },
 }
-TABLES = ("maps", "nodes", "links", "events", "members", "join_codes", "api_tokens", "users")
+TABLES = (
+    "maps",
+    "nodes",
+    "links",
+    "events",
+    "members",
+    "join_codes",
+    "api_tokens",
+    "users",
+    "teams",
+    "team_members",
+)
 
 # (method, path, body, level, success status); "@name" in a body is one of the world's ids.
 ROUTES = [
@@ -120,6 +139,29 @@ ROUTES = [
         201,
     ),
     ("DELETE", "/api/maps/{m}/links/{l}", None, "edit", 200),
+    ("GET", "/maps/{m}/teams", None, "owner", 200),
+    ("POST", "/maps/{m}/teams", {"name": "New team"}, "owner", 302),
+    ("POST", "/maps/{m}/teams/{t}", {"name": "Renamed"}, "owner", 302),
+    ("POST", "/maps/{m}/teams/{t}/delete", {}, "owner", 302),
+    (
+        "POST",
+        "/maps/{m}/teams/assign",
+        {"member_id": "@viewer_member", "team_id": "@t"},
+        "owner",
+        302,
+    ),
+    ("POST", "/maps/{m}/classroom", {"anonymous": "1"}, "owner", 302),
+    ("POST", "/maps/{m}/my-team", {"team_id": "@u"}, "member", 302),
+    ("GET", "/maps/{m}/teams/{t}/brief", None, "read", 200),
+    ("POST", "/maps/{m}/teams/{t}/notes", {"notes": "Plan", "version": 0}, "edit", 302),
+    ("GET", "/api/maps/{m}/teams", None, "read", 200),
+    ("POST", "/api/maps/{m}/teams", {"name": "New team"}, "owner", 201),
+    ("PATCH", "/api/maps/{m}/teams/{t}", {"name": "Renamed"}, "owner", 200),
+    ("DELETE", "/api/maps/{m}/teams/{t}", None, "owner", 200),
+    ("PUT", "/api/maps/{m}/members/{viewer_member}/team", {"team_id": "@t"}, "owner", 200),
+    ("GET", "/api/maps/{m}/teams/{t}/brief", None, "read", 200),
+    ("PUT", "/api/maps/{m}/teams/{t}/notes", {"notes": "Plan", "version": 0}, "edit", 200),
+    ("PATCH", "/api/maps/{m}/classroom", {"anonymous": True}, "owner", 200),
 ]
 STREAMS = ("/maps/{m}/events",)
 NO_WRITE = ("/maps/{m}/presence/leave",)  # changes only who is here, not the map
@@ -152,6 +194,10 @@ def build(db) -> dict:
     event = db.execute(
         "SELECT MAX(id) FROM events WHERE map_id = ? AND action = 'link.add'", (m,)
     ).fetchone()[0]
+    t = teams.create(db, m, {"name": "For", "claim_id": c, "side": "for"})["id"]
+    u = teams.create(db, m, {"name": "Against", "claim_id": c, "side": "against"})["id"]
+    teams.assign(db, m, editor["id"], t)
+    teams.set_options(db, m, {"team_pick": True})
     return {
         "m": m,
         "c": c,
@@ -161,6 +207,8 @@ def build(db) -> dict:
         "l": link["id"],
         "e": event,
         "code": viewer_code["id"],
+        "t": t,
+        "u": u,
         "editor_member": editor["id"],
         "viewer_member": viewer["id"],
         "secret": secret,

@@ -97,9 +97,9 @@ def test_show_map_is_the_whole_structure(api, db, tree):
         "moderation": "own",
         "locked": False,
         "nodes": [
-            node_json(tree["C"], "claim", "C"),
-            node_json(tree["S"], "support", "S", tree["C"]),
-            node_json(tree["K"], "counter", "K", tree["C"]),
+            {**node_json(tree["C"], "claim", "C"), "author": ""},
+            {**node_json(tree["S"], "support", "S", tree["C"]), "author": ""},
+            {**node_json(tree["K"], "counter", "K", tree["C"]), "author": ""},
         ],
         "links": [
             {

@@ -57,6 +57,13 @@ def write(data: MapData) -> str:
         ],
         "events": data.events,
     }
+    authors = data.classroom.get("authors", {})
+    for node in doc["nodes"]:
+        if authors.get(node["id"]):
+            node["author"] = authors[node["id"]]
+    for name in ("teams", "settings"):
+        if name in data.classroom:
+            doc[name] = data.classroom[name]
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -151,11 +158,42 @@ def read(text: str) -> MapData:
         events=read_events(field(doc, "events", list, "$", []) or []),
         moderation=field(doc, "moderation", str, "$", None),
         locked=bool(field(doc, "locked", bool, "$", False)),
+        classroom=read_classroom(doc),
     )
     if data.moderation is not None and data.moderation not in MODES:
         raise FormatError(f"unknown moderation {data.moderation!r}", "$.moderation")
     check_keys(data)
     return data
+
+
+def read_team(obj: object, where: str) -> dict:
+    """One team: its name, the claim it argues about (a node id) and side, its notes."""
+    if not isinstance(obj, dict):
+        raise FormatError("a team must be an object", where)
+    side = field(obj, "side", str, where, None)
+    if side not in (None, "for", "against"):
+        raise FormatError(f"unknown side {side!r}: for or against", f"{where}.side")
+    return {
+        "name": field(obj, "name", str, where),
+        "claim_id": key(field(obj, "claim_id", (str, int), where, None), f"{where}.claim_id"),
+        "side": side,
+        "notes": field(obj, "notes", str, where, "") or "",
+    }
+
+
+def read_classroom(doc: dict) -> dict:
+    """The class's teams and settings, when the file has them."""
+    found: dict = {}
+    teams = field(doc, "teams", list, "$", None)
+    if teams is not None:
+        found["teams"] = [read_team(t, f"$.teams[{i}]") for i, t in enumerate(teams)]
+    settings = field(doc, "settings", dict, "$", None)
+    if settings is not None:
+        found["settings"] = {
+            name: bool(field(settings, name, bool, "$.settings", False))
+            for name in ("anonymous", "team_pick")
+        }
+    return found
 
 
 def version(doc: object) -> int:
@@ -193,3 +231,6 @@ def check_keys(data: MapData) -> None:
         if link.key is not None and link.key in links:
             raise FormatError(f"the link id {link.key!r} is used twice", f"$.links[{i}].id")
         links.add(link.key)
+    for i, team in enumerate(data.classroom.get("teams", [])):
+        if team["claim_id"] is not None and team["claim_id"] not in seen:
+            raise FormatError(f"unknown claim {team['claim_id']!r}", f"$.teams[{i}].claim_id")

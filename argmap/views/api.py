@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 
-from .. import deletion, events, links, maps, members, moderation, nodes, undo
+from .. import authors, deletion, events, links, maps, members, moderation, nodes, undo
 from ..db import get_db, write
 from ..errors import ValidationError
 from ..records import node_dict
@@ -58,8 +58,8 @@ def create():
 
 @bp.get("/maps/<int:map_id>")
 def show(map_id: int):
-    """The whole map: fields, nodes and links."""
-    return jsonify(maps.load(get_db(), map_id, access.hides()))
+    """The whole map: fields, nodes (with who wrote each, as the caller may see it) and links."""
+    return jsonify(authors.load(get_db(), map_id, g.get("role")))
 
 
 @bp.patch("/maps/<int:map_id>")
@@ -121,11 +121,12 @@ def list_events(map_id: int):
     member = query_number(request.args.get("member"), "member", "a member number")
     db = get_db()
     maps.get_map(db, map_id)
+    seen = authors.names_for(db, map_id, g.get("role"))
     found = events.since(db, map_id, after, member_id=member)
     last = found[-1]["id"] if found else after
     if access.hides():
         found = moderation.visible_events(found, moderation.secret_ids(db, map_id))
-    return jsonify({"events": found, "last": last})
+    return jsonify({"events": [seen.event(e) for e in found], "last": last})
 
 
 @bp.post("/maps/<int:map_id>/events/<int:event_id>/undo")

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from .. import members, portable
+from .. import authors, members, portable, teams
 from ..db import get_db
 from ..errors import ArgmapError, FormatError
 from ..formats import registry
@@ -80,6 +90,9 @@ def export(map_id: int, fmt: str):
     db = get_db()
     found = get_map(db, map_id)
     data = portable.to_data(db, map_id, history=fmt == "json", hide=access.hides())
+    if fmt == "json":
+        seen = authors.names_for(db, map_id, g.get("role"))
+        data.classroom = teams.export_parts(db, map_id, seen, data.events)
     chosen = registry.FORMATS[fmt]
     body = registry.write(data, fmt)
     name = f"map-{found['id']}.{chosen.extension}"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from sqlite_utils import Database
 
-from .. import events, labels, maps, moderation, undo
+from .. import authors, events, labels, maps, moderation, undo
 from ..db import get_db, row, rows
 from ..errors import ArgmapError, Conflict, ValidationError
 from ..web import access
@@ -44,7 +44,7 @@ def changes(db: Database, map_id: int, who: dict, before: int | None) -> list[di
     return events.decoded(rows(db, sql + " ORDER BY id DESC LIMIT ?", [*params, PAGE_SIZE + 1]))
 
 
-def people(db: Database, map_id: int) -> list[dict]:
+def people(db: Database, map_id: int, seen: authors.Names) -> list[dict]:
     """The members who changed the map, by name; a name two members share gets their number."""
     found = rows(
         db,
@@ -52,6 +52,8 @@ def people(db: Database, map_id: int) -> list[dict]:
         " WHERE map_id = ? AND member_id IS NOT NULL GROUP BY member_id",
         (map_id,),
     )
+    for p in found:
+        p["name"] = seen.shown(p["id"], p["name"])
     found.sort(key=lambda p: (p["name"].casefold(), p["id"]))
     names = [p["name"] for p in found]
     for p in found:
@@ -60,14 +62,17 @@ def people(db: Database, map_id: int) -> list[dict]:
     return found
 
 
-def chosen(db: Database, map_id: int, listed: list[dict]) -> dict:
+def chosen(db: Database, map_id: int, listed: list[dict], seen: authors.Names) -> dict:
     """Whose changes the page shows: ?member=<id>, or ?actor=<name> from older links."""
     member = query_number(request.args.get("member"), "member", "a member number")
     actor = None if member is not None else request.args.get("actor") or None
+    if seen.hiding:  # a real name typed in a link must not tell whether that person wrote here
+        actor = None
     if member is not None:
         known = [p["name"] for p in listed if p["id"] == member]
         on_map = row(db, "SELECT name FROM members WHERE map_id = ? AND id = ?", (map_id, member))
         name = known[0] if known else on_map["name"] if on_map else f"Member #{member}"
+        name = seen.shown(member, name)
         return {"member": member, "actor": None, "name": name, "selected": member}
     same = [p["id"] for p in listed if p["name"] == actor]
     selected = same[0] if actor is not None and len(same) == 1 else None
@@ -140,6 +145,25 @@ def moderation_words(action: str, data: dict) -> dict:
 MODERATION_ACTIONS = (*moderation.OWNER_ACTIONS, "member.role")
 
 
+def class_words(action: str, data: dict) -> str:
+    """What a change to the class (teams, settings) did, in words."""
+    team = data.get("after") or data.get("before") or {}
+    if action == "team.create":
+        return f"made the team {team.get('name')}"
+    if action == "team.update":
+        return f"changed the team {team.get('name')}"
+    if action == "team.delete":
+        return f"deleted the team {team.get('name')}"
+    if action == "team.assign":
+        return f"moved {data.get('member_name', 'a member')} to another team"
+    if action == "team.notes":
+        return "saved a team's speaker notes"
+    after = data.get("after") or {}
+    said = "on" if after.get("anonymous") else "off"
+    picks = "pick their teams" if after.get("team_pick") else "are put in teams by the owners"
+    return f"changed the class settings: anonymous names {said}, students {picks}"
+
+
 def describe(event: dict) -> dict:
     """An event in words: what was done, and the old and new text."""
     action, data = event["action"], event["data"]
@@ -167,6 +191,8 @@ def describe(event: dict) -> dict:
         said = {
             "words": f"imported {after.get('nodes', 0)} nodes and {after.get('links', 0)} links"
         }
+    elif action.startswith("team.") or action == "map.classroom":
+        said = {"words": class_words(action, data)}
     else:
         said = {"words": action}
     if data.get("undo_of"):
@@ -184,10 +210,14 @@ def page(map_id: int, status: int = 200, error: ArgmapError | None = None):
     """Render the history page (with an undo's error, if one failed)."""
     db = get_db()
     graph = maps.get_map(db, map_id)
-    listed = people(db, map_id)
-    who = chosen(db, map_id, listed)
+    seen = authors.names_for(db, map_id, g.get("role"))
+    listed = people(db, map_id, seen)
+    who = chosen(db, map_id, listed, seen)
     found = changes(db, map_id, who, clean_before(request.args.get("before")))
-    shown = [describe(e) for e in found[:PAGE_SIZE]]
+    for e in found:
+        if e["action"] == "team.assign":
+            e["data"]["member_name"] = seen.member(e["data"]["member_id"])
+    shown = [describe(seen.event(e)) for e in found[:PAGE_SIZE]]
     more = found[PAGE_SIZE - 1]["id"] if len(found) > PAGE_SIZE else None
     return render_template(
         "history.html",

@@ -15,10 +15,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlite_utils import Database
 
-from .. import accounts, events, maps, moderation, presence, settings, watch
+from .. import accounts, authors, events, maps, moderation, presence, settings, watch
 from ..db import get_db, row
 from ..errors import ValidationError
 from ..watch import frame
@@ -95,6 +95,7 @@ class Reader:
     secret: object = None
     stamp: str | None = None  # the key of the session it was opened with
     token: str | None = None  # or the API token it was opened with
+    member_id: int | None = None  # their membership of the map, if any
 
     @classmethod
     def of_request(cls, map_id: int) -> Reader:
@@ -109,6 +110,7 @@ class Reader:
             person.joins.get(str(map_id)),
             stamp,
             token,
+            access.actor().member_id,
         )
 
     def account(self, db: Database) -> int | None:
@@ -136,6 +138,8 @@ class Stream:
         self.map_id, self.after, self.tab, self.reader = map_id, after, tab, reader
         self.timing, self.watcher, self.watched = timing, watcher, watched
         self.people: tuple | None = None
+        self.view = authors.Names(map_id)  # how this reader sees the map's people
+        self.shown_as = reader.name  # the name others see this reader under
         self.checked = 0  # the access counter at the last check of the reader's access
         self.student = True  # not an owner: nothing of hidden nodes is sent (set at each check)
 
@@ -178,7 +182,7 @@ class Stream:
                 if ended:
                     yield ended
                     return
-            news = self.told(fresh)
+            news = self.tell(fresh)
             self.after = max([self.after] + [i.event_id for i in items if i.kind == "event"])
             news += self.presence([i.people for i in items if i.kind == "presence"][-1:])
             # A ping on a quiet stream is also how a page that went away is noticed.
@@ -188,23 +192,20 @@ class Stream:
                 yield "".join(news)
                 sent = time.monotonic()
 
-    def told(self, items: list) -> list[str]:
-        """The frames of new events for this reader: a student's without hidden nodes."""
-        if not self.student or not items:
-            return [i.text for i in items]
-        with self.watcher.reading() as db:
-            hidden = moderation.hidden_ids(db, self.map_id)
-        return [self.student_frame(i.event, hidden) for i in items]
-
-    def student_frame(self, event: dict, hidden: set[int]) -> str:
-        """An event's frame as a student sees it (moderation.student_change)."""
-        change = moderation.student_change(watch.change(event), event, hidden)
-        return frame("change", change, event["id"])
+    def tell(self, items: list) -> list[str]:
+        """The frames of new events for this reader (see `told`)."""
+        hidden: set[int] = set()
+        if self.student and items:
+            with self.watcher.reading() as db:
+                hidden = moderation.hidden_ids(db, self.map_id)
+        return [self.told(i.event, hidden) if i.event else i.text for i in items]
 
     def start(self) -> tuple[str, bool]:
         """Hello, the events the page has not seen yet and who is here; True: access ended."""
+        with self.watcher.reading() as db:
+            self.see(db)
         with self.watcher.writing() as db:
-            shown, self.watched.key = presence.join(db, self.map_id, self.tab, self.reader.name)
+            shown, self.watched.key = presence.join(db, self.map_id, self.tab, self.shown_as)
         with self.watcher.reading() as db:
             hello = frame(
                 "hello", {"name": shown, "tab": self.tab, "keepalive": self.timing.keepalive}
@@ -227,9 +228,31 @@ class Stream:
             db.execute("BEGIN")
             try:
                 self.checked = watch.access_generation(db)
-                return self.closed(db)
+                ended = self.closed(db)
+                was = self.shown_as
+                self.see(db)
             finally:
                 db.execute("COMMIT")
+        if not ended and self.shown_as != was and self.watched.key:
+            with self.watcher.writing() as db:
+                presence.rename(db, self.map_id, self.watched.key, self.shown_as)
+        return ended
+
+    def see(self, db: Database) -> None:
+        """How this reader sees the map's people now, and the name others see them under."""
+        member = find_membership(db, self.map_id, self.reader.account(db), self.reader.secret)
+        self.view = authors.names_for(db, self.map_id, member["role"] if member else None)
+        public = authors.names_for(db, self.map_id, None)  # as a student sees them
+        self.shown_as = public.shown(self.reader.member_id, self.reader.name)
+
+    def told(self, event: dict, hidden: set[int]) -> str:
+        """An event as this reader may see it: names, authors, nothing hidden from a student."""
+        data = watch.change(self.view.event(event))
+        if event["action"] == "node.add" and data["patch"] and event["node_id"]:
+            data["patch"]["authors"] = {event["node_id"]: data["actor"]}
+        if self.student:
+            data = moderation.student_change(data, event, hidden)
+        return frame("change", data, event["id"])
 
     def closed(self, db: Database) -> str | None:
         """A `gone` event when the map was deleted or its reader may no longer read it."""
@@ -249,10 +272,7 @@ class Stream:
             found = events.since(db, self.map_id, self.after)
             for event in found:
                 self.after = event["id"]
-                if self.student:
-                    yield self.student_frame(event, hidden)
-                else:
-                    yield frame("change", watch.change(event), event["id"])
+                yield self.told(event, hidden)
             if len(found) < 500:
                 return
 
@@ -261,7 +281,11 @@ class Stream:
         if not lists or lists[-1] == self.people:
             return []
         self.people = lists[-1]
-        return [frame("presence", {"people": list(self.people)})]
+        if self.view.anonymous and not self.view.hiding:  # an owner: who joined since?
+            with self.watcher.reading() as db:
+                self.see(db)
+        people = [{**p, "name": self.view.real_name(p["name"])} for p in self.people]
+        return [frame("presence", {"people": people})]
 
 
 def rhythm(config: dict) -> watch.Rhythm:
@@ -294,7 +318,9 @@ def who(map_id: int):
     """Who has the map open now."""
     db = get_db()
     maps.get_map(db, map_id)
-    return jsonify({"people": presence.people(db, map_id)})
+    seen = authors.names_for(db, map_id, g.get("role"))
+    people = [{**p, "name": seen.real_name(p["name"])} for p in presence.people(db, map_id)]
+    return jsonify({"people": people})
 
 
 @bp.post("/maps/<int:map_id>/presence/leave")

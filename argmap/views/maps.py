@@ -10,13 +10,26 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     url_for,
 )
 
-from .. import deletion, events, links, maps, members, moderation, nodes, outline, render
+from .. import (
+    authors,
+    deletion,
+    events,
+    links,
+    maps,
+    members,
+    moderation,
+    nodes,
+    outline,
+    render,
+    teams,
+)
 from ..clean import short
 from ..db import get_db
 from ..errors import ArgmapError, Conflict, Forbidden, NotFound, ValidationError
@@ -93,7 +106,7 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
     """Render the map page; `forms` carries a failed form's values and error."""
     db = get_db()
     hide = access.hides()
-    graph = maps.load(db, map_id, hide)
+    graph = authors.load(db, map_id, g.get("role"))
     by_id = {n["id"]: n for n in graph["nodes"]}
     node = by_id.get(selected)
     limits = render.Limits.from_config(current_app.config)
@@ -109,7 +122,22 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
         tree=outline.tree(graph),
         forms=forms,
         choices=deletion.CHOICE_LABELS,
+        classroom=class_values(db, map_id),
     ), status
+
+
+def class_values(db, map_id: int) -> dict:
+    """The reader's team and name on the map, and the teams they may pick."""
+    member = g.get("member")
+    options = teams.options(db, map_id)
+    seen = authors.names_for(db, map_id, g.get("role"))
+    hidden_as = authors.pseudonym(member["id"]) if member and options["anonymous"] else None
+    return {
+        **options,
+        "team": teams.team_of(db, map_id, member["id"] if member else None),
+        "teams": teams.listing(db, map_id) if member and options["team_pick"] else [],
+        "shown_as": hidden_as if member and member["id"] not in seen.owners else None,
+    }
 
 
 @bp.get("/maps/<int:map_id>")

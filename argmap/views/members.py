@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from .. import maps, members, moderation, ratelimit
+from .. import maps, members, moderation, qrcode, ratelimit, teams
 from ..db import get_db, write
-from ..errors import ArgmapError, NotFound
+from ..errors import ArgmapError, NotFound, ValidationError
+from ..events import Actor
 from ..web import access, proxies
 from ..web.access import anyone, current_person, membership, owner_only, remember_join
 from ..web.errorpages import refused
@@ -46,7 +47,7 @@ bp.after_request(no_store)  # every page here shows a join code or members' name
 @bp.context_processor
 def sharing_values() -> dict:
     """What the members pages need to show links others can open."""
-    return {"shared_link": shared_link, "loopback_host": loopback_host()}
+    return {"shared_link": shared_link, "loopback_host": loopback_host(), "qr_svg": qrcode.svg}
 
 
 def members_page(map_id: int, error: ArgmapError | None = None):
@@ -254,8 +255,43 @@ def join_form(code: str):
     user = current_person().user
     name = user["name"] if user else ""
     return already_in(found) or render_template(
-        "members/name.html", code=found, name=name, error=None
+        "members/name.html", code=found, name=name, error=None, **class_values(found)
     )
+
+
+def class_values(code: dict) -> dict:
+    """What the join form shows of the map's class: anonymity, the teams one may pick."""
+    db = get_db()
+    found = {**teams.options(db, code["map_id"]), "teams": teams.listing(db, code["map_id"])}
+    return {"classroom": found, "chosen_team": request.form.get("team_id", "")}
+
+
+def picked_team(db, map_id: int, team_id: str | None) -> dict | None:
+    """The team picked on the join form, or a 400 that says to pick another."""
+    if team_id is None:
+        return None
+    try:
+        return teams.get_team(db, map_id, team_id)
+    except NotFound:
+        raise ValidationError(
+            "This team is gone (or never was): pick one of the teams listed.", "team_id"
+        ) from None
+
+
+def join_as(code: dict):
+    """Join the code's map, in the team picked (when students may pick), in one transaction."""
+    db = get_db()
+    team_id = request.form.get("team_id") or None
+    with write(db):
+        if team_id is not None and not teams.options(db, code["map_id"])["team_pick"]:
+            raise ValidationError("The owners of this map assign the teams.", "team_id")
+        team = picked_team(db, code["map_id"], team_id)
+        member, secret = members.join(db, code, request.form.get("name"), current_person().user)
+        if team is not None:
+            teams.assign(
+                db, code["map_id"], member["id"], team["id"], Actor(member["name"], member["id"])
+            )
+    return member, secret
 
 
 @bp.post("/join/<code>")
@@ -269,11 +305,15 @@ def join(code: str):
     if (done := already_in(found)) is not None:
         return done
     try:
-        member, secret = members.join(
-            get_db(), found, request.form.get("name"), current_person().user
-        )
+        member, secret = join_as(found)
     except ArgmapError as error:
-        return refused("members/name.html", error, code=found, name=request.form.get("name"))
+        return refused(
+            "members/name.html",
+            error,
+            code=found,
+            name=request.form.get("name"),
+            **class_values(found),
+        )
     if secret:
         remember_join(found["map_id"], secret)
     flash(f"Welcome, {member['name']}: you joined “{found['title']}” as {member['role']}.")

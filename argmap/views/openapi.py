@@ -87,6 +87,11 @@ NODE = obj(
         "author_member": {**NULLABLE_ID, "description": "The member who wrote it, if known."},
         "author_name": {"type": "string", "description": "Their name when they wrote it."},
         "hidden": {"type": "boolean", "description": "Hidden from students by an owner."},
+        "author": {
+            "type": "string",
+            "description": "Who wrote it, as the caller may see it (an animal name for a"
+            " student's node, to students, in an anonymous map); empty when nobody on the map did.",
+        },
     },
     ("id", "kind", "text", "quote", "source", "parent_id", "group", "undercut", "tags", "version"),
 )
@@ -481,6 +486,128 @@ def paths() -> dict:
     }
 
 
+TEAM_FIELDS = {
+    "name": {"type": "string", "minLength": 1, "maxLength": 60},
+    "claim_id": {**NULLABLE_ID, "description": "The claim the team argues for or against."},
+    "side": {"type": "string", "enum": ["for", "against"], "nullable": True},
+}
+TEAM = obj(
+    {
+        "id": ID,
+        **TEAM_FIELDS,
+        "notes_version": {"type": "integer", "minimum": 0},
+        "members": {
+            "type": "array",
+            "items": obj({"id": ID, "name": {"type": "string"}}, ("id", "name")),
+        },
+        "notes": {
+            "type": "string",
+            "description": "The team's speaker notes: sent only to its members and the owners.",
+        },
+    },
+    ("id", "name", "claim_id", "side"),
+)
+CLASS_SETTINGS = obj({"anonymous": {"type": "boolean"}, "team_pick": {"type": "boolean"}})
+IDS = {"type": "array", "items": ID}
+
+
+def class_paths() -> dict:
+    """The routes of a class: teams, their briefs and notes, anonymous names."""
+    m, team = "map_id", "team_id"
+    return {
+        "/api/maps/{map_id}/teams": {
+            "parameters": path_ids(m),
+            "get": operation(
+                "The map's teams with their sides and members, and the class settings.",
+                answers(
+                    200,
+                    obj(
+                        {"teams": {"type": "array", "items": TEAM}, **CLASS_SETTINGS["properties"]},
+                        ("teams", "anonymous", "team_pick"),
+                    ),
+                    404,
+                ),
+            ),
+            "post": operation(
+                "Make a team, with its side of a claim (owners only).",
+                answers(201, TEAM, 403, 404, 413),
+                obj(TEAM_FIELDS, ("name",)),
+            ),
+        },
+        "/api/maps/{map_id}/teams/{team_id}": {
+            "parameters": path_ids(m, team),
+            "patch": operation(
+                "Rename a team or change its side (owners only).",
+                answers(200, TEAM, 403, 404, 413),
+                obj(TEAM_FIELDS),
+            ),
+            "delete": operation(
+                "Delete a team; its members stay on the map with their nodes (owners only).",
+                answers(200, obj({"deleted": ID}, ("deleted",)), 403, 404),
+            ),
+        },
+        "/api/maps/{map_id}/teams/{team_id}/brief": {
+            "parameters": path_ids(m, team),
+            "get": operation(
+                "A team's brief as node ids: its case, the objections it must answer (with"
+                " their rebuttals), the other side's case to attack.",
+                answers(
+                    200,
+                    obj(
+                        {
+                            "team": TEAM,
+                            "claim_id": NULLABLE_ID,
+                            "case": IDS,
+                            "answer": IDS,
+                            "attack": IDS,
+                        },
+                        ("team", "claim_id", "case", "answer", "attack"),
+                    ),
+                    404,
+                ),
+            ),
+        },
+        "/api/maps/{map_id}/teams/{team_id}/notes": {
+            "parameters": path_ids(m, team),
+            "put": operation(
+                "Save a team's speaker notes (its members and the owners); `version` is the"
+                " notes_version read: 409 when someone saved since.",
+                answers(
+                    200,
+                    obj({"notes": {"type": "string"}, "version": {"type": "integer"}}),
+                    403,
+                    404,
+                    409,
+                    413,
+                ),
+                obj(
+                    {
+                        "notes": {"type": "string", "maxLength": 20000},
+                        "version": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                    },
+                    ("notes",),
+                ),
+            ),
+        },
+        "/api/maps/{map_id}/members/{member_id}/team": {
+            "parameters": path_ids(m, "member_id"),
+            "put": operation(
+                "Put a member in a team, or in none with null (owners only).",
+                answers(200, obj({"member_id": ID, "team_id": NULLABLE_ID}), 403, 404, 413),
+                obj({"team_id": NULLABLE_ID}, ("team_id",)),
+            ),
+        },
+        "/api/maps/{map_id}/classroom": {
+            "parameters": path_ids(m),
+            "patch": operation(
+                "Switch anonymous names or students picking their team (owners only).",
+                answers(200, CLASS_SETTINGS, 403, 404, 413),
+                CLASS_SETTINGS,
+            ),
+        },
+    }
+
+
 def description() -> dict:
     """The whole OpenAPI description of argmap's JSON API."""
     return {
@@ -491,7 +618,7 @@ def description() -> dict:
             "description": "Argument maps as JSON: the same rules and messages as the pages."
             " Send an API token from your account page as `Authorization: Bearer ...`.",
         },
-        "paths": paths(),
+        "paths": {**paths(), **class_paths()},
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
