@@ -12,7 +12,7 @@ from .db import rows, write
 from .errors import ValidationError
 from .formats.history import remap
 from .formats.model import check, reading
-from .maps import create_map, load
+from .maps import create_map, get_map, load
 from .model import MapData, Node, depths, from_graph
 from .nodes import clean_fields, insert
 
@@ -20,6 +20,7 @@ from .nodes import clean_fields, insert
 def to_data(db: Database, map_id: int, history: bool = False) -> MapData:
     """The map as a portable map; node keys are the database ids."""
     data = from_graph(load(db, map_id))
+    data.listed = bool(get_map(db, map_id)["listed"])
     if history:
         data.events = history_of(db, map_id)
     return data
@@ -126,6 +127,8 @@ def import_map(db: Database, data: MapData, actor: str = "", origin: str | None 
     fields = validate(data)
     with write(db):
         map_id = create_map(db, data.title or "Imported map", data.description, actor, origin)
+        if data.listed:
+            db.execute("UPDATE maps SET public = 1, listed = 1 WHERE id = ?", (map_id,))
         ids = {}
         for node, clean in zip(data.nodes, fields, strict=True):
             ids[node.key] = insert(db, map_id, {**clean, "parent_id": None})

@@ -83,6 +83,8 @@ ROUTES = [
     ("POST", "/maps/{m}/codes/{code}/regenerate", {}, "owner", 302),
     ("POST", "/maps/{m}/codes/{code}/close", {}, "owner", 302),
     ("POST", "/maps/{m}/public", {"public": "1"}, "owner", 302),
+    ("POST", "/maps/{m}/listed", {"listed": "1"}, "owner", 302),
+    ("PATCH", "/api/maps/{m}/sharing", {"listed": True}, "owner", 200),
     ("GET", "/api/maps/{m}", None, "read", 200),
     ("PATCH", "/api/maps/{m}", {"title": "Renamed"}, "edit", 200),
     ("DELETE", "/api/maps/{m}", None, "owner", 200),
@@ -320,7 +322,7 @@ def test_readers_see_no_editing_controls(place, world, who):
         "members-link",
     ):
         assert control not in page
-    assert "you are Vi, viewer" in page if who == "viewer" else "read only" in page
+    assert "you are Vi, a viewer" in page if who == "viewer" else "read only" in page
 
 
 def test_editors_see_editing_controls_but_not_the_owners(place, world):

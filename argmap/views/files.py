@@ -8,6 +8,7 @@ from .. import members, portable
 from ..db import get_db
 from ..errors import ArgmapError, FormatError
 from ..formats import registry
+from ..labels import counted
 from ..maps import get_map
 from ..model import MAX_BYTES, MapData
 from ..web import access
@@ -68,7 +69,8 @@ def preview_or_import():
     except ArgmapError as error:
         return render_template("import.html", form=form, error=error), 400
     title = get_map(get_db(), map_id)["title"]
-    flash(f"Imported “{title}”: {len(data.nodes)} nodes, {len(data.links)} links.")
+    counts = f"{counted(len(data.nodes), 'node')}, {counted(len(data.links), 'link')}"
+    flash(f"Imported “{title}”: {counts}.")
     return redirect(url_for("pages.show", map_id=map_id))
 
 
