@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from .. import members, portable
+from .. import members, portable, printing, render
 from ..db import get_db
 from ..errors import ArgmapError, FormatError
 from ..formats import registry
@@ -12,6 +22,7 @@ from ..labels import counted
 from ..maps import get_map
 from ..model import MAX_BYTES, MapData
 from ..web import access
+from ..web.downloads import attachment
 
 bp = Blueprint("exchange", __name__)
 
@@ -57,7 +68,9 @@ def preview_or_import():
         text = submitted_text()
         form["text"] = text
         fmt, data = parse(text)
-        if request.form.get("confirm") != "1":
+        if request.form.get("confirm") == "1":
+            data.listed = request.form.get("listed") == "1"  # the person's choice, not the file's
+        else:
             portable.validate(data)  # a confirmed import is checked once, as it is written
             return render_template(
                 "import.html",
@@ -84,7 +97,42 @@ def export(map_id: int, fmt: str):
     data = portable.to_data(db, map_id, history=fmt == "json")
     chosen = registry.FORMATS[fmt]
     body = registry.write(data, fmt)
-    name = f"map-{found['id']}.{chosen.extension}"
     response = Response(body, mimetype=chosen.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = attachment(found["title"], chosen.extension)
+    return response
+
+
+@bp.get("/maps/<int:map_id>/print")
+def print_form(map_id: int):
+    """Choose how to take the diagram away: PDF on A4 or A3, one page or tiled; PNG; SVG."""
+    return render_template(
+        "print.html",
+        graph=get_map(get_db(), map_id),
+        layouts=printing.LAYOUTS,
+        choice=printing.PrintChoice(),
+        error=None,
+    )
+
+
+@bp.get("/maps/<int:map_id>/drawing")
+def drawing(map_id: int):
+    """The diagram with the map's title, date and legend, as chosen on the print form."""
+    db = get_db()
+    args = request.args
+    try:
+        choice = printing.PrintChoice.of(args.get("format"), args.get("paper"), args.get("layout"))
+    except ArgmapError as error:
+        page = render_template(
+            "print.html",
+            graph=get_map(db, map_id),
+            layouts=printing.LAYOUTS,
+            choice=printing.PrintChoice(),
+            error=error,
+        )
+        return page, 400
+    limits = render.Limits.from_config(current_app.config)
+    drawn = printing.export(db, map_id, choice, limits)
+    response = Response(drawn.body, mimetype=render.FORMATS[choice.fmt])
+    response.headers["Content-Disposition"] = attachment(drawn.title, choice.fmt)
+    response.headers["X-Argmap-Pages"] = str(drawn.pages)
     return response

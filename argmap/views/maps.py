@@ -23,6 +23,7 @@ from ..errors import ArgmapError, Conflict, NotFound, ValidationError
 from ..records import node_dict
 from ..web import access, compress
 from ..web.access import editor_only, owner_only
+from ..web.downloads import attachment
 from ..web.ids import query_number
 
 bp = Blueprint("pages", __name__)
@@ -310,8 +311,8 @@ def diagram(map_id: int, fmt: str):
     tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, node_id, limits)
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
     if download:
-        name = f"map-{graph['id']}-r{drawn.revision}.{fmt}"
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        name = f"{graph['title']} r{drawn.revision}"
+        response.headers["Content-Disposition"] = attachment(name, fmt)
         return response
     response.set_etag(tag, weak=True)
     response.headers["Cache-Control"] = "no-cache"  # ask again each time: a 304 is cheap
