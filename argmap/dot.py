@@ -238,11 +238,14 @@ def legend_rows() -> list[str]:
             + (f' STYLE="{shape}"' if shape else "")
             + f">{html_text(name)}</TD>"
         )
+    marks = {
+        key: (style["color"], LEGEND_RELATIONS.get(key, key)) for key, style in EDGE_STYLE.items()
+    }
+    marks["junction"] = (JUNCTION["color"], "● linked premises")
     relations = [
-        f'<TD><FONT COLOR="{style["color"]}">{html_text(LEGEND_RELATIONS.get(name, name))}</FONT></TD>'
-        for name, style in EDGE_STYLE.items()
+        f'<TD><FONT COLOR="{colour}">{html_text(name)}</FONT></TD>'
+        for colour, name in marks.values()
     ]
-    relations.append(f'<TD><FONT COLOR="{JUNCTION["color"]}">● linked premises</FONT></TD>')
     return [
         f'<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3"><TR>{"".join(row)}</TR></TABLE>'
         for row in (kinds, relations)
