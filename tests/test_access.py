@@ -66,6 +66,8 @@ ROUTES = [
     ),
     ("POST", "/maps/{m}/links/{l}/delete", {}, "edit", 302),
     ("GET", "/maps/{m}/diagram.svg", None, "read", 200),
+    ("GET", "/maps/{m}/print", None, "read", 200),
+    ("GET", "/maps/{m}/drawing?format=svg", None, "read", 200),
     ("GET", "/maps/{m}/search?q=claim", None, "read", 200),
     ("GET", "/api/maps/{m}/search?q=claim", None, "read", 200),
     ("GET", "/maps/{m}/brief", None, "read", 200),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sqlite3
 from html import unescape
 from urllib.parse import quote
 
@@ -411,3 +412,28 @@ def test_history_times_carry_utc_for_the_browser_to_show_locally(client, owner, 
     stamps = re.findall(r'<time class="local" datetime="([^"]+)" title="([^"]+)">', html)
     assert stamps and all(title.endswith(" UTC") for _, title in stamps)
     assert '<script src="/static/localtime.js" defer></script>' in html
+
+
+def test_an_upgrade_lists_a_readable_seed_map_but_not_a_private_one(tmp_path):
+    from argmap.db import connect, migrations, now
+
+    db = connect(str(tmp_path / "old.sqlite"))
+    migrations.apply(db, stop_before="m010_listed")
+    for origin, public in (("seed:a.json", 1), ("seed:b.json", 0), (None, 1)):
+        db.execute(
+            "INSERT INTO maps (title, origin, public, created_at, updated_at)"
+            " VALUES ('M', ?, ?, ?, ?)",
+            (origin, public, now(), now()),
+        )
+    migrations.apply(db)
+    found = db.execute("SELECT origin, public, listed FROM maps ORDER BY id").fetchall()
+    assert [tuple(r) for r in found] == [("seed:a.json", 1, 1), ("seed:b.json", 0, 0), (None, 1, 0)]
+    with pytest.raises(sqlite3.IntegrityError):  # a listed map cannot be private
+        db.execute("UPDATE maps SET public = 0 WHERE origin = 'seed:a.json'")
+    db.conn.close()
+
+
+def test_a_diagram_download_is_named_after_the_map_and_revision(client, owner, db):
+    map_id = small_map(db, owner, "Uniforms")
+    got = client.get(f"/maps/{map_id}/diagram.dot?download=1")
+    assert got.headers["Content-Disposition"].endswith("filename*=UTF-8''Uniforms%20r3.dot")
