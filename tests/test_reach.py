@@ -437,3 +437,16 @@ def test_a_diagram_download_is_named_after_the_map_and_revision(client, owner, d
     map_id = small_map(db, owner, "Uniforms")
     got = client.get(f"/maps/{map_id}/diagram.dot?download=1")
     assert got.headers["Content-Disposition"].endswith("filename*=UTF-8''Uniforms%20r3.dot")
+
+
+@pytest.mark.parametrize("limits", [{"tidy_at": 3}, {"focus_at": 10, "focus_max": 5}])
+def test_big_maps_drawn_by_neato_or_in_part_carry_the_title_too(db, owner, limits):
+    from argmap import printing, render
+
+    map_id = wide_map(db, owner, "Big one")
+    drawn = printing.drawing(db, map_id, "svg", render.Limits(**limits))
+    svg = drawn.body.decode()
+    texts = [unescape(t).replace("\xa0", " ") for t in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
+    assert "Big one" in texts and "Con (objects)" in texts
+    note = "41 nodes" if "tidy_at" in limits else "the 5 nodes around node"
+    assert any(note in t for t in texts)
