@@ -220,8 +220,12 @@ LEGEND_RELATIONS["contradiction"] = "⊣⊢ contradicts"
 
 
 def html_text(text: str) -> str:
-    """User text for an HTML-like label: control characters and line breaks dropped, escaped."""
-    text = CONTROL.sub("", text.replace("\n", " ").replace("\r", " "))
+    """User text for an HTML-like label: control characters and line breaks dropped, escaped.
+
+    Graphviz 2.43 still expands `\\N`, `\\G`... in an HTML-like label (after decoding entities),
+    so backslashes are doubled as in a plain label.
+    """
+    text = CONTROL.sub("", text.replace("\n", " ").replace("\r", " ")).replace("\\", "\\\\")
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from helpers import session_entry
+from hostile import PARAMS
 from pypdf import PdfReader
 
 from argmap import members, nodes, portable
@@ -450,3 +451,22 @@ def test_big_maps_drawn_by_neato_or_in_part_carry_the_title_too(db, owner, limit
     assert "Big one" in texts and "Con (objects)" in texts
     note = "41 nodes" if "tidy_at" in limits else "the 5 nodes around node"
     assert any(note in t for t in texts)
+
+
+@pytest.mark.parametrize(("typed", "shown"), PARAMS)
+def test_a_hostile_title_is_drawn_exactly_in_the_export(db, owner, typed, shown):
+    from xml.etree import ElementTree
+
+    from argmap import printing, render
+    from argmap.clean import short
+    from argmap.maps import get_map
+
+    map_id = members.create_map(db, owner, typed)
+    title = get_map(db, map_id)["title"]
+    svg = printing.drawing(db, map_id, "svg", render.Limits()).body
+    root = ElementTree.fromstring(svg)  # valid XML whatever the title
+    elements = list(root.iter())
+    texts = [" ".join((e.text or "").replace("\xa0", " ").split()) for e in elements]
+    assert " ".join(short(title, 120).split()) in texts
+    assert not any(e.tag.endswith("script") for e in elements)
+    assert not any(key.startswith("on") for e in elements for key in e.attrib)

@@ -102,16 +102,21 @@ def export(map_id: int, fmt: str):
     return response
 
 
-@bp.get("/maps/<int:map_id>/print")
-def print_form(map_id: int):
-    """Choose how to take the diagram away: PDF on A4 or A3, one page or tiled; PNG; SVG."""
+def print_page(map_id: int, error: ArgmapError | None = None):
+    """The print form, with a wrong choice's message."""
     return render_template(
         "print.html",
         graph=get_map(get_db(), map_id),
         layouts=printing.LAYOUTS,
         choice=printing.PrintChoice(),
-        error=None,
-    )
+        error=error,
+    ), (400 if error else 200)
+
+
+@bp.get("/maps/<int:map_id>/print")
+def print_form(map_id: int):
+    """Choose how to take the diagram away: PDF on A4 or A3, one page or tiled; PNG; SVG."""
+    return print_page(map_id)
 
 
 @bp.get("/maps/<int:map_id>/drawing")
@@ -122,14 +127,7 @@ def drawing(map_id: int):
     try:
         choice = printing.PrintChoice.of(args.get("format"), args.get("paper"), args.get("layout"))
     except ArgmapError as error:
-        page = render_template(
-            "print.html",
-            graph=get_map(db, map_id),
-            layouts=printing.LAYOUTS,
-            choice=printing.PrintChoice(),
-            error=error,
-        )
-        return page, 400
+        return print_page(map_id, error)
     limits = render.Limits.from_config(current_app.config)
     drawn = printing.export(db, map_id, choice, limits)
     response = Response(drawn.body, mimetype=render.FORMATS[choice.fmt])
