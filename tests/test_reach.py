@@ -410,7 +410,7 @@ def test_there_is_a_favicon(client):
 def test_history_times_carry_utc_for_the_browser_to_show_locally(client, owner, db):
     map_id = small_map(db, owner)
     html = client.get(f"/maps/{map_id}/history").get_data(as_text=True)
-    stamps = re.findall(r'<time class="local" datetime="([^"]+)" title="([^"]+)">', html)
+    stamps = re.findall(r'<time datetime="([^"]+)" class="local" title="([^"]+)">', html)
     assert stamps and all(title.endswith(" UTC") for _, title in stamps)
     assert '<script src="/static/localtime.js" defer></script>' in html
 
