@@ -103,6 +103,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(standing.bp)
     errorpages.init_app(app)
     app.jinja_env.globals["labels"] = labels.for_templates(registry.FORMATS)
+    app.jinja_env.filters["counted"] = labels.counted
     headers.init_app(app)
     compress.init_app(app)
 

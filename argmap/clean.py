@@ -25,6 +25,15 @@ def short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def said(text: str, width: int = 60) -> str:
+    """A text in quotes that ends a sentence: its own closing mark, else a full stop after.
+
+    "Saved “It rains.”" rather than "Saved “It rains.”." (no doubled full stop).
+    """
+    cut = short(text.strip(), width)
+    return f"“{cut}”" + ("" if cut.endswith((".", "!", "?", "…")) else ".")
+
+
 def tidy(text: str, one_line: bool = False, field: str = "text") -> str:
     """Text as stored: trimmed, line breaks as \\n, tabs as spaces, control characters dropped."""
     if SURROGATE.search(text):

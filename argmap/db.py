@@ -416,6 +416,19 @@ def m009_access_changes(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_listed(db: Database) -> None:
+    """Maps their owners list on the front page; a listed map is readable by link (a CHECK).
+
+    The seed map starts listed, unless its owner had made it private.
+    """
+    db.executescript(
+        "ALTER TABLE maps ADD COLUMN listed INTEGER NOT NULL DEFAULT 0"
+        " CHECK (listed IN (0, 1) AND (listed = 0 OR public = 1));"
+        " UPDATE maps SET listed = 1 WHERE origin LIKE 'seed:%' AND public = 1;"
+    )
+
+
 # Changes that change what someone may read or write on a map: hiding nodes, locking maps.
 MODERATION_TRIGGERS = {
     "access_nodes_hidden": "UPDATE OF hidden ON nodes",

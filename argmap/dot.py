@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from .clean import short
+from .labels import KIND_LABELS
 from .layout import Box, box_size, tidy
 from .model import Edge, from_graph
 
@@ -223,3 +225,63 @@ def undercut_lines(edges: list[Edge], junctions: set[str]) -> Iterable[str]:
         junction = None if first is None else junction_of(first, {first.source})
         end = junction if junction in junctions else f"n{edge.target}"
         yield f"n{edge.source} -> {end} [{EDGE_ATTRS['counter']}];"
+
+
+# The key of an exported drawing: what each kind and relation looks like, named as pages do.
+LEGEND_RELATIONS = {"support": "→ also supports", "counter": "⊣ also objects to"}
+LEGEND_RELATIONS["contradiction"] = "⊣⊢ contradicts"
+
+
+def html_text(text: str) -> str:
+    """User text for an HTML-like label: control characters and line breaks dropped, escaped.
+
+    Graphviz 2.43 still expands `\\N`, `\\G`... in an HTML-like label (after decoding entities),
+    so backslashes are doubled as in a plain label.
+    """
+    text = CONTROL.sub("", text.replace("\n", " ").replace("\r", " ")).replace("\\", "\\\\")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def legend_rows() -> list[str]:
+    """The key in two rows: each node kind (its box), then each relation (its colour and mark)."""
+    kinds = []
+    for kind, style in STYLE.items():
+        name = KIND_LABELS[kind].legend if kind in KIND_LABELS else kind.title()
+        shape = ",".join(s for s in ("dashed", "rounded") if s in style["style"])
+        kinds.append(
+            f'<TD BGCOLOR="{style["fillcolor"]}" COLOR="{style["color"]}" BORDER="2"'
+            + (f' STYLE="{shape}"' if shape else "")
+            + f">{html_text(name)}</TD>"
+        )
+    marks = {
+        key: (style["color"], LEGEND_RELATIONS.get(key, key)) for key, style in EDGE_STYLE.items()
+    }
+    marks["junction"] = (JUNCTION["color"], "● linked premises")
+    relations = [
+        f'<TD><FONT COLOR="{colour}">{html_text(name)}</FONT></TD>'
+        for colour, name in marks.values()
+    ]
+    return [
+        f'<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3"><TR>{"".join(row)}</TR></TABLE>'
+        for row in (kinds, relations)
+    ]
+
+
+def export_label(title: str, subtitle: str) -> str:
+    """A graph label over an exported drawing: the map's title, a line of facts, the legend."""
+    rows = [
+        f'<FONT POINT-SIZE="20"><B>{html_text(short(title, 120))}</B></FONT>',
+        f'<FONT POINT-SIZE="11" COLOR="#444444">{html_text(subtitle)}</FONT>',
+        *legend_rows(),
+    ]
+    cells = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{row}</TD></TR>' for row in rows)
+    return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">{cells}</TABLE>>'
+
+
+def with_title(source: str, title: str, subtitle: str) -> str:
+    """DOT source with the export's title, facts and legend drawn above the map."""
+    line = f'graph [label={export_label(title, subtitle)} labelloc="t" labeljust="l"];'
+    end = source.rstrip().rfind("}")
+    return source[:end] + "\t" + line + "\n}\n"

@@ -48,6 +48,11 @@ COUNT_LABELS = {
 }
 
 
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """A count with its word in the right number: "1 node", "2 nodes", "0 links"."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
 def relation_verb(relation: object) -> str:
     """A relation as a verb between two nodes: "supports", "objects to", "contradicts"."""
     label = RELATION_LABELS.get(relation) if isinstance(relation, str) else None

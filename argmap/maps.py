@@ -21,6 +21,17 @@ def list_maps(db: Database) -> list[dict]:
     )
 
 
+def listed_maps(db: Database) -> list[dict]:
+    """The maps listed on the front page for everyone: the seed map first, then newest change."""
+    return rows(
+        db,
+        "SELECT m.id, m.title, m.description, m.updated_at,"
+        " (SELECT COUNT(*) FROM nodes n WHERE n.map_id = m.id) AS node_count"
+        " FROM maps m WHERE m.listed = 1 AND m.public = 1"
+        " ORDER BY m.origin LIKE 'seed:%' DESC, m.updated_at DESC, m.id DESC",
+    )
+
+
 def get_map(db: Database, map_id: int) -> dict:
     """The map's own fields, or NotFound."""
     found = row(db, "SELECT * FROM maps WHERE id = ?", (map_id,))

@@ -79,7 +79,8 @@ def maps_of(db: Database, user_id: int | None, joins: dict[str, str]) -> list[di
     marks = ", ".join("?" * len(hashes)) or "NULL"
     return rows(
         db,
-        "SELECT m.id, m.title, m.description, m.revision, m.updated_at, m.public, b.role,"
+        "SELECT m.id, m.title, m.description, m.revision, m.updated_at, m.public, m.listed,"
+        " b.role,"
         " (SELECT COUNT(*) FROM nodes n WHERE n.map_id = m.id) AS node_count"
         " FROM members b JOIN maps m ON m.id = b.map_id"
         f" WHERE b.user_id = ? OR b.secret_hash IN ({marks})"
@@ -167,10 +168,49 @@ def remove(db: Database, map_id: int, member_id: int) -> dict:
 
 
 def set_public(db: Database, map_id: int, public: bool) -> None:
-    """Make the map readable by anyone with its link, or private to its members again."""
+    """Make the map readable by anyone with its link, or private (and unlisted) again."""
+    set_sharing(db, map_id, {"public": public})
+
+
+def set_listed(db: Database, map_id: int, listed: bool) -> None:
+    """List the map on the front page (readable by link too), or take it off the list."""
+    set_sharing(db, map_id, {"listed": listed})
+
+
+def sharing(db: Database, map_id: int) -> dict:
+    """Whether the map is readable by anyone with its link, and listed on the front page."""
+    found = maps.get_map(db, map_id)
+    return {"public": bool(found["public"]), "listed": bool(found["listed"])}
+
+
+def clean_sharing(current: dict, changes: dict) -> dict:
+    """The sharing after the changes sent: listing makes a map readable by link, private unlists.
+
+    Sending both "public": false and "listed": true at once is refused: they contradict.
+    """
+    for name in ("public", "listed"):
+        if name in changes and not isinstance(changes[name], bool):
+            raise ValidationError(f"Send {name} as true or false.", name)
+    if changes.get("listed") is True and changes.get("public") is False:
+        raise ValidationError(
+            "A listed map is readable by anyone with its link: send listed false to keep it"
+            " private, or public true to list it.",
+            "listed",
+        )
+    public = changes.get("public", current["public"]) or changes.get("listed") is True
+    listed = changes.get("listed", current["listed"]) and public
+    return {"public": public, "listed": listed}
+
+
+def set_sharing(db: Database, map_id: int, changes: dict) -> dict:
+    """Change who can read the map and whether it is listed (a field not sent stays)."""
     with write(db):
-        maps.get_map(db, map_id)
-        db.execute("UPDATE maps SET public = ? WHERE id = ?", (int(public), map_id))
+        wanted = clean_sharing(sharing(db, map_id), changes)
+        db.execute(
+            "UPDATE maps SET public = ?, listed = ? WHERE id = ?",
+            (int(wanted["public"]), int(wanted["listed"]), map_id),
+        )
+    return wanted
 
 
 def normalize(text: object) -> str:

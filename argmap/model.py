@@ -63,6 +63,7 @@ class MapData:
 
     title: str
     description: str = ""
+    listed: bool = False  # listed on the front page (and so readable by anyone with the link)
     nodes: list[Node] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)

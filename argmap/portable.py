@@ -13,7 +13,7 @@ from .db import rows, write
 from .errors import ValidationError
 from .formats.history import remap
 from .formats.model import check, reading
-from .maps import create_map, load
+from .maps import create_map, get_map, load
 from .model import (
     KINDS,
     MAX_ID,
@@ -39,6 +39,7 @@ def to_data(db: Database, map_id: int, history: bool = False, hide: bool = False
     graph = load(db, map_id, hide)
     data = from_graph(graph)
     data.moderation, data.locked = graph["moderation"], graph["locked"]
+    data.listed = bool(get_map(db, map_id)["listed"])
     if history:
         past = history_of(db, map_id)
         data.events = moderation.visible_events(past, secret_ids(db, map_id)) if hide else past
@@ -214,6 +215,8 @@ def import_map(db: Database, data: MapData, actor: str = "", origin: str | None 
     fields = validate(data)
     with write(db):
         map_id = create_map(db, data.title or "Imported map", data.description, actor, origin)
+        if data.listed:
+            db.execute("UPDATE maps SET public = 1, listed = 1 WHERE id = ?", (map_id,))
         ids = {}
         db.execute(
             "UPDATE maps SET moderation = ?, locked = ? WHERE id = ?",

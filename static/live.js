@@ -254,7 +254,9 @@
   function heading() {
     const model = state.at.model;
     revisionText.dataset.revision = model.revision;
-    revisionText.textContent = "revision " + model.revision + " · " + model.nodes.length + " nodes";
+    const count = model.nodes.length;
+    revisionText.textContent =
+      "revision " + model.revision + " · " + count + (count === 1 ? " node" : " nodes");
     document.getElementById("map-title").textContent = model.title;
     document.title = model.title + " · argmap";
     let description = document.querySelector(".map-head .description");

@@ -97,6 +97,8 @@ ROUTES = [
     ),
     ("POST", "/maps/{m}/links/{l}/delete", {}, "edit", 302),
     ("GET", "/maps/{m}/diagram.svg", None, "read", 200),
+    ("GET", "/maps/{m}/print", None, "read", 200),
+    ("GET", "/maps/{m}/drawing?format=svg", None, "read", 200),
     ("GET", "/maps/{m}/search?q=claim", None, "read", 200),
     ("GET", "/api/maps/{m}/search?q=claim", None, "read", 200),
     ("GET", "/api/maps/{m}/acceptability", None, "read", 200),
@@ -123,6 +125,8 @@ ROUTES = [
     ("POST", "/api/maps/{m}/nodes/{s}/hide", {"hidden": True}, "owner", 200),
     ("GET", "/api/maps/{m}/members", None, "owner", 200),
     ("PATCH", "/api/maps/{m}/members/{viewer_member}", {"role": "editor"}, "owner", 200),
+    ("POST", "/maps/{m}/listed", {"listed": "1"}, "owner", 302),
+    ("PATCH", "/api/maps/{m}/sharing", {"listed": True}, "owner", 200),
     ("GET", "/api/maps/{m}", None, "read", 200),
     ("PATCH", "/api/maps/{m}", {"title": "Renamed"}, "edit", 200),
     ("DELETE", "/api/maps/{m}", None, "first", 200),
@@ -399,7 +403,7 @@ def test_readers_see_no_editing_controls(place, world, who):
         "members-link",
     ):
         assert control not in page
-    assert "you are Vi, viewer" in page if who == "viewer" else "read only" in page
+    assert "you are Vi, a viewer" in page if who == "viewer" else "read only" in page
 
 
 def test_editors_see_editing_controls_but_not_the_owners(place, world):

@@ -72,7 +72,7 @@ def test_a_student_joins_by_code_then_as_viewer_cannot_change_anything(server, n
     student.fill("input[name=name]", "Sam 🙂")
     student.click("button:text('Join')")
     expect(student.locator("#map-title")).to_have_text("Class debate")
-    expect(student.locator("#my-role")).to_contain_text("you are Sam 🙂, editor")
+    expect(student.locator("#my-role")).to_contain_text("you are Sam 🙂, an editor")
     student.fill("#add-claim textarea[name=text]", "Sam's claim")
     student.click("button:text('Add claim')")
     expect(student.locator("#outline")).to_contain_text("Sam's claim")
@@ -84,7 +84,7 @@ def test_a_student_joins_by_code_then_as_viewer_cannot_change_anything(server, n
     expect(teacher.locator(".flash")).to_contain_text("Sam 🙂 is now viewer.")
 
     student.goto(f"{server.url}/maps/{map_id}")
-    expect(student.locator("#my-role")).to_contain_text("you are Sam 🙂, viewer")
+    expect(student.locator("#my-role")).to_contain_text("you are Sam 🙂, a viewer")
     student.click("#outline a:text('Homework helps')")
     expect(student.locator("#selected")).to_contain_text("Homework helps")
     for control in ("#add-claim", "#edit", "#add-under", "#links", ".settings", "#members-link"):

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import quote
 
 import pytest
 from conftest import ROOT, create_account
@@ -151,20 +152,24 @@ def test_a_cycle_is_refused(app, client, owner):
 
 
 @pytest.mark.parametrize(
-    "fmt, disposition, marker",
+    "fmt, extension, marker",
     [
-        ("json", "map-1.argmap.json", '"format": "argmap",\n  "version": 2'),
-        ("kialo", "map-1.txt", "Discussion Title: "),
-        ("argdown", "map-1.argdown", "[s1]: "),
-        ("aif", "map-1.aif.json", '"nodes"'),
-        ("md", "map-1.md", "# "),
+        ("json", "argmap.json", '"format": "argmap",\n  "version": 2'),
+        ("kialo", "txt", "Discussion Title: "),
+        ("argdown", "argdown", "[s1]: "),
+        ("aif", "aif.json", '"nodes"'),
+        ("md", "md", "# "),
     ],
 )
-def test_export_menu_downloads_each_format(seeded_app, fmt, disposition, marker):
+def test_export_menu_downloads_each_format(seeded_app, fmt, extension, marker):
     client = seeded_app.test_client()
     response = client.get(f"/maps/1/export/{fmt}")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == f'attachment; filename="{disposition}"'
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="Russia-s-response-to-the-NATO-allies-proposals.{extension}";'
+        f" filename*=UTF-8''Russia%27s%20response%20to%20the%20NATO%20allies%27%20proposals"
+        f".{quote(extension)}"
+    )
     body = response.get_data(as_text=True)
     assert marker in body
     if fmt != "md":

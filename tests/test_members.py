@@ -69,7 +69,10 @@ def test_joining_by_code_gives_the_codes_role(app, client, classroom, db, role):
     assert joined.headers["Location"] == f"/maps/{classroom}"
     page = sam.get(joined.headers["Location"]).get_data(as_text=True)
     assert "Class debate" in page and "Homework helps" in page
-    assert f"you are Sam, {role}" in page and "you joined “Class debate” as " + role in page
+    assert (
+        f"you are Sam, {'an editor' if role == 'editor' else 'a viewer'}" in page
+        and "you joined “Class debate” as " + role in page
+    )
     found = db.execute("SELECT name, role, user_id FROM members WHERE name = 'Sam'").fetchone()
     assert tuple(found) == ("Sam", role, None)
     response = add_claim(sam, classroom, "Sam's claim")

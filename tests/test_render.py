@@ -313,7 +313,7 @@ def test_svg_download_is_standalone_xml_with_real_text(small, owning):
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="map-{small["map"]}-r7.svg"'
+        "attachment; filename=\"Small-r7.svg\"; filename*=UTF-8''Small%20r7.svg"
     )
     texts = sorted(line for lines in svg_nodes(response.data).values() for line in lines)
     assert texts == ["Claim", "Con", "Pro", "Rebuttal", "Rival"]

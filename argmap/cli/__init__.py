@@ -49,14 +49,14 @@ def main() -> None:
 )
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Start argmap under gunicorn (gevent workers: open live streams hold no thread)."""
-    from .server import patch, run
+    from .server import console_line, patch, run
 
     patch()  # before the app's modules make their locks: they become gevent's
     from ..backup import hold_serving
 
     app = create_app()
     serving = hold_serving(app.config["DATABASE"])  # `argmap restore` refuses while held
-    click.echo(f"argmap on http://{host}:{port}/  database: {app.config['DATABASE']}")
+    click.echo(console_line(app, host, port))
     run(app, host, port, workers, threads)
     serving.close()
 

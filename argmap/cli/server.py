@@ -51,6 +51,23 @@ class Worker(GeventWorker):
         super().handle_exit(sig, frame)
 
 
+def console_line(app: Flask, host: str, port: int) -> str:
+    """What `argmap serve` says as it starts: where argmap is, its database, the seed map."""
+    from ..db import connect
+
+    shown = "localhost" if host in ("0.0.0.0", "::", "") else host
+    base = f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+    db = connect(app.config["DATABASE"])
+    try:
+        seed = db.execute(
+            "SELECT id FROM maps WHERE origin LIKE 'seed:%' AND public = 1 ORDER BY id LIMIT 1"
+        ).fetchone()
+    finally:
+        db.conn.close()
+    line = f"argmap on {base}/  database: {app.config['DATABASE']}"
+    return line + (f"\nThe seed map: {base}/maps/{seed[0]}" if seed else "")
+
+
 def patch() -> None:
     """Make blocking calls cooperative before the app is imported (its locks become gevent's)."""
     from gevent import monkey

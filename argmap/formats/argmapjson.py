@@ -28,6 +28,7 @@ def write(data: MapData) -> str:
         "description": data.description,
         "moderation": data.moderation or NEW_MAPS,
         "locked": data.locked,
+        "listed": data.listed,
         "nodes": [
             {
                 "id": n.key,
@@ -153,6 +154,7 @@ def read(text: str) -> MapData:
     data = MapData(
         title=field(doc, "title", str, "$"),
         description=field(doc, "description", str, "$", "") or "",
+        listed=bool(field(doc, "listed", bool, "$", False)),
         nodes=[read_node(n, f"$.nodes[{i}]") for i, n in enumerate(nodes)],
         links=[read_link(li, f"$.links[{i}]") for i, li in enumerate(links)],
         events=read_events(field(doc, "events", list, "$", []) or []),

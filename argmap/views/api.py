@@ -78,6 +78,13 @@ def delete(map_id: int):
     return jsonify({"deleted": map_id})
 
 
+@bp.patch("/maps/<int:map_id>/sharing")
+@owner_only
+def update_sharing(map_id: int):
+    """Make the map readable by link or private, listed on the front page or not."""
+    return jsonify(members.set_sharing(get_db(), map_id, body()))
+
+
 @bp.post("/maps/<int:map_id>/nodes")
 def add_node(map_id: int):
     """Add a node: {"kind", "text", "quote", "source", "parent_id", ...}."""

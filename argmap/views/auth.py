@@ -17,6 +17,7 @@ from flask import (
 )
 
 from .. import accounts, owner, ratelimit
+from ..clean import said
 from ..db import get_db
 from ..errors import ArgmapError, Forbidden, Unauthorized
 from ..web import devices, proxies
@@ -199,7 +200,7 @@ def create_token():
 def revoke_token(token_id: int):
     """Revoke an API token: requests with it get 401 from now on."""
     found = accounts.revoke_token(get_db(), current_person().user["id"], token_id)
-    flash(f"Revoked the token “{found['name']}”.")
+    flash(f"Revoked the token {said(found['name'])}")
     return redirect(url_for("auth.account"))
 
 

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -14,13 +15,15 @@ from flask import (
     url_for,
 )
 
-from .. import authors, members, portable, teams
+from .. import authors, members, portable, printing, render, teams
 from ..db import get_db
 from ..errors import ArgmapError, FormatError
 from ..formats import registry
+from ..labels import counted
 from ..maps import get_map
 from ..model import MAX_BYTES, MapData
 from ..web import access
+from ..web.downloads import attachment
 
 bp = Blueprint("exchange", __name__)
 
@@ -66,7 +69,9 @@ def preview_or_import():
         text = submitted_text()
         form["text"] = text
         fmt, data = parse(text)
-        if request.form.get("confirm") != "1":
+        if request.form.get("confirm") == "1":
+            data.listed = request.form.get("listed") == "1"  # the person's choice, not the file's
+        else:
             portable.validate(data)  # a confirmed import is checked once, as it is written
             return render_template(
                 "import.html",
@@ -78,7 +83,8 @@ def preview_or_import():
     except ArgmapError as error:
         return render_template("import.html", form=form, error=error), 400
     title = get_map(get_db(), map_id)["title"]
-    flash(f"Imported “{title}”: {len(data.nodes)} nodes, {len(data.links)} links.")
+    counts = f"{counted(len(data.nodes), 'node')}, {counted(len(data.links), 'link')}"
+    flash(f"Imported “{title}”: {counts}.")
     return redirect(url_for("pages.show", map_id=map_id))
 
 
@@ -95,7 +101,40 @@ def export(map_id: int, fmt: str):
         data.classroom = teams.export_parts(db, map_id, seen, data.events)
     chosen = registry.FORMATS[fmt]
     body = registry.write(data, fmt)
-    name = f"map-{found['id']}.{chosen.extension}"
     response = Response(body, mimetype=chosen.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = attachment(found["title"], chosen.extension)
+    return response
+
+
+def print_page(map_id: int, error: ArgmapError | None = None):
+    """The print form, with a wrong choice's message."""
+    return render_template(
+        "print.html",
+        graph=get_map(get_db(), map_id),
+        layouts=printing.LAYOUTS,
+        choice=printing.PrintChoice(),
+        error=error,
+    ), (400 if error else 200)
+
+
+@bp.get("/maps/<int:map_id>/print")
+def print_form(map_id: int):
+    """Choose how to take the diagram away: PDF on A4 or A3, one page or tiled; PNG; SVG."""
+    return print_page(map_id)
+
+
+@bp.get("/maps/<int:map_id>/drawing")
+def drawing(map_id: int):
+    """The diagram with the map's title, date and legend, as chosen on the print form."""
+    db = get_db()
+    args = request.args
+    try:
+        choice = printing.PrintChoice.of(args.get("format"), args.get("paper"), args.get("layout"))
+    except ArgmapError as error:
+        return print_page(map_id, error)
+    limits = render.Limits.from_config(current_app.config)
+    drawn = printing.export(db, map_id, choice, limits, access.hides())
+    response = Response(drawn.body, mimetype=render.FORMATS[choice.fmt])
+    response.headers["Content-Disposition"] = attachment(drawn.title, choice.fmt)
+    response.headers["X-Argmap-Pages"] = str(drawn.pages)
     return response

@@ -30,12 +30,13 @@ from .. import (
     render,
     teams,
 )
-from ..clean import short
+from ..clean import said, short
 from ..db import get_db
 from ..errors import ArgmapError, Conflict, Forbidden, NotFound, ValidationError
 from ..records import node_dict
 from ..web import access, compress
 from ..web.access import editor_only, first_owner_only
+from ..web.downloads import attachment
 from ..web.ids import query_number
 
 bp = Blueprint("pages", __name__)
@@ -79,10 +80,27 @@ def to_map(map_id: int, node_id: int | None = None):
     return redirect(url_for("pages.show", map_id=map_id, node=node_id, _anchor=f"node-{node_id}"))
 
 
+def front_page(form: dict, error: ArgmapError | None = None):
+    """The person's maps, the maps listed for everyone, and the form to create one."""
+    return render_template(
+        "index.html",
+        maps=access.visible_maps(),
+        listed=maps.listed_maps(get_db()),
+        form=form,
+        error=error,
+    ), (400 if error else 200)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers that ask for /favicon.ico get the SVG icon the pages name."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.get("/")
 def index():
     """The list of maps, with a form to create one."""
-    return render_template("index.html", maps=access.visible_maps(), form={}, error=None)
+    return front_page({})
 
 
 @bp.post("/maps")
@@ -96,8 +114,7 @@ def create():
             request.form.get("description"),
         )
     except ArgmapError as error:
-        found = access.visible_maps()
-        return render_template("index.html", maps=found, form=request.form, error=error), 400
+        return front_page(request.form, error)
     flash("Map created. Add its first claim.")
     return to_map(map_id)
 
@@ -174,7 +191,7 @@ def delete(map_id: int):
     """Delete a map after confirmation."""
     found = maps.get_map(get_db(), map_id)
     maps.delete_map(get_db(), map_id)
-    flash(f"Deleted the map “{short(found['title'])}”.")
+    flash(f"Deleted the map {said(found['title'])}")
     return redirect(url_for("pages.index"))
 
 
@@ -197,7 +214,7 @@ def add_node(map_id: int):
             400,
             **{form_name: {"values": form, "error": error}},
         )
-    flash(f"Added {node['kind']} “{short(node['text'])}”.")
+    flash(f"Added {node['kind']} {said(node['text'])}")
     return to_map(map_id, node["id"])
 
 
@@ -223,7 +240,7 @@ def update_node(map_id: int, node_id: int):
         return page(map_id, node_id, error.status, edit={"values": form, "error": error})
     # Unchanged fields leave the version as sent; a real save bumps it.
     unchanged = form.get("version") == str(node["version"])
-    flash("No changes to save." if unchanged else f"Saved “{short(node['text'])}”.")
+    flash("No changes to save." if unchanged else f"Saved {said(node['text'])}")
     return to_map(map_id, node_id)
 
 
@@ -267,9 +284,11 @@ def delete_node(map_id: int, node_id: int):
     except (ValidationError, Forbidden) as error:
         return confirm_delete_node(map_id, node_id, error)
     count = len(done["deleted"])
+    text = done["before"]["text"]
     flash(
-        f"Deleted “{short(done['before']['text'])}”"
-        + (f" and {count - 1} below it." if count > 1 else ".")
+        f"Deleted “{short(text)}” and {count - 1} below it."
+        if count > 1
+        else f"Deleted {said(text)}"
     )
     return to_map(map_id, done["before"]["parent_id"])
 
@@ -325,8 +344,8 @@ def diagram(map_id: int, fmt: str):
     tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, node_id, limits)
     if download:
         response = Response(drawn.body, mimetype=render.FORMATS[fmt])
-        name = f"map-{graph['id']}-r{drawn.revision}.{fmt}"
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        name = f"{graph['title']} r{drawn.revision}"
+        response.headers["Content-Disposition"] = attachment(name, fmt)
         return response
     if drawn.gzipped is not None and compress.accepted():
         response = compress.gzipped(drawn.gzipped, render.FORMATS[fmt])  # as stored: no gzip

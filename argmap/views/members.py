@@ -160,7 +160,23 @@ def set_public(map_id: int):
     members.set_public(get_db(), map_id, public)
     return to_members(
         map_id,
-        "Anyone with the link can now read this map." if public else "The map is private now.",
+        "Anyone with the link can now read this map."
+        if public
+        else "The map is private now (and not listed on the front page).",
+    )
+
+
+@bp.post("/maps/<int:map_id>/listed")
+@owner_only
+def set_listed(map_id: int):
+    """List the map on the front page (readable by link too), or take it off."""
+    listed = request.form.get("listed") == "1"
+    members.set_listed(get_db(), map_id, listed)
+    return to_members(
+        map_id,
+        "The map is listed on the front page; anyone with the link can read it."
+        if listed
+        else "The map is no longer listed on the front page.",
     )
 
 

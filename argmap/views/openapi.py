@@ -204,6 +204,7 @@ MAP_SUMMARY = obj(
     },
     ("id", "title", "revision", "role"),
 )
+SHARING = obj({"public": {"type": "boolean"}, "listed": {"type": "boolean"}}, ("public", "listed"))
 
 
 SEARCH_HIT = obj(
@@ -262,6 +263,16 @@ def paths() -> dict:
             "delete": operation(
                 "Delete a map and everything in it (its first owner only, not co-owners).",
                 answers(200, obj({"deleted": ID}, ("deleted",)), 403, 404),
+            ),
+        },
+        "/api/maps/{map_id}/sharing": {
+            "parameters": path_ids(m),
+            "patch": operation(
+                "Who can read the map (its owner only): `public` makes it readable by anyone"
+                " with its link, `listed` lists it on the front page (and makes it public);"
+                " a private map is never listed. A field not sent stays as it is.",
+                answers(200, SHARING, 403, 404, 413),
+                obj({"public": {"type": "boolean"}, "listed": {"type": "boolean"}}),
             ),
         },
         "/api/maps/{map_id}/nodes": {
