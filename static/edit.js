@@ -672,6 +672,17 @@
     }
   });
   for (const field of document.querySelectorAll("[data-max]")) counter(field);
+  // "All fields" loads the node's page; the address already names it, so load it again.
+  const more = document.getElementById("actions-more");
+  if (more) {
+    more.addEventListener("click", (event) => {
+      const target = new URL(more.href, window.location.href);
+      if (target.search !== window.location.search) return;
+      event.preventDefault();
+      window.history.replaceState(null, "", target.toString());
+      window.location.reload();
+    });
+  }
   if (canEdit) {
     const form = document.querySelector('form[data-form="link"]');
     if (form) enhanceLinkForm(form);

@@ -127,8 +127,8 @@ def test_a_con_by_its_button_in_the_outline(shared, person, size):
         time.sleep(0.1)
     assert node and (node["kind"], node["parent_id"]) == ("counter", claim)
     expect(item(page, node["id"]).locator(".badge")).to_have_text("Con")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert size == "desktop" or width <= 390
+    editor = page.locator("#outline .inline-counter").bounding_box()
+    assert editor["x"] >= 0 and editor["x"] + editor["width"] <= SIZES[size]["width"]
     assert stayed(page)
 
 
