@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from argmap import maps, members, nodes
-from argmap.views import maps as page_views
+from argmap import maps, members, nodes, outline, render
+from argmap.web import mappage
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
 
@@ -44,26 +44,29 @@ def test_the_page_inlines_no_list_of_every_node(client, room):
 
 
 def test_the_outline_is_drawn_once_per_revision(client, db, room, monkeypatch):
-    drawn = []
-    real = page_views.outline.tree
-    monkeypatch.setattr(page_views.outline, "tree", lambda graph: drawn.append(1) or real(graph))
+    drawn, looked = [], []
+    tree, diagram = outline.tree, render.diagram
+    monkeypatch.setattr(outline, "tree", lambda graph: drawn.append(1) or tree(graph))
+    monkeypatch.setattr(render, "diagram", lambda *args: looked.append(args[2:4]) or diagram(*args))
     first = get(client, f"/maps/{room['map']}")
     chosen = get(client, f"/maps/{room['map']}?node={room['pros'][0]}")
+    get(client, f"/maps/{room['map']}?node={room['pros'][0]}")
     assert len(drawn) == 1
+    assert looked == [("svg", None), ("svg", room["pros"][0])]  # once per revision and view
     assert f'<li id="o-{room["pros"][0]}" aria-current="true" class="selected kind-support"' in (
         chosen
     )
     assert 'aria-current="true"' not in first
     nodes.add_node(db, room["map"], {"kind": "counter", "text": "Too much", "parent_id": 1})
     again = get(client, f"/maps/{room['map']}")
-    assert len(drawn) == 2 and "Too much" in again
+    assert len(drawn) == 2 and len(looked) == 3 and "Too much" in again
     assert (
         "url_for" not in again and f'href="/maps/{room["map"]}?node={room["other"]}#node-' in again
     )
 
 
 def test_a_big_drawing_is_loaded_by_url_not_inlined(client, room, monkeypatch):
-    monkeypatch.setattr(page_views, "INLINE_SVG_MAX", 100)
+    monkeypatch.setattr(mappage, "INLINE_SVG_MAX", 100)
     page = get(client, f"/maps/{room['map']}")
     assert "<svg" not in page
     source = html.unescape(re.search(r'<div class="svg-wrap" data-src="([^"]+)"', page).group(1))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zlib
-from collections import OrderedDict
 
 from flask import (
     Blueprint,
@@ -16,14 +15,13 @@ from flask import (
     request,
     url_for,
 )
-from markupsafe import Markup
 
-from .. import deletion, events, links, maps, members, nodes, outline, render
+from .. import deletion, events, links, maps, members, nodes, render
 from ..clean import short
-from ..db import get_db, row, rows
-from ..errors import ArgmapError, Conflict, NotFound, RenderError, ValidationError
-from ..records import link_dict, node_dict
-from ..web import access, compress
+from ..db import get_db, row
+from ..errors import ArgmapError, Conflict, NotFound, ValidationError
+from ..records import node_dict
+from ..web import access, compress, mappage
 from ..web.access import editor_only, owner_only
 from ..web.ids import query_number
 
@@ -90,70 +88,15 @@ def create():
     return to_map(map_id)
 
 
-# A drawing bigger than this is not inlined: the page loads it by URL (with its ETag), so a
-# 2,000-node map page stays under 1 MB (its SVG alone is 3.6 MB; see bench --only page).
-INLINE_SVG_MAX = 150_000
-OUTLINES_KEPT = 16  # outlines kept per process: the maps being worked on at once
-
-
-def outline_html(db, found: dict) -> str:
-    """The map's outline as HTML, rendered once per map revision and kept by this process."""
-    kept = current_app.extensions.setdefault("argmap.outlines", OrderedDict())
-    key = (found["id"], found["revision"])
-    if key in kept:
-        kept.move_to_end(key)
-        return kept[key]
-    graph = maps.load(db, found["id"])  # the whole map only when the outline is drawn anew
-    html = render_template("_outline.html", graph=graph, items=outline.tree(graph))
-    kept[(graph["id"], graph["revision"])] = html
-    while len(kept) > OUTLINES_KEPT:
-        kept.popitem(last=False)
-    return html
-
-
-def around(db, map_id: int, selected: int | None, forms: dict) -> tuple:
-    """The selected node, its outgoing links and the nodes the panel names (parent, targets)."""
-    try:
-        node = node_dict(nodes.get_node(db, map_id, selected)) if selected else None
-    except NotFound:
-        node = None
-    if node is None:
-        return None, [], {}
-    sql = "SELECT * FROM links WHERE from_id = ? ORDER BY to_id, id"
-    mine = [link_dict(li) for li in rows(db, sql, (node["id"],))]
-    typed = as_id(str((forms.get("edit") or {}).get("values", {}).get("parent_id", "")))
-    wanted = {node["parent_id"], typed, *(li["to_id"] for li in mine)} - {None}
-    marks = ", ".join("?" * len(wanted))
-    named = rows(db, f"SELECT * FROM nodes WHERE map_id = ? AND id IN ({marks})", (map_id, *wanted))
-    return node, mine, {n["id"]: node_dict(n) for n in named}
-
-
-def mark_selected(html: str, node_id: int | None) -> Markup:
-    """The cached outline with one item marked as the selected node."""
-    if node_id is not None:
-        start = f'<li id="o-{node_id}" class="'
-        html = html.replace(start, f'<li id="o-{node_id}" aria-current="true" class="selected ', 1)
-    return Markup(html)
-
-
 def page(map_id: int, selected: int | None, status: int = 200, **forms):
     """Render the map page; `forms` carries a failed form's values and error."""
     db = get_db()
     graph = maps.get_map(db, map_id)
-    node, mine, by_id = around(db, map_id, selected, forms)
+    typed = as_id(str((forms.get("edit") or {}).get("values", {}).get("parent_id", "")))
+    node, mine, by_id = mappage.around(db, map_id, selected, typed)
     count = row(db, "SELECT COUNT(*) AS n FROM nodes WHERE map_id = ?", (map_id,))["n"]
-    limits = render.Limits.from_config(current_app.config)
-    drawn, failure = None, None
-    try:
-        drawn = render.diagram(db, map_id, "svg", selected, limits)
-    except RenderError as error:
-        failure = str(error)
-    inline = drawn is not None and len(drawn.body) <= INLINE_SVG_MAX
-    later = (
-        None
-        if inline or drawn is None
-        else url_for("pages.diagram", map_id=map_id, fmt="svg", node=selected)
-    )
+    shown = mappage.drawing(db, graph, selected)
+    outline_html = mappage.outline_html(db, graph)
     return render_template(
         "map.html",
         graph=graph,
@@ -161,11 +104,11 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
         by_id=by_id,
         mine=mine,
         node_count=count,
-        drawn=drawn,
-        svg=render.inline_svg(drawn.body) if inline else "",
-        svg_url=later,
-        render_error=failure,
-        outline_html=mark_selected(outline_html(db, graph), node["id"] if node else None),
+        drawn=shown.drawn,
+        svg=shown.svg,
+        svg_url=shown.url,
+        render_error=shown.failure,
+        outline_html=mappage.mark_selected(outline_html, node["id"] if node else None),
         forms=forms,
         choices=deletion.CHOICE_LABELS,
     ), status
