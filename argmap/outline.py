@@ -27,21 +27,20 @@ def tree(graph: dict) -> list[dict]:
     for link in graph["links"]:
         outgoing.setdefault(link["from_id"], []).append({**link, "target": by_id[link["to_id"]]})
 
-    def item(node: dict, depth: int) -> dict:
-        partners = [
-            k
-            for k in kids.get(node["parent_id"], [])
-            if node["group"] is not None
-            and k["group"] == node["group"]
-            and k["id"] != node["id"]
-            and k["kind"] == node["kind"]
-        ]
+    groups: dict[tuple, list[dict]] = {}  # premise groups: one pass, not a scan per node
+    for node in graph["nodes"]:
+        if node["group"] is not None:
+            key = (node["parent_id"], node["group"], node["kind"])
+            groups.setdefault(key, []).append(node)
+
+    def item(node: dict) -> dict:
+        together = groups.get((node["parent_id"], node["group"], node["kind"]), [])
         return {
             "node": node,
             "role": role(node, by_id),
             "links": outgoing.get(node["id"], []),
-            "partners": partners,
-            "children": [item(k, depth + 1) for k in kids.get(node["id"], [])],
+            "partners": [k for k in together if k["id"] != node["id"]],
+            "children": [item(k) for k in kids.get(node["id"], [])],
         }
 
-    return [item(claim, 0) for claim in kids.get(None, [])]
+    return [item(claim) for claim in kids.get(None, [])]

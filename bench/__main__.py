@@ -9,7 +9,16 @@ import importlib.util
 from .common import SECTIONS, Options
 
 # A section is a module here that registers itself with @section(name).
-SECTION_MODULES = ("render", "contention", "peer", "readers", "live", "streams", "standing")
+SECTION_MODULES = (
+    "render",
+    "contention",
+    "peer",
+    "readers",
+    "live",
+    "streams",
+    "standing",
+    "page",
+)
 QUICK_SIZES = [10, 100]  # --quick: small maps, one run each, short live and streams runs
 
 

@@ -26,7 +26,7 @@
   const state = { noticed: startRevision, lastId: null, source: null, leader: false,
     me: null, keepalive: 15, heard: Date.now(), delay: 1000, timer: null, lastActor: "",
     selectedBy: null, noticeTimer: null, at: null, waiting: [], loading: false,
-    drawn: startRevision, drawing: false, reloads: 0, release: null, kept: {} };
+    drawn: diagram.querySelector(".svg-wrap[data-src]") ? 0 : startRevision, drawing: false, reloads: 0, release: null, kept: {} };
   const channel = window.BroadcastChannel ? new BroadcastChannel("argmap-map-" + mapId) : null;
   // "locks": a Web Lock picks the tab holding the stream; "heartbeat": without Web Locks
   // (plain http on a school network is not a secure context) the tabs elect it themselves.
@@ -205,6 +205,7 @@
         state.at = data.index(model);
         if (!first || model.revision !== startRevision) redrawAll();
         catchUp();
+        drawLater();
       })
       .catch(() => { state.loading = false; setTimeout(load, 2000); });
   }
@@ -235,6 +236,12 @@
     redrawPanel(ids, info.patch);
     heading();
     drawLater();
+    patched();
+  }
+
+  // Tell the page's editor (static/edit.js) that the outline was redrawn from the copy.
+  function patched() {
+    document.dispatchEvent(new CustomEvent("argmap:patched"));
   }
 
   function redrawAll() {
@@ -242,6 +249,7 @@
     redrawPanel(null, null);
     heading();
     drawLater();
+    patched();
   }
 
   function redrawOutline() {
@@ -269,33 +277,14 @@
     description.textContent = model.description;
   }
 
-  // The selected node's card, the pick-lists and its links, as the model now has them.
+  // The selected node's card and its links, as the model now has them.
   function redrawPanel(ids, change) {
     const at = state.at;
     if (selected !== null && (ids === null || ids.has(selected)
         || (change && (change.deleted || []).includes(selected)))) {
       showSelected(at.byId.get(selected));
     }
-    pickLists(at);
     if (selected !== null && at.byId.has(selected)) linkList(at);
-  }
-
-  function pickLists(at) {
-    for (const select of document.querySelectorAll(
-      'form[data-form=edit] select[name=parent_id], form[data-form=link] select[name=to_id]')) {
-      const chosen = select.value;
-      const options = [select.options[0]];
-      for (const node of at.model.nodes) {
-        if (node.id === selected) continue;
-        const option = document.createElement("option");
-        option.value = node.id;
-        option.textContent = node.id + ": " + data.truncate(node.text, 60);
-        options.push(option);
-      }
-      select.replaceChildren(...options);
-      select.value = chosen;
-      if (select.value !== chosen) select.value = "";
-    }
   }
 
   function linkList(at) {

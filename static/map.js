@@ -11,6 +11,8 @@
   }
 
   function select(id) {
+    // With the page's editor (static/edit.js) a node is selected in place, without a load.
+    if (window.argmapEdit && window.argmapEdit.select(Number(id), "diagram")) return;
     const url = new URL(window.location.href);
     url.searchParams.set("node", id);
     url.hash = "node-" + id;

@@ -104,9 +104,10 @@
   // One outline item without its children, as _outline.html writes it.
   function shell(node, at, selected) {
     const mapId = at.model.id;
-    const li = el("li", { id: "o-" + node.id, role: "treeitem",
-      class: "kind-" + node.kind + (selected === node.id ? " selected" : ""),
+    const li = el("li", { id: "o-" + node.id,
+      class: (selected === node.id ? "selected " : "") + "kind-" + node.kind,
       "data-node": node.id });
+    if (selected === node.id) li.setAttribute("aria-current", "true");
     const label = role(node, at);
     li.append(el("span", { class: "badge badge-" + label.toLowerCase() }, label), " ");
     li.append(el("a", { href: nodeUrl(mapId, node.id) }, node.text));
@@ -140,7 +141,8 @@
     const li = shell(node, at, selected);
     const kids = at.kids.get(node.id) || [];
     if (kids.length) {
-      const group = el("ul", { role: "group" });
+      li.setAttribute("aria-expanded", "true");
+      const group = el("ul");
       for (const kid of kids) {
         const old = reuse ? document.getElementById("o-" + kid.id) : null;
         group.append(old || item(kid, at, selected, reuse));
@@ -152,7 +154,7 @@
 
   // The whole outline, built from the model.
   function outline(at, selected) {
-    const list = el("ul", { class: "outline", role: "tree" });
+    const list = el("ul", { class: "outline" });
     for (const claim of at.kids.get(null) || []) list.append(item(claim, at, selected, false));
     return list;
   }
@@ -171,7 +173,11 @@
     const parent = document.getElementById("o-" + node.parent_id);
     if (!parent) return null;
     let group = parent.querySelector(":scope > ul");
-    if (!group) { group = el("ul", { role: "group" }); parent.append(group); }
+    if (!group) {
+      group = el("ul");
+      parent.append(group);
+      parent.setAttribute("aria-expanded", "true");
+    }
     return group;
   }
 
@@ -193,7 +199,10 @@
       if (!old) continue;
       const list = old.parentElement;
       old.remove();
-      if (list && list !== root && !list.children.length) list.remove();
+      if (list && list !== root && !list.querySelector(":scope > li[data-node]")) {
+        if (list.parentElement) list.parentElement.removeAttribute("aria-expanded");
+        list.remove();
+      }
     }
     return true;
   }

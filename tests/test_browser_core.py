@@ -77,7 +77,10 @@ def test_clicking_a_diagram_node_selects_it_and_fills_the_edit_form(core_server,
     first = add_claim(page, "First claim")
     second = add_claim(page, "Second claim")
     assert page.locator("#edit textarea[name=text]").input_value() == "Second claim"
-    page.click(f"#diagram g.node#node-{first}")
+    page.click(f"#diagram g.node#node-{first}")  # selected in place: no page load
+    assert page.locator("#actions-text").text_content() == "First claim"
+    assert page.locator("#edit").is_hidden()
+    page.click("#actions-more")  # all the node's fields: its page with the full forms
     page.wait_for_url(re.compile(rf"\?node={first}#node-{first}$"))
     assert page.locator("#edit textarea[name=text]").input_value() == "First claim"
     assert page.locator("#selected .node-text").text_content() == "First claim"

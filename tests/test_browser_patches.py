@@ -92,9 +92,6 @@ def test_every_kind_of_change_is_patched_in_and_matches_a_fresh_page(shared, new
     assert ben.locator("#outline").inner_text() == fresh.locator("#outline").inner_text()
     for part in ("#links", "#selected"):
         assert ben.locator(part).inner_text() == fresh.locator(part).inner_text()
-    assert ben.locator("select[name=to_id] option").all_inner_texts() == (
-        fresh.locator("select[name=to_id] option").all_inner_texts()
-    )
     model = ben.evaluate("window.argmapLive.state.at.model")
     assert model == on_file(shared.database, lambda db: maps.load(db, room["map"]))
     for node in (claim, other, spaced, tired):

@@ -26,15 +26,14 @@ from .. import (
     members,
     moderation,
     nodes,
-    outline,
     render,
     teams,
 )
 from ..clean import said, short
-from ..db import get_db
+from ..db import get_db, row
 from ..errors import ArgmapError, Conflict, Forbidden, NotFound, ValidationError
 from ..records import node_dict
-from ..web import access, compress
+from ..web import access, compress, mappage
 from ..web.access import editor_only, first_owner_only
 from ..web.downloads import attachment
 from ..web.ids import query_number
@@ -123,20 +122,28 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
     """Render the map page; `forms` carries a failed form's values and error."""
     db = get_db()
     hide = access.hides()
-    graph = authors.load(db, map_id, g.get("role"))
-    by_id = {n["id"]: n for n in graph["nodes"]}
-    node = by_id.get(selected)
-    limits = render.Limits.from_config(current_app.config)
-    shown = render.for_page(db, map_id, node and selected, limits, hide)
+    graph = maps.get_map(db, map_id)
+    typed = as_id(str((forms.get("edit") or {}).get("values", {}).get("parent_id", "")))
+    node, mine, by_id = mappage.around(db, map_id, selected, typed, hide)
+    if node is not None:
+        seen = authors.names_for(db, map_id, g.get("role"))
+        node["author"] = authors.authors(db, map_id, seen).get(node["id"], "")
+    count = row(db, "SELECT COUNT(*) AS n FROM nodes WHERE map_id = ?", (map_id,))["n"]
+    count -= len(moderation.hidden_ids(db, map_id)) if hide else 0
+    shown = mappage.drawing(db, graph, node and selected, hide)
+    outline_html = mappage.outline_html(db, graph, g.get("role"))
     return render_template(
         "map.html",
         graph=graph,
         node=node,
         by_id=by_id,
+        mine=mine,
+        node_count=count,
         drawn=shown.drawn,
         svg=shown.svg,
-        render_error=shown.error,
-        tree=outline.tree(graph),
+        svg_url=shown.url,
+        render_error=shown.failure,
+        outline_html=mappage.mark_selected(outline_html, node["id"] if node else None),
         forms=forms,
         choices=deletion.CHOICE_LABELS,
         classroom=class_values(db, map_id),
