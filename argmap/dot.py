@@ -47,6 +47,15 @@ STYLE = {
         "color": "#D55E00",
         "fillcolor": "#FBE3D4",
     },
+    # A counter of a counter, as the outline names it: cut corners and a double dash, in
+    # orange (it answers an objection, so it speaks for the grandparent).
+    "rebuttal": {
+        "shape": "box",
+        "style": "filled,diagonals,dashed",
+        "penwidth": "2",
+        "color": "#E69F00",
+        "fillcolor": "#FDF0D5",
+    },
 }
 EDGE_STYLE = {
     "support": {"color": "#009E73", "style": "solid", "arrowhead": "normal"},
@@ -61,6 +70,9 @@ EDGE_STYLE = {
     },
 }
 JUNCTION = {"shape": "point", "width": "0.09", "color": "#555555"}
+# A further link (also supports, also objects to) starts at an open circle: a node's parent
+# edge has none, so the diagram tells a second relation from the node's own.
+LINK_MARK = {"dir": "both", "arrowtail": "odot"}
 
 
 def attrs(values: dict[str, str]) -> str:
@@ -70,6 +82,10 @@ def attrs(values: dict[str, str]) -> str:
 
 NODE_ATTRS = {kind: attrs(style) for kind, style in STYLE.items()}
 EDGE_ATTRS = {relation: attrs(style) for relation, style in EDGE_STYLE.items()}
+LINK_ATTRS = {
+    relation: attrs(style if relation == "contradiction" else {**style, **LINK_MARK})
+    for relation, style in EDGE_STYLE.items()
+}
 INTO_JUNCTION = {
     relation: attrs({"arrowhead": "none", "color": style["color"], "style": style["style"]})
     for relation, style in EDGE_STYLE.items()
@@ -124,21 +140,43 @@ def document(statements: list[str]) -> str:
     return "digraph argmap {\n\t" + "\n\t".join(statements) + "\n}\n"
 
 
-def node_line(node: dict, lines: list[str], place: str = "") -> str:
+def rebuttals(graph: dict) -> set[int]:
+    """The counters whose parent is a counter (the outline's rebuttals)."""
+    kinds = {n["id"]: n["kind"] for n in graph["nodes"]}
+    return {
+        n["id"]
+        for n in graph["nodes"]
+        if n["kind"] == "counter" and kinds.get(n["parent_id"]) == "counter"
+    }
+
+
+def node_line(node: dict, lines: list[str], place: str = "", rebuttal: bool = False) -> str:
     """One node statement: integer id and class, the escaped label, the kind's style."""
     number, kind = node["id"], node["kind"]
+    look, role = ("rebuttal", " role-rebuttal") if rebuttal else (kind, "")
     return (
-        f'n{number} [label={label(lines)} id="node-{number}" class="kind-{kind}"'
-        f' tooltip="{kind}" {NODE_ATTRS[kind]}{place}];'
+        f'n{number} [label={label(lines)} id="node-{number}" class="kind-{kind}{role}"'
+        f' tooltip="{look}" {NODE_ATTRS[look]}{place}];'
     )
 
 
 def build(graph: dict, fast: bool = False, direction: str = "rl") -> str:
     """The DOT source of a map (or of a part of it, for a focused view), laid out by `dot`."""
     out = header(FAST_SETTINGS if fast else {}, direction)
-    out += [node_line(node, wrap(node["text"])) for node in graph["nodes"]]
-    out += edge_lines(drawn_edges(graph), {})
+    answers = rebuttals(graph)
+    out += [node_line(n, wrap(n["text"]), "", n["id"] in answers) for n in graph["nodes"]]
+    out += edge_lines(drawn_edges(graph), {}, further_links(graph))
     return document(out)
+
+
+def further_links(graph: dict) -> set[tuple[str, str]]:
+    """The (source, target) pairs of the map's links, as opposed to parent edges."""
+    return {(str(li["from_id"]), str(li["to_id"])) for li in graph["links"]}
+
+
+def legend() -> dict[str, dict[str, str]]:
+    """The node and line styles the diagram draws with, for the page's legend."""
+    return {**STYLE, **{f"edge-{name}": style for name, style in EDGE_STYLE.items()}}
 
 
 def build_tidy(graph: dict) -> str:
@@ -151,12 +189,14 @@ def build_tidy(graph: dict) -> str:
     boxes = tidy(parents, {number: box_size(text) for number, text in lines.items()})
     bottom = max((box.y + box.height / 2 for box in boxes.values()), default=0.0)
     out = header(TIDY_SETTINGS, "rl")
+    answers = rebuttals(graph)
     for node in graph["nodes"]:
         key = str(node["id"])
         box = boxes[key]
-        out.append(node_line(node, lines[key], f' pos="{box.x:.1f},{bottom - box.y:.1f}!"'))
+        place = f' pos="{box.x:.1f},{bottom - box.y:.1f}!"'
+        out.append(node_line(node, lines[key], place, node["id"] in answers))
     edges = drawn_edges(graph)
-    out += edge_lines(edges, junction_places(edges, boxes, bottom))
+    out += edge_lines(edges, junction_places(edges, boxes, bottom), further_links(graph))
     return document(out)
 
 
@@ -176,7 +216,9 @@ def junction_places(edges: list[Edge], boxes: dict[str, Box], bottom: float) -> 
     return places
 
 
-def edge_lines(edges: list[Edge], places: dict[str, str]) -> list[str]:
+def edge_lines(
+    edges: list[Edge], places: dict[str, str], links: set[tuple[str, str]] = frozenset()
+) -> list[str]:
     """Relations; grouped premises and undercut inferences meet at junctions."""
     undercut = {e.target for e in edges if e.undercut}
     out: list[str] = []
@@ -186,7 +228,8 @@ def edge_lines(edges: list[Edge], places: dict[str, str]) -> list[str]:
             continue
         junction = junction_of(edge, undercut)
         if junction is None:
-            out.append(f"n{edge.source} -> n{edge.target} [{EDGE_ATTRS[edge.relation]}];")
+            look = LINK_ATTRS if (edge.source, edge.target) in links else EDGE_ATTRS
+            out.append(f"n{edge.source} -> n{edge.target} [{look[edge.relation]}];")
             continue
         if junction not in junctions:
             junctions.add(junction)

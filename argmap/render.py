@@ -463,10 +463,12 @@ class PageDiagram:
     error: str | None
 
 
-def for_page(db: Database, map_id: int, focus: int | None, limits: Limits) -> PageDiagram:
+def for_page(
+    db: Database, map_id: int, focus: int | None, limits: Limits, direction: str = "rl"
+) -> PageDiagram:
     """The map's diagram as inline SVG for a page; a Graphviz failure becomes a message."""
     try:
-        drawn = diagram(db, map_id, "svg", focus, limits)
+        drawn = diagram(db, map_id, "svg", focus, limits, direction=direction)
     except RenderError as error:
         return PageDiagram(None, "", str(error))
     return PageDiagram(drawn, inline_svg(drawn.body), None)

@@ -158,9 +158,35 @@ def test_each_kind_has_its_own_shape_colour_and_line_style(db, small):
         node["claim"]: ("node kind-claim", "polygon", "#0072b2", None),
         node["support"]: ("node kind-support", "path", "#009e73", None),
         node["counter"]: ("node kind-counter", "path", "#d55e00", "5,2"),
-        node["rebuttal"]: ("node kind-counter", "path", "#d55e00", "5,2"),
+        node["rebuttal"]: ("node kind-counter role-rebuttal", "polygon", "#e69f00", "5,2"),
         node["rival"]: ("node kind-claim", "polygon", "#0072b2", None),
     }
+
+
+def test_a_rebuttal_is_told_apart_from_a_counter_by_shape_not_colour_alone(db, small):
+    groups = {
+        g.get("id"): g for g in svg_groups(render.diagram(db, small["map"], "svg").body, "node")
+    }
+    corners = {
+        name: len(list(groups[f"node-{small[name]}"].iter(f"{SVG}polyline")))
+        for name in ("counter", "rebuttal")
+    }
+    assert corners == {"counter": 0, "rebuttal": 4}  # the rebuttal's cut corners
+
+
+def test_a_further_link_starts_at_an_open_circle_a_parent_edge_does_not(db, small):
+    links.add_link(
+        db,
+        small["map"],
+        {"from_id": small["rebuttal"], "to_id": small["support"], "relation": "support"},
+    )
+    circles = {}
+    for g in svg_groups(render.diagram(db, small["map"], "svg").body, "edge"):
+        circles[g.find(f"{SVG}title").text] = len(list(g.iter(f"{SVG}ellipse")))
+    n = {k: f"n{v}" for k, v in small.items()}
+    assert circles[f"{n['rebuttal']}->{n['support']}"] == 1  # also supports
+    assert circles[f"{n['rebuttal']}->{n['counter']}"] == 0  # its parent
+    assert circles[f"{n['support']}->{n['claim']}"] == 0
 
 
 def test_each_relation_has_its_own_line(db, small):

@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 
-from .. import deletion, events, links, maps, members, nodes, outline, render
+from .. import deletion, dot, events, links, maps, members, nodes, outline, render
 from ..clean import short
 from ..db import get_db
 from ..errors import ArgmapError, Conflict, NotFound, ValidationError
@@ -88,19 +88,36 @@ def create():
     return to_map(map_id)
 
 
+def query_direction(value: str | None) -> str:
+    """The drawing's direction asked for in the query string: rl (default) or bt."""
+    if value is None or value == "":
+        return "rl"
+    if value not in dot.DIRECTIONS:
+        raise ValidationError(
+            f"direction must be rl (thesis on the left) or bt (thesis at the bottom),"
+            f" not {value[:40]!r}.",
+            "direction",
+        )
+    return value
+
+
 def page(map_id: int, selected: int | None, status: int = 200, **forms):
     """Render the map page; `forms` carries a failed form's values and error."""
     db = get_db()
     graph = maps.load(db, map_id)
     by_id = {n["id"]: n for n in graph["nodes"]}
     node = by_id.get(selected)
-    shown = render.for_page(db, map_id, selected, render.Limits.from_config(current_app.config))
+    direction = query_direction(request.args.get("direction"))
+    limits = render.Limits.from_config(current_app.config)
+    shown = render.for_page(db, map_id, selected, limits, direction)
     return render_template(
         "map.html",
         graph=graph,
         node=node,
         by_id=by_id,
         drawn=shown.drawn,
+        direction=direction,
+        legend=dot.legend(),
         svg=shown.svg,
         render_error=shown.error,
         tree=outline.tree(graph),
@@ -262,15 +279,17 @@ def delete_link(map_id: int, link_id: int):
     return to_map(map_id, link["from_id"])
 
 
-def diagram_tag(graph: dict, fmt: str, node_id: int | None, limits: render.Limits) -> str:
+def diagram_tag(graph: dict, fmt: str, view: render.View, limits: render.Limits) -> str:
     """The diagram's ETag: what the drawing shows (map, revision, view, limits), no render."""
     settings = zlib.crc32(repr(limits).encode())
-    return f"m{graph['id']}-r{graph['revision']}-{fmt}-n{node_id or 0}-{settings:x}"
+    where = f"{view.direction}-n{view.focus}"
+    return f"m{graph['id']}-r{graph['revision']}-{fmt}-{where}-{settings:x}"
 
 
 @bp.get("/maps/<int:map_id>/diagram.<fmt>")
 def diagram(map_id: int, fmt: str):
-    """The diagram as SVG, PNG, PDF or DOT; ?download=1 saves it as a file.
+    """The diagram as SVG, PNG, PDF or DOT; ?download=1 saves it as a file, ?direction=bt
+    draws the thesis at the bottom.
 
     A page asks again with the ETag it has: an unchanged map answers 304 without a render.
     """
@@ -280,16 +299,18 @@ def diagram(map_id: int, fmt: str):
     graph = maps.get_map(db, map_id)
     limits = render.Limits.from_config(current_app.config)
     node_id = query_number(request.args.get("node"), "node", "a node id")
+    direction = query_direction(request.args.get("direction"))
+    view = render.View(node_id or 0, direction)
     download = bool(request.args.get("download"))
-    tag = diagram_tag(graph, fmt, node_id, limits)
+    tag = diagram_tag(graph, fmt, view, limits)
     if not download and request.if_none_match.contains_weak(tag):
         unchanged = Response(status=304)
         unchanged.set_etag(tag, weak=True)
         return unchanged
     if not download and (kept := compress.remembered(tag)):
         return kept
-    drawn = render.diagram(db, map_id, fmt, node_id, limits)
-    tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, node_id, limits)
+    drawn = render.diagram(db, map_id, fmt, node_id, limits, direction=direction)
+    tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, view, limits)
     response = Response(drawn.body, mimetype=render.FORMATS[fmt])
     if download:
         name = f"map-{graph['id']}-r{drawn.revision}.{fmt}"
