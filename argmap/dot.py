@@ -47,14 +47,14 @@ STYLE = {
         "color": "#D55E00",
         "fillcolor": "#FBE3D4",
     },
-    # A counter of a counter, as the outline names it: cut corners and a double dash, in
-    # orange (it answers an objection, so it speaks for the grandparent).
+    # A counter of a counter, as the outline names it and in its badge's colour (reddish
+    # purple): cut corners and a thicker dashed line, so the shape tells it apart as well.
     "rebuttal": {
         "shape": "box",
         "style": "filled,diagonals,dashed",
         "penwidth": "2",
-        "color": "#E69F00",
-        "fillcolor": "#FDF0D5",
+        "color": "#CC79A7",
+        "fillcolor": "#F7E4EF",
     },
 }
 EDGE_STYLE = {
@@ -127,6 +127,7 @@ def drawn_edges(graph: dict) -> list[Edge]:
 def header(settings: dict[str, str], direction: str) -> list[str]:
     """The graph's opening lines: layout, fonts and default styles."""
     graph = {"rankdir": DIRECTIONS[direction], "nodesep": "0.3", "ranksep": "0.45"}
+    graph["class"] = f"dir-{direction}"  # the page tells which way a drawing it holds goes
     graph.update(fontname="DejaVu Sans", bgcolor="white", **settings)
     return [
         f"graph [{attrs(graph)}];",
@@ -176,7 +177,8 @@ def further_links(graph: dict) -> set[tuple[str, str]]:
 
 def legend() -> dict[str, dict[str, str]]:
     """The node and line styles the diagram draws with, for the page's legend."""
-    return {**STYLE, **{f"edge-{name}": style for name, style in EDGE_STYLE.items()}}
+    edges = {f"edge-{name}": style for name, style in EDGE_STYLE.items()}
+    return {**STYLE, **edges, "junction": JUNCTION}
 
 
 def build_tidy(graph: dict) -> str:
