@@ -217,6 +217,15 @@
 
   // --- The drawing: measured once, then folds hide parts of it ----------------------------
 
+  // Change the page only where it differs: each write would make the browser restyle.
+  function attr(element, name, value) {
+    if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+  }
+
+  function words(element, value) {
+    if (element.textContent !== value) element.textContent = value;
+  }
+
   function title(g) {
     const t = g.querySelector("title");
     return t ? t.textContent.trim() : "";
@@ -267,6 +276,20 @@
     return found;
   }
 
+  // How many nodes stand under each node, counted once per change (memo over the tree).
+  function sizes(kids) {
+    const memo = new Map();
+    function size(id) {
+      if (memo.has(id)) return memo.get(id);
+      memo.set(id, 0);  // a cycle (never in a map) counts nothing
+      let total = 0;
+      for (const kid of kids(id)) total += 1 + size(kid);
+      memo.set(id, total);
+      return total;
+    }
+    return size;
+  }
+
   function hiddenNodes(kids) {
     const hidden = new Set();
     for (const id of state.folded) for (const n of below(id, kids)) hidden.add(n);
@@ -287,11 +310,15 @@
       const j = state.junctions.get(name);
       return !!j && (j.out.some(gone) || (j.into.length > 0 && j.into.every(gone)));
     };
-    for (const [id, r] of state.layout) r.el.classList.toggle("hid", state.hidden.has(id));
-    for (const [name, j] of state.junctions) j.el.classList.toggle("hid", gone(name));
-    for (const e of state.edges) e.el.classList.toggle("hid", gone(e.from) || gone(e.to));
-    toggles(kids);
-    outline(kids);
+    const hide = (el, value) => {
+      if (el.classList.contains("hid") !== value) el.classList.toggle("hid", value);
+    };
+    for (const [id, r] of state.layout) hide(r.el, state.hidden.has(id));
+    for (const [name, j] of state.junctions) hide(j.el, gone(name));
+    for (const e of state.edges) hide(e.el, gone(e.from) || gone(e.to));
+    const size = sizes(kids);
+    toggles(size);
+    outline(size);
     controls(kids);
     changed();
   }
@@ -302,18 +329,18 @@
   }
 
   // A toggle beside each node with reasons, where they hang: "−" folds, "+N" unfolds.
-  function toggles(kids) {
+  function toggles(size) {
     for (const [id, r] of state.layout) {
-      const count = kids(id).length ? below(id, kids).size : 0;
+      const count = size(id);
       let t = r.el.querySelector(":scope > g.fold-toggle");
       if (!count) { if (t) t.remove(); continue; }
       if (!t) t = makeToggle(r.el, id);
       const folded = state.folded.has(id);
-      t.classList.toggle("folded", folded);
-      t.setAttribute("aria-expanded", folded ? "false" : "true");
-      t.setAttribute("aria-label", (folded ? "Unfold " : "Fold ") + count
+      if (t.classList.contains("folded") !== folded) t.classList.toggle("folded", folded);
+      attr(t, "aria-expanded", folded ? "false" : "true");
+      attr(t, "aria-label", (folded ? "Unfold " : "Fold ") + count
         + (count === 1 ? " node" : " nodes") + " under this one");
-      t.querySelector("text").textContent = folded ? "+" + count : "−";
+      words(t.lastChild, folded ? "+" + count : "−");
     }
   }
 
@@ -381,10 +408,14 @@
   // --- The outline: a fold button before each item with reasons, a count when folded ------
 
   const outlineBox = document.getElementById("outline");
-  const watcher = window.MutationObserver
-    ? new MutationObserver(() => window.requestAnimationFrame(() => outline(kidsOf()))) : null;
+  let outlinePending = false;
+  const watcher = !window.MutationObserver ? null : new MutationObserver(() => {
+    if (outlinePending) return;
+    outlinePending = true;
+    window.requestAnimationFrame(() => { outlinePending = false; outline(sizes(kidsOf())); });
+  });
 
-  function outline(kids) {
+  function outline(size) {
     if (!outlineBox) return;
     if (watcher) watcher.disconnect();
     for (const li of outlineBox.querySelectorAll("li[data-node]")) {
@@ -398,18 +429,18 @@
         continue;
       }
       const folded = state.folded.has(id);
-      const count = below(id, kids).size;
+      const count = size(id);
       if (!fold) {
         fold = document.createElement("button");
         fold.type = "button";
         fold.className = "fold";
         li.prepend(fold);
       }
-      fold.setAttribute("aria-expanded", folded ? "false" : "true");
-      fold.setAttribute("aria-label", (folded ? "Unfold " : "Fold ") + count
+      attr(fold, "aria-expanded", folded ? "false" : "true");
+      attr(fold, "aria-label", (folded ? "Unfold " : "Fold ") + count
         + (count === 1 ? " node" : " nodes"));
-      fold.textContent = folded ? "▸" : "▾";
-      group.hidden = folded;
+      words(fold, folded ? "▸" : "▾");
+      if (group.hidden !== folded) group.hidden = folded;
       if (folded && !badge) {
         badge = document.createElement("span");
         badge.className = "fold-badge";
@@ -417,7 +448,7 @@
         if (link) link.after(badge); else group.before(badge);
       }
       if (!folded && badge) badge.remove();
-      if (folded) badge.textContent = count + " folded";
+      if (folded) words(badge, count + " folded");
     }
     if (watcher) watcher.observe(outlineBox, { childList: true, subtree: true });
   }

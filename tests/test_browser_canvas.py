@@ -264,9 +264,7 @@ def test_the_legend_stands_beside_the_diagram_with_every_entry(shared, screen):
         assert place["y"] >= frame["y"] + frame["height"] and place["width"] <= 390
     # drawn with the diagram's own colours and lines
     swatch = {
-        key: legend.locator(f"li[data-key={key}] svg :is(rect, line)").first.get_attribute(
-            "stroke"
-        )
+        key: legend.locator(f"li[data-key={key}] svg :is(rect, line)").first.get_attribute("stroke")
         for key in ("claim", "support", "counter", "rebuttal", "contradiction")
     }
     drawn = {
