@@ -48,15 +48,21 @@
     moved: false, down: null, frame: 0,
   };
 
+  function keep() {
+    clearTimeout(state.saveTimer);
+    state.saveTimer = null;
+    const c = centre();
+    const value = { scale: pz.getScale(), cx: c.x, cy: c.y, direction: state.direction,
+      folded: Array.from(state.folded), alone: state.alone };
+    try { window.localStorage.setItem(KEY, JSON.stringify(value)); } catch (e) { /* private */ }
+  }
+
+  // Moving writes the view 200 ms after it stops; leaving the page writes it at once.
   function save() {
     clearTimeout(state.saveTimer);
-    state.saveTimer = setTimeout(() => {
-      const c = centre();
-      const value = { scale: pz.getScale(), cx: c.x, cy: c.y, direction: state.direction,
-        folded: Array.from(state.folded), alone: state.alone };
-      try { window.localStorage.setItem(KEY, JSON.stringify(value)); } catch (e) { /* private */ }
-    }, 200);
+    state.saveTimer = setTimeout(keep, 200);
   }
+  window.addEventListener("pagehide", () => { if (state.saveTimer) keep(); });
 
   // --- Pan and zoom -------------------------------------------------------------------------
 
@@ -328,13 +334,25 @@
     apply();
   }
 
-  // A toggle beside each node with reasons, where they hang: "−" folds, "+N" unfolds.
+  // A toggle beside each node with reasons, where they hang: "−" folds, "+N" unfolds. The
+  // toggles stand in a layer of their own, not inside the node (itself a button).
   function toggles(size) {
+    const graph = stage.querySelector("g.graph");
+    if (!graph) return;
+    let layer = graph.querySelector(":scope > g.fold-layer");
+    if (!layer) {
+      layer = document.createElementNS(SVGNS, "g");
+      layer.setAttribute("class", "fold-layer");
+      graph.append(layer);
+    }
+    const made = new Map(Array.from(layer.children, (t) => [Number(t.dataset.node), t]));
     for (const [id, r] of state.layout) {
       const count = size(id);
-      let t = r.el.querySelector(":scope > g.fold-toggle");
+      let t = made.get(id);
       if (!count) { if (t) t.remove(); continue; }
-      if (!t) t = makeToggle(r.el, id);
+      if (!t) t = makeToggle(layer, r.el, id);
+      const away = state.hidden.has(id);
+      if (t.classList.contains("hid") !== away) t.classList.toggle("hid", away);
       const folded = state.folded.has(id);
       if (t.classList.contains("folded") !== folded) t.classList.toggle("folded", folded);
       attr(t, "aria-expanded", folded ? "false" : "true");
@@ -344,7 +362,7 @@
     }
   }
 
-  function makeToggle(group, id) {
+  function makeToggle(layer, group, id) {
     const shape = group.querySelector("polygon, path") || group;
     const b = shape.getBBox();
     const t = document.createElementNS(SVGNS, "g");
@@ -363,7 +381,7 @@
     for (const [k, v] of Object.entries({ x: x + w / 2, y: y + h / 2 + 4,
       "text-anchor": "middle" })) text.setAttribute(k, v);
     t.append(rect, text);
-    group.append(t);
+    layer.append(t);
     return t;
   }
 
