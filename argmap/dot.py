@@ -51,6 +51,15 @@ STYLE = {
         "color": "#D55E00",
         "fillcolor": "#FBE3D4",
     },
+    # A counter of a counter, as the outline names it and in its badge's colour (reddish
+    # purple): cut corners and a thicker dashed line, so the shape tells it apart as well.
+    "rebuttal": {
+        "shape": "box",
+        "style": "filled,diagonals,dashed",
+        "penwidth": "2",
+        "color": "#CC79A7",
+        "fillcolor": "#F7E4EF",
+    },
 }
 EDGE_STYLE = {
     "support": {"color": "#009E73", "style": "solid", "arrowhead": "normal"},
@@ -65,6 +74,9 @@ EDGE_STYLE = {
     },
 }
 JUNCTION = {"shape": "point", "width": "0.09", "color": "#555555"}
+# A further link (also supports, also objects to) starts at an open circle: a node's parent
+# edge has none, so the diagram tells a second relation from the node's own.
+LINK_MARK = {"dir": "both", "arrowtail": "odot"}
 
 
 def attrs(values: dict[str, str]) -> str:
@@ -74,6 +86,10 @@ def attrs(values: dict[str, str]) -> str:
 
 NODE_ATTRS = {kind: attrs(style) for kind, style in STYLE.items()}
 EDGE_ATTRS = {relation: attrs(style) for relation, style in EDGE_STYLE.items()}
+LINK_ATTRS = {
+    relation: attrs(style if relation == "contradiction" else {**style, **LINK_MARK})
+    for relation, style in EDGE_STYLE.items()
+}
 INTO_JUNCTION = {
     relation: attrs({"arrowhead": "none", "color": style["color"], "style": style["style"]})
     for relation, style in EDGE_STYLE.items()
@@ -122,6 +138,7 @@ def drawn_edges(graph: dict) -> list[Edge]:
 def header(settings: dict[str, str], direction: str) -> list[str]:
     """The graph's opening lines: layout, fonts and default styles."""
     graph = {"rankdir": DIRECTIONS[direction], "nodesep": "0.3", "ranksep": "0.45"}
+    graph["class"] = f"dir-{direction}"  # the page tells which way a drawing it holds goes
     graph.update(fontname="DejaVu Sans", bgcolor="white", **settings)
     return [
         f"graph [{attrs(graph)}];",
@@ -135,21 +152,44 @@ def document(statements: list[str]) -> str:
     return "digraph argmap {\n\t" + "\n\t".join(statements) + "\n}\n"
 
 
-def node_line(node: dict, quoted: str, place: str = "") -> str:
+def rebuttals(graph: dict) -> set[int]:
+    """The counters whose parent is a counter (the outline's rebuttals)."""
+    kinds = {n["id"]: n["kind"] for n in graph["nodes"]}
+    return {
+        n["id"]
+        for n in graph["nodes"]
+        if n["kind"] == "counter" and kinds.get(n["parent_id"]) == "counter"
+    }
+
+
+def node_line(node: dict, quoted: str, place: str = "", rebuttal: bool = False) -> str:
     """One node statement: integer id and class, the quoted label, the kind's style."""
     number, kind = node["id"], node["kind"]
+    look, role = ("rebuttal", " role-rebuttal") if rebuttal else (kind, "")
     return (
-        f'n{number} [label={quoted} id="node-{number}" class="kind-{kind}"'
-        f' tooltip="{kind}" {NODE_ATTRS[kind]}{place}];'
+        f'n{number} [label={quoted} id="node-{number}" class="kind-{kind}{role}"'
+        f' tooltip="{look}" {NODE_ATTRS[look]}{place}];'
     )
 
 
 def build(graph: dict, fast: bool = False, direction: str = "rl") -> str:
     """The DOT source of a map (or of a part of it, for a focused view), laid out by `dot`."""
     out = header(FAST_SETTINGS if fast else {}, direction)
-    out += [node_line(node, shaped(node["text"])[0]) for node in graph["nodes"]]
-    out += edge_lines(drawn_edges(graph), {})
+    answers = rebuttals(graph)
+    out += [node_line(n, shaped(n["text"])[0], "", n["id"] in answers) for n in graph["nodes"]]
+    out += edge_lines(drawn_edges(graph), {}, further_links(graph))
     return document(out)
+
+
+def further_links(graph: dict) -> set[tuple[str, str]]:
+    """The (source, target) pairs of the map's links, as opposed to parent edges."""
+    return {(str(li["from_id"]), str(li["to_id"])) for li in graph["links"]}
+
+
+def legend() -> dict[str, dict[str, str]]:
+    """The node and line styles the diagram draws with, for the page's legend."""
+    edges = {f"edge-{name}": style for name, style in EDGE_STYLE.items()}
+    return {**STYLE, **edges, "junction": JUNCTION}
 
 
 def build_tidy(graph: dict) -> str:
@@ -162,6 +202,7 @@ def build_tidy(graph: dict) -> str:
     boxes = tidy(parents, {number: size for number, (_, size) in shapes.items()})
     bottom = max((box.y + box.height / 2 for box in boxes.values()), default=0.0)
     out = header(TIDY_SETTINGS, "rl")
+    answers = rebuttals(graph)
     for node in graph["nodes"]:
         key = str(node["id"])
         box = boxes[key]
@@ -169,9 +210,9 @@ def build_tidy(graph: dict) -> str:
             f' pos="{box.x:.1f},{bottom - box.y:.1f}!" width="{box.width / 72:.3f}"'
             f' height="{box.height / 72:.3f}" fixedsize="true"'
         )
-        out.append(node_line(node, shapes[key][0], place))
+        out.append(node_line(node, shapes[key][0], place, node["id"] in answers))
     edges = drawn_edges(graph)
-    out += edge_lines(edges, junction_places(edges, boxes, bottom))
+    out += edge_lines(edges, junction_places(edges, boxes, bottom), further_links(graph))
     return document(out)
 
 
@@ -191,7 +232,9 @@ def junction_places(edges: list[Edge], boxes: dict[str, Box], bottom: float) -> 
     return places
 
 
-def edge_lines(edges: list[Edge], places: dict[str, str]) -> list[str]:
+def edge_lines(
+    edges: list[Edge], places: dict[str, str], links: set[tuple[str, str]] = frozenset()
+) -> list[str]:
     """Relations; grouped premises and undercut inferences meet at junctions."""
     undercut = {e.target for e in edges if e.undercut}
     out: list[str] = []
@@ -201,7 +244,8 @@ def edge_lines(edges: list[Edge], places: dict[str, str]) -> list[str]:
             continue
         junction = junction_of(edge, undercut)
         if junction is None:
-            out.append(f"n{edge.source} -> n{edge.target} [{EDGE_ATTRS[edge.relation]}];")
+            look = LINK_ATTRS if (edge.source, edge.target) in links else EDGE_ATTRS
+            out.append(f"n{edge.source} -> n{edge.target} [{look[edge.relation]}];")
             continue
         if junction not in junctions:
             junctions.add(junction)

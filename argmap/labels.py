@@ -32,6 +32,17 @@ RELATION_LABELS = {
     "counter": "also objects to",
     "contradiction": "contradicts",
 }
+# The diagram's legend, entry by entry (the nodes' own from KIND_LABELS): what each line means.
+LEGEND_LABELS = {
+    "rebuttal": "Rebuttal (a con of a con)",
+    "edge-support": "supports",
+    "edge-counter": "objects to",
+    "group": "Linked premises (count only together)",
+    "undercut": "Undercut (objects to the inference)",
+    "link-support": "also supports",
+    "link-counter": "also objects to",
+    "contradiction": "contradicts",
+}
 DIAGRAM_LABELS = {
     "svg": "Diagram as SVG",
     "png": "Diagram as PNG",
@@ -64,6 +75,7 @@ def for_templates(formats: dict) -> dict:
     return {
         "kinds": KIND_LABELS,
         "relations": RELATION_LABELS,
+        "legend": LEGEND_LABELS,
         "diagrams": DIAGRAM_LABELS,
         "counts": COUNT_LABELS,
         "formats": {key: f.label for key, f in formats.items()},

@@ -544,11 +544,16 @@ class PageDiagram:
 
 
 def for_page(
-    db: Database, map_id: int, focus: int | None, limits: Limits, hide: bool = False
+    db: Database,
+    map_id: int,
+    focus: int | None,
+    limits: Limits,
+    hide: bool = False,
+    direction: str = "rl",
 ) -> PageDiagram:
     """The map's diagram as inline SVG for a page; a Graphviz failure becomes a message."""
     try:
-        drawn = diagram(db, map_id, "svg", focus, limits, hide=hide)
+        drawn = diagram(db, map_id, "svg", focus, limits, direction=direction, hide=hide)
     except RenderError as error:
         return PageDiagram(None, "", str(error))
     return PageDiagram(drawn, inline_svg(drawn.body), None)

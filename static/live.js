@@ -372,6 +372,8 @@
     const wanted = state.at.model.revision;
     const url = path("diagram.svg");
     if (selected !== null) url.searchParams.set("node", selected);
+    const canvas = window.argmapDiagram;
+    if (canvas && canvas.direction) url.searchParams.set("direction", canvas.direction());
     fetch(url, { cache: "no-cache", credentials: "same-origin",
       headers: { Accept: "image/svg+xml, application/json;q=0.9" } })
       .then((response) => {
@@ -396,10 +398,12 @@
     const left = wrap.scrollLeft, top = wrap.scrollTop;
     const x = window.scrollX, y = window.scrollY;
     const focused = focusedNode();
+    const canvas = window.argmapDiagram;
+    const view = canvas && canvas.remember ? canvas.remember() : null;  // the canvas's view
     const start = svg.indexOf("<svg");
     wrap.innerHTML = start >= 0 ? svg.slice(start) : svg;
     notes(response.headers.get("X-Argmap-Shown"), null);
-    if (window.argmapDiagram) window.argmapDiagram.prepare();
+    if (canvas) canvas.prepare(view);
     wrap.scrollLeft = left;
     wrap.scrollTop = top;
     window.scrollTo(x, y);

@@ -1,4 +1,4 @@
-// The map page: click a node in the diagram to select it; keep the selection in view.
+// The map page: click a node in the diagram to select it (static/canvas.js shows it).
 (function () {
   "use strict";
   const diagram = document.getElementById("diagram");
@@ -15,24 +15,15 @@
     if (window.argmapEdit && window.argmapEdit.select(Number(id), "diagram")) return;
     const url = new URL(window.location.href);
     url.searchParams.set("node", id);
-    url.hash = "node-" + id;
+    url.hash = "";  // the canvas (static/canvas.js) brings the node into view
     window.location.assign(url.toString());
   }
 
   function markSelected() {
     const selected = diagram.dataset.selected;
     diagram.querySelectorAll("g.node.selected").forEach((g) => g.classList.remove("selected"));
-    // Nothing selected: bring the first claim into view (a wide map opens on its corner).
-    const group = selected
-      ? document.getElementById("node-" + selected)
-      : diagram.querySelector("g.node.kind-claim");
-    if (!group) return;
-    if (selected) group.classList.add("selected");
-    const wrap = diagram.querySelector(".svg-wrap");
-    const box = group.getBoundingClientRect();
-    const frame = wrap.getBoundingClientRect();
-    wrap.scrollLeft += box.left - frame.left - frame.width / 2 + box.width / 2;
-    wrap.scrollTop += box.top - frame.top - frame.height / 2 + box.height / 2;
+    const group = selected ? document.getElementById("node-" + selected) : null;
+    if (group) group.classList.add("selected");
   }
 
   function prepare() {
@@ -54,20 +45,6 @@
     const id = nodeId(event.target);
     if (id) { event.preventDefault(); select(id); }
   });
-
-  // "Fit to width" shrinks a wide diagram to the page; remembered in this browser.
-  const fit = document.getElementById("fit-toggle");
-  function setFit(on) {
-    diagram.classList.toggle("fit", on);
-    if (fit) fit.setAttribute("aria-pressed", on ? "true" : "false");
-    try { window.localStorage.setItem("argmap-fit", on ? "1" : ""); } catch (e) { /* private mode */ }
-  }
-  if (fit) {
-    fit.addEventListener("click", () => setFit(!diagram.classList.contains("fit")));
-    let stored = "";
-    try { stored = window.localStorage.getItem("argmap-fit") || ""; } catch (e) { stored = ""; }
-    setFit(stored === "1");
-  }
 
   window.argmapDiagram = { prepare: prepare };
   prepare();

@@ -135,6 +135,11 @@ def reasons_in_a_row(server, room, parent: int, count: int) -> None:
     on_file(server.database, add)
 
 
+# The page's scroll and the diagram's view (middle point and scale, static/canvas.js).
+VIEW = """(() => { const c = argmapDiagram.centre();
+  return [window.scrollY, Math.round(c.x), Math.round(c.y), argmapDiagram.scale()]; })()"""
+
+
 def test_a_half_typed_form_survives_and_saving_shows_both_texts(shared, new_page):
     room = make_room(shared, ["School should start later"] + [f"Point {n}" for n in range(24)])
     target = room["ids"][0]
@@ -143,9 +148,9 @@ def test_a_half_typed_form_survives_and_saving_shows_both_texts(shared, new_page
     ana = join(new_page(), shared, room, "Ana", target)
     ben.fill("form[data-form=edit] textarea[name=text]", "Later, but not for exams")
     ben.fill("form[data-form=claim] textarea[name=text]", "A draft of mine")
-    ben.evaluate("window.scrollTo(0, 120); document.querySelector('.svg-wrap').scrollLeft = 150")
-    where = ben.evaluate("[window.scrollY, document.querySelector('.svg-wrap').scrollLeft]")
-    assert where[0] > 0 and where[1] > 0
+    ben.evaluate("window.scrollTo(0, 120); argmapDiagram.look({x: 150, y: 90}, 0.8)")
+    where = ben.evaluate(VIEW)
+    assert where[0] > 0 and where[1:] == [150, 90, 0.8]
     ana.fill("form[data-form=edit] textarea[name=text]", "School should start at ten")
     ana.click("form[data-form=edit] button[type=submit]")
     expect(ben.locator("#live-alert")).to_have_text(
@@ -156,7 +161,8 @@ def test_a_half_typed_form_survives_and_saving_shows_both_texts(shared, new_page
     expect(ben.locator(f"#o-{target} > a")).to_have_text("School should start at ten")
     assert ben.input_value("form[data-form=edit] textarea[name=text]") == "Later, but not for exams"
     assert ben.input_value("form[data-form=claim] textarea[name=text]") == "A draft of mine"
-    assert ben.evaluate("[window.scrollY, document.querySelector('.svg-wrap').scrollLeft]") == where
+    now = ben.evaluate(VIEW)
+    assert (now[0], now[3]) == (where[0], where[3])  # page scroll and zoom kept
     assert ben.locator(f"#diagram g#node-{target}.selected").count() == 1 and stayed(ben)
     ben.click("form[data-form=edit] button[type=submit]")
     expect(ben.locator(".conflict .their-text")).to_have_text("School should start at ten")

@@ -76,10 +76,13 @@ def test_kind_and_relation_menus_and_the_legend_use_the_tables(page):
     assert dict(re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', relations)) == (
         labels.RELATION_LABELS
     )
-    legend = re.search(r'<p class="legend"[^>]*>(.*?)</p>', page["html"]).group(1)
-    assert re.findall(r'class="key key-(\w+)">([^<]+)<', legend) == [
-        (k, v.legend) for k, v in labels.KIND_LABELS.items()
-    ]
+    legend = re.search(r'<details class="legend-box"(.*?)</details>', page["html"], re.S).group(1)
+    entries = re.findall(
+        r'<li data-key="([\w-]+)">.*?<span class="legend-text">([^<]+)<', legend, re.S
+    )
+    assert entries == [(k, v.legend) for k, v in labels.KIND_LABELS.items()] + list(
+        labels.LEGEND_LABELS.items()
+    )
     assert "a support (pro)" in page["html"] and "a counter (con)" in page["html"]
 
 

@@ -158,9 +158,35 @@ def test_each_kind_has_its_own_shape_colour_and_line_style(db, small):
         node["claim"]: ("node kind-claim", "polygon", "#0072b2", None),
         node["support"]: ("node kind-support", "path", "#009e73", None),
         node["counter"]: ("node kind-counter", "path", "#d55e00", "5,2"),
-        node["rebuttal"]: ("node kind-counter", "path", "#d55e00", "5,2"),
+        node["rebuttal"]: ("node kind-counter role-rebuttal", "polygon", "#cc79a7", "5,2"),
         node["rival"]: ("node kind-claim", "polygon", "#0072b2", None),
     }
+
+
+def test_a_rebuttal_is_told_apart_from_a_counter_by_shape_not_colour_alone(db, small):
+    groups = {
+        g.get("id"): g for g in svg_groups(render.diagram(db, small["map"], "svg").body, "node")
+    }
+    corners = {
+        name: len(list(groups[f"node-{small[name]}"].iter(f"{SVG}polyline")))
+        for name in ("counter", "rebuttal")
+    }
+    assert corners == {"counter": 0, "rebuttal": 4}  # the rebuttal's cut corners
+
+
+def test_a_further_link_starts_at_an_open_circle_a_parent_edge_does_not(db, small):
+    links.add_link(
+        db,
+        small["map"],
+        {"from_id": small["rebuttal"], "to_id": small["support"], "relation": "support"},
+    )
+    circles = {}
+    for g in svg_groups(render.diagram(db, small["map"], "svg").body, "edge"):
+        circles[g.find(f"{SVG}title").text] = len(list(g.iter(f"{SVG}ellipse")))
+    n = {k: f"n{v}" for k, v in small.items()}
+    assert circles[f"{n['rebuttal']}->{n['support']}"] == 1  # also supports
+    assert circles[f"{n['rebuttal']}->{n['counter']}"] == 0  # its parent
+    assert circles[f"{n['support']}->{n['claim']}"] == 0
 
 
 def test_each_relation_has_its_own_line(db, small):
@@ -385,3 +411,49 @@ def test_the_outline_calls_an_undercut_without_an_inference_a_con(undercuts, own
         str(undercuts["T"]): "Claim",
         str(undercuts["V"]): "Con",
     }
+
+
+# Direction: a drawing per direction, chosen by the reader
+
+
+def svg_size(body: bytes) -> tuple[float, float]:
+    """The drawing's width and height in points."""
+    root = ET.fromstring(body)
+    return float(root.get("width").removesuffix("pt")), float(root.get("height").removesuffix("pt"))
+
+
+def test_bottom_up_is_a_view_of_its_own_drawn_and_kept_beside_left_to_right(db, small, owning):
+    client = owning(small["map"])
+    across = client.get(f"/maps/{small['map']}/diagram.svg")
+    upward = client.get(f"/maps/{small['map']}/diagram.svg?direction=bt")
+    assert across.status_code == upward.status_code == 200
+    (wide, low), (narrow, tall) = svg_size(across.data), svg_size(upward.data)
+    assert wide > narrow and tall > low  # levels in columns, then in rows
+    assert across.headers["ETag"] != upward.headers["ETag"]
+    assert client.get(f"/maps/{small['map']}/diagram.svg?direction=rl").data == across.data
+    kept = db.execute("SELECT view FROM renders WHERE map_id = ? AND fmt = 'svg'", (small["map"],))
+    assert sorted(v for (v,) in kept) == ["bt:0", "rl:0"]
+    again = client.get(
+        f"/maps/{small['map']}/diagram.svg?direction=bt",
+        headers={"If-None-Match": upward.headers["ETag"]},
+    )
+    assert again.status_code == 304
+
+
+def test_the_map_page_draws_the_direction_asked_for(db, small, owning):
+    client = owning(small["map"])
+    page = client.get(f"/maps/{small['map']}?direction=bt").get_data(as_text=True)
+    assert 'data-direction="bt"' in page
+    inline = page[page.index("<svg") : page.index("</svg>") + 6].encode()
+    stored = client.get(f"/maps/{small['map']}/diagram.svg?direction=bt").data
+    assert svg_size(inline) == svg_size(stored)
+
+
+@pytest.mark.parametrize("bad", ["tb", "LR", "rl;x", "<b>"])
+def test_an_unknown_direction_is_refused_naming_the_choices(db, small, owning, bad):
+    client = owning(small["map"])
+    for url in (f"/maps/{small['map']}/diagram.svg", f"/maps/{small['map']}"):
+        response = client.get(url, query_string={"direction": bad})
+        assert response.status_code == 400
+        assert "direction must be rl (thesis on the left) or bt" in response.get_data(as_text=True)
+    assert db.execute("SELECT COUNT(*) FROM renders WHERE view LIKE 'tb%'").fetchone()[0] == 0

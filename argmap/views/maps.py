@@ -20,6 +20,7 @@ from flask import (
 from .. import (
     authors,
     deletion,
+    dot,
     events,
     links,
     maps,
@@ -118,6 +119,19 @@ def create():
     return to_map(map_id)
 
 
+def query_direction(value: str | None) -> str:
+    """The drawing's direction asked for in the query string: rl (default) or bt."""
+    if value is None or value == "":
+        return "rl"
+    if value not in dot.DIRECTIONS:
+        raise ValidationError(
+            f"direction must be rl (thesis on the left) or bt (thesis at the bottom),"
+            f" not {value[:40]!r}.",
+            "direction",
+        )
+    return value
+
+
 def page(map_id: int, selected: int | None, status: int = 200, **forms):
     """Render the map page; `forms` carries a failed form's values and error."""
     db = get_db()
@@ -130,7 +144,8 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
         node["author"] = authors.authors(db, map_id, seen).get(node["id"], "")
     count = row(db, "SELECT COUNT(*) AS n FROM nodes WHERE map_id = ?", (map_id,))["n"]
     count -= len(moderation.hidden_ids(db, map_id)) if hide else 0
-    shown = mappage.drawing(db, graph, node and selected, hide)
+    direction = query_direction(request.args.get("direction"))
+    shown = mappage.drawing(db, graph, node and selected, hide, direction)
     outline_html = mappage.outline_html(db, graph, g.get("role"))
     return render_template(
         "map.html",
@@ -140,6 +155,8 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
         mine=mine,
         node_count=count,
         drawn=shown.drawn,
+        direction=direction,
+        legend=dot.legend(),
         svg=shown.svg,
         svg_url=shown.url,
         render_error=shown.failure,
@@ -320,16 +337,18 @@ def delete_link(map_id: int, link_id: int):
     return to_map(map_id, link["from_id"])
 
 
-def diagram_tag(graph: dict, fmt: str, node_id: int | None, limits: render.Limits) -> str:
+def diagram_tag(graph: dict, fmt: str, view: render.View, limits: render.Limits) -> str:
     """The diagram's ETag: what the drawing shows (map, revision, view, reader, limits)."""
     settings = zlib.crc32(repr(limits).encode())
     reader = "s" if access.hides() else "o"  # students may not see what owners see
-    return f"m{graph['id']}-r{graph['revision']}-{fmt}-n{node_id or 0}-{reader}-{settings:x}"
+    where = f"{view.direction}-n{view.focus}"
+    return f"m{graph['id']}-r{graph['revision']}-{fmt}-{where}-{reader}-{settings:x}"
 
 
 @bp.get("/maps/<int:map_id>/diagram.<fmt>")
 def diagram(map_id: int, fmt: str):
-    """The diagram as SVG, PNG, PDF or DOT; ?download=1 saves it as a file.
+    """The diagram as SVG, PNG, PDF or DOT; ?download=1 saves it as a file, ?direction=bt
+    draws the thesis at the bottom.
 
     A page asks again with the ETag it has: an unchanged map answers 304 without a render.
     """
@@ -339,16 +358,20 @@ def diagram(map_id: int, fmt: str):
     graph = maps.get_map(db, map_id)
     limits = render.Limits.from_config(current_app.config)
     node_id = query_number(request.args.get("node"), "node", "a node id")
+    direction = query_direction(request.args.get("direction"))
+    view = render.View(node_id or 0, direction)
     download = bool(request.args.get("download"))
-    tag = diagram_tag(graph, fmt, node_id, limits)
+    tag = diagram_tag(graph, fmt, view, limits)
     if not download and request.if_none_match.contains_weak(tag):
         unchanged = Response(status=304)
         unchanged.set_etag(tag, weak=True)
         return unchanged
     if not download and (kept := compress.remembered(tag)):
         return kept
-    drawn = render.diagram(db, map_id, fmt, node_id, limits, hide=access.hides())
-    tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, node_id, limits)
+    drawn = render.diagram(
+        db, map_id, fmt, node_id, limits, direction=direction, hide=access.hides()
+    )
+    tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, view, limits)
     if download:
         response = Response(drawn.body, mimetype=render.FORMATS[fmt])
         name = f"{graph['title']} r{drawn.revision}"

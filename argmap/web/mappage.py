@@ -67,24 +67,29 @@ def mark_selected(html: str, node_id: int | None) -> Markup:
     return Markup(html)
 
 
-def drawing(db: Database, found: dict, selected: int | None, hide: bool) -> PageDrawing:
-    """The page's diagram for this revision, selection and reader, looked up once."""
-    limits = render.Limits.from_config(current_app.config)
-    key = (found["id"], found["revision"], selected, hide, repr(limits))
-    return kept("drawings", key, lambda: look_up(db, found["id"], selected, limits, hide))
-
-
-def look_up(
-    db: Database, map_id: int, selected: int | None, limits: render.Limits, hide: bool
+def drawing(
+    db: Database, found: dict, selected: int | None, hide: bool, direction: str = "rl"
 ) -> PageDrawing:
+    """The page's diagram for this revision, selection, reader and direction, looked up once."""
+    limits = render.Limits.from_config(current_app.config)
+    key = (found["id"], found["revision"], selected, hide, direction, repr(limits))
+    view = render.View(selected or 0, direction, hide)
+    return kept("drawings", key, lambda: look_up(db, found["id"], view, limits))
+
+
+def look_up(db: Database, map_id: int, view: render.View, limits: render.Limits) -> PageDrawing:
     """The stored (or new) drawing: inlined when small, else by URL; a failure says why."""
+    selected = view.focus or None
     try:
-        drawn = render.diagram(db, map_id, "svg", selected, limits, hide=hide)
+        drawn = render.diagram(
+            db, map_id, "svg", selected, limits, direction=view.direction, hide=view.students
+        )
     except RenderError as error:
         return PageDrawing(None, "", None, str(error))
     if len(drawn.body) <= INLINE_SVG_MAX:
         return PageDrawing(replace(drawn, body=b""), render.inline_svg(drawn.body), None, None)
-    url = url_for("pages.diagram", map_id=map_id, fmt="svg", node=selected)
+    direction = None if view.direction == "rl" else view.direction
+    url = url_for("pages.diagram", map_id=map_id, fmt="svg", node=selected, direction=direction)
     return PageDrawing(replace(drawn, body=b""), "", url, None)
 
 
