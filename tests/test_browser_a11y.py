@@ -81,3 +81,15 @@ def test_the_skip_link_leads_past_the_menu_to_the_content(seeded_server, page, s
         "[document.activeElement.closest('main') !== null, document.activeElement.tagName]"
     )
     assert focused[0], f"Tab after the skip link went to {focused[1]} outside the content"
+
+
+def test_the_compact_menu_on_a_phone_is_still_a_navigation_landmark(seeded_server, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(seeded_server.url + MAP)
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")
+    landmarks = {
+        (node["role"]["value"], node.get("name", {}).get("value", ""))
+        for node in tree["nodes"]
+        if node.get("role", {}).get("value") in ("banner", "navigation", "main")
+    }
+    assert landmarks == {("banner", ""), ("navigation", "Site"), ("main", "")}
