@@ -16,8 +16,6 @@ from pagetour import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-PHONES = [360, 390, 430]
-
 # Buttons, fields and menu links a thumb has to hit (the diagram's own nodes excluded).
 SMALL_TARGETS = """() => {
   const targets = document.querySelectorAll(
@@ -52,23 +50,29 @@ def page_width(page) -> int:
 
 @pytest.fixture
 def tour(seeded_server, browser):
-    """The seed map's owner and a guest, each in a browser context of their own; the pages."""
+    """The pages, and `people(width, touch=False)`: the seed map's owner (logged in) and a guest,
+    each in a browser context of their own at that width."""
     owner_password(seeded_server.database)
     contexts = []
 
-    def person(width: int):
-        context = browser.new_context(viewport={"width": width, "height": 844})
+    def person(width: int, touch: bool = False):
+        context = browser.new_context(viewport={"width": width, "height": 844}, has_touch=touch)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
 
-    owner = person(1366)
-    log_in_owner(owner, seeded_server.url)
-    code, screen = open_join_code(owner, seeded_server.url)
+    def people(width: int, touch: bool = False):
+        owner = person(width, touch)
+        log_in_owner(owner, seeded_server.url)
+        return owner, person(width, touch)
+
+    setup = person(1366)
+    log_in_owner(setup, seeded_server.url)
+    code, screen = open_join_code(setup, seeded_server.url)
     yield {
         "url": seeded_server.url,
-        "owner": owner,
-        "person": person,
+        "owner": setup,
+        "people": people,
         "owner_pages": owner_pages(screen),
         "guest_pages": guest_pages(code),
     }
@@ -76,20 +80,20 @@ def tour(seeded_server, browser):
         context.close()
 
 
-def visit_all(tour, width: int):
+def visit_all(tour, width: int, touch: bool = False):
     """Yield (name, page) for every page of the tour, at this width, owner's then guest's."""
-    owner, guest = tour["owner"], tour["person"](width)
-    owner.set_viewport_size({"width": width, "height": 844})
+    owner, guest = tour["people"](width, touch)
     for who, pages in ((owner, tour["owner_pages"]), (guest, tour["guest_pages"])):
         for name, path in pages.items():
             who.goto(tour["url"] + path)
             yield name, who
 
 
-@pytest.mark.parametrize("width", PHONES)
-def test_no_page_scrolls_sideways_and_touch_targets_are_44_px(tour, width):
+@pytest.mark.parametrize("width, touch", [(360, False), (390, False), (430, False), (768, True)])
+def test_no_page_scrolls_sideways_and_touch_targets_are_44_px(tour, width, touch):
+    """Phones by width; a tablet (768 px, a touch screen) by its coarse pointer."""
     wide, small = {}, {}
-    for name, page in visit_all(tour, width):
+    for name, page in visit_all(tour, width, touch):
         if page_width(page) > width:
             wide[name] = page_width(page)
         if found := page.evaluate(SMALL_TARGETS):
