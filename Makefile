@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 BIN = $(VENV)/bin
 
-.PHONY: run test fuzz bench lint format system clean
+.PHONY: run test fuzz bench lint format system clean screenshots
 
 run: $(VENV)/.installed static/vendor/.installed
 	scripts/system-packages run
@@ -28,6 +28,11 @@ bench: $(VENV)/.installed
 	@command -v npm >/dev/null && npm install --prefix bench/peer --no-audit --no-fund --loglevel=error \
 		|| echo "npm not found: the peer section will be skipped"
 	$(BIN)/python -m bench
+
+# docs/: the seed map and its brief on a desktop and a phone (scripts/screenshots.py).
+screenshots: $(VENV)/.installed static/vendor/.installed
+	scripts/system-packages test
+	$(BIN)/python scripts/screenshots.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -32,6 +32,9 @@
       g.setAttribute("role", "button");
       const text = Array.from(g.querySelectorAll("text")).map((t) => t.textContent).join(" ");
       g.setAttribute("aria-label", "Select: " + text.replace(/\u00a0/g, " "));
+      // Graphviz's own <title> ("n3") would be read as part of the button's text.
+      const title = g.querySelector(":scope > title");
+      if (title) title.remove();
     });
     markSelected();
   }
