@@ -16,10 +16,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """One running server for this module's tests; each test makes its own map on it."""
-    running = Server(tmp_path_factory.mktemp("browser-edit"))
+@pytest.fixture
+def shared(tmp_path):
+    """A running server of the test's own: a module-wide one stopped answering after about
+    fifteen tests' pages had come and gone (their streams linger until a keep-alive)."""
+    running = Server(tmp_path)
     yield running
     running.stop()
 
