@@ -107,10 +107,9 @@ def wrap(text: str) -> list[str]:
 
 def label(lines: list[str]) -> str:
     """A quoted DOT label that shows the lines exactly, left-aligned."""
-    escaped = (
-        line.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"') for line in lines
-    )
-    return '"' + "\\l".join(escaped) + '\\l"'
+    # Escaped once for the whole label: no line holds a newline (wrap splits on them).
+    text = "\n".join(lines).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + text.replace("\n", "\\l") + '\\l"'
 
 
 @lru_cache(maxsize=TEXTS_KEPT)

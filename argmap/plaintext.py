@@ -12,6 +12,7 @@ PDF need pango's renderer. Where Graphviz's plugins are not found, drawings keep
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import re
 import shutil
@@ -49,16 +50,23 @@ def plugins() -> list[Path]:
 
 def environment(beside: Path) -> dict[str, str] | None:
     """The environment that runs Graphviz without pango (its folder made once, in `beside`)."""
-    folder = beside / FOLDER
     with LOCK:
-        if folder not in MADE:
-            MADE[folder] = prepared(folder)
-        return MADE[folder]
+        if beside not in MADE:
+            MADE[beside] = prepared(beside)
+        return MADE[beside]
 
 
-def prepared(folder: Path) -> dict[str, str] | None:
-    """Make the plugin folder unless another process has; None where it cannot be made."""
-    if not configured(folder) and not make(folder):
+def prepared(beside: Path) -> dict[str, str] | None:
+    """Make the plugin folder unless another process has; None where it cannot be made.
+
+    The folder is named after the plugins it links to: a Graphviz upgrade gets a new one.
+    """
+    found = plugins()
+    if not found:
+        return None
+    named = hashlib.sha256("\n".join(str(p.resolve()) for p in found).encode()).hexdigest()
+    folder = beside / f"{FOLDER}-{named[:12]}"
+    if not configured(folder) and not make(folder, found):
         return None
     return {**os.environ, "GVBINDIR": str(folder)}
 
@@ -68,17 +76,18 @@ def configured(folder: Path) -> bool:
     return folder.is_dir() and any(path.stat().st_size > 0 for path in folder.glob("config*"))
 
 
-def make(folder: Path) -> bool:
+def make(folder: Path, found: list[Path]) -> bool:
     """Link the plugins into a new folder, let Graphviz write its configuration, move it in."""
-    found = plugins()
-    if not found:
-        return False
     draft = Path(tempfile.mkdtemp(prefix=f"{FOLDER}-", dir=folder.parent))
     try:
         for library in found:
             (draft / library.name).symlink_to(library)
         done = subprocess.run(
-            ["dot", "-c"], env={**os.environ, "GVBINDIR": str(draft)}, capture_output=True
+            ["dot", "-c"],
+            env={**os.environ, "GVBINDIR": str(draft)},
+            capture_output=True,
+            timeout=30,
+            check=False,
         )
         if done.returncode != 0 or not configured(draft):
             return False
@@ -87,7 +96,7 @@ def make(folder: Path) -> bool:
         except OSError:
             pass
         return configured(folder)
-    except OSError:
+    except (OSError, subprocess.SubprocessError):
         return False
     finally:
         if draft.exists():
