@@ -28,7 +28,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from argmap import accounts, members
+from argmap import accounts, members, moderation
 from argmap.db import connect, rows
 
 from .common import Options, Table, duration, machine, mark, section
@@ -59,6 +59,7 @@ def prepare(path: Path, size: int, writers: int) -> tuple[int, list[int], list[s
     try:
         owner = accounts.create_user(db, "owner@bench", "Owner", "bench-pw-1")
         members.claim_map(db, map_id, accounts.get_user(db, owner), public=True)
+        moderation.set_mode(db, map_id, "everyone")  # writers edit any node, not only theirs
         code = members.new_code(db, map_id, "editor")
         tokens = []
         for number in range(writers):

@@ -11,7 +11,7 @@ from conftest import ROOT, Server, wait_until_up
 from livehelp import PASSWORD, on_file, owned_map
 from playwright.sync_api import expect
 
-from argmap import maps, members, nodes
+from argmap import maps, members, moderation, nodes
 from argmap.events import Actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -26,10 +26,11 @@ def shared(tmp_path_factory):
 
 
 def make_room(server, claims: list[str]) -> dict:
-    """Olga's map with these claims and an editor join code."""
+    """Olga's map with these claims and an editor join code; editors change every node."""
 
     def setup(db):
         olga, map_id = owned_map(db, title="Class debate")
+        moderation.set_mode(db, map_id, "everyone")
         ids = [
             nodes.add_node(db, map_id, {"kind": "claim", "text": t}, "Olga")["id"] for t in claims
         ]

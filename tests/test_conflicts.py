@@ -10,14 +10,15 @@ import pytest
 from conftest import Server
 from livehelp import CSRF, call, log_in, on_file, owned_map, person
 
-from argmap import deletion, maps, nodes
+from argmap import deletion, maps, moderation, nodes
 from argmap.events import Actor
 
 
 @pytest.fixture
 def team(app, db):
-    """Olga's map with claim C; a client logged in as Olga, Ana an editor."""
+    """Olga's map with claim C; a client logged in as Olga, Ana an editor who edits all nodes."""
     olga, map_id = owned_map(db)
+    moderation.set_mode(db, map_id, "everyone")
     ana = person(db, "Ana", map_id)
     claim = nodes.add_node(db, map_id, {"kind": "claim", "text": "Homework <b>helps</b>"}, "Olga")
     client = app.test_client()
@@ -199,6 +200,7 @@ def test_many_people_adding_at_the_same_moment_all_get_their_nodes(server):
 def test_parallel_edits_of_one_version_let_exactly_one_through(server):
     def setup(db):
         _, map_id = owned_map(db)
+        moderation.set_mode(db, map_id, "everyone")  # each edits the same node
         people = [person(db, name, map_id) for name in ("Ana", "Ben", "Cai", "Dee")]
         node = nodes.add_node(db, map_id, {"kind": "claim", "text": "Start"})
         return map_id, people, node["id"]
