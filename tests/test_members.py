@@ -270,9 +270,9 @@ def shown_links(client, map_id: int, base_url: str, token: str) -> dict:
         "members": members_page,
         "screen_link": re.search(r'class="join-link" href="[^"]+">([^<]+)</a>', screen).group(1),
         "screen_start": re.search(r"or open (\S+) and type the code", screen).group(1),
-        "table_link": re.search(rf"<td><code>([^<]+/join/{code})</code></td>", members_page).group(
-            1
-        ),
+        "table_link": re.search(
+            rf"<td[^>]*><code>([^<]+/join/{code})</code></td>", members_page
+        ).group(1),
     }
 
 

@@ -87,10 +87,10 @@ def look_up(db: Database, map_id: int, view: render.View, limits: render.Limits)
     except RenderError as error:
         return PageDrawing(None, "", None, str(error))
     if len(drawn.body) <= INLINE_SVG_MAX:
-        return PageDrawing(replace(drawn, body=b""), render.inline_svg(drawn.body), None, None)
+        return PageDrawing(replace(drawn, data=b""), render.inline_svg(drawn.body), None, None)
     direction = None if view.direction == "rl" else view.direction
     url = url_for("pages.diagram", map_id=map_id, fmt="svg", node=selected, direction=direction)
-    return PageDrawing(replace(drawn, body=b""), "", url, None)
+    return PageDrawing(replace(drawn, data=b""), "", url, None)
 
 
 def around(db: Database, map_id: int, selected: int | None, typed: int | None, hide: bool) -> tuple:
