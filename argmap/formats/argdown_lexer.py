@@ -21,6 +21,7 @@ from .argdown_syntax import (
     AFTER_LINE,
     BRACKETS,
     DEFAULT_MODE,
+    DEFINITION_LINE,
     EOL,
     INFERENCE_MODE,
     LINE_START_ONLY,
@@ -107,7 +108,9 @@ class _Lexer:
                         break
             else:
                 raise self.error("a backslash must be followed by the character it escapes")
-            if name not in SKIPPED:
+            if not name:  # a shortcut that added its tokens itself
+                line_start = False
+            elif name not in SKIPPED:
                 tokens.append(Token(name, text[pos:end], pos))
                 line_start = name in AFTER_LINE
                 if name in MODE_SWITCH:
@@ -132,6 +135,8 @@ class _Lexer:
             n for n in names if (line_start or n not in LINE_START_ONLY) and may_start(n, char)
         ]
         steps: list[Step] = []
+        if char == "[" and not inference:
+            steps.append(Step(None, "", self._definition_line))
         plain: list[str] = []
         for name in [*names, ""]:
             if name and self._is_plain(name):
@@ -145,6 +150,16 @@ class _Lexer:
                 steps.append(Step(None, name, self._rule(name)))
         self.plans[key] = steps
         return steps
+
+    def _definition_line(self) -> int:
+        """ "[Title]: plain text" in one match: its StatementDefinition and Freestyle tokens."""
+        found = DEFINITION_LINE.match(self.text, self.pos)
+        if not found:
+            return -1
+        self.tokens.append(Token("StatementDefinition", found.group(1), self.pos))
+        if found.group(2):
+            self.tokens.append(Token("Freestyle", found.group(2), found.start(2)))
+        return found.end()
 
     def _is_plain(self, name: str) -> bool:
         """Whether a rule is a plain regular expression (no state, no groups of its own)."""
