@@ -36,7 +36,7 @@ def test_each_plan_tries_the_rules_in_argdowns_order(inference, line_start):
             n for n in names if (line_start or n not in LINE_START_ONLY) and may_start(n, char)
         ]
         steps = lexer._plan((inference, char, line_start))
-        tried = [n for step in steps for n in ([step.names] if step.rule else step.names[1:])]
+        tried = [n for s in steps for n in ([s.names] if s.pattern is None else s.names)]
         assert [n for n in tried if n] == wanted, char
 
 
