@@ -5,7 +5,10 @@ same tokens: the first rule that matches at a position wins, several rules
 only match at the start of a line, indentation becomes INDENT / DEDENT
 tokens, and comments and spaces are skipped. Rules that scan ahead for a
 closing mark remember what they found, so a hostile file cannot make the
-tokenizer quadratic.
+tokenizer quadratic. For speed (a 5 MB file has over a million tokens), the
+rules that could start with each character are tried from a table, runs of
+plain regular expressions and of relation symbols as one expression each, and
+the commonest line, "[Title]: plain text", is split in one match.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from .argdown_syntax import (
     AFTER_LINE,
     BRACKETS,
     DEFAULT_MODE,
+    DEFINITION_LINE,
     EOL,
     INFERENCE_MODE,
     LINE_START_ONLY,
@@ -62,7 +66,7 @@ class Step(NamedTuple):
 
     pattern: re.Pattern | None
     names: tuple[str, ...] | str
-    rule: Callable[[], int] | None
+    rule: Callable | None  # the rule's own function, or what to do after a joined match
 
 
 class _Lexer:
@@ -99,6 +103,8 @@ class _Lexer:
                     found = pattern.match(text, pos)
                     if found:  # none of these rules matches empty text
                         name, end = names[found.lastindex], found.end()
+                        if rule is not None:
+                            rule(found)
                         break
                 else:
                     end = rule()
@@ -107,7 +113,9 @@ class _Lexer:
                         break
             else:
                 raise self.error("a backslash must be followed by the character it escapes")
-            if name not in SKIPPED:
+            if not name:  # a shortcut that added its tokens itself
+                line_start = False
+            elif name not in SKIPPED:
                 tokens.append(Token(name, text[pos:end], pos))
                 line_start = name in AFTER_LINE
                 if name in MODE_SWITCH:
@@ -132,41 +140,58 @@ class _Lexer:
             n for n in names if (line_start or n not in LINE_START_ONLY) and may_start(n, char)
         ]
         steps: list[Step] = []
-        plain: list[str] = []
+        if char == "[" and not inference:
+            steps.append(Step(None, "", self._definition_line))
+        run: list[str] = []
         for name in [*names, ""]:
-            if name and self._is_plain(name):
-                plain.append(name)
-                continue
-            if plain:
-                joined = re.compile("|".join(f"({SIMPLE[n].pattern})" for n in plain))
-                steps.append(Step(joined, ("", *plain), None))
-                plain = []
-            if name:
+            if run and self._joins(run[-1]) != self._joins(name):
+                steps.append(self._joined(run))
+                run = []
+            if self._joins(name):
+                run.append(name)
+            elif name:
                 steps.append(Step(None, name, self._rule(name)))
         self.plans[key] = steps
         return steps
 
-    def _is_plain(self, name: str) -> bool:
-        """Whether a rule is a plain regular expression (no state, no groups of its own)."""
-        special = name in LINE_START_RULES or name in BRACKETS or name in RANGE_RULES
-        return not special and not hasattr(self, "_" + name) and SIMPLE[name].groups == 0
+    def _joins(self, name: str) -> str:
+        """How a rule joins its neighbours: "plain" or "relation" rules join their kind, else ""."""
+        if name in LINE_START_RULES:
+            return "relation"
+        special = not name or name in BRACKETS or name in RANGE_RULES
+        plain = not special and not hasattr(self, "_" + name) and SIMPLE[name].groups == 0
+        return "plain" if plain else ""
+
+    def _joined(self, run: list[str]) -> Step:
+        """One step for a run of plain rules, or of relation rules (each with its indentation)."""
+        if self._joins(run[0]) == "plain":
+            joined = re.compile("|".join(f"({SIMPLE[n].pattern})" for n in run))
+            return Step(joined, ("", *run), None)
+        joined = re.compile("|".join(f"({LINE_START_RULES[n].pattern})" for n in run))
+        names = ("", *[part for n in run for part in (n, "")])  # outer group, then indentation
+        return Step(joined, names, self._relation_found)
+
+    def _relation_found(self, found: re.Match) -> None:
+        """A relation symbol matched: its indentation opens or closes levels."""
+        self._indent_to(len(found.group(found.lastindex + 1)))
+
+    def _definition_line(self) -> int:
+        """ "[Title]: plain text" in one match: its StatementDefinition and Freestyle tokens."""
+        found = DEFINITION_LINE.match(self.text, self.pos)
+        if not found:
+            return -1
+        self.tokens.append(Token("StatementDefinition", found.group(1), self.pos))
+        if found.group(2):
+            self.tokens.append(Token("Freestyle", found.group(2), found.start(2)))
+        return found.end()
 
     def _rule(self, name: str) -> Callable[[], int]:
         """A function that returns where the named rule's match ends here, or -1."""
         if hasattr(self, "_" + name):
             return getattr(self, "_" + name)
-        if name in LINE_START_RULES:
-            return partial(self._relation, LINE_START_RULES[name])
         if name in BRACKETS:
             return partial(self._bracket, name)
-        if name in RANGE_RULES:
-            return partial(self._range, *RANGE_RULES[name])
-        return partial(self._simple, SIMPLE[name])
-
-    def _simple(self, rule: re.Pattern) -> int:
-        """Where a plain regular expression's match ends here, or -1."""
-        found = rule.match(self.text, self.pos)
-        return found.end() if found else -1
+        return partial(self._range, *RANGE_RULES[name])
 
     def error(self, message: str, offset: int | None = None) -> FormatError:
         """A FormatError naming the line of the offset (default: the current position)."""
@@ -217,16 +242,6 @@ class _Lexer:
         hits = [self._find(c, start) for c in needles if c not in self.absent]
         hits = [h for h in hits if h >= 0]
         return min(hits) if hits else len(self.text)
-
-    def _relation(self, rule: re.Pattern) -> int:
-        """A relation symbol at the start of a line; its indentation opens or closes levels."""
-        if not self._at_line_start():
-            return -1
-        found = rule.match(self.text, self.pos)
-        if not found:
-            return -1
-        self._indent_to(len(found.group(1)))
-        return found.end()
 
     def _list_item(self, rule: re.Pattern) -> int:
         """A list item at the start of a line; Argdown counts one more than its indentation."""

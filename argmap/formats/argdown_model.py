@@ -52,6 +52,8 @@ class Entity:
 
     def tags(self) -> list[str]:
         """All members' tags in order, or the exact list from a data block."""
+        if len(self.members) == 1 and not self.members[0].data:
+            return list(self.members[0].tags)
         tags: list[str] = []
         for member in self.members:
             tags += [tag for tag in member.tags if tag not in tags]

@@ -289,6 +289,9 @@ class _Parser:
 
     def content(self, member: Member) -> None:
         """statementContent: text, links, tags, mentions, bold and italic, line breaks."""
+        if self.kinds[self.at] == "Freestyle" and self.kinds[self.at + 1] not in CONTENT_FIRST:
+            member.text = self.take().image  # the commonest content: one run of plain text
+            return
         stack: list[tuple[list, str]] = [([], "")]
         opened: list[Token] = []
         while True:
