@@ -94,7 +94,7 @@ def test_nodes_record_their_author_and_new_maps_moderate(world):
     assert shown["moderation"] == "own" and shown["locked"] is False
     by_id = {n["id"]: n for n in shown["nodes"]}
     assert by_id[w["t"]]["author_member"] == w["ids"]["Tia"]
-    assert by_id[w["t"]]["author_name"] == "Tia"
+    assert by_id[w["t"]]["author"] == "Tia"  # who wrote it, as the reader may see it
 
 
 def test_a_student_edits_and_deletes_only_their_own_nodes(world):
