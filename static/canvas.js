@@ -593,8 +593,23 @@
       });
   }
 
+  // A selected node is never folded away: the folds above it open, "branch alone" ends
+  // if it stands outside that branch (its ancestors read from the outline's nesting).
+  function unhide(id) {
+    if (!state.hidden.has(id)) return;
+    const item = document.getElementById("o-" + id);
+    for (let up = item && item.parentElement.closest("li[data-node]"); up;
+      up = up.parentElement.closest("li[data-node]")) {
+      state.folded.delete(Number(up.dataset.node));
+      if (state.alone === Number(up.dataset.node)) return apply();
+    }
+    if (state.alone !== null && state.alone !== id) state.alone = null;
+    apply();
+  }
+
   // The view this browser kept for the map, or a first view; the selection brought in.
   function restore() {
+    if (selected !== null) unhide(selected);
     const saved = stored();
     if (typeof saved.scale === "number" && typeof saved.cx === "number") {
       look({ x: saved.cx, y: saved.cy }, saved.scale);
