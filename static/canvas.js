@@ -448,16 +448,15 @@
       }
       const folded = state.folded.has(id);
       const count = size(id);
-      if (!fold) {
+      if (!fold) {  // right before the kind badge, its arrow drawn by canvas.css: no text
         fold = document.createElement("button");
         fold.type = "button";
         fold.className = "fold";
-        li.prepend(fold);
+        li.insertBefore(fold, li.querySelector(":scope > .badge") || li.firstChild);
       }
       attr(fold, "aria-expanded", folded ? "false" : "true");
       attr(fold, "aria-label", (folded ? "Unfold " : "Fold ") + count
         + (count === 1 ? " node" : " nodes"));
-      words(fold, folded ? "▸" : "▾");
       if (group.hidden !== folded) group.hidden = folded;
       if (folded && !badge) {
         badge = document.createElement("span");
