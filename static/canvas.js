@@ -448,16 +448,15 @@
       }
       const folded = state.folded.has(id);
       const count = size(id);
-      if (!fold) {
+      if (!fold) {  // right before the kind badge, its arrow drawn by canvas.css: no text
         fold = document.createElement("button");
         fold.type = "button";
         fold.className = "fold";
-        li.prepend(fold);
+        li.insertBefore(fold, li.querySelector(":scope > .badge") || li.firstChild);
       }
       attr(fold, "aria-expanded", folded ? "false" : "true");
       attr(fold, "aria-label", (folded ? "Unfold " : "Fold ") + count
         + (count === 1 ? " node" : " nodes"));
-      words(fold, folded ? "▸" : "▾");
       if (group.hidden !== folded) group.hidden = folded;
       if (folded && !badge) {
         badge = document.createElement("span");
@@ -593,8 +592,23 @@
       });
   }
 
+  // A selected node is never folded away: the folds above it open, "branch alone" ends
+  // if it stands outside that branch (its ancestors read from the outline's nesting).
+  function unhide(id) {
+    if (!state.hidden.has(id)) return;
+    const item = document.getElementById("o-" + id);
+    for (let up = item && item.parentElement.closest("li[data-node]"); up;
+      up = up.parentElement.closest("li[data-node]")) {
+      state.folded.delete(Number(up.dataset.node));
+      if (state.alone === Number(up.dataset.node)) return apply();
+    }
+    if (state.alone !== null && state.alone !== id) state.alone = null;
+    apply();
+  }
+
   // The view this browser kept for the map, or a first view; the selection brought in.
   function restore() {
+    if (selected !== null) unhide(selected);
     const saved = stored();
     if (typeof saved.scale === "number" && typeof saved.cx === "number") {
       look({ x: saved.cx, y: saved.cy }, saved.scale);

@@ -100,12 +100,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 20) -> None:
     """Wait for the server to answer, or fail with its output."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stdout.read().decode(errors='replace')}")
+            raise RuntimeError(f"server exited: {log.read_text(errors='replace')}")
         try:
             urllib.request.urlopen(url, timeout=1).close()
             return
@@ -143,10 +143,13 @@ class Server:
             "--threads",
             "32",
         ]
-        self.process = subprocess.Popen(
-            command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT
-        )
-        wait_until_up(self.url + "/", self.process)
+        # Its output goes to a file: a pipe nobody reads fills up and stops the server.
+        self.log = tmp_path / f"server-{self.port}.log"
+        with self.log.open("wb") as output:
+            self.process = subprocess.Popen(
+                command, env=environ, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT
+            )
+        wait_until_up(self.url + "/", self.process, self.log)
 
     def stop(self) -> None:
         """Stop the server the way an operator would (SIGINT), and reap it."""
@@ -157,7 +160,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.process.stdout.close()
 
 
 @pytest.fixture

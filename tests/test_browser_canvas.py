@@ -8,7 +8,6 @@ overview; the legend; rebuttals told apart; the reader's direction.
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from conftest import Server
@@ -33,11 +32,8 @@ def shared(tmp_path_factory):
     pipe (64 KB, about 500 requests) and the server would stop, blocked on writing it.
     """
     running = Server(tmp_path_factory.mktemp("browser-canvas"), seed=True)
-    drain = threading.Thread(target=running.process.stdout.read, daemon=True)
-    drain.start()
     yield running
     running.stop()
-    drain.join(timeout=5)
 
 
 @pytest.fixture(params=sorted(SCREENS))
@@ -333,3 +329,19 @@ def test_a_new_drawing_after_an_edit_keeps_the_chosen_direction(shared, new_page
     added = on_file(shared.database, add)
     expect(olga.locator(f"#diagram g#node-{added}")).to_have_count(1)
     expect(olga.locator("#diagram g.graph.dir-bt")).to_have_count(1)
+
+
+def test_a_selected_node_is_never_folded_away(shared, new_page):
+    page = open_seed(new_page(), shared)
+    thesis = page.locator("#outline > ul.outline > li").first.get_attribute("data-node")
+    deep = page.locator(f"#o-{thesis} > ul > li > ul > li").first.get_attribute("data-node")
+    page.click(f"#o-{thesis} > button.fold")
+    expect(page.locator(f"#diagram g#node-{deep}.hid")).to_have_count(1)
+    page.wait_for_timeout(300)
+    open_seed(page, shared, f"?node={deep}")
+    expect(page.locator(f"#diagram g#node-{deep}:not(.hid)")).to_have_count(1)
+    expect(page.locator(f"#o-{thesis} > button.fold")).to_have_attribute("aria-expanded", "true")
+    shown = node_at_screen(page, f"node-{deep}")
+    frame = page.locator("#canvas-view").bounding_box()
+    assert 0 <= shown["x"] and shown["x"] + shown["width"] <= frame["width"]
+    assert 0 <= shown["y"] and shown["y"] + shown["height"] <= frame["height"]

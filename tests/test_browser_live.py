@@ -196,10 +196,11 @@ def restart(server) -> None:
         "--threads",
         "32",
     ]
-    server.process = subprocess.Popen(
-        command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT
-    )
-    wait_until_up(server.url + "/", server.process)
+    with server.log.open("ab") as output:
+        server.process = subprocess.Popen(
+            command, env=environ, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT
+        )
+    wait_until_up(server.url + "/", server.process, server.log)
 
 
 def test_a_dropped_stream_resumes_without_losing_a_change(server, new_page):
