@@ -314,7 +314,7 @@ def test_a_removed_members_nodes_stay_under_their_name(world):
     assert form(w, "olga", f"/members/{w['ids']['Tia']}/delete", {}).status_code == 302
     node = api(w, "olga", "GET", "").get_json()
     kept = next(n for n in node["nodes"] if n["id"] == w["t"])
-    assert (kept["text"], kept["author_name"]) == ("T by Tia", "Tia")
+    assert (kept["text"], kept["author"]) == ("T by Tia", "Tia")
     assert kept["author_member"] == w["ids"]["Tia"]
 
 
