@@ -46,7 +46,7 @@ def clean_side(db: Database, map_id: int, claim: object, side: object) -> tuple[
         if side is not None:
             raise ValidationError("Choose the claim the team argues for or against.", "claim_id")
         return None, None
-    if side not in SIDES:
+    if not isinstance(side, str) or side not in SIDES:
         raise ValidationError("Choose the team's side: for or against the claim.", "side")
     found = row(db, "SELECT kind FROM nodes WHERE id = ? AND map_id = ?", (claim_id, map_id))
     if found is None or found["kind"] != "claim":

@@ -214,6 +214,7 @@ def test_notes_form_keeps_both_texts_on_a_conflict(client, db, world):
         ({"name": "Jury", "claim_id": "@S1", "side": "for"}, "claim_id", "no claim"),
         ({"name": "Jury", "claim_id": "@C", "side": "sideways"}, "side", "for or against"),
         ({"name": 7}, "name", "must be text"),
+        ({"name": "Jury", "claim_id": "@C", "side": [None]}, "side", "for or against"),
     ],
 )
 def test_bad_teams_are_refused_with_the_field_and_nothing_written(
