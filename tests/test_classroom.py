@@ -150,6 +150,10 @@ def test_a_team_without_a_side_or_whose_claim_was_deleted_says_so(client, world)
     assert as_(client, ids, "olga", "DELETE", f"/api/maps/{{m}}/nodes/{ids['C']}?children=delete")
     page = as_(client, ids, "ana", "GET", f"/maps/{{m}}/teams/{ids['For']}/brief")
     assert "(its claim was deleted)" in page.get_data(as_text=True)
+    renamed = as_(
+        client, ids, "olga", "PATCH", f"/api/maps/{{m}}/teams/{ids['For']}", {"name": "Pro"}
+    )
+    assert renamed.status_code == 200 and renamed.get_json()["claim_id"] == ids["C"]
 
 
 # --- Speaker notes -------------------------------------------------------------------------
