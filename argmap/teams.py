@@ -38,7 +38,9 @@ def clean_name(value: object) -> str:
     return name
 
 
-def clean_side(db: Database, map_id: int, claim: object, side: object) -> tuple[int | None, str]:
+def clean_side(
+    db: Database, map_id: int, claim: object, side: object
+) -> tuple[int | None, str | None]:
     """The claim a team argues about and its side, both or neither."""
     claim_id = clean_id(claim, "claim_id")
     side = side or None
@@ -46,7 +48,7 @@ def clean_side(db: Database, map_id: int, claim: object, side: object) -> tuple[
         if side is not None:
             raise ValidationError("Choose the claim the team argues for or against.", "claim_id")
         return None, None
-    if side not in SIDES:
+    if not isinstance(side, str) or side not in SIDES:
         raise ValidationError("Choose the team's side: for or against the claim.", "side")
     found = row(db, "SELECT kind FROM nodes WHERE id = ? AND map_id = ?", (claim_id, map_id))
     if found is None or found["kind"] != "claim":
@@ -134,8 +136,10 @@ def update(
         found = get_team(db, map_id, team_id)
         before = team_dict(found)
         name = clean_name(fields.get("name", found["name"]))
-        claim, side = (fields.get(k, found[k]) for k in ("claim_id", "side"))
-        claim_id, side = clean_side(db, map_id, claim, side)
+        claim_id, side = found["claim_id"], found["side"]
+        if "claim_id" in fields or "side" in fields:  # a rename alone keeps a deleted claim's side
+            claim, side = (fields.get(k, found[k]) for k in ("claim_id", "side"))
+            claim_id, side = clean_side(db, map_id, claim, side)
         unique_name(db, map_id, name, found["id"])
         db.execute(
             "UPDATE teams SET name = ?, claim_id = ?, side = ? WHERE id = ?",

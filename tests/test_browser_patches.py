@@ -10,7 +10,7 @@ from livehelp import on_file
 from playwright.sync_api import expect
 from test_browser_live import join, make_room, open_map, outline_texts, stayed
 
-from argmap import deletion, events, links, maps, nodes
+from argmap import authors, deletion, events, links, maps, nodes
 from argmap import undo as undoing
 from argmap.db import write
 from argmap.events import Actor
@@ -93,7 +93,9 @@ def test_every_kind_of_change_is_patched_in_and_matches_a_fresh_page(shared, new
     for part in ("#links", "#selected"):
         assert ben.locator(part).inner_text() == fresh.locator(part).inner_text()
     model = ben.evaluate("window.argmapLive.state.at.model")
-    assert model == on_file(shared.database, lambda db: maps.load(db, room["map"]))
+    remembered = model.pop("authors")  # who wrote each node, deleted ones too
+    assert model == on_file(shared.database, lambda db: authors.load(db, room["map"], "editor"))
+    assert remembered[str(why)] == "Ana"
     for node in (claim, other, spaced, tired):
         expect(ben.locator(f"#diagram g#node-{node}")).to_have_count(1)
     assert traffic.count("/fragments") == 0 and traffic.count("/api/maps/") == 0

@@ -150,6 +150,10 @@ def test_a_team_without_a_side_or_whose_claim_was_deleted_says_so(client, world)
     assert as_(client, ids, "olga", "DELETE", f"/api/maps/{{m}}/nodes/{ids['C']}?children=delete")
     page = as_(client, ids, "ana", "GET", f"/maps/{{m}}/teams/{ids['For']}/brief")
     assert "(its claim was deleted)" in page.get_data(as_text=True)
+    renamed = as_(
+        client, ids, "olga", "PATCH", f"/api/maps/{{m}}/teams/{ids['For']}", {"name": "Pro"}
+    )
+    assert renamed.status_code == 200 and renamed.get_json()["claim_id"] == ids["C"]
 
 
 # --- Speaker notes -------------------------------------------------------------------------
@@ -214,6 +218,7 @@ def test_notes_form_keeps_both_texts_on_a_conflict(client, db, world):
         ({"name": "Jury", "claim_id": "@S1", "side": "for"}, "claim_id", "no claim"),
         ({"name": "Jury", "claim_id": "@C", "side": "sideways"}, "side", "for or against"),
         ({"name": 7}, "name", "must be text"),
+        ({"name": "Jury", "claim_id": "@C", "side": [None]}, "side", "for or against"),
     ],
 )
 def test_bad_teams_are_refused_with_the_field_and_nothing_written(

@@ -113,7 +113,7 @@ def test_stream_sends_every_change_with_its_event_id(server, team):
     assert [e["data"]["revision"] for e in got] == [start + 1, start + 2, start + 3]
     edited = {**node, "text": "Later", "version": node["version"] + 1}
     assert [e["data"]["patch"] for e in got] == [
-        {"nodes": [node], "authors": {str(node["id"]): "Ana"}},
+        {"nodes": [node], "authors": {str(node["id"]): "Ana"}},  # who wrote a new node
         {"nodes": [edited]},
         {"deleted": [node["id"]], "unlinked": [], "nodes": []},
     ]
