@@ -233,6 +233,7 @@
   }
 
   function title(g) {
+    if (g.dataset.name) return g.dataset.name;  // map.js moved a node's <title> here
     const t = g.querySelector("title");
     return t ? t.textContent.trim() : "";
   }

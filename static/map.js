@@ -33,8 +33,9 @@
       const text = Array.from(g.querySelectorAll("text")).map((t) => t.textContent).join(" ");
       g.setAttribute("aria-label", "Select: " + text.replace(/\u00a0/g, " "));
       // Graphviz's own <title> ("n3") would be read as part of the button's text.
+      // Its name ("n3", a junction's "g3_support_1") stays as data-name for the canvas.
       const title = g.querySelector(":scope > title");
-      if (title) title.remove();
+      if (title) { g.dataset.name = title.textContent.trim(); title.remove(); }
     });
     markSelected();
   }

@@ -37,6 +37,7 @@ EXPECTED = {
         "stranger": 404,
         "viewer": OK,
         "editor": OK,
+        "coowner": OK,
         "owner": OK,
         "public": 403,
     },
