@@ -106,8 +106,8 @@ def test_the_map_page_on_a_phone(tour):
     page = tour["owner"]
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(tour["url"] + MAP + "?node=3")
-    # The diagram is a box of fixed height that scrolls inside itself; the outline follows it.
-    wrap = page.evaluate(BOX, "#diagram .svg-wrap")
+    # The diagram is a box of fixed height to pan and zoom in; the outline follows it.
+    wrap = page.evaluate(BOX, "#canvas-view")
     outline = page.evaluate(BOX, "#outline-section")
     assert 200 <= wrap["height"] <= 0.6 * 844
     assert wrap["right"] <= 390
