@@ -133,8 +133,6 @@ def authors(db: Database, map_id: int, names: Names) -> dict[int, str]:
 def with_authors(graph: dict, by_node: dict[int, str]) -> dict:
     """A loaded map with each node's "author" (as the reader sees it)."""
     nodes = [{**n, "author": by_node.get(n["id"], "")} for n in graph["nodes"]]
-    for node in nodes:
-        node.pop("author_name", None)  # the name as written: "author" is what this reader sees
     return {**graph, "nodes": nodes}
 
 
@@ -150,4 +148,6 @@ def clean_switch(value: object, field_name: str) -> bool:
 def load(db: Database, map_id: int, role: str | None) -> dict:
     """The whole map (as maps.load gives it) with each node's author as this reader sees it."""
     graph = maps.load(db, map_id, hide=role != "owner")
-    return with_authors(graph, authors(db, map_id, names_for(db, map_id, role)))
+    names = names_for(db, map_id, role)
+    graph = with_authors(graph, authors(db, map_id, names))
+    return unnamed(graph) if names.hiding else graph

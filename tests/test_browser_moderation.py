@@ -53,7 +53,7 @@ def join(page, url: str, code: str, name: str) -> None:
     page.goto(f"{url}/join/{code}")
     page.fill("input[name=name]", name)
     page.click("button:text('Join')")
-    expect(page.locator("#my-role")).to_contain_text(f"you are {name}, editor")
+    expect(page.locator("#my-role")).to_contain_text(f"you are {name}, an editor")
 
 
 def add_under(page, url: str, m: int, parent: int, text: str, kind: str = "support") -> int:

@@ -61,8 +61,9 @@ def test_export_menu_lists_every_format_with_its_registry_label(page):
     menu = page["html"].split('id="export-menu"')[1].split("</details>")[0]
     found = dict(re.findall(r'href="/maps/\d+/export/(\w+)" download>([^<]+)</a>', menu))
     assert found == {key: f.label for key, f in registry.FORMATS.items()}
-    drawn = dict(
-        re.findall(r'href="/maps/\d+/diagram\.(\w+)\?download=1" download>([^<]+)</a>', menu)
+    drawn = dict(  # with the title, date and legend (a DOT file has no place for them)
+        re.findall(r'href="/maps/\d+/drawing\?format=(\w+)" download>([^<]+)</a>', menu)
+        + re.findall(r'href="/maps/\d+/diagram\.(dot)\?download=1" download>([^<]+)</a>', menu)
     )
     assert drawn == labels.DIAGRAM_LABELS
 
