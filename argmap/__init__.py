@@ -89,18 +89,9 @@ def register(app: Flask) -> None:
     proxies.init_app(app)
     csrf.init_app(app)
     access.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(members.bp)
-    app.register_blueprint(maps.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(openapi.bp)
-    app.register_blueprint(brief.bp)
-    app.register_blueprint(classroom.bp)
-    app.register_blueprint(live.bp)
-    app.register_blueprint(history.bp)
-    app.register_blueprint(files.bp)
-    app.register_blueprint(search.bp)
-    app.register_blueprint(standing.bp)
+    views = [auth, members, maps, api, openapi, brief, classroom, live, history, files, search]
+    for view in [*views, standing]:
+        app.register_blueprint(view.bp)
     errorpages.init_app(app)
     app.jinja_env.globals["labels"] = labels.for_templates(registry.FORMATS)
     app.jinja_env.filters["counted"] = labels.counted

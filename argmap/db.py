@@ -402,17 +402,22 @@ ACCESS_TRIGGERS = {
 }
 
 
+def counting_triggers(triggers: dict[str, str]) -> str:
+    """Triggers that count a change that may change someone's access (the watcher follows it)."""
+    return "".join(
+        f" CREATE TRIGGER {name} AFTER {event}"
+        " BEGIN UPDATE access_changes SET counter = counter + 1; END;"
+        for name, event in triggers.items()
+    )
+
+
 @migrations()
 def m009_access_changes(db: Database) -> None:
     """A counter of changes that may end someone's access, which the live watcher follows."""
     db.executescript(
         "CREATE TABLE access_changes (id INTEGER PRIMARY KEY CHECK (id = 1), counter INTEGER);"
         " INSERT INTO access_changes (id, counter) VALUES (1, 0);"
-        + "".join(
-            f" CREATE TRIGGER {name} AFTER {event}"
-            " BEGIN UPDATE access_changes SET counter = counter + 1; END;"
-            for name, event in ACCESS_TRIGGERS.items()
-        )
+        + counting_triggers(ACCESS_TRIGGERS)
     )
 
 
@@ -459,11 +464,7 @@ def m011_moderation(db: Database) -> None:
         " CREATE INDEX nodes_author ON nodes(map_id, author_member);"
         f" UPDATE nodes SET author_member = (SELECT e.member_id {created}),"
         f" author_name = COALESCE((SELECT e.actor {created}), '');"
-        + "".join(
-            f" CREATE TRIGGER {name} AFTER {event}"
-            " BEGIN UPDATE access_changes SET counter = counter + 1; END;"
-            for name, event in MODERATION_TRIGGERS.items()
-        )
+        + counting_triggers(MODERATION_TRIGGERS)
     )
 
 
