@@ -10,6 +10,11 @@ from sqlite_utils import Database
 from . import rules
 from .db import now, row, rows
 
+# Changes that alter nothing a drawing shows (the map's revision moves, its drawing stands):
+# action prefixes, the one list the stream, the pages and the renderer go by. Votes and
+# comments, and who may do what, are not drawn; anything else may be.
+UNDRAWN = ("vote.", "comment.", "member.", "map.lock", "map.unlock")
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -78,3 +83,25 @@ def latest_id(db: Database, map_id: int) -> int:
     """The id of the map's newest event, or 0."""
     found = row(db, "SELECT MAX(id) AS id FROM events WHERE map_id = ?", (map_id,))
     return found["id"] or 0
+
+
+def drawn(action: str) -> bool:
+    """Whether a change of this action may alter what the map's drawing shows."""
+    return not action.startswith(UNDRAWN)
+
+
+def drawn_revision(db: Database, map_id: int, revision: int) -> int:
+    """The newest revision up to `revision` whose change may alter the drawing.
+
+    A drawing of that revision or newer is the drawing of `revision`. One query on the
+    events index, newest first, that stops at the first drawn change; `revision` itself
+    when no such change is on record (its events were replaced by an import's).
+    """
+    undrawn = " OR ".join(f"substr(action, 1, {len(prefix)}) = ?" for prefix in UNDRAWN)
+    found = row(
+        db,
+        f"SELECT revision FROM events WHERE map_id = ? AND revision <= ? AND NOT ({undrawn})"
+        " ORDER BY id DESC LIMIT 1",
+        (map_id, revision, *UNDRAWN),
+    )
+    return revision if found is None else found["revision"]

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import dot, moderation, plaintext, settings
+from . import dot, events, moderation, plaintext, settings
 from .db import row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
@@ -130,8 +130,9 @@ class Diagram:
     shown: int
     total: int
     focus: int | None = None
-    revision: int = 0
+    revision: int = 0  # the map's revision this drawing is the drawing of
     current: int = 0
+    drawn_at: int = 0  # the newest revision that changed what is drawn
 
     @cached_property
     def body(self) -> bytes:
@@ -142,6 +143,11 @@ class Diagram:
     def gzipped(self) -> bytes | None:
         """The drawing gzipped as stored, for a client that takes gzip; None if not stored so."""
         return self.data if self.data[:2] == GZIP_MAGIC else None
+
+    @property
+    def shows(self) -> int:
+        """The revision naming what is drawn: the newest drawn change (its own if older)."""
+        return self.revision if self.updating else self.drawn_at
 
     @property
     def focused(self) -> bool:
@@ -304,7 +310,8 @@ def claim(db: Database, map_id: int, fmt: str, view: View, limits: Limits) -> st
         if fresh_claim(found, limits):
             return None
         revision = get_map(db, map_id)["revision"]
-        if found is not None and found["revision"] >= revision and found["status"] != "none":
+        needed = events.drawn_revision(db, map_id, revision)  # later votes change no drawing
+        if found is not None and found["revision"] >= needed and found["status"] != "none":
             return None
         token = uuid.uuid4().hex
         db.execute(
@@ -322,6 +329,7 @@ def obtain(
 ) -> Drawing | None:
     """The view's drawing of `revision` or newer: stored, drawn now, or drawn by another.
 
+    `revision` is the newest that changed what is drawn (events.drawn_revision).
     Without `wait`, a view another request is drawing gives its last drawing (or None).
     """
     while True:
@@ -347,6 +355,7 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
     try:
         with snapshot(db):  # the revision and the nodes and links it names, read together
             revision = get_map(db, map_id)["revision"]
+            oldest = events.drawn_revision(db, map_id, revision)  # older drawings are stale
             graph = drawn_graph(db, map_id)
             if view.students:
                 graph = moderation.without_hidden(graph, moderation.hidden_ids(db, map_id))
@@ -366,7 +375,7 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
             key = (map_id, fmt, view, claimed)
             outcome = graphviz(db, key, (text, program), limits, len(part["nodes"]))
         outcome.revision = revision
-        keep(db, (map_id, fmt, view, claimed), outcome, digest)
+        keep(db, (map_id, fmt, view, claimed), outcome, digest, oldest)
         return outcome
     except BaseException:
         release(db, (map_id, fmt, view, claimed))
@@ -406,11 +415,15 @@ def claim_rows(db: Database, key: tuple, assignments: str, values: tuple = ()) -
         ).rowcount
 
 
-def keep(db: Database, key: tuple, outcome: Drawing, digest: str) -> None:
-    """Store a claimed view's outcome; drawings of older revisions go.
+def keep(
+    db: Database, key: tuple, outcome: Drawing, digest: str, oldest: int | None = None
+) -> None:
+    """Store a claimed view's outcome; drawings older than the newest drawn change go.
 
+    `oldest` is that change's revision (default: the outcome's own).
     A claim taken over by another request (ours looked abandoned) stores nothing.
     """
+    oldest = outcome.revision if oldest is None else oldest
     with write(db):
         stored_now = claim_rows(
             db,
@@ -429,7 +442,7 @@ def keep(db: Database, key: tuple, outcome: Drawing, digest: str) -> None:
         if stored_now:
             db.execute(
                 "DELETE FROM renders WHERE map_id = ? AND revision < ? AND pending IS NULL",
-                (key[0], outcome.revision),
+                (key[0], oldest),
             )
     with KEPT:
         KEPT.notify_all()
@@ -507,31 +520,40 @@ def diagram(
     """
     limits = limits or Limits()
     revision = get_map(db, map_id)["revision"]
+    needed = events.drawn_revision(db, map_id, revision)  # votes and comments draw nothing
     hidden = moderation.hidden_ids(db, map_id) if hide else set()
     total = row(db, "SELECT COUNT(*) AS n FROM nodes WHERE map_id = ?", (map_id,))["n"]
     total -= len(hidden)
     students = bool(hidden)
     if whole or total < limits.focus_at:
-        drawn = obtain(db, map_id, fmt, View(0, direction, students), revision, limits, wait)
+        drawn = obtain(db, map_id, fmt, View(0, direction, students), needed, limits, wait)
         if drawn is not None and drawn.status != "timeout":
-            return outcome_of(drawn, fmt, total, None, revision)
+            return outcome_of(drawn, fmt, total, None, (needed, revision))
     centre = centre_of(db, map_id, focus, hidden)
     if centre is None:
-        drawn = obtain(db, map_id, fmt, View(0, direction, students), revision, limits, True)
-        return outcome_of(drawn, fmt, 0, None, revision)
+        drawn = obtain(db, map_id, fmt, View(0, direction, students), needed, limits, True)
+        return outcome_of(drawn, fmt, 0, None, (needed, revision))
     view = View(centre, direction, students)
-    drawn = obtain(db, map_id, fmt, view, revision, limits, wait)
+    drawn = obtain(db, map_id, fmt, view, needed, limits, wait)
     if drawn is None:
-        drawn = obtain(db, map_id, fmt, view, revision, limits, True)
-    return outcome_of(drawn, fmt, total, centre, revision)
+        drawn = obtain(db, map_id, fmt, view, needed, limits, True)
+    return outcome_of(drawn, fmt, total, centre, (needed, revision))
 
 
-def outcome_of(drawn: Drawing, fmt: str, total: int, focus: int | None, current: int):
-    """The diagram of a stored outcome, or the RenderError it stands for."""
+def outcome_of(
+    drawn: Drawing, fmt: str, total: int, focus: int | None, revisions: tuple[int, int]
+) -> Diagram:
+    """The diagram of a stored outcome, or the RenderError it stands for.
+
+    `revisions`: the newest that changed the drawing, and the map's. A drawing of the first
+    or newer is the map's drawing now: it counts as of the map's revision.
+    """
     if drawn.status != "ok":
         raise (RenderTimeout if drawn.status == "timeout" else RenderError)(drawn.message)
     shown = total if focus is None else drawn.shown
-    return Diagram(drawn.data, fmt, shown, total, focus, drawn.revision, current)
+    needed, current = revisions
+    revision = current if drawn.revision >= needed else drawn.revision
+    return Diagram(drawn.data, fmt, shown, total, focus, revision, current, needed)
 
 
 @dataclass

@@ -61,6 +61,7 @@ def change(event: dict) -> dict:
         "created_at": event["created_at"],
         "kind": kind,
         "undo_of": data.get("undo_of"),
+        "drawn": events.drawn(event["action"]),  # false: the page's drawing stands
         "patch": patches.patch(event["action"], data),
     }
 

@@ -154,8 +154,14 @@ class Page:
         key = ((info.get("patch") or {}).get("nodes") or [{}])[0].get("text", "")
         with self.wake:
             self.arrived[key] = time.time()
+            if info.get("drawn") is False and self.drawn == info["revision"] - 1:
+                self.drawn = info["revision"]  # a vote or a comment: the drawing stands
             self.waiting.append((key, info["revision"]))
             self.newest = max(self.newest, info["revision"])
+            if self.newest <= self.drawn:
+                self.shown[key] = self.arrived[key]
+                self.waiting.pop()
+                return
             self.wake.notify()
 
     def draw(self, stop: threading.Event) -> None:

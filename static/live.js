@@ -26,7 +26,8 @@
   const state = { noticed: startRevision, lastId: null, source: null, leader: false,
     me: null, keepalive: 15, heard: Date.now(), delay: 1000, timer: null, lastActor: "",
     selectedBy: null, noticeTimer: null, at: null, waiting: [], loading: false,
-    drawn: diagram.querySelector(".svg-wrap[data-src]") ? 0 : startRevision, drawing: false, reloads: 0, release: null, kept: {} };
+    drawn: diagram.querySelector(".svg-wrap[data-src]") ? 0 : startRevision, drawing: false, reloads: 0, release: null, kept: {},
+    undrawn: new Set() };
   const channel = window.BroadcastChannel ? new BroadcastChannel("argmap-map-" + mapId) : null;
   // "locks": a Web Lock picks the tab holding the stream; "heartbeat": without Web Locks
   // (plain http on a school network is not a secure context) the tabs elect it themselves.
@@ -162,6 +163,8 @@
       state.noticed = info.revision;
       say(describe(info));
     }
+    // A change the drawing does not show (a vote, a comment): the drawing stands for it.
+    if (info.drawn === false) state.undrawn.add(info.revision);
     state.waiting.push(info);
     catchUp();
   }
@@ -366,7 +369,14 @@
 
   // --- The diagram: the stored drawing of the newest revision, one fetch at a time ----------
 
+  // The drawing shown stays the drawing of each later revision that changed nothing drawn.
+  function drawnThrough() {
+    while (state.undrawn.has(state.drawn + 1)) state.drawn += 1;
+    for (const revision of state.undrawn) if (revision <= state.drawn) state.undrawn.delete(revision);
+  }
+
   function drawLater() {
+    if (state.drawn > 0) drawnThrough();
     if (state.drawing || state.at === null || state.at.model.revision <= state.drawn) return;
     state.drawing = true;
     const wanted = state.at.model.revision;

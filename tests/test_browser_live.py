@@ -11,7 +11,8 @@ from conftest import ROOT, Server, wait_until_up
 from livehelp import PASSWORD, on_file, owned_map
 from playwright.sync_api import expect
 
-from argmap import maps, members, moderation, nodes
+from argmap import events, maps, members, moderation, nodes
+from argmap.db import write
 from argmap.events import Actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -115,6 +116,33 @@ def test_adds_edits_and_deletes_reach_everyone_without_reloading(shared, new_pag
         expect(page.locator("#live-notice")).to_have_text("Ana deleted a claim.")
         assert outline_texts(page) == ["Homework helps"] and stayed(page)
     assert stored_texts(shared, room["map"]) == ["Homework helps"]
+
+
+def test_votes_and_comments_leave_the_drawing_without_fetching_it_again(shared, new_page):
+    room = make_room(shared, ["Homework helps"])
+    olga = log_in(new_page(), shared, room)
+    fetched: list[str] = []
+    olga.on("request", lambda r: fetched.append(r.url) if "/diagram" in r.url else None)
+    thesis = room["ids"][0]
+
+    def record(action: str) -> int:
+        def write_it(db) -> int:
+            with write(db):
+                return events.record(db, room["map"], action, thesis, {"after": {"v": 1}}, "Ben")
+
+        return on_file(shared.database, write_it)
+
+    for action in ("vote.set", "comment.add"):
+        revision = record(action)
+        expect(olga.locator("#revision")).to_have_attribute("data-revision", str(revision))
+    olga.wait_for_timeout(700)
+    assert olga.evaluate("window.argmapLive.state.drawn") == revision
+    assert fetched == [] and stayed(olga)
+    expect(olga.locator(f"#diagram g#node-{thesis}")).to_contain_text("Homework helps")
+    edit = {"text": "Less"}
+    on_file(shared.database, lambda db: nodes.update_node(db, room["map"], thesis, edit))
+    expect(olga.locator(f"#diagram g#node-{thesis}")).to_contain_text("Less")
+    assert len(fetched) == 1 and "/diagram.svg" in fetched[0]
 
 
 def stored_ids(server, room) -> list[int]:

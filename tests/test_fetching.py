@@ -72,3 +72,30 @@ def test_a_kept_gzipped_drawing_is_this_databases_and_this_revisions(tmp_path, a
     assert b"Uniforms matter" in gzipped_drawing(other.test_client(), other_map)
     nodes.add_node(db, map_id, {"kind": "claim", "text": "Recess matters"})
     assert b"Recess matters" in gzipped_drawing(client, map_id)
+
+
+def test_after_a_vote_or_a_comment_the_drawing_a_page_has_stands(app, db):
+    from argmap import events
+    from argmap.db import write
+
+    _, map_id = owned_map(db)
+    node = nodes.add_node(db, map_id, {"kind": "claim", "text": "Homework <helps>"})
+    client = app.test_client()
+    first = client.get(f"/maps/{map_id}/diagram.svg", headers={"Accept-Encoding": "gzip"})
+    tag = first.headers["ETag"]
+    for action in ("vote.set", "comment.add"):
+        with write(db):
+            events.record(db, map_id, action, node["id"], {"after": {"value": 1}}, "Ana")
+        revision = maps.get_map(db, map_id)["revision"]
+        again = client.get(f"/maps/{map_id}/diagram.svg", headers={"If-None-Match": tag})
+        assert (again.status_code, again.headers["ETag"]) == (304, tag)
+        assert again.headers["X-Argmap-Revision"] == str(revision)  # the drawing of this one
+        fresh = client.get(f"/maps/{map_id}/diagram.svg", headers={"Accept-Encoding": "gzip"})
+        assert (fresh.status_code, fresh.headers["ETag"], fresh.data) == (200, tag, first.data)
+        assert fresh.headers["X-Argmap-Revision"] == str(revision)
+        plain = client.get(f"/maps/{map_id}/diagram.svg")
+        assert plain.headers["X-Argmap-Revision"] == str(revision)
+        assert b"Homework &lt;helps&gt;" in plain.data
+    nodes.update_node(db, map_id, node["id"], {"text": "Homework hurts"})
+    changed = client.get(f"/maps/{map_id}/diagram.svg", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and b"Homework hurts" in changed.data

@@ -111,6 +111,7 @@ def test_stream_sends_every_change_with_its_event_id(server, team):
         ("node.delete", "Ana", node["id"], "claim"),
     ]
     assert [e["data"]["revision"] for e in got] == [start + 1, start + 2, start + 3]
+    assert [e["data"]["drawn"] for e in got] == [True, True, True]
     edited = {**node, "text": "Later", "version": node["version"] + 1}
     assert [e["data"]["patch"] for e in got] == [
         {"nodes": [node], "authors": {str(node["id"]): "Ana"}},  # who wrote a new node
@@ -355,3 +356,26 @@ def test_the_page_says_access_ended_and_stops_reconnecting(server, team, page):
     page.wait_for_timeout(1500)  # the browser's own retry comes after 1 s: none may come
     assert streams == []
     expect(page.locator("#live-notice")).to_have_text("You no longer have access to this map.")
+
+
+def test_a_vote_or_a_comment_is_marked_as_changing_nothing_drawn(server, team):
+    from argmap import events
+    from argmap.db import write
+
+    reader = EventReader(server.url, f"/maps/{team['map']}/events")
+    reader.wait_for(lambda e: e["event"] == "hello")
+    node = add(server, team, "ana", "Uniforms help")
+
+    def vote_and_comment(db):
+        for action in ("vote.set", "comment.add"):
+            with write(db):
+                events.record(db, team["map"], action, node["id"], {"after": {"value": 1}}, "Ana")
+
+    on_file(server.database, vote_and_comment)
+    got = reader.changes(3)
+    reader.close()
+    assert [(e["data"]["action"], e["data"]["drawn"]) for e in got] == [
+        ("node.add", True),
+        ("vote.set", False),
+        ("comment.add", False),
+    ]

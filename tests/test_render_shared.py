@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from argmap import links, maps, nodes, render
-from argmap.db import connect
+from argmap import dot, events, links, maps, nodes, render
+from argmap.db import connect, write
 
 ROOT = Path(__file__).resolve().parent.parent
 WRAPPER = """#!/bin/sh
@@ -214,3 +214,49 @@ def test_a_drawing_whose_claim_was_taken_over_stores_nothing(db):
     render.release(db, (m, "svg", view, first))
     stored = db.execute("SELECT revision, status, claimer FROM renders WHERE map_id = ?", (m,))
     assert tuple(stored.fetchone()) == (-1, "none", second)
+
+
+def test_votes_and_comments_neither_build_dot_nor_run_graphviz(db, runs, monkeypatch):
+    m, ids = tree(db, "Votes", 4)
+    first = render.diagram(db, m, "svg")
+    built = []
+    real_build = dot.build
+    monkeypatch.setattr(dot, "build", lambda *a, **k: built.append(1) or real_build(*a, **k))
+    monkeypatch.setattr(events, "UNDRAWN", (*events.UNDRAWN, "test.ping"))
+    for action in ("vote.set", "comment.add", "test.ping"):
+        with write(db):
+            events.record(db, m, action, ids[1], {"after": {"value": 1}}, "Ana")
+        revision = maps.get_map(db, m)["revision"]
+        limits = render.Limits()
+        assert render.claim(db, m, "svg", render.View(), limits) is None  # nothing to draw
+        again = render.diagram(db, m, "svg")
+        assert (again.revision, again.current, again.updating) == (revision, revision, False)
+        assert again.body == first.body and again.shows == first.shows
+    assert runs.count() == 1 and built == []
+    kept = db.execute("SELECT revision FROM renders WHERE map_id = ?", (m,)).fetchall()
+    assert [r[0] for r in kept] == [first.revision]  # stored once, still current
+    nodes.update_node(db, m, ids[1], {"text": "Reason one, reworded"})
+    redrawn = render.diagram(db, m, "svg")
+    assert b"reworded" in redrawn.body and runs.count() == 2 and built == [1]
+    assert redrawn.shows == maps.get_map(db, m)["revision"]
+
+
+def test_the_drawn_revision_is_the_newest_drawn_change(db):
+    m, ids = tree(db, "Marks", 2)
+    drawn_at = maps.get_map(db, m)["revision"]
+    assert events.drawn_revision(db, m, drawn_at) == drawn_at
+    for action in ("vote.set", "comment.add", "member.role", "map.lock", "map.unlock"):
+        with write(db):
+            events.record(db, m, action, None, {}, "Olga")
+        assert not events.drawn(action)
+    now = maps.get_map(db, m)["revision"]
+    assert now == drawn_at + 5 and events.drawn_revision(db, m, now) == drawn_at
+    assert events.drawn_revision(db, m, drawn_at - 1) == drawn_at - 1
+    for action in ("node.add", "link.add", "node.hide", "map.moderation", "voted.x", "map.import"):
+        assert events.drawn(action), action
+    plan = db.execute(
+        "EXPLAIN QUERY PLAN SELECT revision FROM events WHERE map_id = ? AND revision <= ?"
+        " AND NOT (substr(action, 1, 5) = ?) ORDER BY id DESC LIMIT 1",
+        (m, now, "vote."),
+    ).fetchall()
+    assert "events_map" in " ".join(str(tuple(p)) for p in plan)  # the index, newest first

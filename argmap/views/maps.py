@@ -361,17 +361,21 @@ def diagram(map_id: int, fmt: str):
     direction = query_direction(request.args.get("direction"))
     view = render.View(node_id or 0, direction)
     download = bool(request.args.get("download"))
-    tag = diagram_tag(graph, fmt, view, limits)
+    # Named by the newest change that alters the drawing: after a vote the page's copy stands.
+    shows = events.drawn_revision(db, map_id, graph["revision"])
+    tag = diagram_tag({**graph, "revision": shows}, fmt, view, limits)
     if not download and request.if_none_match.contains_weak(tag):
         unchanged = Response(status=304)
         unchanged.set_etag(tag, weak=True)
+        unchanged.headers["X-Argmap-Revision"] = str(graph["revision"])
         return unchanged
     if not download and (kept := compress.remembered(tag)):
+        kept.headers["X-Argmap-Revision"] = str(graph["revision"])
         return kept
     drawn = render.diagram(
         db, map_id, fmt, node_id, limits, direction=direction, hide=access.hides()
     )
-    tag = diagram_tag({**graph, "revision": drawn.revision}, fmt, view, limits)
+    tag = diagram_tag({**graph, "revision": drawn.shows}, fmt, view, limits)
     if download:
         response = Response(drawn.body, mimetype=render.FORMATS[fmt])
         name = f"{graph['title']} r{drawn.revision}"
