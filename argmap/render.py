@@ -18,6 +18,7 @@ import json
 import os
 import resource
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -177,21 +178,27 @@ def run(
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
 
     command = [program, f"-T{fmt}"] if program == "dot" else [program, "-n2", f"-T{fmt}"]
-    try:
-        done = subprocess.run(
-            command,
-            input=source.encode(),
-            capture_output=True,
-            timeout=timeout,
-            preexec_fn=cap_memory,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise RenderTimeout(f"Graphviz took longer than {timeout:g} s.") from None
-    if done.returncode != 0 or not done.stdout:
+    # Through files, not pipes: a 2,000-node SVG (3.7 MB) came back through a pipe in a
+    # thousand small reads, each a wake-up of both processes (bench: 40 ms of Python CPU).
+    with tempfile.TemporaryDirectory(prefix="argmap-render-") as folder:
+        given, drawn = Path(folder) / "map.dot", Path(folder) / f"drawing.{fmt}"
+        given.write_text(source, encoding="utf-8")
+        try:
+            done = subprocess.run(
+                [*command, "-o", str(drawn), str(given)],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=timeout,
+                preexec_fn=cap_memory,
+                env=env,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise RenderTimeout(f"Graphviz took longer than {timeout:g} s.") from None
+        body = drawn.read_bytes() if drawn.exists() else b""
+    if done.returncode != 0 or not body:
         raise RenderError(f"Graphviz failed: {failure(done, limits)}")
-    return done.stdout
+    return body
 
 
 def failure(done: subprocess.CompletedProcess, limits: Limits) -> str:

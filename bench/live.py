@@ -214,6 +214,22 @@ def write(port: int, map_id: int, ids: list[int], token: str, plan: tuple, sent:
     conn.close()
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its descendants (those reaped included), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(v) for v in fields[11:15]) / tick  # utime stime cutime cstime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 @dataclass
 class Result:
     """What one run on one map measured."""
@@ -222,6 +238,7 @@ class Result:
     seconds: float
     sent: dict[str, float]
     pages: list[Page]
+    cpu: float = 0.0  # the server's CPU seconds (Graphviz included) while writers wrote
 
     def latencies(self) -> list[float]:
         """Send-to-shown times of every edit on every page."""
@@ -265,6 +282,7 @@ def measure(size: int, pages: int, writers: int, seconds: float, *flags: str) ->
                 )
                 for n, token in enumerate(tokens)
             ]
+            cpu = tree_cpu(server.pid)
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -272,10 +290,11 @@ def measure(size: int, pages: int, writers: int, seconds: float, *flags: str) ->
             settle = time.monotonic() + 15
             while time.monotonic() < settle and any(len(p.shown) < len(sent) for p in open_pages):
                 time.sleep(0.2)
+            cpu = tree_cpu(server.pid) - cpu
         finally:
             stop.set()
             stop_server(server)
-        return Result(size, seconds, sent, open_pages)
+        return Result(size, seconds, sent, open_pages, cpu)
 
 
 def percentile(times: list[float], share: float) -> float | None:
@@ -301,6 +320,7 @@ def table(results: list[Result], pages: int, writers: int) -> Table:
                 duration(times[-1] if times else None),
                 f"< {duration(target)} {mark(passed)}" if target else "",
                 f"{per_edit / 1024:.1f}",
+                f"{result.cpu / max(edits, 1) * 1000:.0f}",
                 f"{result.lost()} {mark(result.lost() == 0)}",
             ]
         )
@@ -315,6 +335,7 @@ def table(results: list[Result], pages: int, writers: int) -> Table:
             "max",
             "p95 target",
             "KiB/page/edit",
+            "server CPU ms/edit",
             "lost",
         ],
         body,
@@ -322,7 +343,8 @@ def table(results: list[Result], pages: int, writers: int) -> Table:
             "A page shows an edit once its change event arrived and a drawing of that revision"
             " or newer was fetched; it fetches the newest drawing one request at a time, so a"
             " map changing faster than it is drawn skips revisions. KiB: stream and drawings"
-            " (gzip), bodies only.",
+            " (gzip), bodies only. Server CPU: the server's processes and their Graphviz"
+            " runs, from the writers' start until every page showed every edit.",
             machine(),
         ],
     )

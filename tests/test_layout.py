@@ -100,3 +100,11 @@ def test_box_sizes_follow_graphviz_for_dejavu_sans_11pt():
     assert box_size(["a" * 10] * 4)[1] == pytest.approx(64.8, abs=0.5)
     assert box_size([""]) == (MIN_WIDTH, MIN_HEIGHT)
     assert char_width("漢") > char_width("a") > char_width("i")
+
+
+def test_a_line_is_as_wide_as_its_characters_whatever_they_are():
+    from argmap.layout import WIDTHS, line_width
+
+    every = "".join(chr(c) for c in range(256)) + "–—…“”漢字😀\u0301"
+    for line in ("", "Homework helps.", every, every[::-1] * 3, "naïve café Ä", "a\tb\x7f"):
+        assert abs(line_width(line) - sum(WIDTHS[c] for c in line)) < 1e-9, line
