@@ -127,10 +127,10 @@ def test_live_and_streams_sections_run_quickly_and_print_their_tables():
     done = bench("--only", "live", "--quick", "--live-seconds", "2")
     assert done.returncode == 0, done.stderr
     found = table_rows(done.stdout)
-    nodes, edits, p50, p95, slowest, target, per_edit, lost = found["100"]
+    nodes, edits, p50, p95, slowest, target, per_edit, cpu, lost = found["100"]
     assert int(edits) > 0 and lost == "0 pass"
     assert all(DURATION.match(figure) for figure in (p50, p95, slowest))
-    assert float(per_edit) > 0
+    assert float(per_edit) > 0 and int(cpu) > 0  # the server's CPU per edit, in ms
     streams = table_rows(bench("--only", "streams", "--quick").stdout)
     count, hello, writes, _, got_all, threads, _, _ = streams["100"]
     assert (hello, writes, got_all) == ("100 pass", "40/40", "100 pass")
