@@ -52,7 +52,8 @@ def history_of(db: Database, map_id: int) -> list[dict]:
         rows(
             db,
             "SELECT id, revision, action, node_id, actor, created_at, data FROM events"
-            " WHERE map_id = ? AND action != 'member.role' ORDER BY id",  # members stay here
+            " WHERE map_id = ? AND action != 'member.role' AND action NOT LIKE 'vote.%'"
+            " ORDER BY id",  # members stay here; votes are kept apart (not history)
             (map_id,),
         )
     )

@@ -61,7 +61,7 @@ def change(event: dict) -> dict:
         "created_at": event["created_at"],
         "kind": kind,
         "undo_of": data.get("undo_of"),
-        "patch": patches.patch(event["action"], data),
+        "patch": patches.patch(event["action"], data, event["node_id"]),
     }
 
 
