@@ -10,9 +10,12 @@ undo comes back without them (the votes were opinions of the node as it stood th
 
 from __future__ import annotations
 
+import secrets
+
 from sqlite_utils import Database
 
 from . import events, moderation, nodes
+from .accounts import digest
 from .db import now, row, rows, write
 from .errors import Forbidden, ValidationError
 from .events import Actor
@@ -163,3 +166,54 @@ def strongest_first(items: list[dict], tally: dict) -> list[dict]:
         return (0, -found["mean"], -found["count"], item["node"]["id"])
 
     return sorted(items, key=key)
+
+
+def export(db: Database, map_id: int, hidden: set[int] | frozenset = frozenset()) -> list[dict]:
+    """The map's votes for argmap JSON: node key, voter key ("voter-1", ...), value.
+
+    Voters are numbered, never named: nobody's single vote is shown anywhere in argmap.
+    """
+    found = rows(
+        db,
+        "SELECT node_id, member_id, value FROM votes WHERE map_id = ? ORDER BY node_id, member_id",
+        (map_id,),
+    )
+    numbers: dict[int, int] = {}
+    for r in sorted(found, key=lambda r: r["member_id"]):
+        numbers.setdefault(r["member_id"], len(numbers) + 1)
+    return [
+        {
+            "node": str(r["node_id"]),
+            "voter": f"voter-{numbers[r['member_id']]}",
+            "value": r["value"],
+        }
+        for r in found
+        if r["node_id"] not in hidden
+    ]
+
+
+def import_votes(db: Database, map_id: int, found: list[dict], ids: dict[str, int]) -> None:
+    """Write a file's votes into a new map: each voter becomes a member of it of their own.
+
+    The people of the file are not this database's: each voter is kept as a viewer named
+    "Imported voter N" whom nobody can sign in as (no account, a join secret nobody holds),
+    so the counts and means stay as they were; an owner who removes one removes their votes.
+    """
+    voters: dict[str, int] = {}
+    for vote in found:
+        if vote["voter"] not in voters:
+            voters[vote["voter"]] = db.execute(
+                "INSERT INTO members (map_id, user_id, name, role, secret_hash, created_at)"
+                " VALUES (?, NULL, ?, 'viewer', ?, ?)",
+                (
+                    map_id,
+                    f"Imported voter {len(voters) + 1}",
+                    digest(secrets.token_urlsafe(24)),
+                    now(),
+                ),
+            ).lastrowid
+        db.execute(
+            "INSERT INTO votes (map_id, node_id, member_id, value, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (map_id, ids[vote["node"]], voters[vote["voter"]], vote["value"], now()),
+        )
