@@ -140,22 +140,6 @@ def clear_vote(db: Database, map_id: int, node_id: object, actor: Actor) -> dict
     return done
 
 
-def words(found: dict | None) -> str:
-    """A node's votes in words, e.g. "★ 3.2 · 5 votes" (the mark's text)."""
-    if not found or not found.get("count"):
-        return "no votes"
-    count = found["count"]
-    return f"★ {found['mean']:.1f} · {count} vote{'s' if count != 1 else ''}"
-
-
-def spoken(found: dict | None) -> str:
-    """A node's votes as a screen reader says them."""
-    if not found or not found.get("count"):
-        return "No votes yet"
-    count = found["count"]
-    return f"Strength {found['mean']:.1f} of 4, from {count} vote{'s' if count != 1 else ''}"
-
-
 def strongest_first(items: list[dict], tally: dict) -> list[dict]:
     """Items ({"node": ...}) sorted by their node's votes: mean, then count, high first."""
 
