@@ -53,7 +53,8 @@
   function mark(m, id) {
     const found = m && m.votes ? m.votes[id] : null;
     if (!found || !found.count) return null;
-    const span = el("span", { class: "vote-mark" });
+    const span = el("span", { class: "vote-mark", "data-count": found.count,
+      "data-mean": found.mean });
     span.append(el("span", { "aria-hidden": "true" }, words(found)),
       el("span", { class: "sr-only" }, spoken(found)));
     return span;
@@ -257,13 +258,24 @@
     if (wrap) new MutationObserver(overlay).observe(wrap, { childList: true });
   }
 
+  // Until the page's copy of the map loads (static/live.js, one request for all of it), the
+  // votes are read from the page itself: the outline's marks and the card's pressed button.
+  function fromPage() {
+    for (const span of outlineBox.querySelectorAll("li[data-node] > .vote-mark")) {
+      own.votes[span.parentElement.dataset.node] = { count: Number(span.dataset.count),
+        mean: Number(span.dataset.mean) };
+    }
+    const box = document.getElementById("votes");
+    if (!box) return;
+    const pressed = box.querySelector("button[name='value'][aria-pressed='true']");
+    own.mine[box.dataset.node] = pressed ? Number(pressed.value) : null;
+  }
+
   window.argmapVotes = { mark: mark, refresh: refresh };
-  fetch(new URL("/api/maps/" + mapId + "/votes", window.location.href),
-    { headers: { Accept: "application/json" }, credentials: "same-origin" })
-    .then((response) => (response.ok ? response.json() : null))
-    .then((found) => {
-      if (found) { own.votes = found.votes; own.mine = found.mine; }
-      refresh();
-    })
-    .catch(refresh);
+  fromPage();
+  refresh();
+  const waiting = setInterval(() => {
+    if (model()) { clearInterval(waiting); refresh(); }
+  }, 250);
+  setTimeout(() => clearInterval(waiting), 30000);
 })();
