@@ -29,7 +29,7 @@ def sides(graph: dict, tally: dict | None = None) -> list[dict]:
     """
     linked = incoming(graph)
     briefs = []
-    for item in outline.tree(graph, tally):
+    for item in outline.tree(graph, tally) if tally is not None else outline.tree(graph):
         claim = item["node"]
         extra = linked.get(claim["id"], [])
         briefs.append(

@@ -56,7 +56,7 @@ def outline_html(db: Database, found: dict, role: str | None, sort: str | None =
     def draw() -> str:
         graph = authors.load(db, found["id"], role)  # the whole map only when drawn
         tally = votes.summaries(db, found["id"])
-        items = outline.tree(graph, tally if sort == "votes" else None)
+        items = outline.tree(graph, tally) if sort == "votes" else outline.tree(graph)
         return render_template("_outline.html", graph=graph, items=items, tally=tally)
 
     key = (found["id"], found["revision"], role == "owner", sort == "votes")
