@@ -574,3 +574,25 @@ def m012_classroom(db: Database) -> None:
         BEGIN UPDATE access_changes SET counter = counter + 1; END;
         """
     )
+
+
+@migrations()
+def m013_votes(db: Database) -> None:
+    """Votes: each member's rating (0 to 4) of a node's strength, one per member and node.
+
+    A vote goes with its node (deleted with it) and with its member (removed from the map).
+    """
+    db.executescript(
+        """
+        CREATE TABLE votes (
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            node_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            value INTEGER NOT NULL CHECK (value BETWEEN 0 AND 4),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (node_id, member_id)
+        );
+        CREATE INDEX votes_map ON votes(map_id, node_id);
+        CREATE INDEX votes_member ON votes(member_id);
+        """
+    )

@@ -60,10 +60,19 @@ def record(
 
 
 def since(
-    db: Database, map_id: int, after_id: int, limit: int = 500, member_id: int | None = None
+    db: Database,
+    map_id: int,
+    after_id: int,
+    limit: int = 500,
+    member_id: int | None = None,
+    votes: bool = True,
 ) -> list[dict]:
-    """The map's events with an id above after_id, oldest first (one member's, if given)."""
+    """The map's events with an id above after_id, oldest first (one member's, if given).
+
+    Without `votes`, no vote's events: the history leaves them out.
+    """
     by = " AND member_id = ?" if member_id is not None else ""
+    by += "" if votes else " AND action NOT LIKE 'vote.%'"
     params = (map_id, after_id, *([member_id] if member_id is not None else []), limit)
     return decoded(
         rows(

@@ -72,6 +72,8 @@ class MapData:
     locked: bool = False
     # A class's parts (argmap JSON only): "authors" (node key -> name), "teams", "settings".
     classroom: dict = field(default_factory=dict)
+    # Votes (argmap JSON only): {"node": node key, "voter": voter key, "value": 0 to 4}.
+    votes: list[dict] = field(default_factory=list)
 
     def node(self, key: str) -> Node:
         """The node with this key."""

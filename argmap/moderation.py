@@ -241,7 +241,17 @@ def students_see(db: Database, map_id: int, before: set[int], after: set[int]) -
     visible = [li for li in touching if li["from_id"] not in after and li["to_id"] not in after]
     marks = ",".join("?" * len(shown))
     back = rows(db, f"SELECT * FROM nodes WHERE id IN ({marks}) ORDER BY id", shown)
-    return {"shown": [node_dict(n) for n in back], "links": [link_dict(li) for li in visible]}
+    tally = rows(  # their votes come back to students' pages with them
+        db,
+        "SELECT node_id, COUNT(*) AS count, ROUND(AVG(value), 2) AS mean FROM votes"
+        f" WHERE node_id IN ({marks}) GROUP BY node_id",
+        shown,
+    )
+    return {
+        "shown": [node_dict(n) for n in back],
+        "links": [link_dict(li) for li in visible],
+        "votes": {t["node_id"]: {"count": t["count"], "mean": t["mean"]} for t in tally},
+    }
 
 
 def student_change(change: dict, event: dict, hidden: set[int]) -> dict:
@@ -252,6 +262,8 @@ def student_change(change: dict, event: dict, hidden: set[int]) -> dict:
         return {**change, "node_id": None, "kind": None, "patch": patch}
     if action == "node.unhide":
         patch = {"nodes": data.get("shown", []), "links": data.get("links", [])}
+        if data.get("votes"):
+            patch["votes"] = data["votes"]
         return {**change, "patch": patch}
     if about_hidden(event, hidden):
         return {**change, "node_id": None, "kind": None, "patch": {}}

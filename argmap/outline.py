@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import votes
 from .labels import KIND_LABELS
 
 LABELS = {kind: label.side for kind, label in KIND_LABELS.items()}
@@ -17,8 +18,11 @@ def role(node: dict, by_id: dict[int, dict]) -> str:
     return LABELS[node["kind"]]
 
 
-def tree(graph: dict) -> list[dict]:
-    """Claims with their nested children, each item carrying its role, links and group."""
+def tree(graph: dict, tally: dict | None = None) -> list[dict]:
+    """Claims with their nested children, each item carrying its role, links and group.
+
+    With a `tally` of votes (node id -> count and mean), siblings go strongest first.
+    """
     by_id = {n["id"]: n for n in graph["nodes"]}
     kids: dict[int | None, list[dict]] = {}
     for node in graph["nodes"]:
@@ -40,7 +44,10 @@ def tree(graph: dict) -> list[dict]:
             "role": role(node, by_id),
             "links": outgoing.get(node["id"], []),
             "partners": [k for k in together if k["id"] != node["id"]],
-            "children": [item(k) for k in kids.get(node["id"], [])],
+            "children": ordered([item(k) for k in kids.get(node["id"], [])]),
         }
 
-    return [item(claim) for claim in kids.get(None, [])]
+    def ordered(items: list[dict]) -> list[dict]:
+        return items if tally is None else votes.strongest_first(items, tally)
+
+    return ordered([item(claim) for claim in kids.get(None, [])])

@@ -6,7 +6,9 @@ order end with the map as the database holds it. An event a page cannot apply th
 None: the page loads the whole map again.
 
 A patch holds any of: "nodes" (nodes added or changed, whole), "deleted" (node ids),
-"links" (links added, whole), "unlinked" (link ids removed), "map" (title, description).
+"links" (links added, whole), "unlinked" (link ids removed), "map" (title, description),
+"votes" (node id -> {"count", "mean"} after a vote) and, on the voter's own stream only,
+"mine" (node id -> their vote, or None when taken back; see views/live.py).
 """
 
 from __future__ import annotations
@@ -66,6 +68,13 @@ def link_deleted(data: dict) -> dict | None:
     return {"unlinked": [data["before"]["id"]]} if data.get("before") else None
 
 
+def voted(event_node: int | None, data: dict) -> dict | None:
+    """A node's vote count and mean after a vote was cast, changed or taken back."""
+    if event_node is None or "count" not in data:
+        return None
+    return {"votes": {event_node: {"count": data["count"], "mean": data["mean"]}}}
+
+
 def map_updated(data: dict) -> dict | None:
     """A new title or description."""
     return {"map": data["after"]} if data.get("after") else None
@@ -90,7 +99,9 @@ BY_ACTION: dict[str, Callable[[dict], dict | None]] = {
 }
 
 
-def patch(action: str, data: dict) -> dict | None:
+def patch(action: str, data: dict, node_id: int | None = None) -> dict | None:
     """The patch of one event, or None when a page must load the map again (e.g. an import)."""
+    if action in ("vote.set", "vote.clear"):
+        return voted(node_id, data)
     made = BY_ACTION.get(action)
     return made(data) if made else None

@@ -7,7 +7,7 @@ import re
 
 from sqlite_utils import Database
 
-from . import events, links, moderation, rules, teams
+from . import events, links, moderation, rules, teams, votes
 from .clean import clean_description, clean_id, clean_title
 from .db import rows, write
 from .errors import ValidationError
@@ -40,6 +40,7 @@ def to_data(db: Database, map_id: int, history: bool = False, hide: bool = False
     data = from_graph(graph)
     data.moderation, data.locked = graph["moderation"], graph["locked"]
     data.listed = bool(get_map(db, map_id)["listed"])
+    data.votes = votes.export(db, map_id, moderation.hidden_ids(db, map_id) if hide else set())
     if history:
         past = history_of(db, map_id)
         data.events = moderation.visible_events(past, secret_ids(db, map_id)) if hide else past
@@ -52,7 +53,8 @@ def history_of(db: Database, map_id: int) -> list[dict]:
         rows(
             db,
             "SELECT id, revision, action, node_id, actor, created_at, data FROM events"
-            " WHERE map_id = ? AND action != 'member.role' ORDER BY id",  # members stay here
+            " WHERE map_id = ? AND action != 'member.role' AND action NOT LIKE 'vote.%'"
+            " ORDER BY id",  # members stay here; votes are kept apart (not history)
             (map_id,),
         )
     )
@@ -238,6 +240,7 @@ def import_map(db: Database, data: MapData, actor: str = "", origin: str | None 
                 link_ids[link.key] = made["id"]
         import_history(db, map_id, data.events, ids, link_ids)
         data.warnings += teams.import_parts(db, map_id, data.classroom, ids)
+        votes.import_votes(db, map_id, data.votes, ids)
         summary = {"nodes": len(data.nodes), "links": len(data.links)}
         events.record(db, map_id, "map.import", data={"after": summary}, actor=actor)
     return map_id

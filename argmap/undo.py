@@ -17,6 +17,8 @@ from .undelete import in_map, quote, undo_delete
 REFUSED = {
     "map.create": "Creating the map cannot be undone: delete the map instead.",
     "map.import": "An import cannot be undone: delete the map instead.",
+    "vote.set": "A vote is not undone: change your vote or take it back on the node instead.",
+    "vote.clear": "A vote is not undone: vote again on the node instead.",
 }
 # Events after the one undone that removed a node (or a link) it added.
 NODE_REMOVED = (
@@ -61,7 +63,7 @@ def later_change(db: Database, map_id: int, node_id: int, event_id: int) -> str:
         row(
             db,
             "SELECT id, actor FROM events WHERE map_id = ? AND node_id = ? AND id > ?"
-            " ORDER BY id DESC LIMIT 1",
+            " AND action NOT LIKE 'vote.%' ORDER BY id DESC LIMIT 1",  # votes change no node
             (map_id, node_id, event_id),
         )
     )

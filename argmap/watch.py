@@ -62,7 +62,7 @@ def change(event: dict) -> dict:
         "kind": kind,
         "undo_of": data.get("undo_of"),
         "drawn": events.drawn(event["action"]),  # false: the page's drawing stands
-        "patch": patches.patch(event["action"], data),
+        "patch": patches.patch(event["action"], data, event["node_id"]),
     }
 
 

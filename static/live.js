@@ -159,7 +159,7 @@
     state.lastId = Number(id);
     state.lastActor = info.actor;
     if (selected !== null && info.node_id === selected) state.selectedBy = info.actor;
-    if (info.revision > state.noticed) {
+    if (info.revision > state.noticed && !String(info.action).startsWith("vote.")) {
       state.noticed = info.revision;
       say(describe(info));
     }

@@ -41,6 +41,10 @@
     for (const link of patch.links || []) links.set(link.id, link);
     const next = Object.assign({}, model, patch.map || {}, { revision: revision,
       authors: authors });
+    // Votes (static/votes.js): counts and means by node, and this reader's own votes.
+    next.votes = Object.assign({}, model.votes || {}, patch.votes || {});
+    next.my_votes = Object.assign({}, model.my_votes || {}, patch.mine || {});
+    for (const id of patch.deleted || []) { delete next.votes[id]; delete next.my_votes[id]; }
     next.nodes = Array.from(byId.values()).sort((a, b) => a.id - b.id);
     next.links = Array.from(links.values()).sort((a, b) =>
       a.from_id - b.from_id || a.to_id - b.to_id || a.id - b.id);
@@ -67,6 +71,7 @@
     }
     for (const id of patch.deleted || []) touch(before.byId.get(id), before);
     for (const link of patch.links || []) ids.add(link.from_id);
+    for (const id of Object.keys(patch.votes || {})) ids.add(Number(id));
     for (const id of patch.unlinked || []) {
       const link = before.model.links.find((l) => l.id === id);
       if (link) ids.add(link.from_id);
@@ -112,6 +117,8 @@
     li.append(el("span", { class: "badge badge-" + label.toLowerCase() }, label), " ");
     li.append(el("a", { href: nodeUrl(mapId, node.id) }, node.text));
     if (node.author) li.append(" ", el("span", { class: "author" }, "by " + node.author));
+    const votes = window.argmapVotes ? window.argmapVotes.mark(at.model, node.id) : null;
+    if (votes) li.append(" ", votes);
     const partners = node.group === null ? [] : (at.kids.get(node.parent_id) || []).filter(
       (k) => k.group === node.group && k.id !== node.id && k.kind === node.kind);
     if (partners.length) {

@@ -7,8 +7,9 @@ import shutil
 import pytest
 from helpers import session_entry
 
-from argmap import accounts, create_app, links, members, moderation, nodes, teams
+from argmap import accounts, create_app, links, members, moderation, nodes, teams, votes
 from argmap.db import connect
+from argmap.events import Actor
 
 TOKEN = "test-csrf-token"
 PEOPLE = ("anonymous", "stranger", "viewer", "editor", "coowner", "owner", "public")
@@ -71,6 +72,7 @@ TABLES = (
     "users",
     "teams",
     "team_members",
+    "votes",
 )
 
 # (method, path, body, level, success status); "@name" in a body is one of the world's ids.
@@ -167,6 +169,11 @@ ROUTES = [
     ("GET", "/api/maps/{m}/teams/{t}/brief", None, "read", 200),
     ("PUT", "/api/maps/{m}/teams/{t}/notes", {"notes": "Plan", "version": 0}, "edit", 200),
     ("PATCH", "/api/maps/{m}/classroom", {"anonymous": True}, "owner", 200),
+    ("GET", "/api/maps/{m}/votes", None, "read", 200),
+    ("PUT", "/api/maps/{m}/nodes/{c}/vote", {"value": 3}, "edit", 200),
+    ("DELETE", "/api/maps/{m}/nodes/{d}/vote", None, "edit", 200),  # each has voted on D
+    ("POST", "/maps/{m}/nodes/{c}/vote", {"value": "2"}, "edit", 302),
+    ("POST", "/maps/{m}/nodes/{d}/vote", {"clear": "1"}, "edit", 302),
 ]
 STREAMS = ("/maps/{m}/events",)
 NO_WRITE = ("/maps/{m}/presence/leave",)  # changes only who is here, not the map
@@ -203,6 +210,9 @@ def build(db) -> dict:
     u = teams.create(db, m, {"name": "Against", "claim_id": c, "side": "against"})["id"]
     teams.assign(db, m, editor["id"], t)
     teams.set_options(db, m, {"team_pick": True})
+    olga_member = members.of_user(db, m, olga["id"])
+    for voter in (olga_member, editor, coowner):
+        votes.set_vote(db, m, d, 1, Actor(voter["name"], voter["id"], voter is editor))
     return {
         "m": m,
         "c": c,

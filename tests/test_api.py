@@ -86,7 +86,8 @@ def test_create_map_then_read_it(api, db):
         "nodes": [],
         "links": [],
     }
-    assert api.get(f"/api/maps/{created['id']}").get_json() == created
+    read = api.get(f"/api/maps/{created['id']}").get_json()
+    assert read == {**created, "votes": {}, "my_votes": {}}
     assert maps.get_map(db, created["id"])["title"] == "New map"
 
 
@@ -116,6 +117,8 @@ def test_show_map_is_the_whole_structure(api, db, tree):
                 "undercut": False,
             },
         ],
+        "votes": {},
+        "my_votes": {},
     }
 
 

@@ -94,6 +94,7 @@ def test_every_kind_of_change_is_patched_in_and_matches_a_fresh_page(shared, new
         assert ben.locator(part).inner_text() == fresh.locator(part).inner_text()
     model = ben.evaluate("window.argmapLive.state.at.model")
     remembered = model.pop("authors")  # who wrote each node, deleted ones too
+    assert (model.pop("votes"), model.pop("my_votes")) == ({}, {})  # nobody voted here
     assert model == on_file(shared.database, lambda db: authors.load(db, room["map"], "editor"))
     assert remembered[str(why)] == "Ana"
     for node in (claim, other, spaced, tired):

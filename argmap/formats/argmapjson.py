@@ -1,4 +1,4 @@
-"""argmap JSON: the whole map (nodes, links, quotes, sources, history), read back exactly.
+"""argmap JSON: the whole map (nodes, links, quotes, sources, history, votes), read back exactly.
 
 Version 2 (`"format": "argmap", "version": 2`) gives each link and each change
 its id, so that an import can remap every id the history names (see
@@ -65,6 +65,8 @@ def write(data: MapData) -> str:
     for name in ("teams", "settings"):
         if name in data.classroom:
             doc[name] = data.classroom[name]
+    if data.votes:
+        doc["votes"] = data.votes
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -161,11 +163,28 @@ def read(text: str) -> MapData:
         moderation=field(doc, "moderation", str, "$", None),
         locked=bool(field(doc, "locked", bool, "$", False)),
         classroom=read_classroom(doc),
+        votes=read_votes(field(doc, "votes", list, "$", []) or []),
     )
     if data.moderation is not None and data.moderation not in MODES:
         raise FormatError(f"unknown moderation {data.moderation!r}", "$.moderation")
     check_keys(data)
     return data
+
+
+def read_votes(found: list) -> list[dict]:
+    """The file's votes: each a node's key, a voter's key and a value from 0 to 4."""
+    read = []
+    for i, obj in enumerate(found):
+        where = f"$.votes[{i}]"
+        if not isinstance(obj, dict):
+            raise FormatError("a vote must be an object", where)
+        value = field(obj, "value", int, where)
+        if isinstance(value, bool) or not 0 <= value <= 4:
+            raise FormatError("a vote's value must be a whole number from 0 to 4", where)
+        node = key(field(obj, "node", (str, int), where), f"{where}.node")
+        voter = key(field(obj, "voter", (str, int), where), f"{where}.voter")
+        read.append({"node": node, "voter": voter, "value": value})
+    return read
 
 
 def read_team(obj: object, where: str) -> dict:
@@ -233,6 +252,13 @@ def check_keys(data: MapData) -> None:
         if link.key is not None and link.key in links:
             raise FormatError(f"the link id {link.key!r} is used twice", f"$.links[{i}].id")
         links.add(link.key)
+    voted: set[tuple] = set()
+    for i, vote in enumerate(data.votes):
+        if vote["node"] not in seen:
+            raise FormatError(f"unknown node {vote['node']!r}", f"$.votes[{i}].node")
+        if (vote["node"], vote["voter"]) in voted:
+            raise FormatError("a voter votes once per node", f"$.votes[{i}]")
+        voted.add((vote["node"], vote["voter"]))
     for i, team in enumerate(data.classroom.get("teams", [])):
         if team["claim_id"] is not None and team["claim_id"] not in seen:
             raise FormatError(f"unknown claim {team['claim_id']!r}", f"$.teams[{i}].claim_id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from .. import authors, deletion, events, links, maps, members, moderation, nodes, undo
+from .. import authors, deletion, events, links, maps, members, moderation, nodes, undo, votes
 from ..db import get_db, write
 from ..errors import ValidationError
 from ..records import node_dict
@@ -58,8 +58,18 @@ def create():
 
 @bp.get("/maps/<int:map_id>")
 def show(map_id: int):
-    """The whole map: fields, nodes (with who wrote each, as the caller may see it) and links."""
-    return jsonify(authors.load(get_db(), map_id, g.get("role")))
+    """The whole map: fields, nodes (with who wrote each, as the caller may see it) and links.
+
+    Also each voted node's count and mean ("votes") and the caller's own votes ("my_votes").
+    """
+    db = get_db()
+    graph = authors.load(db, map_id, g.get("role"))
+    shown = {n["id"] for n in graph["nodes"]}
+    tally = votes.summaries(db, map_id)
+    mine = votes.mine(db, map_id, actor().member_id)
+    graph["votes"] = {k: v for k, v in tally.items() if k in shown}
+    graph["my_votes"] = {k: v for k, v in mine.items() if k in shown}
+    return jsonify(graph)
 
 
 @bp.patch("/maps/<int:map_id>")
@@ -129,7 +139,7 @@ def list_events(map_id: int):
     db = get_db()
     maps.get_map(db, map_id)
     seen = authors.names_for(db, map_id, g.get("role"))
-    found = events.since(db, map_id, after, member_id=member)
+    found = events.since(db, map_id, after, member_id=member, votes=False)
     last = found[-1]["id"] if found else after
     if access.hides():
         found = moderation.visible_events(found, moderation.secret_ids(db, map_id))

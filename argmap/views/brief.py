@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, g, render_template, request
 
-from .. import authors, outline
+from .. import authors, outline, votes
 from ..db import get_db
+from ..errors import ValidationError
 
 bp = Blueprint("brief", __name__)
 
@@ -21,11 +22,14 @@ def incoming(graph: dict) -> dict[int, list[dict]]:
     return found
 
 
-def sides(graph: dict) -> list[dict]:
-    """Each claim with its supports and its counters, each with what answers them."""
+def sides(graph: dict, tally: dict | None = None) -> list[dict]:
+    """Each claim with its supports and its counters, each with what answers them.
+
+    With a `tally` of votes, claims and the points under them go strongest first.
+    """
     linked = incoming(graph)
     briefs = []
-    for item in outline.tree(graph):
+    for item in outline.tree(graph, tally) if tally is not None else outline.tree(graph):
         claim = item["node"]
         extra = linked.get(claim["id"], [])
         briefs.append(
@@ -43,5 +47,14 @@ def sides(graph: dict) -> list[dict]:
 @bp.get("/maps/<int:map_id>/brief")
 def show(map_id: int):
     """The brief, laid out for reading on screen and for printing."""
-    graph = authors.load(get_db(), map_id, g.get("role"))
-    return render_template("brief.html", graph=graph, briefs=sides(graph))
+    db = get_db()
+    graph = authors.load(db, map_id, g.get("role"))
+    sort = request.args.get("sort") or None
+    if sort not in (None, "votes"):
+        raise ValidationError(
+            f"sort must be votes (strongest first) or left out, not {sort[:40]!r}.", "sort"
+        )
+    shown = {n["id"] for n in graph["nodes"]}
+    tally = {k: v for k, v in votes.summaries(db, map_id).items() if k in shown}
+    briefs = sides(graph, tally if sort == "votes" else None)
+    return render_template("brief.html", graph=graph, briefs=briefs, tally=tally, sort=sort)

@@ -33,7 +33,7 @@ def changes(db: Database, map_id: int, who: dict, before: int | None) -> list[di
     hidden, hidden_params = (
         moderation.events_sql(moderation.secret_ids(db, map_id)) if access.hides() else ("", [])
     )
-    sql = "SELECT * FROM events WHERE map_id = ?" + hidden
+    sql = "SELECT * FROM events WHERE map_id = ? AND action NOT LIKE 'vote.%'" + hidden
     params: list = [map_id, *hidden_params]
     if who["member"] is not None:
         sql, params = sql + " AND member_id = ?", [*params, who["member"]]
@@ -49,7 +49,8 @@ def people(db: Database, map_id: int, seen: authors.Names) -> list[dict]:
     found = rows(
         db,
         "SELECT member_id AS id, actor AS name, MAX(id) AS latest FROM events"
-        " WHERE map_id = ? AND member_id IS NOT NULL GROUP BY member_id",
+        " WHERE map_id = ? AND member_id IS NOT NULL AND action NOT LIKE 'vote.%'"
+        " GROUP BY member_id",
         (map_id,),
     )
     for p in found:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlite_utils import Database
 
-from .. import accounts, authors, events, maps, moderation, presence, settings, watch
+from .. import accounts, authors, events, maps, moderation, presence, settings, votes, watch
 from ..db import get_db, row
 from ..errors import ValidationError
 from ..watch import frame
@@ -250,9 +250,19 @@ class Stream:
         data = watch.change(self.view.event(event))
         if event["action"] == "node.add" and data["patch"] and event["node_id"]:
             data["patch"]["authors"] = {event["node_id"]: data["actor"]}
+        if votes.is_vote(event["action"]):
+            data = self.voted(data, event)
         if self.student:
             data = moderation.student_change(data, event, hidden)
         return frame("change", data, event["id"])
+
+    def voted(self, data: dict, event: dict) -> dict:
+        """A vote as this reader sees it: nobody's name but their own, and their own vote."""
+        if event["member_id"] is None or event["member_id"] != self.reader.member_id:
+            return {**data, "actor": ""}
+        if data["patch"] is not None:
+            data["patch"]["mine"] = {event["node_id"]: event["data"].get("value")}
+        return data
 
     def closed(self, db: Database) -> str | None:
         """A `gone` event when the map was deleted or its reader may no longer read it."""

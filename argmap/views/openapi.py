@@ -25,6 +25,7 @@ from ..standing import LABELS
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+VOTE_VALUE = {"type": "integer", "minimum": 0, "maximum": 4}
 NULLABLE_ID = {**ID, "nullable": True}
 REASONS = {
     400: "Bad input: the message says what to fix and `field` names it; nothing was written.",
@@ -172,8 +173,34 @@ SCHEMAS = {
             "locked": {"type": "boolean"},
             "nodes": {"type": "array", "items": ref("Node")},
             "links": {"type": "array", "items": ref("Link")},
+            "votes": {
+                "type": "object",
+                "description": "Each voted node's votes, by node id (the whole map's GET only).",
+                "additionalProperties": ref("VoteSummary"),
+            },
+            "my_votes": {
+                "type": "object",
+                "description": "The caller's own votes, by node id (the whole map's GET only).",
+                "additionalProperties": VOTE_VALUE,
+            },
         },
         ("id", "title", "description", "revision", "nodes", "links"),
+    ),
+    "VoteSummary": obj(
+        {
+            "count": {"type": "integer", "minimum": 0},
+            "mean": {"type": "number", "minimum": 0, "maximum": 4, "nullable": True},
+        },
+        ("count", "mean"),
+    ),
+    "Vote": obj(
+        {
+            "node_id": ID,
+            "count": {"type": "integer", "minimum": 0},
+            "mean": {"type": "number", "minimum": 0, "maximum": 4, "nullable": True},
+            "mine": {**VOTE_VALUE, "nullable": True},
+        },
+        ("node_id", "count", "mean", "mine"),
     ),
     "Event": obj(
         {
@@ -311,6 +338,40 @@ def paths() -> dict:
                 ],
                 "requestBody": {"required": False, **json_content(DELETE_NODE)},
             },
+        },
+        "/api/maps/{map_id}/nodes/{node_id}/vote": {
+            "parameters": path_ids(m, node),
+            "put": operation(
+                "Cast or change the caller's vote on a node's strength, 0 (none) to 4 (very"
+                " strong): owners and editors. Not in the history; undo does not touch it.",
+                answers(200, ref("Vote"), 403, 404, 413),
+                obj({"value": VOTE_VALUE}, ("value",), additionalProperties=False),
+            ),
+            "delete": operation(
+                "Take back the caller's vote on a node (nothing changes when there was none).",
+                answers(200, ref("Vote"), 403, 404),
+            ),
+        },
+        "/api/maps/{map_id}/votes": {
+            "parameters": path_ids(m),
+            "get": operation(
+                "Each voted node's count and mean, and the caller's own votes, by node id.",
+                answers(
+                    200,
+                    obj(
+                        {
+                            "revision": {"type": "integer"},
+                            "votes": {
+                                "type": "object",
+                                "additionalProperties": ref("VoteSummary"),
+                            },
+                            "mine": {"type": "object", "additionalProperties": VOTE_VALUE},
+                        },
+                        ("revision", "votes", "mine"),
+                    ),
+                    404,
+                ),
+            ),
         },
         "/api/maps/{map_id}/links": {
             "parameters": path_ids(m),

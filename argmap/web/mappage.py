@@ -15,7 +15,7 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup
 from sqlite_utils import Database
 
-from .. import authors, moderation, nodes, outline, render
+from .. import authors, moderation, nodes, outline, render, votes
 from ..db import rows
 from ..errors import NotFound, RenderError
 from ..records import link_dict, node_dict
@@ -46,17 +46,21 @@ def kept(name: str, key: tuple, make):
     return value
 
 
-def outline_html(db: Database, found: dict, role: str | None) -> str:
+def outline_html(db: Database, found: dict, role: str | None, sort: str | None = None) -> str:
     """The map's outline as HTML, drawn once per map revision for owners and once for students.
 
     Students see neither hidden nodes nor, in an anonymous map, other students' real names.
+    Each voted node carries its votes' mark; with `sort` "votes", strongest first.
     """
 
     def draw() -> str:
         graph = authors.load(db, found["id"], role)  # the whole map only when drawn
-        return render_template("_outline.html", graph=graph, items=outline.tree(graph))
+        tally = votes.summaries(db, found["id"])
+        items = outline.tree(graph, tally) if sort == "votes" else outline.tree(graph)
+        return render_template("_outline.html", graph=graph, items=items, tally=tally)
 
-    return kept("outlines", (found["id"], found["revision"], role == "owner"), draw)
+    key = (found["id"], found["revision"], role == "owner", sort == "votes")
+    return kept("outlines", key, draw)
 
 
 def mark_selected(html: str, node_id: int | None) -> Markup:
