@@ -34,6 +34,13 @@ HIDDEN = (
 )
 
 
+# A comment as events keep it (comments.comment_dict; that module builds on this one).
+COMMENT_FIELDS = (
+    "id, node_id, member_id, author_name, body, created_at, edited_at, resolved_at,"
+    " resolved_by, resolved_name"
+)
+
+
 def hidden_ids(db: Database, map_id: int) -> set[int]:
     """The nodes students do not see: each hidden node and everything below it."""
     return {r["id"] for r in rows(db, HIDDEN, (map_id,))}
@@ -241,7 +248,12 @@ def students_see(db: Database, map_id: int, before: set[int], after: set[int]) -
     visible = [li for li in touching if li["from_id"] not in after and li["to_id"] not in after]
     marks = ",".join("?" * len(shown))
     back = rows(db, f"SELECT * FROM nodes WHERE id IN ({marks}) ORDER BY id", shown)
-    return {"shown": [node_dict(n) for n in back], "links": [link_dict(li) for li in visible]}
+    talk = rows(db, f"SELECT {COMMENT_FIELDS} FROM comments WHERE node_id IN ({marks})", shown)
+    return {
+        "shown": [node_dict(n) for n in back],
+        "links": [link_dict(li) for li in visible],
+        "comments": talk,
+    }
 
 
 def student_change(change: dict, event: dict, hidden: set[int]) -> dict:
@@ -252,7 +264,7 @@ def student_change(change: dict, event: dict, hidden: set[int]) -> dict:
         return {**change, "node_id": None, "kind": None, "patch": patch}
     if action == "node.unhide":
         patch = {"nodes": data.get("shown", []), "links": data.get("links", [])}
-        return {**change, "patch": patch}
+        return {**change, "patch": {**patch, "comments": data.get("comments", [])}}
     if about_hidden(event, hidden):
         return {**change, "node_id": None, "kind": None, "patch": {}}
     patch = change.get("patch")
@@ -266,5 +278,6 @@ def student_change(change: dict, event: dict, hidden: set[int]) -> dict:
             for li in patch.get("links", [])
             if li["from_id"] not in hidden and li["to_id"] not in hidden
         ],
+        "comments": [c for c in patch.get("comments", []) if c["node_id"] not in hidden],
     }
     return {**change, "patch": kept}

@@ -6,7 +6,8 @@ order end with the map as the database holds it. An event a page cannot apply th
 None: the page loads the whole map again.
 
 A patch holds any of: "nodes" (nodes added or changed, whole), "deleted" (node ids),
-"links" (links added, whole), "unlinked" (link ids removed), "map" (title, description).
+"links" (links added, whole), "unlinked" (link ids removed), "map" (title, description),
+"comments" (comments added or changed, whole), "uncommented" (comment ids removed).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def node_deleted(data: dict) -> dict | None:
         "deleted": [n["id"] for n in data["deleted"]],
         "unlinked": [li["id"] for li in data.get("links", [])],
         "nodes": [moved_after(child, before, choice) for child in data.get("moved", [])],
+        "uncommented": [c["id"] for c in data.get("comments", [])],
     }
 
 
@@ -53,6 +55,7 @@ def node_restored(data: dict) -> dict | None:
     return {
         "nodes": data["restored"] + data.get("returned", []),
         "links": data.get("links", []),
+        "comments": data.get("comments", []),
     }
 
 
@@ -64,6 +67,16 @@ def link_added(data: dict) -> dict | None:
 def link_deleted(data: dict) -> dict | None:
     """A removed link."""
     return {"unlinked": [data["before"]["id"]]} if data.get("before") else None
+
+
+def comment_written(data: dict) -> dict | None:
+    """A comment added, edited, resolved, reopened or brought back: its new fields."""
+    return {"comments": [data["after"]]} if data.get("after") else None
+
+
+def comment_deleted(data: dict) -> dict | None:
+    """A deleted comment."""
+    return {"uncommented": [data["before"]["id"]]} if data.get("before") else None
 
 
 def map_updated(data: dict) -> dict | None:
@@ -79,6 +92,12 @@ BY_ACTION: dict[str, Callable[[dict], dict | None]] = {
     "link.add": link_added,
     "link.delete": link_deleted,
     "map.update": map_updated,
+    "comment.add": comment_written,
+    "comment.edit": comment_written,
+    "comment.resolve": comment_written,
+    "comment.reopen": comment_written,
+    "comment.restore": comment_written,
+    "comment.delete": comment_deleted,
     # Moderation: owners' copies mark the node; students' streams send removals instead
     # (moderation.student_change). A new role changes nothing in the map's copy.
     "node.hide": node_written,

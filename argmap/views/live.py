@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlite_utils import Database
 
-from .. import accounts, authors, events, maps, moderation, presence, settings, watch
+from .. import accounts, authors, comments, events, maps, moderation, presence, settings, watch
 from ..db import get_db, row
 from ..errors import ValidationError
 from ..watch import frame
@@ -252,6 +252,10 @@ class Stream:
             data["patch"]["authors"] = {event["node_id"]: data["actor"]}
         if self.student:
             data = moderation.student_change(data, event, hidden)
+        patch = data.get("patch")
+        if patch and patch.get("comments"):  # names as this reader sees them
+            said = [comments.shown(c, self.view) for c in patch["comments"]]
+            data = {**data, "patch": {**patch, "comments": said}}
         return frame("change", data, event["id"])
 
     def closed(self, db: Database) -> str | None:
