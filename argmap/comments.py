@@ -240,3 +240,56 @@ def of_nodes(db: Database, node_ids: list[int]) -> list[dict]:
 def bring_back(db: Database, map_id: int, kept: list[dict], ids: dict[int, int]) -> list[dict]:
     """The comments of restored nodes, back under the nodes' (maybe new) ids."""
     return [insert(db, map_id, c, ids[c["node_id"]]) for c in kept if c["node_id"] in ids]
+
+
+def counts(found: list[dict]) -> dict[int, tuple[int, int]]:
+    """Each node's number of comments and of open (unresolved) ones, for the outline's marks."""
+    tally: dict[int, tuple[int, int]] = {}
+    for comment in found:
+        total, still_open = tally.get(comment["node_id"], (0, 0))
+        tally[comment["node_id"]] = (total + 1, still_open + (not comment["resolved"]))
+    return tally
+
+
+def export_parts(db: Database, map_id: int, seen: Seen, hide: bool) -> list[dict]:
+    """The comments as argmap JSON keeps them, names as this reader sees them (node ids as keys)."""
+    hidden = moderation.hidden_ids(db, map_id) if hide else set()
+    return [
+        {
+            "node_id": str(c["node_id"]),
+            "author": c["author"],
+            "body": c["body"],
+            "created_at": c["created_at"],
+            "edited_at": c["edited_at"],
+            "resolved_at": c["resolved_at"],
+            "resolved_by": c["resolved_by"] or None,
+        }
+        for c in of_map(db, map_id, seen, hidden)
+    ]
+
+
+def import_parts(db: Database, map_id: int, found: list[dict], ids: dict[str, int]) -> list[str]:
+    """Write a file's comments into a new map (under their authors' names); returns warnings."""
+    warnings = []
+    for index, comment in enumerate(found):
+        try:
+            body = clean_body(comment["body"])
+        except ValidationError as error:
+            warnings.append(f"Comment {index + 1} left out: {error.message}")
+            continue
+        resolved = comment.get("resolved_at")
+        db.execute(
+            "INSERT INTO comments (map_id, node_id, author_name, body, created_at, edited_at,"
+            " resolved_at, resolved_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                map_id,
+                ids[comment["node_id"]],
+                (comment.get("author") or "")[:200],
+                body,
+                comment.get("created_at") or now(),
+                comment.get("edited_at"),
+                resolved,
+                (comment.get("resolved_by") or "")[:200] if resolved else "",
+            ),
+        )
+    return warnings

@@ -15,7 +15,7 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup
 from sqlite_utils import Database
 
-from .. import authors, moderation, nodes, outline, render
+from .. import authors, comments, moderation, nodes, outline, render
 from ..db import rows
 from ..errors import NotFound, RenderError
 from ..records import link_dict, node_dict
@@ -54,7 +54,8 @@ def outline_html(db: Database, found: dict, role: str | None) -> str:
 
     def draw() -> str:
         graph = authors.load(db, found["id"], role)  # the whole map only when drawn
-        return render_template("_outline.html", graph=graph, items=outline.tree(graph))
+        talk = comments.counts(graph["comments"])
+        return render_template("_outline.html", graph=graph, items=outline.tree(graph), talk=talk)
 
     return kept("outlines", (found["id"], found["revision"], role == "owner"), draw)
 
