@@ -7,8 +7,9 @@ import shutil
 import pytest
 from helpers import session_entry
 
-from argmap import accounts, create_app, links, members, moderation, nodes, teams
+from argmap import accounts, comments, create_app, links, members, moderation, nodes, teams
 from argmap.db import connect
+from argmap.events import Actor
 
 TOKEN = "test-csrf-token"
 PEOPLE = ("anonymous", "stranger", "viewer", "editor", "coowner", "owner", "public")
@@ -50,6 +51,15 @@ EXPECTED = {
         "owner": OK,
         "public": 403,
     },
+    "author": {  # editing a comment: its author (here the editor) only
+        "anonymous": 404,
+        "stranger": 404,
+        "viewer": 403,
+        "editor": OK,
+        "coowner": 403,
+        "owner": 403,
+        "public": 403,
+    },
     "first": {  # deleting the map: its first owner only
         "anonymous": 404,
         "stranger": 404,
@@ -71,6 +81,7 @@ TABLES = (
     "users",
     "teams",
     "team_members",
+    "comments",
 )
 
 # (method, path, body, level, success status); "@name" in a body is one of the world's ids.
@@ -167,6 +178,18 @@ ROUTES = [
     ("GET", "/api/maps/{m}/teams/{t}/brief", None, "read", 200),
     ("PUT", "/api/maps/{m}/teams/{t}/notes", {"notes": "Plan", "version": 0}, "edit", 200),
     ("PATCH", "/api/maps/{m}/classroom", {"anonymous": True}, "owner", 200),
+    # Comments: the editor wrote both (one resolved) on K, which the editor wrote too.
+    ("POST", "/maps/{m}/nodes/{k}/comments", {"body": "Source?"}, "edit", 302),
+    ("POST", "/maps/{m}/comments/{cm}", {"body": "Edited"}, "author", 302),
+    ("POST", "/maps/{m}/comments/{cm}/delete", {}, "edit", 302),
+    ("POST", "/maps/{m}/comments/{cm}/resolve", {}, "edit", 302),
+    ("POST", "/maps/{m}/comments/{cr}/reopen", {}, "edit", 302),
+    ("GET", "/api/maps/{m}/nodes/{k}/comments", None, "read", 200),
+    ("POST", "/api/maps/{m}/nodes/{k}/comments", {"body": "Source?"}, "edit", 201),
+    ("PATCH", "/api/maps/{m}/comments/{cm}", {"body": "Edited"}, "author", 200),
+    ("DELETE", "/api/maps/{m}/comments/{cm}", None, "edit", 200),
+    ("POST", "/api/maps/{m}/comments/{cm}/resolve", None, "edit", 200),
+    ("POST", "/api/maps/{m}/comments/{cr}/reopen", None, "edit", 200),
 ]
 STREAMS = ("/maps/{m}/events",)
 NO_WRITE = ("/maps/{m}/presence/leave",)  # changes only who is here, not the map
@@ -203,7 +226,14 @@ def build(db) -> dict:
     u = teams.create(db, m, {"name": "Against", "claim_id": c, "side": "against"})["id"]
     teams.assign(db, m, editor["id"], t)
     teams.set_options(db, m, {"team_pick": True})
+    db.execute("UPDATE nodes SET author_member = ? WHERE id = ?", (editor["id"], k))
+    ed_actor = Actor("Ed", editor["id"], True)
+    cm = comments.add(db, m, k, "Which study?", ed_actor)["id"]
+    cr = comments.add(db, m, k, "Typo", ed_actor)["id"]
+    comments.set_resolved(db, m, cr, True, ed_actor)
     return {
+        "cm": cm,
+        "cr": cr,
         "m": m,
         "c": c,
         "d": d,
@@ -322,6 +352,8 @@ def test_route_access(place, world, route, who):
         assert "Private map" not in text
     elif level == "first" and who == "coowner":
         assert "first owner can delete it; co-owners cannot." in text
+    elif level == "author" and who in ("coowner", "owner"):
+        assert "Only its author can edit a comment." in text
     elif level in ("owner", "first"):
         assert "Only the owner of this map can do this." in text
     elif who == "viewer":
