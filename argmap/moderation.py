@@ -249,11 +249,8 @@ def students_see(db: Database, map_id: int, before: set[int], after: set[int]) -
     marks = ",".join("?" * len(shown))
     back = rows(db, f"SELECT * FROM nodes WHERE id IN ({marks}) ORDER BY id", shown)
     talk = rows(db, f"SELECT {COMMENT_FIELDS} FROM comments WHERE node_id IN ({marks})", shown)
-    return {
-        "shown": [node_dict(n) for n in back],
-        "links": [link_dict(li) for li in visible],
-        "comments": talk,
-    }
+    seen = {"shown": [node_dict(n) for n in back], "links": [link_dict(li) for li in visible]}
+    return seen | ({"comments": talk} if talk else {})
 
 
 def student_change(change: dict, event: dict, hidden: set[int]) -> dict:
@@ -264,7 +261,9 @@ def student_change(change: dict, event: dict, hidden: set[int]) -> dict:
         return {**change, "node_id": None, "kind": None, "patch": patch}
     if action == "node.unhide":
         patch = {"nodes": data.get("shown", []), "links": data.get("links", [])}
-        return {**change, "patch": {**patch, "comments": data.get("comments", [])}}
+        if data.get("comments"):  # the comments of the nodes shown again
+            patch["comments"] = data["comments"]
+        return {**change, "patch": patch}
     if about_hidden(event, hidden):
         return {**change, "node_id": None, "kind": None, "patch": {}}
     patch = change.get("patch")
@@ -278,6 +277,7 @@ def student_change(change: dict, event: dict, hidden: set[int]) -> dict:
             for li in patch.get("links", [])
             if li["from_id"] not in hidden and li["to_id"] not in hidden
         ],
-        "comments": [c for c in patch.get("comments", []) if c["node_id"] not in hidden],
     }
+    if "comments" in patch:
+        kept["comments"] = [c for c in patch["comments"] if c["node_id"] not in hidden]
     return {**change, "patch": kept}

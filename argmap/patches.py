@@ -40,23 +40,22 @@ def node_deleted(data: dict) -> dict | None:
     if "deleted" not in data:
         return None
     before, choice = data["before"], data.get("choice")
-    return {
+    made = {
         "deleted": [n["id"] for n in data["deleted"]],
         "unlinked": [li["id"] for li in data.get("links", [])],
         "nodes": [moved_after(child, before, choice) for child in data.get("moved", [])],
-        "uncommented": [c["id"] for c in data.get("comments", [])],
     }
+    if data.get("comments"):  # the deleted nodes' comments went with them
+        made["uncommented"] = [c["id"] for c in data["comments"]]
+    return made
 
 
 def node_restored(data: dict) -> dict | None:
     """Deleted nodes back, with their links and the children moved back under them."""
     if "restored" not in data or (data.get("moved_back") and "returned" not in data):
         return None  # older events do not say how the moved children came back
-    return {
-        "nodes": data["restored"] + data.get("returned", []),
-        "links": data.get("links", []),
-        "comments": data.get("comments", []),
-    }
+    made = {"nodes": data["restored"] + data.get("returned", []), "links": data.get("links", [])}
+    return made | ({"comments": data["comments"]} if data.get("comments") else {})
 
 
 def link_added(data: dict) -> dict | None:

@@ -13,7 +13,7 @@
   const me = box.dataset.me ? Number(box.dataset.me) : null;
   const owner = box.dataset.owner === "1";
   const canComment = box.dataset.canComment === "1";
-  const max = Number(box.dataset.max) || 2000;
+  const max = Number(box.dataset.commentMax) || 2000;
   const token = document.querySelector('meta[name="csrf-token"]');
 
   function model() {
@@ -211,7 +211,9 @@
     }
   }
 
+  let shownNode = selected();
   function refresh() {
+    if (selected() !== shownNode) { shownNode = selected(); say(""); }  // another node's thread
     draw();
     marks();
   }
