@@ -86,7 +86,7 @@ def test_create_map_then_read_it(api, db):
         "nodes": [],
         "links": [],
     }
-    assert api.get(f"/api/maps/{created['id']}").get_json() == created
+    assert api.get(f"/api/maps/{created['id']}").get_json() == {**created, "comments": []}
     assert maps.get_map(db, created["id"])["title"] == "New map"
 
 
@@ -116,6 +116,7 @@ def test_show_map_is_the_whole_structure(api, db, tree):
                 "undercut": False,
             },
         ],
+        "comments": [],
     }
 
 
