@@ -73,6 +73,7 @@ def register(app: Flask) -> None:
         auth,
         brief,
         classroom,
+        comments,
         files,
         history,
         live,
@@ -91,7 +92,7 @@ def register(app: Flask) -> None:
     csrf.init_app(app)
     access.init_app(app)
     views = [auth, members, maps, api, openapi, brief, classroom, live, history, files, search]
-    for view in [*views, standing, votes]:
+    for view in [*views, standing, votes, comments]:
         app.register_blueprint(view.bp)
     errorpages.init_app(app)
     app.jinja_env.globals["labels"] = labels.for_templates(registry.FORMATS)

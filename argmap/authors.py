@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from . import maps
+from . import comments, maps, moderation
 from .db import row, rows
 from .errors import ValidationError
 
@@ -86,10 +86,13 @@ class Names:
         return shown
 
 
+STORED_NAMES = ("author_name", "resolved_name")  # names kept with nodes and comments
+
+
 def unnamed(value: object) -> object:
     """A change's data without the names nodes were written under (an anonymous map's students)."""
     if isinstance(value, dict):
-        return {k: unnamed(v) for k, v in value.items() if k != "author_name"}
+        return {k: unnamed(v) for k, v in value.items() if k not in STORED_NAMES}
     if isinstance(value, list):
         return [unnamed(v) for v in value]
     return value
@@ -150,4 +153,6 @@ def load(db: Database, map_id: int, role: str | None) -> dict:
     graph = maps.load(db, map_id, hide=role != "owner")
     names = names_for(db, map_id, role)
     graph = with_authors(graph, authors(db, map_id, names))
+    hidden = moderation.hidden_ids(db, map_id) if role != "owner" else set()
+    graph["comments"] = comments.of_map(db, map_id, names, hidden)
     return unnamed(graph) if names.hiding else graph

@@ -596,3 +596,31 @@ def m013_votes(db: Database) -> None:
         CREATE INDEX votes_member ON votes(member_id);
         """
     )
+
+
+@migrations()
+def m014_comments(db: Database) -> None:
+    """Comments: a thread per node (argmap/comments.py); a node's deletion takes them along.
+
+    The author is a member id (no foreign key: a removed member's comments stay) with the
+    name they had, like a node's author; so is whoever resolved it.
+    """
+    db.executescript(
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            node_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+            member_id INTEGER,
+            author_name TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            edited_at TEXT,
+            resolved_at TEXT,
+            resolved_by INTEGER,
+            resolved_name TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX comments_node ON comments(node_id, id);
+        CREATE INDEX comments_map ON comments(map_id, id);
+        """
+    )

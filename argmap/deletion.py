@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import events, moderation
+from . import comments, events, moderation
 from .db import rows, write
 from .errors import ValidationError
 from .events import Actor
@@ -79,6 +79,7 @@ def delete_node(
         moved = move_children(db, found, choice) if choice in ("reattach", "detach") else []
         ids = [n["id"] for n in doomed]
         lost_links = [link_dict(li) for li in links_touching(db, ids)]
+        lost_comments = comments.of_nodes(db, ids)  # they go with their nodes, undo brings them
         for node in reversed(doomed):
             db.execute("DELETE FROM nodes WHERE id = ?", (node["id"],))
         data = {
@@ -88,6 +89,8 @@ def delete_node(
             "moved": moved,
             "choice": choice,
         }
+        if lost_comments:
+            data["comments"] = lost_comments
         if unseen:
             data["unseen"] = True
         events.record(db, map_id, "node.delete", found["id"], data, actor)

@@ -34,6 +34,13 @@ HIDDEN = (
 )
 
 
+# A comment as events keep it (comments.comment_dict; that module builds on this one).
+COMMENT_FIELDS = (
+    "id, node_id, member_id, author_name, body, created_at, edited_at, resolved_at,"
+    " resolved_by, resolved_name"
+)
+
+
 def hidden_ids(db: Database, map_id: int) -> set[int]:
     """The nodes students do not see: each hidden node and everything below it."""
     return {r["id"] for r in rows(db, HIDDEN, (map_id,))}
@@ -247,11 +254,12 @@ def students_see(db: Database, map_id: int, before: set[int], after: set[int]) -
         f" WHERE node_id IN ({marks}) GROUP BY node_id",
         shown,
     )
+    talk = rows(db, f"SELECT {COMMENT_FIELDS} FROM comments WHERE node_id IN ({marks})", shown)
     return {
         "shown": [node_dict(n) for n in back],
         "links": [link_dict(li) for li in visible],
         "votes": {t["node_id"]: {"count": t["count"], "mean": t["mean"]} for t in tally},
-    }
+    } | ({"comments": talk} if talk else {})
 
 
 def student_change(change: dict, event: dict, hidden: set[int]) -> dict:
@@ -264,6 +272,8 @@ def student_change(change: dict, event: dict, hidden: set[int]) -> dict:
         patch = {"nodes": data.get("shown", []), "links": data.get("links", [])}
         if data.get("votes"):
             patch["votes"] = data["votes"]
+        if data.get("comments"):  # the comments of the nodes shown again
+            patch["comments"] = data["comments"]
         return {**change, "patch": patch}
     if about_hidden(event, hidden):
         return {**change, "node_id": None, "kind": None, "patch": {}}
@@ -279,4 +289,6 @@ def student_change(change: dict, event: dict, hidden: set[int]) -> dict:
             if li["from_id"] not in hidden and li["to_id"] not in hidden
         ],
     }
+    if "comments" in patch:
+        kept["comments"] = [c for c in patch["comments"] if c["node_id"] not in hidden]
     return {**change, "patch": kept}

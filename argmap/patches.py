@@ -8,7 +8,8 @@ None: the page loads the whole map again.
 A patch holds any of: "nodes" (nodes added or changed, whole), "deleted" (node ids),
 "links" (links added, whole), "unlinked" (link ids removed), "map" (title, description),
 "votes" (node id -> {"count", "mean"} after a vote) and, on the voter's own stream only,
-"mine" (node id -> their vote, or None when taken back; see views/live.py).
+"mine" (node id -> their vote, or None when taken back; see views/live.py),
+"comments" (comments added or changed, whole), "uncommented" (comment ids removed).
 """
 
 from __future__ import annotations
@@ -41,21 +42,22 @@ def node_deleted(data: dict) -> dict | None:
     if "deleted" not in data:
         return None
     before, choice = data["before"], data.get("choice")
-    return {
+    made = {
         "deleted": [n["id"] for n in data["deleted"]],
         "unlinked": [li["id"] for li in data.get("links", [])],
         "nodes": [moved_after(child, before, choice) for child in data.get("moved", [])],
     }
+    if data.get("comments"):  # the deleted nodes' comments went with them
+        made["uncommented"] = [c["id"] for c in data["comments"]]
+    return made
 
 
 def node_restored(data: dict) -> dict | None:
     """Deleted nodes back, with their links and the children moved back under them."""
     if "restored" not in data or (data.get("moved_back") and "returned" not in data):
         return None  # older events do not say how the moved children came back
-    return {
-        "nodes": data["restored"] + data.get("returned", []),
-        "links": data.get("links", []),
-    }
+    made = {"nodes": data["restored"] + data.get("returned", []), "links": data.get("links", [])}
+    return made | ({"comments": data["comments"]} if data.get("comments") else {})
 
 
 def link_added(data: dict) -> dict | None:
@@ -75,6 +77,16 @@ def voted(event_node: int | None, data: dict) -> dict | None:
     return {"votes": {event_node: {"count": data["count"], "mean": data["mean"]}}}
 
 
+def comment_written(data: dict) -> dict | None:
+    """A comment added, edited, resolved, reopened or brought back: its new fields."""
+    return {"comments": [data["after"]]} if data.get("after") else None
+
+
+def comment_deleted(data: dict) -> dict | None:
+    """A deleted comment."""
+    return {"uncommented": [data["before"]["id"]]} if data.get("before") else None
+
+
 def map_updated(data: dict) -> dict | None:
     """A new title or description."""
     return {"map": data["after"]} if data.get("after") else None
@@ -88,6 +100,12 @@ BY_ACTION: dict[str, Callable[[dict], dict | None]] = {
     "link.add": link_added,
     "link.delete": link_deleted,
     "map.update": map_updated,
+    "comment.add": comment_written,
+    "comment.edit": comment_written,
+    "comment.resolve": comment_written,
+    "comment.reopen": comment_written,
+    "comment.restore": comment_written,
+    "comment.delete": comment_deleted,
     # Moderation: owners' copies mark the node; students' streams send removals instead
     # (moderation.student_change). A new role changes nothing in the map's copy.
     "node.hide": node_written,

@@ -7,7 +7,7 @@ import re
 
 from sqlite_utils import Database
 
-from . import events, links, moderation, rules, teams, votes
+from . import comments, events, links, moderation, rules, teams, votes
 from .clean import clean_description, clean_id, clean_title
 from .db import rows, write
 from .errors import ValidationError
@@ -241,6 +241,7 @@ def import_map(db: Database, data: MapData, actor: str = "", origin: str | None 
         import_history(db, map_id, data.events, ids, link_ids)
         data.warnings += teams.import_parts(db, map_id, data.classroom, ids)
         votes.import_votes(db, map_id, data.votes, ids)
+        data.warnings += comments.import_parts(db, map_id, data.classroom.get("comments", []), ids)
         summary = {"nodes": len(data.nodes), "links": len(data.links)}
         events.record(db, map_id, "map.import", data={"after": summary}, actor=actor)
     return map_id

@@ -128,3 +128,30 @@ def owner_action_rule(student: bool) -> None:
     """Locking, hiding, moderation and owner changes are undone by owners only."""
     if student:
         raise Forbidden("Only an owner of this map can undo this change.", "event_id")
+
+
+# Comments: a thread per node about its wording and evidence (argmap/comments.py).
+COMMENT_MAX = 2000  # characters of one comment
+
+
+def comment_edit_rule(author: int | None, me: int | None) -> None:
+    """Only a comment's author edits it (owners may delete it, not put words in it)."""
+    if author is None or author != me:
+        raise Forbidden("Only its author can edit a comment.", "comment_id")
+
+
+def comment_delete_rule(author: int | None, me: int | None, owner: bool) -> None:
+    """A comment is deleted by its author or by an owner of the map."""
+    if not owner and (author is None or author != me):
+        raise Forbidden(
+            "Only its author or an owner of the map can delete a comment.", "comment_id"
+        )
+
+
+def comment_resolve_rule(node_author: int | None, me: int | None, owner: bool) -> None:
+    """Comments are resolved and reopened by the node's author or an owner of the map."""
+    if not owner and (node_author is None or node_author != me):
+        raise Forbidden(
+            "Only the node's author or an owner of the map can resolve or reopen its comments.",
+            "comment_id",
+        )

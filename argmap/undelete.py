@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import events, links, nodes, rules
+from . import comments, events, links, nodes, rules
 from .clean import short
 from .db import row
 from .errors import Conflict, ValidationError
@@ -111,6 +111,7 @@ def undo_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
     root = ids[data["before"]["id"]]
     back = move_back(db, map_id, data.get("moved", []), root)
     restored_links = restore_links(db, map_id, data.get("links", []), ids)
+    restored_comments = comments.bring_back(db, map_id, data.get("comments", []), ids)
     restored = [node_dict(in_map(db, map_id, i)) for i in ids.values()]
     returned = [node_dict(in_map(db, map_id, i)) for i in back]  # as live pages must show them
     events.record(
@@ -125,6 +126,7 @@ def undo_delete(db: Database, map_id: int, event: dict, actor: str) -> str:
             "moved_back": back,
             "returned": returned,
             "choice": data.get("choice"),
+            **({"comments": restored_comments} if restored_comments else {}),
         },
         actor,
     )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from . import deletion, events, links, maps, members, moderation, nodes
+from . import comments, deletion, events, links, maps, members, moderation, nodes
 from .db import row, rows, write
 from .errors import Conflict, NotFound, ValidationError
 from .events import Actor
@@ -229,6 +229,48 @@ def undo_role(db: Database, map_id: int, event: dict, actor: Actor | str) -> str
     return f"{found['name']} is {found['role']} again."
 
 
+def current_comment(db: Database, map_id: int, comment: dict) -> dict:
+    """The comment as it stands now, or Conflict saying it was deleted since."""
+    found = row(db, "SELECT * FROM comments WHERE id = ? AND map_id = ?", (comment["id"], map_id))
+    if found is None:
+        gone = "That comment was deleted since: there is nothing to undo."
+        raise Conflict(gone, None, "event_id")
+    return found
+
+
+def undo_comment_add(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
+    """Remove an added (or brought back) comment: the same rule as deleting it."""
+    found = current_comment(db, map_id, event["data"]["after"])
+    comments.delete(db, map_id, found["id"], actor)
+    return "Removed the comment."
+
+
+def undo_comment_edit(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
+    """Put back a comment's text, unless it was edited again since (its author only)."""
+    before, after = event["data"]["before"], event["data"]["after"]
+    found = current_comment(db, map_id, after)
+    if found["body"] != after["body"]:
+        raise Conflict(
+            "That comment was edited again since: undo that change first.", None, "event_id"
+        )
+    comments.edit(db, map_id, found["id"], before["body"], actor)
+    return "Restored the comment as it was before the edit."
+
+
+def undo_comment_delete(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
+    """Bring a deleted comment back (its author, or an owner), if its node is still here."""
+    comments.restore(db, map_id, event["data"]["before"], actor)
+    return "Brought the comment back."
+
+
+def undo_comment_resolve(db: Database, map_id: int, event: dict, actor: Actor | str) -> str:
+    """Reopen a resolved comment, or resolve a reopened one (the same rule as doing it)."""
+    found = current_comment(db, map_id, event["data"]["after"])
+    reopen = event["action"] == "comment.resolve"
+    comments.set_resolved(db, map_id, found["id"], not reopen, actor)
+    return "Reopened the comment." if reopen else "Resolved the comment again."
+
+
 UNDOS: dict[str, Callable[[Database, int, dict, str], str]] = {
     "node.hide": undo_hide,
     "node.unhide": undo_hide,
@@ -243,6 +285,12 @@ UNDOS: dict[str, Callable[[Database, int, dict, str], str]] = {
     "link.add": undo_link_add,
     "link.delete": undo_link_delete,
     "map.update": undo_map_update,
+    "comment.add": undo_comment_add,
+    "comment.restore": undo_comment_add,
+    "comment.edit": undo_comment_edit,
+    "comment.delete": undo_comment_delete,
+    "comment.resolve": undo_comment_resolve,
+    "comment.reopen": undo_comment_resolve,
 }
 
 

@@ -23,6 +23,9 @@
   const tab = newTab();
   const verbs = { "node.add": "added", "node.update": "edited", "node.delete": "deleted",
     "node.restore": "restored" };
+  const commentVerbs = { "comment.add": "commented on a node", "comment.edit": "edited a comment",
+    "comment.delete": "deleted a comment", "comment.resolve": "resolved a comment",
+    "comment.reopen": "reopened a comment", "comment.restore": "brought back a comment" };
   const state = { noticed: startRevision, lastId: null, source: null, leader: false,
     me: null, keepalive: 15, heard: Date.now(), delay: 1000, timer: null, lastActor: "",
     selectedBy: null, noticeTimer: null, at: null, waiting: [], loading: false,
@@ -180,6 +183,7 @@
     else if (info.action === "link.add") what = "added a link";
     else if (info.action === "link.delete") what = "removed a link";
     else if (info.action === "map.update") what = "changed the map's title or description";
+    else if (commentVerbs[info.action]) what = commentVerbs[info.action];
     const undo = info.undo_of ? " (undoing change #" + info.undo_of + ")" : "";
     return person(info.actor) + " " + what + undo + ".";
   }

@@ -21,7 +21,12 @@
       if (!to.has(link.to_id)) to.set(link.to_id, []);
       to.get(link.to_id).push(link);
     }
-    return { model: model, byId: byId, kids: kids, from: from, to: to };
+    const talk = new Map();  // node id -> [comments, open ones] (the outline's marks)
+    for (const comment of model.comments || []) {
+      const said = talk.get(comment.node_id) || [0, 0];
+      talk.set(comment.node_id, [said[0] + 1, said[1] + (comment.resolved ? 0 : 1)]);
+    }
+    return { model: model, byId: byId, kids: kids, from: from, to: to, talk: talk };
   }
 
   // Apply one event's patch (see argmap/patches.py); returns the new model.
@@ -48,6 +53,12 @@
     next.nodes = Array.from(byId.values()).sort((a, b) => a.id - b.id);
     next.links = Array.from(links.values()).sort((a, b) =>
       a.from_id - b.from_id || a.to_id - b.to_id || a.id - b.id);
+    // Comments: added or changed whole, removed by id, and gone with their nodes.
+    const comments = new Map((model.comments || []).map((c) => [c.id, c]));
+    for (const id of patch.uncommented || []) comments.delete(id);
+    for (const comment of patch.comments || []) comments.set(comment.id, comment);
+    next.comments = Array.from(comments.values()).filter((c) => byId.has(c.node_id))
+      .sort((a, b) => a.id - b.id);
     return next;
   }
 
@@ -72,6 +83,11 @@
     for (const id of patch.deleted || []) touch(before.byId.get(id), before);
     for (const link of patch.links || []) ids.add(link.from_id);
     for (const id of Object.keys(patch.votes || {})) ids.add(Number(id));
+    for (const comment of patch.comments || []) ids.add(comment.node_id);
+    for (const id of patch.uncommented || []) {
+      const comment = (before.model.comments || []).find((c) => c.id === id);
+      if (comment) ids.add(comment.node_id);
+    }
     for (const id of patch.unlinked || []) {
       const link = before.model.links.find((l) => l.id === id);
       if (link) ids.add(link.from_id);
@@ -119,6 +135,14 @@
     if (node.author) li.append(" ", el("span", { class: "author" }, "by " + node.author));
     const votes = window.argmapVotes ? window.argmapVotes.mark(at.model, node.id) : null;
     if (votes) li.append(" ", votes);
+    const said = at.talk ? at.talk.get(node.id) : null;
+    if (said) {
+      const mark = el("span", { class: "comment-count" });
+      mark.append(el("span", { "aria-hidden": "true" }, "💬"), " " + said[0],
+        el("span", { class: "sr-only" }, " comment" + (said[0] !== 1 ? "s" : "") + ", "
+          + said[1] + " open"));
+      li.append(" ", mark);
+    }
     const partners = node.group === null ? [] : (at.kids.get(node.parent_id) || []).filter(
       (k) => k.group === node.group && k.id !== node.id && k.kind === node.kind);
     if (partners.length) {

@@ -7,7 +7,17 @@ import shutil
 import pytest
 from helpers import session_entry
 
-from argmap import accounts, create_app, links, members, moderation, nodes, teams, votes
+from argmap import (
+    accounts,
+    comments,
+    create_app,
+    links,
+    members,
+    moderation,
+    nodes,
+    teams,
+    votes,
+)
 from argmap.db import connect
 from argmap.events import Actor
 
@@ -51,6 +61,15 @@ EXPECTED = {
         "owner": OK,
         "public": 403,
     },
+    "author": {  # editing a comment: its author (here the editor) only
+        "anonymous": 404,
+        "stranger": 404,
+        "viewer": 403,
+        "editor": OK,
+        "coowner": 403,
+        "owner": 403,
+        "public": 403,
+    },
     "first": {  # deleting the map: its first owner only
         "anonymous": 404,
         "stranger": 404,
@@ -73,6 +92,7 @@ TABLES = (
     "teams",
     "team_members",
     "votes",
+    "comments",
 )
 
 # (method, path, body, level, success status); "@name" in a body is one of the world's ids.
@@ -174,6 +194,18 @@ ROUTES = [
     ("DELETE", "/api/maps/{m}/nodes/{d}/vote", None, "edit", 200),  # each has voted on D
     ("POST", "/maps/{m}/nodes/{c}/vote", {"value": "2"}, "edit", 302),
     ("POST", "/maps/{m}/nodes/{d}/vote", {"clear": "1"}, "edit", 302),
+    # Comments: the editor wrote both (one resolved) on K, which the editor wrote too.
+    ("POST", "/maps/{m}/nodes/{k}/comments", {"body": "Source?"}, "edit", 302),
+    ("POST", "/maps/{m}/comments/{cm}", {"body": "Edited"}, "author", 302),
+    ("POST", "/maps/{m}/comments/{cm}/delete", {}, "edit", 302),
+    ("POST", "/maps/{m}/comments/{cm}/resolve", {}, "edit", 302),
+    ("POST", "/maps/{m}/comments/{cr}/reopen", {}, "edit", 302),
+    ("GET", "/api/maps/{m}/nodes/{k}/comments", None, "read", 200),
+    ("POST", "/api/maps/{m}/nodes/{k}/comments", {"body": "Source?"}, "edit", 201),
+    ("PATCH", "/api/maps/{m}/comments/{cm}", {"body": "Edited"}, "author", 200),
+    ("DELETE", "/api/maps/{m}/comments/{cm}", None, "edit", 200),
+    ("POST", "/api/maps/{m}/comments/{cm}/resolve", None, "edit", 200),
+    ("POST", "/api/maps/{m}/comments/{cr}/reopen", None, "edit", 200),
 ]
 STREAMS = ("/maps/{m}/events",)
 NO_WRITE = ("/maps/{m}/presence/leave",)  # changes only who is here, not the map
@@ -213,7 +245,14 @@ def build(db) -> dict:
     olga_member = members.of_user(db, m, olga["id"])
     for voter in (olga_member, editor, coowner):
         votes.set_vote(db, m, d, 1, Actor(voter["name"], voter["id"], voter is editor))
+    db.execute("UPDATE nodes SET author_member = ? WHERE id = ?", (editor["id"], k))
+    ed_actor = Actor("Ed", editor["id"], True)
+    cm = comments.add(db, m, k, "Which study?", ed_actor)["id"]
+    cr = comments.add(db, m, k, "Typo", ed_actor)["id"]
+    comments.set_resolved(db, m, cr, True, ed_actor)
     return {
+        "cm": cm,
+        "cr": cr,
         "m": m,
         "c": c,
         "d": d,
@@ -332,6 +371,8 @@ def test_route_access(place, world, route, who):
         assert "Private map" not in text
     elif level == "first" and who == "coowner":
         assert "first owner can delete it; co-owners cannot." in text
+    elif level == "author" and who in ("coowner", "owner"):
+        assert "Only its author can edit a comment." in text
     elif level in ("owner", "first"):
         assert "Only the owner of this map can do this." in text
     elif who == "viewer":

@@ -87,7 +87,7 @@ def test_create_map_then_read_it(api, db):
         "links": [],
     }
     read = api.get(f"/api/maps/{created['id']}").get_json()
-    assert read == {**created, "votes": {}, "my_votes": {}}
+    assert read == {**created, "votes": {}, "my_votes": {}, "comments": []}
     assert maps.get_map(db, created["id"])["title"] == "New map"
 
 
@@ -119,6 +119,7 @@ def test_show_map_is_the_whole_structure(api, db, tree):
         ],
         "votes": {},
         "my_votes": {},
+        "comments": [],
     }
 
 

@@ -62,7 +62,7 @@ def write(data: MapData) -> str:
     for node in doc["nodes"]:
         if authors.get(node["id"]):
             node["author"] = authors[node["id"]]
-    for name in ("teams", "settings"):
+    for name in ("teams", "settings", "comments"):
         if name in data.classroom:
             doc[name] = data.classroom[name]
     if data.votes:
@@ -202,12 +202,30 @@ def read_team(obj: object, where: str) -> dict:
     }
 
 
+def read_comment(obj: object, where: str) -> dict:
+    """One comment: the node it is about, who wrote it and when, its text, resolved or not."""
+    if not isinstance(obj, dict):
+        raise FormatError("a comment must be an object", where)
+    return {
+        "node_id": key(field(obj, "node_id", (str, int), where), f"{where}.node_id"),
+        "author": field(obj, "author", str, where, "") or "",
+        "body": field(obj, "body", str, where),
+        "created_at": field(obj, "created_at", str, where, None),
+        "edited_at": field(obj, "edited_at", str, where, None),
+        "resolved_at": field(obj, "resolved_at", str, where, None),
+        "resolved_by": field(obj, "resolved_by", str, where, None),
+    }
+
+
 def read_classroom(doc: dict) -> dict:
     """The class's teams and settings, when the file has them."""
     found: dict = {}
     teams = field(doc, "teams", list, "$", None)
     if teams is not None:
         found["teams"] = [read_team(t, f"$.teams[{i}]") for i, t in enumerate(teams)]
+    comments = field(doc, "comments", list, "$", None)
+    if comments is not None:
+        found["comments"] = [read_comment(c, f"$.comments[{i}]") for i, c in enumerate(comments)]
     settings = field(doc, "settings", dict, "$", None)
     if settings is not None:
         found["settings"] = {
@@ -259,6 +277,9 @@ def check_keys(data: MapData) -> None:
         if (vote["node"], vote["voter"]) in voted:
             raise FormatError("a voter votes once per node", f"$.votes[{i}]")
         voted.add((vote["node"], vote["voter"]))
+    for i, comment in enumerate(data.classroom.get("comments", [])):
+        if comment["node_id"] not in seen:
+            raise FormatError(f"unknown node {comment['node_id']!r}", f"$.comments[{i}].node_id")
     for i, team in enumerate(data.classroom.get("teams", [])):
         if team["claim_id"] is not None and team["claim_id"] not in seen:
             raise FormatError(f"unknown claim {team['claim_id']!r}", f"$.teams[{i}].claim_id")

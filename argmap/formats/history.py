@@ -2,7 +2,8 @@
 
 An event is `{"id", "revision", "action", "node_id", "actor", "created_at", "data"}`
 as the history page shows it. Its data holds node and link records (`before`,
-`after`, and the lists `deleted`, `restored`, `moved`, `returned`, `shown`, `links`),
+`after`, and the lists `deleted`, `restored`, `moved`, `returned`, `shown`, `links`,
+`comments`),
 node ids in `moved_back` and `gone` (nodes hidden from students), link ids in
 `unlinked`, the `choice` made for a deletion's children, `undo_of` (the id
 of the change an undo undid), `imported` (a change that came with a file) and `unseen`
@@ -20,6 +21,16 @@ from collections.abc import Callable
 
 from .model import FormatError
 
+# A comment change's records (and a node deletion's `comments`) hold comment ids and member
+# ids of the database that wrote them: an import keeps the words and the node, not those ids.
+COMMENT_ACTIONS = (
+    "comment.add",
+    "comment.edit",
+    "comment.delete",
+    "comment.resolve",
+    "comment.reopen",
+    "comment.restore",
+)
 ACTIONS = (
     "map.create",
     "map.update",
@@ -35,12 +46,14 @@ ACTIONS = (
     "map.unlock",
     "node.hide",
     "node.unhide",
+    *COMMENT_ACTIONS,
 )
 LINK_ACTIONS = ("link.add", "link.delete")
 RECORDS = ("before", "after")
 NODE_LISTS = ("deleted", "restored", "moved", "returned", "shown")
 ID_LISTS = ("moved_back", "gone", "unlinked")  # node ids, except unlinked: link ids
-NODE_FIELDS = ("parent_id", "from_id", "to_id")
+NODE_FIELDS = ("parent_id", "from_id", "to_id", "node_id")
+COMMENT_IDS = ("id", "member_id", "resolved_by")  # left out on import (see COMMENT_ACTIONS)
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[0-9.:+\-Z]*")
 
 
@@ -97,7 +110,7 @@ def _data(data: object, where: str) -> dict:
         path = f"{where}.{key}"
         if key in RECORDS:
             out[key] = _record(value, path)
-        elif key in (*NODE_LISTS, "links", *ID_LISTS):
+        elif key in (*NODE_LISTS, "links", "comments", *ID_LISTS):
             if not isinstance(value, list):
                 raise FormatError("expected a list", path)
             check = _ref if key in ID_LISTS else _record
@@ -138,7 +151,11 @@ def remap(event: dict, node: Renumber, link: Renumber, change: Callable[[int], i
     own = link if event["action"] in LINK_ACTIONS else node
     data: dict = {}
     for key, value in event["data"].items():
-        if key in RECORDS:
+        if key in RECORDS and event["action"] in COMMENT_ACTIONS:
+            data[key] = _remap_comment(value, node)
+        elif key == "comments":
+            data[key] = [_remap_comment(item, node) for item in value]
+        elif key in RECORDS:
             data[key] = _remap_record(value, node, own)
         elif key in (*NODE_LISTS, "links"):
             data[key] = [
@@ -163,4 +180,12 @@ def _remap_record(record: dict, node: Renumber, own: Renumber) -> dict:
     for name in NODE_FIELDS:
         if out.get(name) is not None:
             out[name] = node(out[name])
+    return out
+
+
+def _remap_comment(record: dict, node: Renumber) -> dict:
+    """A comment record with its node remapped and this database's other ids left out."""
+    out = {**record, **{name: None for name in COMMENT_IDS if name in record}}
+    if out.get("node_id") is not None:
+        out["node_id"] = node(out["node_id"])
     return out

@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 
-from .. import authors, members, portable, printing, render, teams
+from .. import authors, comments, members, portable, printing, render, teams
 from ..db import get_db
 from ..errors import ArgmapError, FormatError
 from ..formats import registry
@@ -99,6 +99,7 @@ def export(map_id: int, fmt: str):
     if fmt == "json":
         seen = authors.names_for(db, map_id, g.get("role"))
         data.classroom = teams.export_parts(db, map_id, seen, data.events)
+        data.classroom["comments"] = comments.export_parts(db, map_id, seen, access.hides())
     chosen = registry.FORMATS[fmt]
     body = registry.write(data, fmt)
     response = Response(body, mimetype=chosen.mimetype)

@@ -18,7 +18,18 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlite_utils import Database
 
-from .. import accounts, authors, events, maps, moderation, presence, settings, votes, watch
+from .. import (
+    accounts,
+    authors,
+    comments,
+    events,
+    maps,
+    moderation,
+    presence,
+    settings,
+    votes,
+    watch,
+)
 from ..db import get_db, row
 from ..errors import ValidationError
 from ..watch import frame
@@ -254,6 +265,10 @@ class Stream:
             data = self.voted(data, event)
         if self.student:
             data = moderation.student_change(data, event, hidden)
+        patch = data.get("patch")
+        if patch and patch.get("comments"):  # names as this reader sees them
+            said = [comments.shown(c, self.view) for c in patch["comments"]]
+            data = {**data, "patch": {**patch, "comments": said}}
         return frame("change", data, event["id"])
 
     def voted(self, data: dict, event: dict) -> dict:

@@ -19,6 +19,7 @@ from flask import (
 
 from .. import (
     authors,
+    comments,
     deletion,
     dot,
     events,
@@ -28,6 +29,7 @@ from .. import (
     moderation,
     nodes,
     render,
+    rules,
     teams,
     votes,
 )
@@ -151,8 +153,8 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
     graph = maps.get_map(db, map_id)
     typed = as_id(str((forms.get("edit") or {}).get("values", {}).get("parent_id", "")))
     node, mine, by_id = mappage.around(db, map_id, selected, typed, hide)
+    seen = authors.names_for(db, map_id, g.get("role"))
     if node is not None:
-        seen = authors.names_for(db, map_id, g.get("role"))
         node["author"] = authors.authors(db, map_id, seen).get(node["id"], "")
     count = row(db, "SELECT COUNT(*) AS n FROM nodes WHERE map_id = ?", (map_id,))["n"]
     count -= len(moderation.hidden_ids(db, map_id)) if hide else 0
@@ -162,6 +164,7 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
     outline_html = mappage.outline_html(db, graph, g.get("role"), sort)
     member = g.get("member")
     vote = votes.state(db, map_id, node["id"], member and member["id"]) if node else None
+    thread = comments.thread(db, map_id, node["id"], seen) if node is not None else []
     return render_template(
         "map.html",
         graph=graph,
@@ -181,6 +184,8 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
         classroom=class_values(db, map_id),
         vote=vote,
         sort=sort,
+        thread=thread,
+        comment_max=rules.COMMENT_MAX,
     ), status
 
 
@@ -352,6 +357,60 @@ def delete_link(map_id: int, link_id: int):
     link = links.delete_link(get_db(), map_id, link_id, actor())
     flash("Link removed.")
     return to_map(map_id, link["from_id"])
+
+
+def to_thread(map_id: int, node_id: int | None):
+    """Back to the map page with the node's thread in view."""
+    if node_id is None:
+        return redirect(url_for("pages.show", map_id=map_id))
+    return redirect(url_for("pages.show", map_id=map_id, node=node_id, _anchor="comments"))
+
+
+def comment_failed(map_id: int, node_id: int | None, form: dict, error: ArgmapError):
+    """The map page again, the comment form filled in with what was typed, and why."""
+    shown = as_id(str(node_id)) if node_id is not None else None
+    state = {"values": form, "error": error, "comment_id": as_id(form.get("comment_id"))}
+    return page(map_id, shown, error.status, comment=state)
+
+
+@bp.post("/maps/<int:map_id>/nodes/<int:node_id>/comments")
+def add_comment(map_id: int, node_id: int):
+    """Comment on a node; on bad input the page again with the text kept."""
+    form = request.form.to_dict()
+    try:
+        comments.add(get_db(), map_id, node_id, form.get("body"), actor())
+    except ArgmapError as error:
+        return comment_failed(map_id, node_id, form, error)
+    flash("Comment added.")
+    return to_thread(map_id, node_id)
+
+
+@bp.post("/maps/<int:map_id>/comments/<int:comment_id>")
+def edit_comment(map_id: int, comment_id: int):
+    """Save a comment's new text (its author only); on bad input the form again, filled in."""
+    form = {**request.form.to_dict(), "comment_id": str(comment_id)}
+    try:
+        done = comments.edit(get_db(), map_id, comment_id, form.get("body"), actor())
+    except ArgmapError as error:
+        return comment_failed(map_id, as_id(form.get("node_id")), form, error)
+    flash("Comment saved.")
+    return to_thread(map_id, done["node_id"])
+
+
+@bp.post("/maps/<int:map_id>/comments/<int:comment_id>/<any(delete, resolve, reopen):what>")
+def change_comment(map_id: int, comment_id: int, what: str):
+    """Delete, resolve or reopen a comment."""
+    db, who = get_db(), actor()
+    try:
+        if what == "delete":
+            done = comments.delete(db, map_id, comment_id, who)
+        else:
+            done = comments.set_resolved(db, map_id, comment_id, what == "resolve", who)
+    except ArgmapError as error:
+        form = {"comment_id": str(comment_id)}
+        return comment_failed(map_id, as_id(request.form.get("node_id")), form, error)
+    flash({"delete": "Comment deleted.", "resolve": "Resolved.", "reopen": "Reopened."}[what])
+    return to_thread(map_id, done["node_id"])
 
 
 def diagram_tag(graph: dict, fmt: str, view: render.View, limits: render.Limits) -> str:

@@ -19,6 +19,7 @@ from ..model import (
 )
 from ..moderation import MODES
 from ..nodes import CHILD_CHOICES
+from ..rules import COMMENT_MAX
 from ..search import SIMILAR_TEXT_MAX
 from ..standing import LABELS
 
@@ -680,6 +681,81 @@ def class_paths() -> dict:
     }
 
 
+COMMENT = obj(
+    {
+        "id": ID,
+        "node_id": ID,
+        "member_id": {**NULLABLE_ID, "description": "The member who wrote it, if known."},
+        "author": {
+            "type": "string",
+            "description": "Who wrote it, as the caller may see it (an animal name for a"
+            " student's comment, to students, in an anonymous map).",
+        },
+        "body": {"type": "string"},
+        "created_at": {"type": "string"},
+        "edited_at": {"type": "string", "nullable": True},
+        "resolved": {"type": "boolean"},
+        "resolved_at": {"type": "string", "nullable": True},
+        "resolved_by": {"type": "string", "description": "Who resolved it; empty when open."},
+    },
+    ("id", "node_id", "author", "body", "created_at", "resolved"),
+)
+COMMENT_BODY = obj(
+    {"body": {"type": "string", "minLength": 1, "maxLength": COMMENT_MAX}}, ("body",)
+)
+
+
+def comment_paths() -> dict:
+    """A node's comments: read by its readers, written by its editors."""
+    m = "map_id"
+    resolving = "(the node's author, or an owner)"
+    return {
+        "/api/maps/{map_id}/nodes/{node_id}/comments": {
+            "parameters": path_ids(m, "node_id"),
+            "get": operation(
+                "A node's comments, oldest first.",
+                answers(
+                    200,
+                    obj(
+                        {"node_id": ID, "comments": {"type": "array", "items": COMMENT}},
+                        ("node_id", "comments"),
+                    ),
+                    404,
+                ),
+            ),
+            "post": operation(
+                "Comment on a node (about its wording or evidence).",
+                answers(201, COMMENT, 403, 404, 413),
+                COMMENT_BODY,
+            ),
+        },
+        "/api/maps/{map_id}/comments/{comment_id}": {
+            "parameters": path_ids(m, "comment_id"),
+            "patch": operation(
+                "Change a comment's text (its author only).",
+                answers(200, COMMENT, 403, 404, 413),
+                COMMENT_BODY,
+            ),
+            "delete": operation(
+                "Delete a comment (its author, or an owner).",
+                answers(200, obj({"deleted": ID, "node_id": ID}), 403, 404),
+            ),
+        },
+        "/api/maps/{map_id}/comments/{comment_id}/resolve": {
+            "parameters": path_ids(m, "comment_id"),
+            "post": operation(
+                f"Mark a comment resolved {resolving}.", answers(200, COMMENT, 403, 404)
+            ),
+        },
+        "/api/maps/{map_id}/comments/{comment_id}/reopen": {
+            "parameters": path_ids(m, "comment_id"),
+            "post": operation(
+                f"Open a comment again {resolving}.", answers(200, COMMENT, 403, 404)
+            ),
+        },
+    }
+
+
 def description() -> dict:
     """The whole OpenAPI description of argmap's JSON API."""
     return {
@@ -690,7 +766,7 @@ def description() -> dict:
             "description": "Argument maps as JSON: the same rules and messages as the pages."
             " Send an API token from your account page as `Authorization: Bearer ...`.",
         },
-        "paths": {**paths(), **class_paths()},
+        "paths": {**paths(), **class_paths(), **comment_paths()},
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},

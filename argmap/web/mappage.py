@@ -15,7 +15,7 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup
 from sqlite_utils import Database
 
-from .. import authors, moderation, nodes, outline, render, votes
+from .. import authors, comments, moderation, nodes, outline, render, votes
 from ..db import rows
 from ..errors import NotFound, RenderError
 from ..records import link_dict, node_dict
@@ -57,7 +57,8 @@ def outline_html(db: Database, found: dict, role: str | None, sort: str | None =
         graph = authors.load(db, found["id"], role)  # the whole map only when drawn
         tally = votes.summaries(db, found["id"])
         items = outline.tree(graph, tally) if sort == "votes" else outline.tree(graph)
-        return render_template("_outline.html", graph=graph, items=items, tally=tally)
+        talk = comments.counts(graph["comments"])
+        return render_template("_outline.html", graph=graph, items=items, tally=tally, talk=talk)
 
     key = (found["id"], found["revision"], role == "owner", sort == "votes")
     return kept("outlines", key, draw)
