@@ -79,6 +79,7 @@ def register(app: Flask) -> None:
         maps,
         members,
         openapi,
+        overview,
         search,
         standing,
     )
@@ -90,7 +91,7 @@ def register(app: Flask) -> None:
     csrf.init_app(app)
     access.init_app(app)
     views = [auth, members, maps, api, openapi, brief, classroom, live, history, files, search]
-    for view in [*views, standing]:
+    for view in [*views, standing, overview]:
         app.register_blueprint(view.bp)
     errorpages.init_app(app)
     app.jinja_env.globals["labels"] = labels.for_templates(registry.FORMATS)
