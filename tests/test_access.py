@@ -167,6 +167,8 @@ ROUTES = [
     ("GET", "/api/maps/{m}/teams/{t}/brief", None, "read", 200),
     ("PUT", "/api/maps/{m}/teams/{t}/notes", {"notes": "Plan", "version": 0}, "edit", 200),
     ("PATCH", "/api/maps/{m}/classroom", {"anonymous": True}, "owner", 200),
+    ("GET", "/maps/{m}/overview", None, "owner", 200),
+    ("GET", "/api/maps/{m}/overview", None, "owner", 200),
 ]
 STREAMS = ("/maps/{m}/events",)
 NO_WRITE = ("/maps/{m}/presence/leave",)  # changes only who is here, not the map
