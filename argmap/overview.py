@@ -64,17 +64,21 @@ def item(seen: Seen, key: str) -> dict:
 
 
 def unanswered(seen: Seen, attacks: list[standing.Attack]) -> list[dict]:
-    """Counters nobody has answered: nothing attacks them and nothing undercuts their attack."""
+    """Counters nobody has answered: nothing attacks them, nothing undercuts their attack.
+
+    A counter under an undercut answers it too, though an undercut attacks nothing itself.
+    """
     answered = {a.target for a in attacks} | {a.attacker for a in attacks if a.undercuts}
+    answered |= {n.parent for n in seen.data.nodes if n.kind == "counter"}
     texts = {n.key: n.text for n in seen.data.nodes}
     found = []
     for node in seen.data.nodes:
         if node.kind == "counter" and node.key not in answered:
-            against = standing.quoted(texts, node.parent)
-            found.append(
-                {**item(seen, node.key), "undercut": node.undercut, "against": against}
-                | {"against_id": int(node.parent)}
-            )
+            against = {
+                "against_id": int(node.parent),
+                "against": standing.quoted(texts, node.parent),
+            }
+            found.append({**item(seen, node.key), "undercut": node.undercut, **against})
     return found
 
 

@@ -23,6 +23,11 @@
     return made;
   }
 
+  // "1 support", "2 supports": a count with its noun.
+  function counted(count, noun) {
+    return count + " " + noun + (count === 1 ? "" : "s");
+  }
+
   function nodeHref(id) {
     return "/maps/" + mapId + "?node=" + Number(id) + "#node-" + Number(id);
   }
@@ -114,8 +119,8 @@
     about(node, name);
     cell(row, "Directly", bar(node.direct.supports, node.direct.counters));
     const branch = node.branch;
-    cell(row, "In its branch", branch.supports + " supports · " + branch.counters + " counters (" +
-      branch.nodes + " nodes)");
+    cell(row, "In its branch", counted(branch.supports, "support") + " · " +
+      counted(branch.counters, "counter") + " (" + counted(branch.nodes, "node") + ")");
     return row;
   }
 
@@ -177,8 +182,8 @@
 
   function counts(figures) {
     const c = figures.counts;
-    const parts = [c.nodes + " nodes", c.claims + " claims", c.supports + " supports",
-      c.counters + " counters"];
+    const parts = [counted(c.nodes, "node"), counted(c.claims, "claim"),
+      counted(c.supports, "support"), counted(c.counters, "counter")];
     if (c.hidden) parts.push(c.hidden + " hidden from students");
     document.getElementById("ov-counts").textContent = parts.join(" · ");
   }

@@ -185,6 +185,7 @@ def test_the_overview_prints_without_navigation_and_fits_a_phone(shared, new_pag
     expect(teacher.locator("header.top")).to_be_hidden()
     expect(teacher.locator("#overview-print")).to_be_hidden()
     expect(teacher.locator("#ov-live")).to_be_hidden()
+    expect(teacher.locator("#ov-revision")).to_be_visible()
     for part in ("ov-unanswered", "ov-balance", "ov-people", "ov-latest"):
         expect(teacher.locator(f"#{part}")).to_be_visible()
     colour = teacher.evaluate("getComputedStyle(document.body).color")

@@ -122,6 +122,12 @@ def test_an_answer_takes_a_counter_off_the_list(client, world):
     assert world["A5"] in [n["id"] for n in figures(client, world)["unanswered"]]
 
 
+def test_an_undercut_is_answered_by_a_counter_under_it(client, world):
+    add(client, world, "dan", "V", "Grades do need practice", "counter", "U3", undercut=True)
+    found = [n["id"] for n in figures(client, world)["unanswered"]]
+    assert world["U3"] not in found and world["V"] in found
+
+
 def test_claims_without_a_single_reason(client, world):
     assert [n["id"] for n in figures(client, world)["unsupported"]] == [world["D"]]
     add(client, world, "ben", "P", "Projects teach planning", "support", "D")
