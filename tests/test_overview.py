@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hostile import HOSTILE
@@ -355,3 +358,18 @@ def test_a_few_queries_whatever_the_size_of_the_map(app, db, world):
             nodes.add_node(db, world["m"], {**fields, "parent_id": made[number // 3]})["id"]
         )
     assert count_queries(app.config["DATABASE"], world["m"]) == small <= 12
+
+
+def test_the_bench_section_prints_a_row_per_size():
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--only", "overview", "--sizes", "60,200", "--repeat", "1"],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = {line.split()[0]: line.split() for line in done.stdout.splitlines() if line.strip()}
+    assert lines["60"][1] == "68" and lines["200"][1] == "222"  # an add each, a tenth edited
+    assert "The teacher's overview" in done.stdout
