@@ -80,6 +80,7 @@ def register(app: Flask) -> None:
         maps,
         members,
         openapi,
+        overview,
         search,
         standing,
         votes,
@@ -92,7 +93,7 @@ def register(app: Flask) -> None:
     csrf.init_app(app)
     access.init_app(app)
     views = [auth, members, maps, api, openapi, brief, classroom, live, history, files, search]
-    for view in [*views, standing, votes, comments]:
+    for view in [*views, standing, votes, comments, overview]:
         app.register_blueprint(view.bp)
     errorpages.init_app(app)
     app.jinja_env.globals["labels"] = labels.for_templates(registry.FORMATS)

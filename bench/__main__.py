@@ -18,6 +18,7 @@ SECTION_MODULES = (
     "streams",
     "standing",
     "page",
+    "overview",
 )
 QUICK_SIZES = [10, 100]  # --quick: small maps, one run each, short live and streams runs
 

@@ -22,6 +22,7 @@
       two(date.getHours()) + ":" + two(date.getMinutes()) + zoneName(date);
     element.title = utc.endsWith("UTC") ? utc : utc + " UTC";
   }
+  window.argmapLocalTime = local; // for times a script draws later (the overview)
   function run() {
     document.querySelectorAll("time.local[datetime]").forEach(local);
   }

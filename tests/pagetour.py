@@ -52,6 +52,7 @@ def owner_pages(screen: str) -> dict[str, str]:
         "members": f"{MAP}/members",
         "join screen": screen,
         "history": f"{MAP}/history",
+        "overview": f"{MAP}/overview",
         "search": f"{MAP}/search?q=NATO",
         "delete map": f"{MAP}/delete",
         "delete node": f"{MAP}/nodes/{NODE}/delete",

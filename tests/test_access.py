@@ -206,6 +206,8 @@ ROUTES = [
     ("DELETE", "/api/maps/{m}/comments/{cm}", None, "edit", 200),
     ("POST", "/api/maps/{m}/comments/{cm}/resolve", None, "edit", 200),
     ("POST", "/api/maps/{m}/comments/{cr}/reopen", None, "edit", 200),
+    ("GET", "/maps/{m}/overview", None, "owner", 200),
+    ("GET", "/api/maps/{m}/overview", None, "owner", 200),
 ]
 STREAMS = ("/maps/{m}/events",)
 NO_WRITE = ("/maps/{m}/presence/leave",)  # changes only who is here, not the map

@@ -756,6 +756,122 @@ def comment_paths() -> dict:
     }
 
 
+INT = {"type": "integer", "minimum": 0}
+TEXT = {"type": "string"}
+MAYBE_TEXT = {"type": "string", "nullable": True}
+LISTED_NODE = {
+    "id": ID,
+    "kind": {"type": "string", "enum": list(KINDS)},
+    "text": TEXT,
+    "author": {**TEXT, "description": "Who wrote it (real names: the caller is an owner)."},
+    "hidden": {"type": "boolean", "description": "Hidden from students, with its branch."},
+}
+ACTIVITY = {
+    "added": INT,
+    "edits": INT,
+    "deletions": INT,
+    "changes": {**INT, "description": "Every change, those three and all others."},
+    "last": {**MAYBE_TEXT, "description": "The time of the last change (ISO 8601, UTC)."},
+}
+OVERVIEW = obj(
+    {
+        "map": obj({"id": ID, "title": TEXT, "revision": INT}, ("id", "title", "revision")),
+        "counts": obj({k: INT for k in ("nodes", "claims", "supports", "counters", "hidden")}),
+        "unanswered": {
+            "type": "array",
+            "description": "Counters that nothing attacks and nothing undercuts.",
+            "items": obj(
+                {
+                    **LISTED_NODE,
+                    "undercut": {"type": "boolean"},
+                    "against_id": ID,
+                    "against": {**TEXT, "description": "The start of its parent's text."},
+                }
+            ),
+        },
+        "unsupported": {
+            "type": "array",
+            "description": "Claims with no support under them and no support link to them.",
+            "items": obj(LISTED_NODE),
+        },
+        "balance": {
+            "type": "array",
+            "description": "Each claim: reasons and attacks on it (direct), and the supports"
+            " and counters of its whole branch.",
+            "items": obj(
+                {
+                    **LISTED_NODE,
+                    "direct": obj({"supports": INT, "counters": INT}),
+                    "branch": obj({"supports": INT, "counters": INT, "nodes": INT}),
+                }
+            ),
+        },
+        "people": {
+            "type": "array",
+            "items": obj(
+                {
+                    "member_id": NULLABLE_ID,
+                    "name": TEXT,
+                    "role": {"type": "string", "enum": list(ROLES), "nullable": True},
+                    "team_id": NULLABLE_ID,
+                    "team": MAYBE_TEXT,
+                    **ACTIVITY,
+                }
+            ),
+        },
+        "teams": {
+            "type": "array",
+            "description": "Each team's members' activity, then those in no team (empty when"
+            " the map has no teams).",
+            "items": obj(
+                {
+                    "id": NULLABLE_ID,
+                    "name": TEXT,
+                    "side": MAYBE_TEXT,
+                    "claim_id": NULLABLE_ID,
+                    "members": INT,
+                    **ACTIVITY,
+                }
+            ),
+        },
+        "latest": {
+            "type": "array",
+            "description": "The newest changes, newest first, in the history's words.",
+            "items": obj(
+                {
+                    "id": ID,
+                    "revision": INT,
+                    "action": TEXT,
+                    "actor": TEXT,
+                    "words": TEXT,
+                    "old": MAYBE_TEXT,
+                    "new": MAYBE_TEXT,
+                    "node_id": NULLABLE_ID,
+                    "created_at": TEXT,
+                    "present": {"type": "boolean", "description": "The node is still there."},
+                    "hidden": {"type": "boolean"},
+                }
+            ),
+        },
+    },
+    ("map", "counts", "unanswered", "unsupported", "balance", "people", "teams", "latest"),
+)
+
+
+def overview_paths() -> dict:
+    """The teacher's overview of a map."""
+    return {
+        "/api/maps/{map_id}/overview": {
+            "parameters": path_ids("map_id"),
+            "get": operation(
+                "Owners: the overview of the map (what is left unanswered, the balance of pro"
+                " and con under each claim, activity per person and team, the latest changes).",
+                answers(200, OVERVIEW, 403, 404),
+            ),
+        },
+    }
+
+
 def description() -> dict:
     """The whole OpenAPI description of argmap's JSON API."""
     return {
@@ -766,7 +882,7 @@ def description() -> dict:
             "description": "Argument maps as JSON: the same rules and messages as the pages."
             " Send an API token from your account page as `Authorization: Bearer ...`.",
         },
-        "paths": {**paths(), **class_paths(), **comment_paths()},
+        "paths": {**paths(), **class_paths(), **comment_paths(), **overview_paths()},
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
