@@ -121,27 +121,48 @@
       + stand.revision + ").");
   }
 
-  // A mark at the top right corner of each drawn node, inside its group (aria-hidden: the
-  // node, a button, is described by the mark's title instead).
+  // A mark at the top right corner of each drawn node, in a layer of its own above the nodes
+  // (not inside a node: the node is a button named by its text). The layer is aria-hidden:
+  // each node is described by its mark's title instead.
   function drawDiagram() {
     hideTip();
-    for (const old of diagram.querySelectorAll("g.standing-mark")) old.remove();
-    for (const g of diagram.querySelectorAll("g.node[id^='node-']")) {
-      const mine = (g.getAttribute("aria-describedby") || "").split(" ")
+    for (const old of diagram.querySelectorAll("g.standing-layer")) old.remove();
+    for (const g of diagram.querySelectorAll("g.node[aria-describedby]")) {
+      const mine = g.getAttribute("aria-describedby").split(" ")
         .filter((id) => id && !id.startsWith("standing-why-"));
       if (mine.length) g.setAttribute("aria-describedby", mine.join(" "));
       else g.removeAttribute("aria-describedby");
     }
-    if (!stand.on || !stand.labels) return;
-    for (const g of diagram.querySelectorAll("g.node[id^='node-']")) {
+    const graph = diagram.querySelector(".svg-wrap svg g.graph");
+    if (!stand.on || !stand.labels || !graph) return;
+    const layer = document.createElementNS(SVGNS, "g");
+    layer.setAttribute("class", "standing-layer");
+    layer.setAttribute("aria-hidden", "true");
+    for (const g of graph.querySelectorAll("g.node[id^='node-']")) {
       const id = g.id.slice(5);
       const label = stand.labels[id];
       if (!label) continue;
       const mark = diagramMark(g, id, label, stand.why[id]);
       if (!mark) continue;
+      layer.append(mark);
       const described = g.getAttribute("aria-describedby");
       g.setAttribute("aria-describedby", (described ? described + " " : "") + "standing-why-" + id);
     }
+    graph.append(layer);
+    follow();
+  }
+
+  // A folded node's mark is hidden with it (static/canvas.js marks folded nodes "hid").
+  function follow() {
+    for (const mark of diagram.querySelectorAll("g.standing-layer > g.standing-mark")) {
+      const g = document.getElementById("node-" + mark.dataset.node);
+      const away = !g || g.classList.contains("hid");
+      if (mark.classList.contains("hid") !== away) mark.classList.toggle("hid", away);
+    }
+  }
+
+  function markFor(id) {
+    return diagram.querySelector("g.standing-layer > g.standing-mark[data-node='" + id + "']");
   }
 
   function diagramMark(g, id, label, why) {
@@ -153,7 +174,6 @@
     const x = box.x + box.width - w + 6, y = box.y - h / 2;
     const mark = document.createElementNS(SVGNS, "g");
     mark.setAttribute("class", "standing-mark standing-" + label + " panzoom-exclude");
-    mark.setAttribute("aria-hidden", "true");
     mark.dataset.node = id;
     const title = document.createElementNS(SVGNS, "title");
     title.id = "standing-why-" + id;
@@ -167,7 +187,6 @@
       "text-anchor": "middle" })) text.setAttribute(k, v);
     text.textContent = look.sign + " " + look.word;
     mark.append(title, rect, text);
-    g.append(mark);
     return mark;
   }
 
@@ -259,7 +278,7 @@
   }, true);
   diagram.addEventListener("focusin", (event) => {
     const g = event.target.closest && event.target.closest("g.node[id^='node-']");
-    const mark = g && g.querySelector(":scope > g.standing-mark");
+    const mark = g && markFor(g.id.slice(5));
     if (mark) showTip(mark.dataset.node, mark);
   });
   diagram.addEventListener("focusout", (event) => {
@@ -303,11 +322,16 @@
     drawOutline();
     if (revisionNow() > stand.revision) want();
   });
-  // A new drawing (live.js or canvas.js put a new SVG in the stage): marks again.
+  // A new drawing (live.js or canvas.js put a new SVG in the stage): marks again. A fold
+  // (a node's class): its marks follow.
   const stage = diagram.querySelector(".svg-wrap");
   if (stage && window.MutationObserver) {
-    new MutationObserver(() => { if (stand.on) drawDiagram(); })
-      .observe(stage, { childList: true });
+    new MutationObserver((records) => {
+      if (!stand.on) return;
+      if (records.some((r) => r.type === "childList" && r.target === stage)) drawDiagram();
+      else if (records.some((r) => r.type === "attributes" && r.target.matches("g.node"))) follow();
+    }).observe(stage, { childList: true, subtree: true, attributes: true,
+      attributeFilter: ["class"] });
   }
 
   // --- 2. "Is this the same as ...?" -----------------------------------------------------------
@@ -415,8 +439,8 @@
     } else if (wanted && wanted.parent !== null) {
       const kind = KIND_WORDS[wanted.kind] || "pro";
       const button = el("button", { type: "button", class: "similar-link",
-        "aria-label": "Link “" + short(node.text, 60) + "” as a " + kind
-          + " instead of adding your text" }, "Link to this instead");
+        "aria-label": "Link to this instead: “" + short(node.text, 60) + "” as a " + kind
+          + ", not your text as a new node" }, "Link to this instead");
       button.addEventListener("click", () => linkInstead(field, hint, node, button));
       row.append(button);
     }

@@ -32,9 +32,7 @@ def world(tmp_path):
     actor = Actor("Olga", members.of_user(db, m, olga["id"])["id"])
 
     def add(text: str, kind: str, parent: int | None = None) -> int:
-        return nodes.add_node(db, m, {"kind": kind, "text": text, "parent_id": parent}, actor)[
-            "id"
-        ]
+        return nodes.add_node(db, m, {"kind": kind, "text": text, "parent_id": parent}, actor)["id"]
 
     claim = add("Schools should ban phones in lessons", "claim")
     w = {"app": app, "db": db, "m": m, "olga": olga, "sam": sam, "actor": actor, "claim": claim}
