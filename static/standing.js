@@ -171,7 +171,9 @@
     const box = shape.getBBox();
     const look = MARKS[label];
     const w = look.width, h = 16;
-    const x = box.x + box.width - w + 6, y = box.y - h / 2;
+    // Above the box's top right corner: clear of the text and of the fold toggle (static/
+    // canvas.js puts it at the middle of a side).
+    const x = box.x + box.width - w - 2, y = box.y - h + 5;
     const mark = document.createElementNS(SVGNS, "g");
     mark.setAttribute("class", "standing-mark standing-" + label + " panzoom-exclude");
     mark.dataset.node = id;
