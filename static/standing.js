@@ -215,7 +215,7 @@
     if (!mark) {
       mark = el("span");
       const badge = li.querySelector(":scope > .badge");
-      if (badge) badge.after(" ", mark); else li.prepend(mark, " ");
+      if (badge) badge.after(mark); else li.prepend(mark);
     }
     mark.className = "standing-mark standing-" + label;
     mark.dataset.key = key;
@@ -291,6 +291,9 @@
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && !tip.hidden) hideTip();
   });
+  // Moving the drawing leaves the tip behind: it goes.
+  const moving = diagram.querySelector(".svg-wrap");
+  if (moving) moving.addEventListener("panzoomchange", () => { if (!tip.hidden) hideTip(); });
 
   function setOn(on, remember) {
     stand.on = on;
