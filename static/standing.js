@@ -117,8 +117,8 @@
     drawOutline();
     if (!stand.on || !stand.labels) return;
     const c = counts();
-    say(c.in + " in, " + c.out + " out, " + c.undecided + " undecided (revision "
-      + stand.revision + ").");
+    // Said (politely) only when the counts change, not at every revision.
+    say(c.in + " in, " + c.out + " out, " + c.undecided + " undecided.");
   }
 
   // A mark at the top right corner of each drawn node, in a layer of its own above the nodes
