@@ -84,11 +84,14 @@ def content_words(text: str) -> list[str]:
     return list(seen)[:30]
 
 
-def similar(db: Database, map_id: int, text: str, limit: int = SIMILAR) -> list[dict]:
+def similar(
+    db: Database, map_id: int, text: str, limit: int = SIMILAR, hidden: set[int] | None = None
+) -> list[dict]:
     """Nodes whose text shares most of the typed text's words ("is this the same as ...?").
 
     Full-text search finds the candidates (any typed word, as a prefix); each is scored by the
     share of the typed words it contains, and only those sharing at least half are kept.
+    `hidden`: nodes the reader may not see (a student typing), never among the results.
     """
     words = content_words(text)
     if not words:
@@ -99,8 +102,9 @@ def similar(db: Database, map_id: int, text: str, limit: int = SIMILAR) -> list[
         "SELECT n.id, n.kind, n.text, n.parent_id FROM nodes_fts f"
         " JOIN nodes n ON n.id = f.rowid"
         " WHERE nodes_fts MATCH ? AND n.map_id = ?"
+        " AND n.id NOT IN (SELECT value FROM json_each(?))"
         " ORDER BY bm25(nodes_fts, 10.0, 1.0), n.id LIMIT ?",
-        (expression, map_id, CANDIDATES),
+        (expression, map_id, json.dumps(sorted(hidden or ())), CANDIDATES),
     )
     for node in found:
         theirs = WORD.findall(node["text"].lower())

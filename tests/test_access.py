@@ -126,6 +126,7 @@ ROUTES = [
     ("GET", "/api/maps/{m}/search?q=claim", None, "read", 200),
     ("GET", "/api/maps/{m}/acceptability", None, "read", 200),
     ("GET", "/api/maps/{m}/similar?text=claim", None, "read", 200),
+    ("GET", "/maps/{m}/standing", None, "read", 200),
     ("GET", "/maps/{m}/brief", None, "read", 200),
     ("GET", "/maps/{m}/export/json", None, "read", 200),
     ("GET", "/maps/{m}/history", None, "read", 200),

@@ -449,7 +449,8 @@ def paths() -> dict:
         "/api/maps/{map_id}/acceptability": {
             "parameters": path_ids(m),
             "get": operation(
-                "Which claims stand: each node in, out or undecided, and why in one line.",
+                "Which claims stand: each node in, out or undecided, and why in one line"
+                " (a student's: on the nodes students may see).",
                 answers(
                     200,
                     obj(
@@ -470,7 +471,8 @@ def paths() -> dict:
         "/api/maps/{map_id}/similar": {
             "parameters": path_ids(m),
             "get": operation(
-                "Up to five nodes whose text shares most of the words of `text`.",
+                "Up to five nodes whose text shares most of the words of `text`"
+                " (never a node hidden from the reader).",
                 answers(
                     200,
                     obj(

@@ -1,26 +1,31 @@
-"""Where the debate stands: which claims stand and why, and nodes like the one being typed."""
+"""Where the debate stands: which claims stand and why, and nodes like the one being typed.
+
+Students get both for what they may see: a hidden node neither attacks nor is suggested.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, render_template, request
 
-from .. import maps, search, standing
+from .. import authors, maps, moderation, search, standing
 from ..db import get_db
 from ..errors import ValidationError
 from ..model import from_graph
+from ..web import access
 
-bp = Blueprint("standing", __name__, url_prefix="/api")
+bp = Blueprint("standing", __name__)
+ORDER = (standing.OUT, standing.UNDECIDED, standing.IN)  # the plain page: what falls first
 
 
-@bp.get("/maps/<int:map_id>/acceptability")
+@bp.get("/api/maps/<int:map_id>/acceptability")
 def acceptability(map_id: int):
     """Each node in, out or undecided (grounded semantics) with a one-line reason."""
-    graph = maps.load(get_db(), map_id)
+    graph = maps.load(get_db(), map_id, access.hides())
     result = standing.label(from_graph(graph))
     return jsonify({"revision": graph["revision"], "labels": result.labels, "why": result.why})
 
 
-@bp.get("/maps/<int:map_id>/similar")
+@bp.get("/api/maps/<int:map_id>/similar")
 def similar(map_id: int):
     """Up to five nodes whose text shares most of the words of `text` (before adding a node)."""
     db = get_db()
@@ -30,4 +35,17 @@ def similar(map_id: int):
         raise ValidationError(
             f"Send at most {search.SIMILAR_TEXT_MAX} characters of text (a node's limit).", "text"
         )
-    return jsonify({"text": text, "results": search.similar(db, map_id, text)})
+    hidden = moderation.hidden_ids(db, map_id) if access.hides() else set()
+    return jsonify({"text": text, "results": search.similar(db, map_id, text, hidden=hidden)})
+
+
+@bp.get("/maps/<int:map_id>/standing")
+def show(map_id: int):
+    """The plain page: every node the reader may see, grouped by its label, with the reason."""
+    graph = authors.load(get_db(), map_id, g.get("role"))
+    result = standing.label(from_graph(graph))
+    groups = {mark: [] for mark in ORDER}
+    for node in graph["nodes"]:
+        key = str(node["id"])
+        groups[result.labels[key]].append({"node": node, "why": result.why[key]})
+    return render_template("standing.html", graph=graph, groups=groups)
