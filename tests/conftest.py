@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -113,20 +115,30 @@ def browser():
         yield chromium
 
 
-@pytest.fixture
-def new_page(browser):
-    """Open pages in fresh browser contexts: each context is another person."""
+@contextmanager
+def browser_contexts(browser) -> Iterator[Callable]:
+    """open(**options): a page in a fresh browser context (another person, 10 s timeouts);
+    every context opened is closed on leaving."""
     contexts = []
 
-    def opener():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    def open_page(**options):
+        context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
 
-    yield opener
-    for context in contexts:
-        context.close()
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open pages in fresh browser contexts: each context is another person."""
+    with browser_contexts(browser) as open_page:
+        yield lambda: open_page(viewport={"width": 1400, "height": 1000})
 
 
 @pytest.fixture
