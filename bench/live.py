@@ -14,22 +14,17 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from argmap import accounts, members, moderation
 from argmap.db import connect, rows
+from testbed import Server
 
 from .common import Options, Table, duration, machine, mark, section
 from .synthetic import write_map
@@ -38,13 +33,6 @@ PAGES, WRITERS, RATE, SECONDS = 30, 10, 1.0, 20.0
 SIZES = (100, 2000)
 TARGETS = {100: 0.300, 2000: 1.0}  # p95 edit to page (issue 9)
 PER_ADDRESS = 20  # STREAMS_PER_ADDRESS's default: clients spread over loopback addresses
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def address(number: int) -> str:
@@ -71,42 +59,6 @@ def prepare(path: Path, size: int, writers: int) -> tuple[int, list[int], list[s
         return map_id, ids, tokens
     finally:
         db.conn.close()
-
-
-def start_server(path: Path, port: int, *flags: str) -> subprocess.Popen:
-    """`argmap serve` (its defaults unless flags say otherwise); returns once it answers."""
-    environ = {
-        **os.environ,
-        "ARGMAP_DATABASE": str(path),
-        "ARGMAP_SEED": "0",
-        "ARGMAP_SECRET_KEY": "bench-secret",
-        "ARGMAP_EXPORTS": str(path.parent),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "argmap.cli", "serve", "--port", str(port), *flags],
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the argmap server did not start")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    """Stop the server as an operator would, and reap it."""
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @dataclass
@@ -256,8 +208,8 @@ def measure(size: int, pages: int, writers: int, seconds: float, *flags: str) ->
     with tempfile.TemporaryDirectory(prefix="argmap-live-") as folder:
         path = Path(folder) / "live.sqlite"
         map_id, ids, tokens = prepare(path, size, writers)
-        port = free_port()
-        server = start_server(path, port, *flags)
+        server = Server(Path(folder), *flags, database=path)
+        port = server.port
         stop, sent = threading.Event(), {}
         open_pages = [Page(port, map_id, address(n)) for n in range(pages)]
         try:
@@ -282,7 +234,7 @@ def measure(size: int, pages: int, writers: int, seconds: float, *flags: str) ->
                 )
                 for n, token in enumerate(tokens)
             ]
-            cpu = tree_cpu(server.pid)
+            cpu = tree_cpu(server.process.pid)
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -290,10 +242,10 @@ def measure(size: int, pages: int, writers: int, seconds: float, *flags: str) ->
             settle = time.monotonic() + 15
             while time.monotonic() < settle and any(len(p.shown) < len(sent) for p in open_pages):
                 time.sleep(0.2)
-            cpu = tree_cpu(server.pid) - cpu
+            cpu = tree_cpu(server.process.pid) - cpu
         finally:
             stop.set()
-            stop_server(server)
+            server.stop(30)
         return Result(size, seconds, sent, open_pages, cpu)
 
 

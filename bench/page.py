@@ -17,9 +17,9 @@ from pathlib import Path
 
 from argmap import accounts, members, nodes, render
 from argmap.db import connect, row
+from testbed import Server, chromium
 
 from .common import Options, Table, duration, machine, mark, section
-from .live import free_port, start_server, stop_server
 from .render import app_for
 from .synthetic import write_map
 
@@ -27,16 +27,6 @@ SIZES = [500, 2000]
 EDIT_SIZE, EDIT_ADDS = 500, 20
 PAGE_MAX, BYTES_MAX = 0.150, 1_000_000
 OUTLINE_MAX, DIAGRAM_MAX = 0.150, 1.0
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "correct horse battery staple"
 
 
@@ -145,18 +135,14 @@ def prepare(path: Path) -> tuple[int, int]:
 
 def edit_figures(adds: int) -> tuple[list[float], list[float], int]:
     """Add `adds` pros through the page; (outline times, diagram times, ids not the server's)."""
-    from playwright.sync_api import sync_playwright  # only this bench needs a browser
-
     with tempfile.TemporaryDirectory(prefix="argmap-bench-") as folder:
         path = Path(folder) / "bench.sqlite"
         map_id, claim = prepare(path)
-        port = free_port()
-        server = start_server(path, port)
+        server = Server(Path(folder), database=path)
         try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            with chromium() as browser:
                 page = browser.new_page(viewport={"width": 1366, "height": 900})
-                base = f"http://127.0.0.1:{port}"
+                base = server.url
                 page.goto(f"{base}/login")
                 page.fill("input[name=email]", "author@bench.example")
                 page.fill("input[name=password]", PASSWORD)
@@ -171,9 +157,8 @@ def edit_figures(adds: int) -> tuple[list[float], list[float], int]:
                     outline.append(shown / 1000)
                     drawn.append(diagram / 1000)
                     wrong += not stored_as(path, node_id, f"Bench reason {number}")
-                browser.close()
         finally:
-            stop_server(server)
+            server.stop(30)
     return outline, drawn, wrong
 
 

@@ -17,8 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from testbed import Server
+
 from .common import Options, Table, duration, machine, mark, section
-from .live import address, free_port, prepare, start_server, stop_server
+from .live import address, prepare
 
 COUNTS = (300, 1000)
 WRITES, IDLE_SECONDS = 40, 10.0
@@ -117,8 +119,8 @@ def measure(count: int, idle: float) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="argmap-streams-") as folder:
         path = Path(folder) / "streams.sqlite"
         map_id, _, tokens = prepare(path, 10, 1)
-        port = free_port()
-        server = start_server(path, port)
+        server = Server(Path(folder), database=path)
+        port = server.port
         streams = None
         try:
             streams = Streams(port, map_id, count)
@@ -130,7 +132,7 @@ def measure(count: int, idle: float) -> list[str]:
             times = sorted(timed_writes(port, map_id, tokens[0], streams))
             streams.read(3)
             got_all = streams.counting(f"Stream bench write {WRITES - 1}".encode())
-            pids = worker_pids(server.pid)
+            pids = worker_pids(server.process.pid)
             threads, memory = threads_and_memory(pids)
             before = cpu_seconds(pids)
             streams.read(idle)
@@ -138,7 +140,7 @@ def measure(count: int, idle: float) -> list[str]:
         finally:
             if streams is not None:
                 streams.close()
-            stop_server(server)
+            server.stop(30)
     p95 = times[max(int(len(times) * 0.95) - 1, 0)] if times else None
     return [
         str(count),

@@ -9,52 +9,16 @@ Needs Debian's Chromium (/usr/bin/chromium) and the `playwright` package (the te
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
-
-from playwright.sync_api import sync_playwright
 
 from argmap import accounts, members, nodes, teams
 from argmap.db import connect
+from testbed import ROOT, Server, chromium
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PASSWORD = "correct horse battery staple"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 STUDENTS = (("Ana", "For"), ("Ben", "For"), ("Cleo", "Against"), ("Dan", "Against"))
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(folder: Path) -> tuple[subprocess.Popen, str, str]:
-    """`argmap serve` on a new database; returns the process, its address and database."""
-    port, database = free_port(), str(folder / "class.sqlite")
-    env = {**os.environ, "ARGMAP_DATABASE": database, "ARGMAP_SECRET_KEY": "screenshots"}
-    env |= {"ARGMAP_SEED": "0", "ARGMAP_EXPORTS": str(folder / "exports")}
-    env["ARGMAP_PUBLIC_URL"] = "https://argmap.school.example"  # as a school would set it
-    command = [sys.executable, "-m", "argmap.cli", "serve", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url + "/", timeout=1).close()
-            return process, url, database
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("argmap serve did not start")
 
 
 def prepare(database: str) -> dict:
@@ -134,18 +98,15 @@ def main() -> None:
     """Start a server, take the screenshots, stop the server."""
     DOCS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        process, url, database = serve(Path(folder))
+        # as a school would set it: join links and codes show this address
+        env = {"ARGMAP_PUBLIC_URL": "https://argmap.school.example"}
+        server = Server(Path(folder), env=env)
         try:
-            room = prepare(database)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-                )
-                shoot(browser, url, room)
-                browser.close()
+            room = prepare(server.database)
+            with chromium() as browser:
+                shoot(browser, server.url, room)
         finally:
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=20)
+            server.stop(20)
     print(f"Saved the screenshots in {DOCS}")
 
 

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,21 +11,14 @@ from corpus import MISSING
 from corpus import present as corpus_present
 from helpers import fresh_app_config, quick_hash, session_entry
 
+import testbed
 from argmap import create_app
 from argmap.db import connect
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# Also imported from here by test files (from conftest import ROOT, Server, ...).
+from testbed import ROOT as ROOT
+from testbed import free_port as free_port
+from testbed import wait_until_up as wait_until_up
 
 
 def pytest_collection_modifyitems(config, items):
@@ -93,73 +81,15 @@ def db(app):
     conn.conn.close()
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 20) -> None:
-    """Wait for the server to answer, or fail with its output."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text(errors='replace')}")
-        try:
-            urllib.request.urlopen(url, timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start in time")
-
-
-class Server:
-    """A real argmap server (`argmap serve`) on its own database file."""
+class Server(testbed.Server):
+    """A real argmap server (`argmap serve`, one worker of 32 threads unless told) on its own
+    database file in tmp_path."""
 
     def __init__(
         self, tmp_path: Path, workers: int = 1, seed: bool = False, env: dict | None = None
     ):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.database = str(tmp_path / f"server-{self.port}.sqlite")
-        environ = {
-            **os.environ,
-            "ARGMAP_DATABASE": self.database,
-            "ARGMAP_SECRET_KEY": "test-secret",
-            "ARGMAP_SEED": "1" if seed else "0",
-            "ARGMAP_EXPORTS": str(tmp_path / "exports"),
-            **(env or {}),
-        }
-        command = [
-            sys.executable,
-            "-m",
-            "argmap.cli",
-            "serve",
-            "--port",
-            str(self.port),
-            "--workers",
-            str(workers),
-            "--threads",
-            "32",
-        ]
-        # Its output goes to a file: a pipe nobody reads fills up and stops the server.
-        self.log = tmp_path / f"server-{self.port}.log"
-        with self.log.open("wb") as output:
-            self.process = subprocess.Popen(
-                command, env=environ, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT
-            )
-        wait_until_up(self.url + "/", self.process, self.log)
-
-    def stop(self) -> None:
-        """Stop the server the way an operator would (SIGINT), and reap it."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        flags = ("--workers", str(workers), "--threads", "32")
+        super().__init__(tmp_path, *flags, seed=seed, env=env)
 
 
 @pytest.fixture
@@ -181,28 +111,34 @@ def seeded_server(tmp_path):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, with no calls to the outside."""
-    from playwright.sync_api import sync_playwright  # here: only browser tests need Playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with testbed.chromium() as chromium:
         yield chromium
-        chromium.close()
+
+
+@contextmanager
+def browser_contexts(browser) -> Iterator[Callable]:
+    """open(**options): a page in a fresh browser context (another person, 10 s timeouts);
+    every context opened is closed on leaving."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
 
 
 @pytest.fixture
 def new_page(browser):
     """Open pages in fresh browser contexts: each context is another person."""
-    contexts = []
-
-    def opener():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield opener
-    for context in contexts:
-        context.close()
+    with browser_contexts(browser) as open_page:
+        yield lambda: open_page(viewport={"width": 1400, "height": 1000})
 
 
 @pytest.fixture

@@ -1,19 +1,24 @@
-"""Helpers for the core tests: fresh database files fast, and cheap password hashes."""
+"""Helpers for the core tests: fresh database files fast, cheap password hashes, the CLI."""
 
 from __future__ import annotations
 
 import atexit
 import http.client
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
+from click.testing import CliRunner, Result
 from werkzeug.security import generate_password_hash
 
 from argmap.db import connect, migrate
+from testbed import ROOT
 
 
 @cache
@@ -61,6 +66,38 @@ def session_entry(app, user: dict) -> list:
         return [user["id"], accounts.start_session(db, user["id"])]
     finally:
         db.conn.close()
+
+
+def run_cli(app, *args: str, stdin: str = "") -> Result:
+    """Run an argmap command in this process (click's runner) on the app's database."""
+    from argmap.cli import main  # here: most tests never need the command line
+
+    env = {
+        "ARGMAP_DATABASE": app.config["DATABASE"],
+        "ARGMAP_SECRET_KEY": "test",
+        "ARGMAP_SEED": "0",
+    }
+    return CliRunner().invoke(main, list(args), input=stdin, env=env)
+
+
+def run_argmap(*args: str, database: str, exports: Path) -> subprocess.CompletedProcess:
+    """Run `argmap ARGS` as its own process on the given database and exports folder."""
+    env = {
+        **os.environ,
+        "ARGMAP_DATABASE": database,
+        "ARGMAP_EXPORTS": str(exports),
+        "ARGMAP_SECRET_KEY": "test",
+        "ARGMAP_SEED": "0",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "argmap.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 EMAIL = "ana@example.org"

@@ -10,11 +10,10 @@ import sys
 from urllib.parse import unquote
 
 import pytest
-from click.testing import CliRunner
 from conftest import PASSWORD, ROOT, log_in
+from helpers import run_cli
 
 from argmap import accounts, create_app, members
-from argmap.cli import main
 from argmap.db import connect
 from argmap.owner import OWNER_EMAIL
 
@@ -252,16 +251,6 @@ def test_someone_elses_token_cannot_revoke(browser_client, owner, make_user, db)
         == 404
     )
     assert db.execute("SELECT revoked_at FROM api_tokens").fetchone()[0] is None
-
-
-def run_cli(app, *args, stdin: str = ""):
-    """Run an argmap command on the app's database."""
-    env = {
-        "ARGMAP_DATABASE": app.config["DATABASE"],
-        "ARGMAP_SECRET_KEY": "test",
-        "ARGMAP_SEED": "0",
-    }
-    return CliRunner().invoke(main, list(args), input=stdin, env=env)
 
 
 def test_create_user_and_reset_password_commands(app, browser_client, db):

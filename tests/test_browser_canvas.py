@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import Server
+from conftest import Server, browser_contexts
 from livehelp import on_file
 from playwright.sync_api import expect
 from test_browser_live import join, log_in, make_room
@@ -39,21 +39,15 @@ def shared(tmp_path_factory):
 @pytest.fixture(params=sorted(SCREENS))
 def screen(request, browser):
     """open(): a page in a fresh browser context of the screen's size (desktop, phone)."""
-    contexts = []
     width, height = SCREENS[request.param]
+    with browser_contexts(browser) as open_page:
 
-    def opener():
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, has_touch=request.param == "phone"
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
+        def opener():
+            viewport = {"width": width, "height": height}
+            return open_page(viewport=viewport, has_touch=request.param == "phone")
 
-    opener.name = request.param
-    yield opener
-    for context in contexts:
-        context.close()
+        opener.name = request.param
+        yield opener
 
 
 def open_seed(page, server, query: str = ""):

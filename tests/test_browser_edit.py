@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Server
+from conftest import Server, browser_contexts
 from livehelp import on_file
 from playwright.sync_api import expect
 from test_browser_live import join, make_room, stayed
@@ -34,17 +34,8 @@ def size(request):
 @pytest.fixture
 def person(browser, size):
     """Open pages as new people (a browser context each) at the test's screen size."""
-    contexts = []
-
-    def opener():
-        context = browser.new_context(viewport=SIZES[size], has_touch=size == "phone")
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield opener
-    for context in contexts:
-        context.close()
+    with browser_contexts(browser) as open_page:
+        yield lambda: open_page(viewport=SIZES[size], has_touch=size == "phone")
 
 
 def add(server, room, parent: int, kind: str, text: str) -> int:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
-from conftest import ROOT, Server, wait_until_up
+from conftest import Server
 from livehelp import PASSWORD, on_file, owned_map
 from playwright.sync_api import expect
 
@@ -206,29 +202,7 @@ def test_a_half_typed_form_survives_and_saving_shows_both_texts(shared, new_page
 def restart(server) -> None:
     """Stop the server, then start it again on the same port and database file."""
     server.stop()
-    environ = {
-        **os.environ,
-        "ARGMAP_DATABASE": server.database,
-        "ARGMAP_SECRET_KEY": "test-secret",
-        "ARGMAP_SEED": "0",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "argmap.cli",
-        "serve",
-        "--port",
-        str(server.port),
-        "--workers",
-        "1",
-        "--threads",
-        "32",
-    ]
-    with server.log.open("ab") as output:
-        server.process = subprocess.Popen(
-            command, env=environ, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT
-        )
-    wait_until_up(server.url + "/", server.process, server.log)
+    server.start()
 
 
 def test_a_dropped_stream_resumes_without_losing_a_change(server, new_page):

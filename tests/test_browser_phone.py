@@ -5,6 +5,7 @@ tables stack, and touch targets are at least 44 px. The desktop (1366 px) keeps 
 from __future__ import annotations
 
 import pytest
+from conftest import browser_contexts
 from pagetour import (
     MAP,
     guest_pages,
@@ -53,31 +54,26 @@ def tour(seeded_server, browser):
     """The pages, and `people(width, touch=False)`: the seed map's owner (logged in) and a guest,
     each in a browser context of their own at that width."""
     owner_password(seeded_server.database)
-    contexts = []
+    with browser_contexts(browser) as open_page:
 
-    def person(width: int, touch: bool = False):
-        context = browser.new_context(viewport={"width": width, "height": 844}, has_touch=touch)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
+        def person(width: int, touch: bool = False):
+            return open_page(viewport={"width": width, "height": 844}, has_touch=touch)
 
-    def people(width: int, touch: bool = False):
-        owner = person(width, touch)
-        log_in_owner(owner, seeded_server.url)
-        return owner, person(width, touch)
+        def people(width: int, touch: bool = False):
+            owner = person(width, touch)
+            log_in_owner(owner, seeded_server.url)
+            return owner, person(width, touch)
 
-    setup = person(1366)
-    log_in_owner(setup, seeded_server.url)
-    code, screen = open_join_code(setup, seeded_server.url)
-    yield {
-        "url": seeded_server.url,
-        "owner": setup,
-        "people": people,
-        "owner_pages": owner_pages(screen),
-        "guest_pages": guest_pages(code),
-    }
-    for context in contexts:
-        context.close()
+        setup = person(1366)
+        log_in_owner(setup, seeded_server.url)
+        code, screen = open_join_code(setup, seeded_server.url)
+        yield {
+            "url": seeded_server.url,
+            "owner": setup,
+            "people": people,
+            "owner_pages": owner_pages(screen),
+            "guest_pages": guest_pages(code),
+        }
 
 
 def visit_all(tour, width: int, touch: bool = False):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from helpers import run_argmap
 
 from argmap import maps, nodes, portable
 from argmap.db import connect
@@ -17,26 +16,6 @@ from argmap.model import MapData, Node
 
 ROOT = Path(__file__).resolve().parent.parent
 MAGIC = {"svg": b"<?xml", "png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "dot": b"digraph argmap {"}
-
-
-def argmap(*args: str, database: str, exports: Path) -> subprocess.CompletedProcess:
-    """Run `argmap ARGS` as its own process on the given database and exports folder."""
-    env = {
-        **os.environ,
-        "ARGMAP_DATABASE": database,
-        "ARGMAP_EXPORTS": str(exports),
-        "ARGMAP_SECRET_KEY": "test",
-        "ARGMAP_SEED": "0",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "argmap.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -51,7 +30,7 @@ def small(app, db):
 
 def run_export(app, *args: str) -> subprocess.CompletedProcess:
     """`argmap export ARGS` on the app's database and exports folder."""
-    return argmap(
+    return run_argmap(
         "export", *args, database=app.config["DATABASE"], exports=Path(app.config["EXPORTS"])
     )
 
@@ -106,13 +85,13 @@ def test_bad_export_fails_with_a_clear_message(app, small, args, message):
 
 def test_seed_command_loads_once(tmp_path):
     database = str(tmp_path / "fresh.sqlite")
-    first = argmap("seed", database=database, exports=tmp_path / "exports")
+    first = run_argmap("seed", database=database, exports=tmp_path / "exports")
     assert first.returncode == 0, first.stderr
     assert "Seeded map 1." in first.stdout
     before = snapshot(database)
     seed_nodes = json.loads((ROOT / "seeds" / "nato-response.argmap.json").read_text())["nodes"]
     assert (len(before[0]), len(before[1])) == (1, len(seed_nodes))
-    second = argmap("seed", database=database, exports=tmp_path / "exports")
+    second = run_argmap("seed", database=database, exports=tmp_path / "exports")
     assert (second.returncode, second.stdout.strip()) == (0, "Seed map already there.")
     assert snapshot(database) == before
 

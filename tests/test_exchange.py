@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
-import sys
 from urllib.parse import quote
 
 import pytest
-from conftest import ROOT, create_account
+from conftest import create_account
 from corpus import CORPUS
+from helpers import run_argmap
 from markupsafe import escape
 
 from argmap import nodes
@@ -185,20 +184,7 @@ def test_export_of_an_unknown_format_is_404(seeded_app):
 
 def run_cli(tmp_path, *args: str) -> subprocess.CompletedProcess:
     """`argmap ...` as a real subprocess on the test database."""
-    env = {
-        **os.environ,
-        "ARGMAP_DATABASE": str(tmp_path / "cli.sqlite"),
-        "ARGMAP_EXPORTS": str(tmp_path / "exports"),
-        "ARGMAP_SEED": "0",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "argmap.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_argmap(*args, database=str(tmp_path / "cli.sqlite"), exports=tmp_path / "exports")
 
 
 @pytest.mark.corpus

@@ -31,6 +31,17 @@ RANDOM = os.environ.get("ARGMAP_FUZZ_RANDOM") == "1"
 TRIED: Counter = Counter()
 
 
+def fuzzing(examples: int) -> settings:
+    """Hypothesis settings of every fuzz test: so many examples, the same each run unless
+    ARGMAP_FUZZ_RANDOM=1, no deadline, no health checks."""
+    return settings(
+        max_examples=examples,
+        derandomize=not RANDOM,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
 class World:
     """An app with an owner, their API token and a map of nodes and links, rebuilt when the
     fuzz deletes it; most generated ids are steered to its rows so that real rows are reached."""
@@ -105,12 +116,7 @@ def no_server_error(ctx, response, case):
 
 
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=not RANDOM,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+@fuzzing(EXAMPLES)
 def test_the_api_never_answers_a_server_error(case, world):
     world.ensure()
     world.steer(case.path_parameters or {})
@@ -158,12 +164,7 @@ def shaped(rule: str, pieces: list[str]) -> str:
 
 
 @given(data=st.data())
-@settings(
-    max_examples=EXAMPLES * 20,
-    derandomize=not RANDOM,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+@fuzzing(EXAMPLES * 20)
 def test_any_path_header_and_body_answers_below_500(world, data):
     world.ensure()
     rules = sorted(world.app.url_map.iter_rules(), key=lambda r: r.rule)
@@ -206,12 +207,7 @@ def owner_client(world):
 
 
 @given(data=st.data())
-@settings(
-    max_examples=EXAMPLES * 20,
-    derandomize=not RANDOM,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+@fuzzing(EXAMPLES * 20)
 def test_any_form_on_every_page_answers_below_500(world, data):
     world.ensure()
     rules = [r for r in world.app.url_map.iter_rules() if not r.rule.startswith("/api/")]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from conftest import PASSWORD, create_account, log_in
+from helpers import run_cli
 from werkzeug.security import generate_password_hash
 
 from argmap import accounts
-from argmap.cli import main
 from argmap.db import connect, now
 
 TOKEN = "test-csrf-token"
@@ -24,16 +23,6 @@ REFUSED = [
     ("teacher1", "Choose another password"),
     ("abcdefgh", "sequences like"),
 ]
-
-
-def run_cli(app, *args, stdin: str = ""):
-    """Run an argmap command on the app's database."""
-    env = {
-        "ARGMAP_DATABASE": app.config["DATABASE"],
-        "ARGMAP_SECRET_KEY": "test",
-        "ARGMAP_SEED": "0",
-    }
-    return CliRunner().invoke(main, list(args), input=stdin, env=env)
 
 
 def stored_hash(app, email: str) -> str | None:

@@ -26,3 +26,8 @@ def test_only_browser_test_files_import_playwright_at_the_top():
         if "playwright" in top_level_imports(path)
     }
     assert importing and all(name.startswith("test_browser_") for name in importing)
+
+
+def test_the_shared_testbed_needs_neither_pytest_nor_playwright_to_import():
+    # bench/ and scripts/ start servers through it, where pytest may not be installed.
+    assert top_level_imports(TESTS.parent / "testbed.py") & {"pytest", "playwright"} == set()
