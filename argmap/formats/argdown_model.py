@@ -54,9 +54,7 @@ class Entity:
         """All members' tags in order, or the exact list from a data block."""
         if len(self.members) == 1 and not self.members[0].data:
             return list(self.members[0].tags)
-        tags: list[str] = []
-        for member in self.members:
-            tags += [tag for tag in member.tags if tag not in tags]
+        tags = list(dict.fromkeys(tag for member in self.members for tag in member.tags))
         for member in self.members:
             tags = [str(tag) for tag in member.data.get("argmap_tags", tags)]
         return tags
