@@ -235,9 +235,10 @@ class _Lexer:
         found = DEFINITION_LINE.match(self.text, self.pos)
         if not found:
             return -1
-        self.tokens.append(Token("StatementDefinition", found.group(1), self.pos))
-        if found.group(2):
-            self.tokens.append(Token("Freestyle", found.group(2), found.start(2)))
+        title, text = found.group(1, 2)
+        self.tokens.append(tuple.__new__(Token, ("StatementDefinition", title, self.pos)))
+        if text:
+            self.tokens.append(tuple.__new__(Token, ("Freestyle", text, found.start(2))))
         return found.end()
 
     def _rule(self, name: str) -> Callable[[], int]:
@@ -344,9 +345,10 @@ class _Lexer:
         found = SIMPLE["Emptyline"].match(self.text, self.pos)
         if not found:
             return -1
-        if found.end() < len(self.text):
+        end = found.end()
+        if end < len(self.text) and len(self.indents) > 1:
             self._dedent_all()
-        return found.end()
+        return end
 
     def _bracket(self, name: str) -> int:
         """A title in brackets or angle brackets: the first closing mark on its line."""

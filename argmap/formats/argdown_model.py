@@ -43,9 +43,9 @@ class Entity:
         """Whether the file only refers to it (`[Title]`) and never gives it a text."""
         return bool(self.members) and self.canonical() is None
 
-    def text(self) -> str:
-        """The canonical text (exact from a data block), else the title."""
-        member = self.canonical()
+    def text(self, member: Member | None = None) -> str:
+        """The canonical text (exact from a data block), else the title (member: canonical())."""
+        member = member or self.canonical()
         if member and "argmap_text" in member.data:
             return str(member.data["argmap_text"])
         return (member.text.strip() if member else "") or self.title
