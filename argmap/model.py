@@ -198,10 +198,13 @@ def levels(parent: dict[str, str | None]) -> dict[str, int] | None:
     """
     depth: dict[str, int] = {}
     size = len(parent)
-    for start in parent:
+    for start, at in parent.items():
         if start in depth:
             continue
-        chain, at = [start], parent[start]
+        if at is None or at in depth:  # a claim, or a parent placed already: no walk
+            depth[start] = 0 if at is None else depth[at] + 1
+            continue
+        chain = [start]
         while at is not None and at not in depth:
             if len(chain) > size:
                 return None

@@ -12,7 +12,7 @@ from .clean import clean_description, clean_id, clean_title
 from .db import rows, write
 from .errors import ValidationError
 from .formats.history import remap
-from .formats.model import check, reading
+from .formats.model import check, collector_paused, reading
 from .maps import create_map, get_map, load
 from .model import (
     KINDS,
@@ -205,11 +205,12 @@ def validate(data: MapData) -> list[dict]:
     """
     data.title = clean_title(data.title or "Imported map")
     data.description = clean_description(data.description)
-    link_rules(data)
-    check(data)
-    depth_rule(data)
-    inference_rules(data)
-    return all_fields(data.nodes)
+    with collector_paused():
+        link_rules(data)
+        check(data)
+        depth_rule(data)
+        inference_rules(data)
+        return all_fields(data.nodes)
 
 
 def import_map(db: Database, data: MapData, actor: str = "", origin: str | None = None) -> int:

@@ -242,7 +242,7 @@ def _node(entity: Entity) -> Node:
     return Node(
         key=f"{entity.kind[0]}:{entity.title}",
         kind="claim",
-        text=entity.text(),
+        text=entity.text(member),
         quote=str(data.get("argmap_quote", "")),
         source=str(data.get("argmap_source", "")),
         tags=entity.tags(),

@@ -41,6 +41,8 @@ from .argdown_syntax import (
     may_start,
 )
 
+TAG_WORD = SIMPLE["TagWord"].pattern + "[ \t]?"
+
 
 class Token(NamedTuple):
     """One token: its Argdown name, the text it covers and where it starts."""
@@ -66,7 +68,7 @@ class Step(NamedTuple):
 
     pattern: re.Pattern | None
     names: tuple[str, ...] | str
-    rule: Callable | None  # the rule's own function, or what to do after a joined match
+    rule: Callable | tuple[Callable | None, ...] | None  # its function, or actions by group
 
 
 class _Lexer:
@@ -89,22 +91,26 @@ class _Lexer:
         """Tokenize the whole text, then close the last paragraph's indentation.
 
         The loop is the hot path (a 5 MB file has over a million tokens): the rules
-        that could start with the character here come from a table (`_plan`), and
-        runs of plain regular expressions in it are tried as one.
+        that could start with the character here come from a table (`_plan`) for the
+        mode, the innermost open bold or italic range and whether a line starts here,
+        and runs of rules that are regular expressions in it are tried as one.
         """
-        text, tokens, size, plans = self.text, self.tokens, len(self.text), self.plans
+        text, tokens, size = self.text, self.tokens, len(self.text)
+        append, new = tokens.append, tuple.__new__
         pos, line_start = 0, True  # line_start: no token yet, or the last one ended a line
+        tables = self._tables()
         while pos < size:
             self.pos = pos
-            key = (self.inference, text[pos], line_start)
             name, end = "", -1
-            for pattern, names, rule in plans.get(key) or self._plan(key):
+            for pattern, names, rule in tables[line_start].get(text[pos]) or self._plan(
+                tables, line_start, text[pos]
+            ):
                 if pattern is not None:
                     found = pattern.match(text, pos)
                     if found:  # none of these rules matches empty text
                         name, end = names[found.lastindex], found.end()
-                        if rule is not None:
-                            rule(found)
+                        if rule is not None and rule[found.lastindex] is not None:
+                            rule[found.lastindex](found)
                         break
                 else:
                     end = rule()
@@ -116,10 +122,13 @@ class _Lexer:
             if not name:  # a shortcut that added its tokens itself
                 line_start = False
             elif name not in SKIPPED:
-                tokens.append(Token(name, text[pos:end], pos))
+                append(new(Token, (name, text[pos:end], pos)))
                 line_start = name in AFTER_LINE
                 if name in MODE_SWITCH:
                     self.inference = name == "InferenceStart"
+                    tables = self._tables()
+                elif name in RANGE_RULES:
+                    tables = self._tables()
             pos = end
         self.pos = pos
         if tokens and tokens[-1].kind == "Emptyline":
@@ -127,71 +136,116 @@ class _Lexer:
         self._dedent_all()
         return tokens
 
-    def _plan(self, key: tuple[bool, str, bool]) -> list[Step]:
+    def _tables(self) -> tuple[dict[str, list[Step]], dict[str, list[Step]]]:
+        """The plans of the current mode and innermost range: (mid-line, at a line start)."""
+        key = (self.inference, self.ranges[-1] if self.ranges else "")
+        if key not in self.plans:
+            self.plans[key] = ({}, {})
+        return self.plans[key]
+
+    def _plan(self, tables: tuple[dict, dict], line_start: bool, char: str) -> list[Step]:
         """The rules of a mode that could start with a character, in order, as steps.
 
-        A step is a rule with a function of its own, or a run of plain regular
-        expressions joined into one (the first alternative that matches wins, as
-        the first rule that matches does).
+        A step is a rule with a function of its own, or a run of rules that are regular
+        expressions joined into one (the first alternative that matches wins, as the
+        first rule that matches does). Bold and italic ends other than the innermost
+        open range's cannot match, so they are left out.
         """
-        inference, char, line_start = key
-        names = INFERENCE_MODE if inference else DEFAULT_MODE
+        inference = self.inference
+        closes = (self.ranges[-1] if self.ranges else "") + "End"
         names = [
-            n for n in names if (line_start or n not in LINE_START_ONLY) and may_start(n, char)
+            n
+            for n in (INFERENCE_MODE if inference else DEFAULT_MODE)
+            if (line_start or n not in LINE_START_ONLY)
+            and may_start(n, char)
+            and (n == closes or not (n in RANGE_RULES and n.endswith("End")))
         ]
         steps: list[Step] = []
         if char == "[" and not inference:
             steps.append(Step(None, "", self._definition_line))
-        run: list[str] = []
-        for name in [*names, ""]:
-            if run and self._joins(run[-1]) != self._joins(name):
-                steps.append(self._joined(run))
-                run = []
-            if self._joins(name):
-                run.append(name)
-            elif name:
+        run: list[tuple[str, str, Callable | None]] = []
+        for name in names:
+            part = self._regex(name)
+            if part is None:
+                if run:
+                    steps.append(self._joined(run))
+                    run = []
                 steps.append(Step(None, name, self._rule(name)))
-        self.plans[key] = steps
+            else:
+                run.append(part)
+            if name == "Tag":  # "#(tag)" scans ahead, remembering what it found
+                if run:
+                    steps.append(self._joined(run))
+                    run = []
+                steps.append(Step(None, name, self._TagInParentheses))
+        if run:
+            steps.append(self._joined(run))
+        tables[line_start][char] = steps
         return steps
 
-    def _joins(self, name: str) -> str:
-        """How a rule joins its neighbours: "plain" or "relation" rules join their kind, else ""."""
-        if name in LINE_START_RULES:
-            return "relation"
-        special = not name or name in BRACKETS or name in RANGE_RULES
-        plain = not special and not hasattr(self, "_" + name) and SIMPLE[name].groups == 0
-        return "plain" if plain else ""
+    def _regex(self, name: str) -> tuple[str, str, Callable | None] | None:
+        """A rule as a regular expression, its name and what to do when it matches, if it is one.
 
-    def _joined(self, run: list[str]) -> Step:
-        """One step for a run of plain rules, or of relation rules (each with its indentation)."""
-        if self._joins(run[0]) == "plain":
-            joined = re.compile("|".join(f"({SIMPLE[n].pattern})" for n in run))
-            return Step(joined, ("", *run), None)
-        joined = re.compile("|".join(f"({LINE_START_RULES[n].pattern})" for n in run))
-        names = ("", *[part for n in run for part in (n, "")])  # outer group, then indentation
-        return Step(joined, names, self._relation_found)
+        Relation symbols keep their indentation as a group of their own; bold and
+        italic marks open or close their range.
+        """
+        if name in LINE_START_RULES:
+            return f"({LINE_START_RULES[name].pattern})", name, self._relation_found
+        if name in RANGE_RULES:
+            kind, edge = RANGE_RULES[name]
+            pattern = RANGES[kind][edge == "End"].pattern
+            action = self._range_closed if edge == "End" else partial(self._range_opened, kind)
+            return f"({pattern})", name, action
+        if name == "Tag":
+            return f"({TAG_WORD})", name, None
+        if name in BRACKETS or hasattr(self, "_" + name) or SIMPLE[name].groups:
+            return None
+        return f"({SIMPLE[name].pattern})", name, None
+
+    def _joined(self, run: list[tuple[str, str, Callable | None]]) -> Step:
+        """One step for a run of rules that are regular expressions: names and actions by group."""
+        names: list[str] = [""]
+        actions: list[Callable | None] = [None]
+        for _, name, action in run:
+            names.append(name)
+            actions.append(action)
+            if name in LINE_START_RULES:  # the indentation group
+                names.append("")
+                actions.append(None)
+        joined = re.compile("|".join(pattern for pattern, _, _ in run))
+        todo = tuple(actions) if any(actions) else None
+        return Step(joined, tuple(names), todo)
 
     def _relation_found(self, found: re.Match) -> None:
         """A relation symbol matched: its indentation opens or closes levels."""
         self._indent_to(len(found.group(found.lastindex + 1)))
+
+    def _range_opened(self, kind: str, found: re.Match) -> None:
+        """A bold or italic mark opened a range of its kind."""
+        if len(self.ranges) >= MAX_EMPHASIS:
+            raise self.error(f"bold and italic marks are nested deeper than {MAX_EMPHASIS} levels")
+        self.ranges.append(kind)
+
+    def _range_closed(self, found: re.Match) -> None:
+        """A bold or italic mark closed the innermost range (only its own end is tried)."""
+        self.ranges.pop()
 
     def _definition_line(self) -> int:
         """ "[Title]: plain text" in one match: its StatementDefinition and Freestyle tokens."""
         found = DEFINITION_LINE.match(self.text, self.pos)
         if not found:
             return -1
-        self.tokens.append(Token("StatementDefinition", found.group(1), self.pos))
-        if found.group(2):
-            self.tokens.append(Token("Freestyle", found.group(2), found.start(2)))
+        title, text = found.group(1, 2)
+        self.tokens.append(tuple.__new__(Token, ("StatementDefinition", title, self.pos)))
+        if text:
+            self.tokens.append(tuple.__new__(Token, ("Freestyle", text, found.start(2))))
         return found.end()
 
     def _rule(self, name: str) -> Callable[[], int]:
         """A function that returns where the named rule's match ends here, or -1."""
         if hasattr(self, "_" + name):
             return getattr(self, "_" + name)
-        if name in BRACKETS:
-            return partial(self._bracket, name)
-        return partial(self._range, *RANGE_RULES[name])
+        return partial(self._bracket, name)
 
     def error(self, message: str, offset: int | None = None) -> FormatError:
         """A FormatError naming the line of the offset (default: the current position)."""
@@ -291,24 +345,10 @@ class _Lexer:
         found = SIMPLE["Emptyline"].match(self.text, self.pos)
         if not found:
             return -1
-        if found.end() < len(self.text):
+        end = found.end()
+        if end < len(self.text) and len(self.indents) > 1:
             self._dedent_all()
-        return found.end()
-
-    def _range(self, kind: str, edge: str) -> int:
-        """Bold or italic marks: an end only closes the innermost open range of its kind."""
-        if edge == "End" and (not self.ranges or self.ranges[-1] != kind):
-            return -1
-        found = RANGES[kind][edge == "End"].match(self.text, self.pos)
-        if not found:
-            return -1
-        if edge == "End":
-            self.ranges.pop()
-        elif len(self.ranges) >= MAX_EMPHASIS:
-            raise self.error(f"bold and italic marks are nested deeper than {MAX_EMPHASIS} levels")
-        else:
-            self.ranges.append(kind)
-        return found.end()
+        return end
 
     def _bracket(self, name: str) -> int:
         """A title in brackets or angle brackets: the first closing mark on its line."""
@@ -324,15 +364,13 @@ class _Lexer:
         end = hit + len(closing)
         return end + 1 if trail and text.startswith((" ", "\t"), end) else end
 
-    def _Tag(self) -> int:  # noqa: N802
-        """A tag: "#word" or "#(any words)", with one following space."""
+    def _TagInParentheses(self) -> int:  # noqa: N802
+        """A tag "#(any words)", with one following space ("#word" is a regular expression)."""
         text, pos = self.text, self.pos
-        if text.startswith("#(", pos):
-            close = self._find(")", pos + 2)
-            end = close + 1 if close > pos + 2 else -1
-        else:
-            found = SIMPLE["TagWord"].match(text, pos)
-            end = found.end() if found else -1
+        if not text.startswith("#(", pos):
+            return -1
+        close = self._find(")", pos + 2)
+        end = close + 1 if close > pos + 2 else -1
         return end + 1 if end > 0 and text.startswith((" ", "\t"), end) else end
 
     def _Comment(self) -> int:  # noqa: N802

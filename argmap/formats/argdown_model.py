@@ -43,9 +43,9 @@ class Entity:
         """Whether the file only refers to it (`[Title]`) and never gives it a text."""
         return bool(self.members) and self.canonical() is None
 
-    def text(self) -> str:
-        """The canonical text (exact from a data block), else the title."""
-        member = self.canonical()
+    def text(self, member: Member | None = None) -> str:
+        """The canonical text (exact from a data block), else the title (member: canonical())."""
+        member = member or self.canonical()
         if member and "argmap_text" in member.data:
             return str(member.data["argmap_text"])
         return (member.text.strip() if member else "") or self.title
@@ -54,9 +54,7 @@ class Entity:
         """All members' tags in order, or the exact list from a data block."""
         if len(self.members) == 1 and not self.members[0].data:
             return list(self.members[0].tags)
-        tags: list[str] = []
-        for member in self.members:
-            tags += [tag for tag in member.tags if tag not in tags]
+        tags = list(dict.fromkeys(tag for member in self.members for tag in member.tags))
         for member in self.members:
             tags = [str(tag) for tag in member.data.get("argmap_tags", tags)]
         return tags

@@ -188,8 +188,10 @@ class _Parser:
 
     def reference_tail(self, member: Member) -> None:
         """After '[Title]' or '<Title>': tags, then an optional line break."""
+        tags = []
         while self.peek() == "Tag":
-            _add_tag(member, self.take().image)
+            tags.append(self.take().image)
+        member.tags = _tags(tags)
         if self.peek() == "Newline":
             self.take()
 
@@ -288,52 +290,63 @@ class _Parser:
             self.take()
 
     def content(self, member: Member) -> None:
-        """statementContent: text, links, tags, mentions, bold and italic, line breaks."""
-        if self.kinds[self.at] == "Freestyle" and self.kinds[self.at + 1] not in CONTENT_FIRST:
-            member.text = self.take().image  # the commonest content: one run of plain text
+        """statementContent: text, links, tags, mentions, bold and italic, line breaks.
+
+        One pass over the tokens (a 5 MB file can hold millions): the text is built as
+        it goes, as Argdown joins it (a closed bold or italic range adds the space after
+        its closing mark; a line break adds one space unless it ends its range or the
+        text so far ends with one); a broken link is reported once the ranges are known
+        to be closed, as the parse would fail there first.
+        """
+        kinds, tokens, at = self.kinds, self.tokens, self.at
+        if kinds[at] == "Freestyle" and kinds[at + 1] not in CONTENT_FIRST:
+            self.at = at + 1
+            member.text = tokens[at].image  # the commonest content: one run of plain text
             return
-        stack: list[tuple[list, str]] = [([], "")]
-        opened: list[Token] = []
+        parts: list[str] = []
+        closers: list[str] = []  # the closing mark each open range waits for
+        opened: list[int] = []  # where each open range started
+        tags: list[str] = []
+        broken: FormatError | None = None
+        start = at
         while True:
-            kind = self.peek()
+            kind = kinds[at]
             if kind in OPENERS:
-                opened.append(self.take())
-                stack.append(([], OPENERS[kind]))
-            elif len(stack) > 1 and kind == stack[-1][1]:
-                items, _ = stack.pop()
+                closers.append(OPENERS[kind])
+                opened.append(at)
+            elif closers and kind == closers[-1]:
+                closers.pop()
                 opened.pop()
-                stack[-1][0].append([items, self.take().image])
+                if tokens[at].image.endswith(" "):
+                    parts.append(" ")
+            elif kind == "Newline":
+                follows = kinds[at + 1]
+                last = follows == closers[-1] if closers else follows not in CONTENT_FIRST
+                if not last and not (parts and parts[-1].endswith(" ")):
+                    parts.append(" ")
+            elif kind == "Tag":
+                tags.append(tokens[at].image)
             elif kind in INLINE:
-                stack[-1][0].append(self.take())
+                try:
+                    parts.append(self.token_text(tokens[at]))
+                except FormatError as error:
+                    broken = broken or error
             else:
                 break
+            at += 1
+        self.at = at
         if opened:
-            line = line_of(self.text, opened[-1].offset)
-            mark = opened[-1].image
+            token = tokens[opened[-1]]
             message = (
-                f"bold or italic text that starts with {mark} is not closed: close or escape it"
+                f"bold or italic text that starts with {token.image} is not closed:"
+                " close or escape it"
             )
-            raise FormatError(message, f"line {line}")
-        if not stack[0][0]:
+            raise FormatError(message, f"line {line_of(self.text, token.offset)}")
+        if at == start:
             raise self.error("expected text")
-        parts: list[str] = []
-        self.text_of(stack[0][0], member, parts)
-        member.text = "".join(parts)
-
-    def text_of(self, items: list, member: Member, parts: list[str]) -> None:
-        """Append the text of content items as Argdown does; tags go to member.tags."""
-        for index, item in enumerate(items):
-            if not isinstance(item, Token):
-                self.text_of(item[0], member, parts)
-                if item[1].endswith(" "):
-                    parts.append(" ")
-            elif item.kind == "Newline":
-                if index < len(items) - 1 and not (parts and parts[-1].endswith(" ")):
-                    parts.append(" ")
-            elif item.kind == "Tag":
-                _add_tag(member, item.image)
-            else:
-                parts.append(self.token_text(item))
+        if broken is not None:
+            raise broken
+        member.text, member.tags = "".join(parts), _tags(tags)
 
     def token_text(self, token: Token) -> str:
         """The text one token contributes."""
@@ -393,8 +406,6 @@ def _bracketed(image: str) -> str | None:
     return None if re.search(r"[\n\r\u2028\u2029]", title) else title
 
 
-def _add_tag(member: Member, image: str) -> None:
-    """Add the tag of a '#tag' or '#(tag)' token, once."""
-    tag = tag_of(image)
-    if tag and tag not in member.tags:
-        member.tags.append(tag)
+def _tags(images: list[str]) -> list[str]:
+    """The tags of '#tag' and '#(tag)' tokens, each once, in order."""
+    return [tag for tag in dict.fromkeys(map(tag_of, dict.fromkeys(images))) if tag]
