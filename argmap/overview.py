@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from . import authors, events, maps, moderation, standing, teams, wording
+from . import authors, events, maps, moderation, standing, teams, votes, wording
 from .db import rows
 from .model import MapData, Node, from_graph
 
@@ -125,16 +125,41 @@ def direct_counts(data: MapData, attacks: list[standing.Attack]) -> dict[str, di
     return counts
 
 
-def claim_figures(seen: Seen, key: str, direct: dict, branch: dict) -> dict:
-    """One claim's row of the balance: the one place to add a figure (a vote mean, say)."""
-    return {**item(seen, key), "direct": direct, "branch": branch}
+def claim_figures(seen: Seen, key: str, direct: dict, branch: dict, voted: dict) -> dict:
+    """One claim's row of the balance: its counts and its votes."""
+    return {**item(seen, key), "direct": direct, "branch": branch, "votes": voted}
 
 
-def balance(seen: Seen, attacks: list[standing.Attack]) -> list[dict]:
+def pooled(summaries: list[dict]) -> dict:
+    """Several nodes' votes as one: all their votes counted, and the mean of them all."""
+    count = sum(s["count"] for s in summaries)
+    total = sum(s["count"] * s["mean"] for s in summaries if s["count"])
+    return votes.shaped(count, total / count if count else None)
+
+
+def vote_figures(seen: Seen, tally: dict) -> dict[str, dict]:
+    """Each claim's own votes, and those of the supports and counters right under it."""
+    under: dict[str, dict[str, list]] = defaultdict(lambda: {"support": [], "counter": []})
+    for node in seen.data.nodes:
+        if node.parent is not None and node.kind in ("support", "counter"):
+            under[node.parent][node.kind].append(tally.get(int(node.key), votes.shaped(0, None)))
+    return {
+        n.key: {
+            "claim": tally.get(int(n.key), votes.shaped(0, None)),
+            "supports": pooled(under[n.key]["support"]),
+            "counters": pooled(under[n.key]["counter"]),
+        }
+        for n in seen.data.nodes
+        if n.kind == "claim"
+    }
+
+
+def balance(seen: Seen, attacks: list[standing.Attack], tally: dict) -> list[dict]:
     """The balance of pro and con under each claim, directly and in its whole branch."""
     direct, branch = direct_counts(seen.data, attacks), branch_counts(seen.data)
+    voted = vote_figures(seen, tally)
     return [
-        claim_figures(seen, n.key, direct[n.key], branch[n.key])
+        claim_figures(seen, n.key, direct[n.key], branch[n.key], voted[n.key])
         for n in seen.data.nodes
         if n.kind == "claim"
     ]
@@ -212,7 +237,11 @@ def team_rows(listed_teams: list[dict], shown: list[dict]) -> list[dict]:
 def latest(db: Database, map_id: int, seen: Seen) -> list[dict]:
     """The newest changes in the history's words, each marked if it is about a hidden node."""
     found = events.decoded(
-        rows(db, "SELECT * FROM events WHERE map_id = ? ORDER BY id DESC LIMIT ?", (map_id, LATEST))
+        rows(
+            db,
+            f"SELECT * FROM events WHERE map_id = ? AND {votes.NOT_VOTES} ORDER BY id DESC LIMIT ?",
+            (map_id, LATEST),
+        )
     )
     present = {int(n.key) for n in seen.data.nodes}
     shown = []
@@ -241,7 +270,7 @@ def overview(db: Database, map_id: int) -> dict:
         },
         "unanswered": unanswered(seen, attacks),
         "unsupported": unsupported(seen),
-        "balance": balance(seen, attacks),
+        "balance": balance(seen, attacks, votes.summaries(db, map_id)),
         "people": shown,
         "teams": team_rows(listed_teams, shown),
         "latest": latest(db, map_id, seen),

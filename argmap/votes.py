@@ -50,6 +50,9 @@ def summary(db: Database, node_id: int) -> dict:
     return shaped(found["count"], found["mean"])
 
 
+NOT_VOTES = "action NOT LIKE 'vote.%'"  # SQL: votes stay out of the history and its figures
+
+
 def shaped(count: int, mean: float | None) -> dict:
     """A summary as the API and the stream send it."""
     return {"count": count, "mean": round(mean, 2) if count else None}

@@ -78,6 +78,28 @@ def class_words(action: str, data: dict) -> str:
     return f"changed the class settings: anonymous names {said}, students {picks}"
 
 
+COMMENT_WORDS = {
+    "comment.add": "commented on node {node}",
+    "comment.edit": "edited a comment on node {node}",
+    "comment.delete": "deleted a comment on node {node}",
+    "comment.resolve": "resolved a comment on node {node}",
+    "comment.reopen": "reopened a comment on node {node}",
+    "comment.restore": "brought back a comment on node {node}",
+}
+
+
+def comment_words(action: str, data: dict) -> dict:
+    """What a change to a node's comments did, with the comment's old and new text."""
+    before, after = data.get("before") or {}, data.get("after") or {}
+    comment = after or before
+    said = {"words": COMMENT_WORDS[action].format(node=comment.get("node_id"))}
+    if action == "comment.edit":
+        return {**said, "old": before.get("body"), "new": after.get("body")}
+    if action == "comment.delete":
+        return {**said, "old": before.get("body")}
+    return {**said, "new": comment.get("body")}
+
+
 def describe(event: dict) -> dict:
     """An event in words: what was done, and the old and new text."""
     action, data = event["action"], event["data"]
@@ -85,6 +107,8 @@ def describe(event: dict) -> dict:
         said = moderation_words(action, data)
     elif action.startswith("node."):
         said = node_words(action, data)
+    elif action in COMMENT_WORDS:
+        said = comment_words(action, data)
     elif action in ("link.add", "link.delete"):
         link = data.get("after") or data.get("before") or {}
         verb = "linked" if action == "link.add" else "removed the link:"

@@ -112,6 +112,12 @@
 
   // One claim's row: the balance's columns are drawn here (a new figure, a vote mean say,
   // is one more cell here and one more key in overview.claim_figures on the server).
+  // A vote summary in words: "★ 3.2 (5 votes)", or "no votes".
+  function strength(summary) {
+    if (!summary.count) return "no votes";
+    return "★ " + summary.mean.toFixed(1) + " (" + counted(summary.count, "vote") + ")";
+  }
+
   function balanceRow(node) {
     const row = el("tr", node.hidden ? "hidden-node" : "");
     row.dataset.node = node.id;
@@ -121,6 +127,9 @@
     const branch = node.branch;
     cell(row, "In its branch", counted(branch.supports, "support") + " · " +
       counted(branch.counters, "counter") + " (" + counted(branch.nodes, "node") + ")");
+    const voted = node.votes;
+    cell(row, "Votes", "claim " + strength(voted.claim) + " · pro " + strength(voted.supports) +
+      " · con " + strength(voted.counters));
     return row;
   }
 

@@ -149,6 +149,29 @@ def test_the_balance_under_each_claim(client, world):
     assert balance[world["C"]]["text"] == "Homework should be banned"
 
 
+def test_the_balance_carries_the_votes_on_each_claim_and_its_pros_and_cons(client, world):
+    def vote(who: str, key: str, value: int) -> None:
+        path = f"/api/maps/{{m}}/nodes/{world[key]}/vote"
+        assert call(client, world, who, "PUT", path, {"value": value}).status_code == 200
+
+    untouched = {row["id"]: row for row in figures(client, world)["balance"]}
+    none = {"count": 0, "mean": None}
+    assert untouched[world["C"]]["votes"] == {"claim": none, "supports": none, "counters": none}
+    vote("ana", "C", 4)
+    vote("ben", "C", 3)
+    vote("cleo", "S1", 1)
+    vote("ana", "K2", 2)
+    vote("dan", "K3", 4)
+    vote("ben", "K3", 3)
+    vote("ana", "R1", 0)  # under K1, not right under C
+    found = figures(client, world)
+    voted = {row["id"]: row for row in found["balance"]}[world["C"]]["votes"]
+    assert voted["claim"] == {"count": 2, "mean": 3.5}
+    assert voted["supports"] == {"count": 1, "mean": 1.0}
+    assert voted["counters"] == {"count": 3, "mean": 3.0}  # (2 + 4 + 3) / 3
+    assert all(not e["action"].startswith("vote.") for e in found["latest"])
+
+
 def test_the_counts_of_the_map(client, world):
     counts = figures(client, world)["counts"]
     assert counts == {
