@@ -72,7 +72,8 @@
     }
   }
 
-  // A badge at the node's top-right corner, right after its group (hidden with it when folded).
+  // A badge on the node's bottom-right corner (the top one holds the standing mark), right after
+  // its group (hidden with it when folded).
   function badge(group, found) {
     const box = group.getBBox();
     const text = "★ " + found.mean.toFixed(1) + " · " + found.count;
@@ -81,7 +82,7 @@
     g.setAttribute("class", "vote-badge");
     g.setAttribute("data-for", group.id.slice(5));
     g.setAttribute("aria-hidden", "true");
-    const x = box.x + box.width - width + 4, y = box.y - height / 2;
+    const x = box.x + box.width - width + 4, y = box.y + box.height - height / 2;
     const rect = document.createElementNS(SVGNS, "rect");
     for (const [k, v] of Object.entries({ x: x, y: y, width: width, height: height, rx: 8 })) {
       rect.setAttribute(k, String(v));

@@ -359,19 +359,15 @@ def test_the_page_says_access_ended_and_stops_reconnecting(server, team, page):
 
 
 def test_a_vote_or_a_comment_is_marked_as_changing_nothing_drawn(server, team):
-    from argmap import events
-    from argmap.db import write
 
     reader = EventReader(server.url, f"/maps/{team['map']}/events")
     reader.wait_for(lambda e: e["event"] == "hello")
     node = add(server, team, "ana", "Uniforms help")
 
-    def vote_and_comment(db):
-        for action in ("vote.set", "comment.add"):
-            with write(db):
-                events.record(db, team["map"], action, node["id"], {"after": {"value": 1}}, "Ana")
-
-    on_file(server.database, vote_and_comment)
+    path = f"/api/maps/{team['map']}/nodes/{node['id']}"
+    token = team["ana"]["token"]
+    assert call(server.url, "PUT", f"{path}/vote", {"value": 1}, token)[0] == 200
+    assert call(server.url, "POST", f"{path}/comments", {"body": "Which one?"}, token)[0] == 201
     got = reader.changes(3)
     reader.close()
     assert [(e["data"]["action"], e["data"]["drawn"]) for e in got] == [

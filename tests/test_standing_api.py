@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from argmap import links, members, nodes, search
+from argmap import links, members, nodes, search, votes
+from argmap.events import Actor
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
 
@@ -95,3 +96,20 @@ def test_similar_treats_typed_quotes_and_operators_as_words(client, debate):
     for text in ('"', 'NEAR(phones "', "phones OR *", "-lessons", "^"):
         answer = client.get(f"/api/maps/{debate['map']}/similar", query_string={"text": text})
         assert answer.status_code == 200, text
+
+
+def test_labels_kept_for_a_vote_follow_the_next_objection(client, db, debate, owner):
+    m = debate["map"]
+    first = client.get(f"/api/maps/{m}/acceptability").get_json()
+    voter = members.of_user(db, m, owner["id"])
+    votes.set_vote(db, m, debate["claim"], 3, Actor(voter["name"], voter["id"]))
+    voted = client.get(f"/api/maps/{m}/acceptability").get_json()
+    assert voted["revision"] == first["revision"] + 1
+    assert (voted["labels"], voted["why"]) == (first["labels"], first["why"])
+    nodes.add_node(
+        db, m, {"kind": "counter", "text": "Calls can wait", "parent_id": debate["rebuttal"]}
+    )
+    answer = client.get(f"/api/maps/{m}/acceptability").get_json()
+    assert answer["revision"] == first["revision"] + 2
+    assert answer["labels"][str(debate["rebuttal"])] == "out"
+    assert answer["labels"][str(debate["claim"])] == "out"

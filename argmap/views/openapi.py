@@ -799,12 +799,16 @@ OVERVIEW = obj(
         "balance": {
             "type": "array",
             "description": "Each claim: reasons and attacks on it (direct), and the supports"
-            " and counters of its whole branch.",
+            " and counters of its whole branch; the votes on it and on the pros and cons under it.",
             "items": obj(
                 {
                     **LISTED_NODE,
                     "direct": obj({"supports": INT, "counters": INT}),
                     "branch": obj({"supports": INT, "counters": INT, "nodes": INT}),
+                    "votes": obj(
+                        {k: ref("VoteSummary") for k in ("claim", "supports", "counters")},
+                        ("claim", "supports", "counters"),
+                    ),
                 }
             ),
         },

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, render_template, request
 
-from .. import authors, maps, moderation, search, standing
+from .. import authors, events, maps, moderation, search, standing
 from ..db import get_db
 from ..errors import ValidationError
 from ..model import from_graph
-from ..web import access
+from ..web import access, mappage
 
 bp = Blueprint("standing", __name__)
 ORDER = (standing.OUT, standing.UNDECIDED, standing.IN)  # the plain page: what falls first
@@ -19,10 +19,17 @@ ORDER = (standing.OUT, standing.UNDECIDED, standing.IN)  # the plain page: what 
 
 @bp.get("/api/maps/<int:map_id>/acceptability")
 def acceptability(map_id: int):
-    """Each node in, out or undecided (grounded semantics) with a one-line reason."""
-    graph = maps.load(get_db(), map_id, access.hides())
-    result = standing.label(from_graph(graph))
-    return jsonify({"revision": graph["revision"], "labels": result.labels, "why": result.why})
+    """Each node in, out or undecided (grounded semantics) with a one-line reason.
+
+    Labelled once per drawn revision and kind of reader: votes and comments change no label.
+    """
+    db, hides = get_db(), access.hides()
+    revision = maps.get_map(db, map_id)["revision"]
+    key = (map_id, events.drawn_revision(db, map_id, revision), hides)
+    result = mappage.kept(
+        "labels", key, lambda: standing.label(from_graph(maps.load(db, map_id, hides)))
+    )
+    return jsonify({"revision": revision, "labels": result.labels, "why": result.why})
 
 
 @bp.get("/api/maps/<int:map_id>/similar")
