@@ -222,3 +222,24 @@ def seed_owner(seeded_app):
         return accounts.find_user(conn, OWNER_EMAIL)
     finally:
         conn.conn.close()
+
+
+def log_in_form(page, url: str, email: str) -> None:
+    """Log in through the form (a Playwright page), as the account with the test password."""
+    from playwright.sync_api import expect  # here: only browser tests call it
+
+    page.goto(url + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:text('Log in')")
+    expect(page.locator(".who")).to_be_visible()
+
+
+def join_by_code(page, url: str, code: str, name: str) -> None:
+    """Join a map with its code under a name, without an account (an editor's code)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{url}/join/{code}")
+    page.fill("input[name=name]", name)
+    page.click("button:text('Join')")
+    expect(page.locator("#my-role")).to_contain_text(f"you are {name}, an editor")

@@ -9,7 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, create_account
+from conftest import create_account
+from conftest import join_by_code as join
+from conftest import log_in_form as log_in
 from playwright.sync_api import expect
 
 from argmap import members, moderation, nodes
@@ -47,23 +49,6 @@ def prepare(database: str) -> dict:
     finally:
         db.conn.close()
     return w
-
-
-def log_in(page, url: str, email: str) -> None:
-    """Log in through the form."""
-    page.goto(url + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:text('Log in')")
-    expect(page.locator(".who")).to_be_visible()
-
-
-def join(page, url: str, code: str, name: str) -> None:
-    """Join the map with the code, without an account."""
-    page.goto(f"{url}/join/{code}")
-    page.fill("input[name=name]", name)
-    page.click("button:text('Join')")
-    expect(page.locator("#my-role")).to_contain_text(f"you are {name}, an editor")
 
 
 def marks(page, node: int) -> dict:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import PASSWORD, create_account
+from conftest import create_account
+from conftest import join_by_code as join
+from conftest import log_in_form as log_in
 from playwright.sync_api import expect
 
 from argmap import members, nodes
@@ -34,23 +36,6 @@ def prepare(database: str) -> dict:
     finally:
         db.conn.close()
     return {"m": m, "claim": claim["id"], "reason": reason["id"], "code": code["code"]}
-
-
-def log_in(page, url: str, email: str) -> None:
-    """Log in through the form."""
-    page.goto(url + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:text('Log in')")
-    expect(page.locator(".who")).to_be_visible()
-
-
-def join(page, url: str, code: str, name: str) -> None:
-    """Join the map with the code, without an account."""
-    page.goto(f"{url}/join/{code}")
-    page.fill("input[name=name]", name)
-    page.click("button:text('Join')")
-    expect(page.locator("#my-role")).to_contain_text(f"you are {name}, an editor")
 
 
 def shows(page, selector: str, text: str, seconds: float = LIVE_SECONDS) -> float:
