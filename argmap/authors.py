@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from . import comments, maps, moderation
+from . import comments, maps
 from .db import row, rows
 from .errors import ValidationError
 
@@ -153,6 +153,6 @@ def load(db: Database, map_id: int, role: str | None) -> dict:
     graph = maps.load(db, map_id, hide=role != "owner")
     names = names_for(db, map_id, role)
     graph = with_authors(graph, authors(db, map_id, names))
-    hidden = moderation.hidden_ids(db, map_id) if role != "owner" else set()
-    graph["comments"] = comments.of_map(db, map_id, names, hidden)
+    readable = {n["id"] for n in graph["nodes"]}  # none of the nodes hidden from this reader
+    graph["comments"] = [c for c in comments.of_map(db, map_id, names) if c["node_id"] in readable]
     return unnamed(graph) if names.hiding else graph

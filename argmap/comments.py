@@ -15,32 +15,12 @@ from typing import Protocol
 
 from sqlite_utils import Database
 
-from . import events, moderation, rules
+from . import events, moderation, nodes, rules
 from .clean import tidy, too_long
 from .db import now, row, rows, write
 from .errors import Conflict, NotFound, ValidationError
 from .events import Actor
-
-ACTIONS = (
-    "comment.add",
-    "comment.edit",
-    "comment.delete",
-    "comment.resolve",
-    "comment.reopen",
-    "comment.restore",
-)
-COLUMNS = (
-    "id",
-    "node_id",
-    "member_id",
-    "author_name",
-    "body",
-    "created_at",
-    "edited_at",
-    "resolved_at",
-    "resolved_by",
-    "resolved_name",
-)
+from .records import comment_dict
 
 
 class Seen(Protocol):
@@ -60,11 +40,6 @@ def clean_body(value: object) -> str:
         raise ValidationError("Write your comment; it cannot be empty.", "body")
     too_long("comment", body, rules.COMMENT_MAX, "body")
     return body
-
-
-def comment_dict(found: dict) -> dict:
-    """A comment row as events and exports keep it."""
-    return {name: found[name] for name in COLUMNS}
 
 
 def shown(comment: dict, seen: Seen) -> dict:
@@ -105,9 +80,7 @@ def thread(db: Database, map_id: int, node_id: int, seen: Seen) -> list[dict]:
 
 def get_node(db: Database, map_id: int, node_id: object, actor: Actor) -> dict:
     """The node a thread belongs to, or NotFound (a node hidden from a student is not there)."""
-    found = row(db, "SELECT * FROM nodes WHERE id = ? AND map_id = ?", (node_id, map_id))
-    if found is None:
-        raise NotFound(f"There is no node {node_id} in this map.", "node_id")
+    found = nodes.get_node(db, map_id, node_id)
     moderation.check_visible(db, map_id, found["id"], actor, "node_id")
     return found
 
@@ -251,9 +224,11 @@ def counts(found: list[dict]) -> dict[int, tuple[int, int]]:
     return tally
 
 
-def export_parts(db: Database, map_id: int, seen: Seen, hide: bool) -> list[dict]:
-    """The comments as argmap JSON keeps them, names as this reader sees them (node ids as keys)."""
-    hidden = moderation.hidden_ids(db, map_id) if hide else set()
+def export_parts(db: Database, map_id: int, seen: Seen, hidden: set[int]) -> list[dict]:
+    """The comments as argmap JSON keeps them, names as this reader sees them (node ids as keys).
+
+    None of the `hidden` nodes' comments.
+    """
     return [
         {
             "node_id": str(c["node_id"]),

@@ -11,9 +11,11 @@ from . import rules
 from .db import now, row, rows
 
 # Changes that alter nothing a drawing shows (the map's revision moves, its drawing stands):
-# action prefixes, the one list the stream, the pages and the renderer go by. Votes and
-# comments, and who may do what, are not drawn; anything else may be.
-UNDRAWN = ("vote.", "comment.", "member.", "map.lock", "map.unlock")
+# action prefixes, the one list the stream, the pages and the renderer go by. Votes, comments
+# and locking are not drawn; anything else may be (a member's new role changes whether their
+# drawing leaves out the nodes hidden from students).
+UNDRAWN = ("vote.", "comment.", "map.lock", "map.unlock")
+NOT_VOTES = "action NOT LIKE 'vote.%'"  # SQL: votes stay out of the history and its figures
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def since(
     Without `votes`, no vote's events: the history leaves them out.
     """
     by = " AND member_id = ?" if member_id is not None else ""
-    by += "" if votes else " AND action NOT LIKE 'vote.%'"
+    by += "" if votes else f" AND {NOT_VOTES}"
     params = (map_id, after_id, *([member_id] if member_id is not None else []), limit)
     return decoded(
         rows(

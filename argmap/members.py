@@ -7,7 +7,7 @@ import secrets
 
 from sqlite_utils import Database
 
-from . import events, maps, portable
+from . import events, maps, portable, votes
 from .accounts import clean_name, digest
 from .db import now, row, rows, write
 from .errors import Forbidden, NotFound, ValidationError
@@ -163,6 +163,7 @@ def remove(db: Database, map_id: int, member_id: int) -> dict:
     """Remove a member: their next request finds the map closed to them; their nodes stay."""
     with write(db):
         found = get_member(db, map_id, member_id)
+        votes.withdraw_all(db, map_id, found)  # counts and means change on every page
         db.execute("DELETE FROM members WHERE id = ?", (member_id,))
     return found
 

@@ -18,7 +18,7 @@ from . import events, rules
 from .db import row, rows, write
 from .errors import NotFound, ValidationError
 from .events import Actor
-from .records import link_dict, node_dict
+from .records import comment_dict, link_dict, node_dict, vote_tally
 
 MODES = ("own", "everyone")
 MODE_LABELS = {
@@ -31,13 +31,6 @@ OWNER_ACTIONS = ("map.lock", "map.unlock", "map.moderation", "node.hide", "node.
 HIDDEN = (
     "WITH RECURSIVE hid(id) AS (SELECT id FROM nodes WHERE map_id = ? AND hidden = 1"
     " UNION SELECT n.id FROM nodes n JOIN hid ON n.parent_id = hid.id) SELECT id FROM hid"
-)
-
-
-# A comment as events keep it (comments.comment_dict; that module builds on this one).
-COMMENT_FIELDS = (
-    "id, node_id, member_id, author_name, body, created_at, edited_at, resolved_at,"
-    " resolved_by, resolved_name"
 )
 
 
@@ -250,16 +243,16 @@ def students_see(db: Database, map_id: int, before: set[int], after: set[int]) -
     back = rows(db, f"SELECT * FROM nodes WHERE id IN ({marks}) ORDER BY id", shown)
     tally = rows(  # their votes come back to students' pages with them
         db,
-        "SELECT node_id, COUNT(*) AS count, ROUND(AVG(value), 2) AS mean FROM votes"
+        "SELECT node_id, COUNT(*) AS count, AVG(value) AS mean FROM votes"
         f" WHERE node_id IN ({marks}) GROUP BY node_id",
         shown,
     )
-    talk = rows(db, f"SELECT {COMMENT_FIELDS} FROM comments WHERE node_id IN ({marks})", shown)
+    talk = rows(db, f"SELECT * FROM comments WHERE node_id IN ({marks}) ORDER BY id", shown)
     return {
         "shown": [node_dict(n) for n in back],
         "links": [link_dict(li) for li in visible],
-        "votes": {t["node_id"]: {"count": t["count"], "mean": t["mean"]} for t in tally},
-    } | ({"comments": talk} if talk else {})
+        "votes": {t["node_id"]: vote_tally(t["count"], t["mean"]) for t in tally},
+    } | ({"comments": [comment_dict(c) for c in talk]} if talk else {})
 
 
 def student_change(change: dict, event: dict, hidden: set[int]) -> dict:

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from . import authors, events, maps, moderation, standing, teams, votes, wording
 from .db import rows
 from .model import MapData, Node, from_graph
+from .records import vote_tally
 
 LATEST = 20  # changes in the "latest changes" list
 ACTIVITY = (  # the counts of a person's or a team's activity, and the events they count
@@ -134,7 +135,7 @@ def pooled(summaries: list[dict]) -> dict:
     """Several nodes' votes as one: all their votes counted, and the mean of them all."""
     count = sum(s["count"] for s in summaries)
     total = sum(s["count"] * s["mean"] for s in summaries if s["count"])
-    return votes.shaped(count, total / count if count else None)
+    return vote_tally(count, total / count if count else None)
 
 
 def vote_figures(seen: Seen, tally: dict) -> dict[str, dict]:
@@ -142,10 +143,10 @@ def vote_figures(seen: Seen, tally: dict) -> dict[str, dict]:
     under: dict[str, dict[str, list]] = defaultdict(lambda: {"support": [], "counter": []})
     for node in seen.data.nodes:
         if node.parent is not None and node.kind in ("support", "counter"):
-            under[node.parent][node.kind].append(tally.get(int(node.key), votes.shaped(0, None)))
+            under[node.parent][node.kind].append(tally.get(int(node.key), vote_tally(0, None)))
     return {
         n.key: {
-            "claim": tally.get(int(n.key), votes.shaped(0, None)),
+            "claim": tally.get(int(n.key), vote_tally(0, None)),
             "supports": pooled(under[n.key]["support"]),
             "counters": pooled(under[n.key]["counter"]),
         }
@@ -171,7 +172,7 @@ def activity_rows(db: Database, map_id: int) -> list[dict]:
     return rows(
         db,
         f"SELECT member_id, actor, {sums}, COUNT(*) AS changes, MAX(created_at) AS last"
-        " FROM events WHERE map_id = ?"
+        f" FROM events WHERE map_id = ? AND {events.NOT_VOTES}"
         " GROUP BY member_id, CASE WHEN member_id IS NULL THEN actor END",
         (map_id,),
     )
@@ -239,7 +240,8 @@ def latest(db: Database, map_id: int, seen: Seen) -> list[dict]:
     found = events.decoded(
         rows(
             db,
-            f"SELECT * FROM events WHERE map_id = ? AND {votes.NOT_VOTES} ORDER BY id DESC LIMIT ?",
+            f"SELECT * FROM events WHERE map_id = ? AND {events.NOT_VOTES}"
+            " ORDER BY id DESC LIMIT ?",
             (map_id, LATEST),
         )
     )

@@ -7,7 +7,7 @@ import re
 
 from sqlite_utils import Database
 
-from . import comments, events, links, moderation, rules, teams, votes
+from . import authors, comments, events, links, moderation, rules, teams, votes
 from .clean import clean_description, clean_id, clean_title
 from .db import rows, write
 from .errors import ValidationError
@@ -31,19 +31,27 @@ from .moderation import secret_ids
 from .nodes import clean_fields, insert
 
 
-def to_data(db: Database, map_id: int, history: bool = False, hide: bool = False) -> MapData:
-    """The map as a portable map; node keys are the database ids.
+def to_data(
+    db: Database, map_id: int, history: bool = False, role: str | None = "owner"
+) -> MapData:
+    """The map as a portable map, as a reader of this role sees it; node keys are database ids.
 
-    With `hide` (a student exports it), without hidden nodes nor the history about them.
+    A student (any role but owner) gets no hidden node, nor the history, votes or comments
+    about them. With `history` (argmap JSON), also the history, the teams and the comments.
     """
+    hide = role != "owner"
     graph = load(db, map_id, hide)
     data = from_graph(graph)
     data.moderation, data.locked = graph["moderation"], graph["locked"]
     data.listed = bool(get_map(db, map_id)["listed"])
-    data.votes = votes.export(db, map_id, moderation.hidden_ids(db, map_id) if hide else set())
+    hidden = moderation.hidden_ids(db, map_id) if hide else set()
+    data.votes = votes.export(db, map_id, hidden)
     if history:
         past = history_of(db, map_id)
         data.events = moderation.visible_events(past, secret_ids(db, map_id)) if hide else past
+        seen = authors.names_for(db, map_id, role)
+        data.classroom = teams.export_parts(db, map_id, seen, data.events)
+        data.classroom["comments"] = comments.export_parts(db, map_id, seen, hidden)
     return data
 
 
@@ -53,7 +61,7 @@ def history_of(db: Database, map_id: int) -> list[dict]:
         rows(
             db,
             "SELECT id, revision, action, node_id, actor, created_at, data FROM events"
-            " WHERE map_id = ? AND action != 'member.role' AND action NOT LIKE 'vote.%'"
+            f" WHERE map_id = ? AND action != 'member.role' AND {events.NOT_VOTES}"
             " ORDER BY id",  # members stay here; votes are kept apart (not history)
             (map_id,),
         )

@@ -71,3 +71,27 @@ def origin_values(fields: dict) -> dict:
 def link_values(fields: dict) -> dict:
     """A link's checked fields as the links table stores them."""
     return stored(fields, LINK_COLUMNS)
+
+
+COMMENT_COLUMNS = (
+    "id",
+    "node_id",
+    "member_id",
+    "author_name",
+    "body",
+    "created_at",
+    "edited_at",
+    "resolved_at",
+    "resolved_by",
+    "resolved_name",
+)
+
+
+def comment_dict(found: dict) -> dict:
+    """A comment row as events and exports keep it."""
+    return {name: found[name] for name in COMMENT_COLUMNS}
+
+
+def vote_tally(count: int, mean: float | None) -> dict:
+    """A node's votes as the API, the stream and the pages show them: count and mean."""
+    return {"count": count, "mean": round(mean, 2) if count else None}

@@ -63,7 +63,7 @@ def later_change(db: Database, map_id: int, node_id: int, event_id: int) -> str:
         row(
             db,
             "SELECT id, actor FROM events WHERE map_id = ? AND node_id = ? AND id > ?"
-            " AND action NOT LIKE 'vote.%' ORDER BY id DESC LIMIT 1",  # votes change no node
+            " AND action LIKE 'node.%' ORDER BY id DESC LIMIT 1",  # not votes nor comments
             (map_id, node_id, event_id),
         )
     )

@@ -19,6 +19,7 @@ from .accounts import digest
 from .db import now, row, rows, write
 from .errors import Forbidden, ValidationError
 from .events import Actor
+from .records import vote_tally
 
 LOWEST, HIGHEST = 0, 4
 PREFIX = "vote."  # the actions of votes: not history, not undone
@@ -47,15 +48,7 @@ def summary(db: Database, node_id: int) -> dict:
     found = row(
         db, "SELECT COUNT(*) AS count, AVG(value) AS mean FROM votes WHERE node_id = ?", (node_id,)
     )
-    return shaped(found["count"], found["mean"])
-
-
-NOT_VOTES = "action NOT LIKE 'vote.%'"  # SQL: votes stay out of the history and its figures
-
-
-def shaped(count: int, mean: float | None) -> dict:
-    """A summary as the API and the stream send it."""
-    return {"count": count, "mean": round(mean, 2) if count else None}
+    return vote_tally(found["count"], found["mean"])
 
 
 def summaries(db: Database, map_id: int, hidden: set[int] | frozenset = frozenset()) -> dict:
@@ -67,7 +60,7 @@ def summaries(db: Database, map_id: int, hidden: set[int] | frozenset = frozense
         (map_id,),
     )
     return {
-        r["node_id"]: shaped(r["count"], r["mean"]) for r in found if r["node_id"] not in hidden
+        r["node_id"]: vote_tally(r["count"], r["mean"]) for r in found if r["node_id"] not in hidden
     }
 
 
@@ -93,7 +86,7 @@ def own(db: Database, node_id: int, member_id: int | None) -> int | None:
     return found["value"] if found else None
 
 
-def state(db: Database, map_id: int, node_id: int, member_id: int | None) -> dict:
+def state(db: Database, node_id: int, member_id: int | None) -> dict:
     """A node's votes as one reader sees them: count, mean and their own vote (or None)."""
     return {"node_id": node_id, **summary(db, node_id), "mine": own(db, node_id, member_id)}
 
@@ -114,14 +107,14 @@ def set_vote(db: Database, map_id: int, node_id: object, value: object, actor: A
         found = voter(db, map_id, node_id, actor)
         before = own(db, found["id"], actor.member_id)
         if before == value:
-            return state(db, map_id, found["id"], actor.member_id)
+            return state(db, found["id"], actor.member_id)
         db.execute(
             "INSERT INTO votes (map_id, node_id, member_id, value, updated_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (node_id, member_id)"
             " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             (map_id, found["id"], actor.member_id, value, now()),
         )
-        done = state(db, map_id, found["id"], actor.member_id)
+        done = state(db, found["id"], actor.member_id)
         data = {"before": before, "value": value, "count": done["count"], "mean": done["mean"]}
         events.record(db, map_id, "vote.set", found["id"], data, actor)
     return done
@@ -133,14 +126,40 @@ def clear_vote(db: Database, map_id: int, node_id: object, actor: Actor) -> dict
         found = voter(db, map_id, node_id, actor)
         before = own(db, found["id"], actor.member_id)
         if before is None:
-            return state(db, map_id, found["id"], actor.member_id)
+            return state(db, found["id"], actor.member_id)
         db.execute(
             "DELETE FROM votes WHERE node_id = ? AND member_id = ?", (found["id"], actor.member_id)
         )
-        done = state(db, map_id, found["id"], actor.member_id)
+        done = state(db, found["id"], actor.member_id)
         data = {"before": before, "value": None, "count": done["count"], "mean": done["mean"]}
         events.record(db, map_id, "vote.clear", found["id"], data, actor)
     return done
+
+
+def withdraw_all(db: Database, map_id: int, member: dict) -> None:
+    """Take back every vote of a member being removed, each as its own event (pages follow)."""
+    who = Actor(member["name"], member["id"])
+    voted = rows(
+        db, "SELECT node_id, value FROM votes WHERE member_id = ? ORDER BY node_id", (member["id"],)
+    )
+    for vote in voted:
+        db.execute(
+            "DELETE FROM votes WHERE node_id = ? AND member_id = ?", (vote["node_id"], member["id"])
+        )
+        done = summary(db, vote["node_id"])
+        data = {"before": vote["value"], "value": None, **done}
+        events.record(db, map_id, "vote.clear", vote["node_id"], data, who)
+
+
+def clean_sort(value: str | None) -> str | None:
+    """The order asked for: the map's (None, the default) or "votes" (strongest first)."""
+    if value is None or value == "":
+        return None
+    if value != "votes":
+        raise ValidationError(
+            f"sort must be votes (strongest first) or left out, not {value[:40]!r}.", "sort"
+        )
+    return value
 
 
 def strongest_first(items: list[dict], tally: dict) -> list[dict]:

@@ -1,4 +1,5 @@
-// The brief: its Print button prints the page (no inline handlers: the CSP allows none).
+// The Print button of a page made to print (the briefs, the overview) prints it (no inline
+// handlers: the CSP allows none).
 (function () {
   "use strict";
   document.querySelectorAll("button.print").forEach((button) => {

@@ -219,11 +219,6 @@
   }
 
   document.addEventListener("argmap:patched", refresh);
-  const ready = setInterval(() => {  // the copy's first load may bring no patch event
-    if (!model()) return;
-    clearInterval(ready);
-    refresh();
-  }, 150);
   new MutationObserver(refresh).observe(diagram, { attributes: true,
     attributeFilter: ["data-selected"] });
   const wrap = diagram.querySelector(".svg-wrap");

@@ -211,6 +211,7 @@
         const first = state.at === null;
         state.at = data.index(model);
         if (!first || model.revision !== startRevision) redrawAll();
+        else patched(true);  // the page's own revision: nothing to redraw, the copy is ready
         catchUp();
         drawLater();
       })
@@ -243,12 +244,13 @@
     redrawPanel(ids, info.patch);
     heading();
     drawLater();
-    patched();
+    patched(info.drawn !== false);
   }
 
-  // Tell the page's editor (static/edit.js) that the outline was redrawn from the copy.
-  function patched() {
-    document.dispatchEvent(new CustomEvent("argmap:patched"));
+  // Tell the page's other scripts (edit, votes, comments, standing) that the copy of the map
+  // is ready or changed, and whether the change may alter what is drawn.
+  function patched(drawn) {
+    document.dispatchEvent(new CustomEvent("argmap:patched", { detail: { drawn: drawn } }));
   }
 
   function redrawAll() {
@@ -256,7 +258,7 @@
     redrawPanel(null, null);
     heading();
     drawLater();
-    patched();
+    patched(true);
   }
 
   function redrawOutline() {

@@ -10,10 +10,6 @@
   const GAP = 1000; // at most one fetch of the figures a second, however busy the map is
   const state = { last: 0, timer: null, busy: false, again: false, source: null, over: false };
 
-  document.querySelectorAll("button.print").forEach((button) => {
-    button.addEventListener("click", () => window.print());
-  });
-
   // --- Small builders --------------------------------------------------------------------
 
   function el(tag, className, text) {

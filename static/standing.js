@@ -3,8 +3,8 @@
 // 1. Which claims stand, on demand: a switch (remembered per map in this browser) lays a mark
 //    over each drawn node (✓ in, ✗ out, ? undecided: a sign and a word, not colour alone) and
 //    beside each outline item, with the one-line reason from GET /api/maps/<id>/acceptability.
-//    The marks sit inside each node's SVG group, so panning, zooming and folding (static/
-//    canvas.js) carry them; a new drawing (static/live.js, the direction switch) gets them
+//    The marks sit in a layer of their own above the nodes, placed from each node's box and
+//    hidden with a folded node (static/canvas.js); a new drawing (static/live.js, the direction switch) gets them
 //    again, and a new revision of the page's copy of the map (the "argmap:patched" event)
 //    fetches the labels again: debounced, one request at a time, older answers dropped.
 // 2. "Is this the same as ...?": while a person types a new node (the field in place of
@@ -321,10 +321,12 @@
   }
 
   // A new revision of the page's copy: the outline was patched (marks for new items now,
-  // with the labels known), then the labels of the new revision.
-  document.addEventListener("argmap:patched", () => {
+  // with the labels known), then the labels of the new revision, unless nothing drawn
+  // changed (a vote, a comment): those change no label.
+  document.addEventListener("argmap:patched", (event) => {
     if (!stand.on) return;
     drawOutline();
+    if (event.detail && event.detail.drawn === false) return;
     if (revisionNow() > stand.revision) want();
   });
   // A new drawing (live.js or canvas.js put a new SVG in the stage): marks again. A fold

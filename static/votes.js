@@ -21,9 +21,12 @@
     const at = window.argmapLive && window.argmapLive.state && window.argmapLive.state.at;
     return at ? at.model : null;
   }
-  function tallyOf(id) {
+  function tallies() {
     const m = model();
-    const found = (m && m.votes ? m.votes : own.votes)[id];
+    return m && m.votes ? m.votes : own.votes;
+  }
+  function tallyOf(id) {
+    const found = tallies()[id];
     return found && found.count ? found : null;
   }
   function mineOf(id) {
@@ -66,9 +69,10 @@
     const svg = diagram && diagram.querySelector(".svg-wrap svg");
     if (!svg) return;
     for (const old of svg.querySelectorAll("g.vote-badge")) old.remove();
-    for (const group of svg.querySelectorAll("g.node[id^='node-']")) {
-      const found = tallyOf(Number(group.id.slice(5)));
-      if (found) badge(group, found);
+    for (const id of Object.keys(tallies())) {  // the voted nodes only, not every drawn one
+      const group = svg.querySelector("g.node#node-" + Number(id));
+      const found = tallyOf(Number(id));
+      if (group && found) badge(group, found);
     }
   }
 
@@ -275,8 +279,4 @@
   window.argmapVotes = { mark: mark, refresh: refresh };
   fromPage();
   refresh();
-  const waiting = setInterval(() => {
-    if (model()) { clearInterval(waiting); refresh(); }
-  }, 250);
-  setTimeout(() => clearInterval(waiting), 30000);
 })();

@@ -17,8 +17,6 @@ from argmap.db import connect
 
 # Also imported from here by test files (from conftest import ROOT, Server, ...).
 from testbed import ROOT as ROOT
-from testbed import free_port as free_port
-from testbed import wait_until_up as wait_until_up
 
 
 def pytest_collection_modifyitems(config, items):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import browser_contexts
+from livehelp import on_file
 from pagetour import (
     MAP,
     guest_pages,
@@ -14,6 +15,9 @@ from pagetour import (
     owner_pages,
     owner_password,
 )
+
+from argmap import members, nodes
+from argmap.owner import OWNER_EMAIL
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -155,6 +159,36 @@ def test_the_brief_and_the_tables_go_to_one_column_on_a_phone(tour):
     )
     assert len(set(round(x) for x in cells)) == 1  # one above the other
     assert page_width(page) == 360
+
+
+def deep_map(database: str, depth: int) -> int:
+    """A map of the seed map's owner: one branch `depth` levels deep, pros and cons in turn."""
+
+    def build(db) -> int:
+        owner = db.execute("SELECT * FROM users WHERE email = ?", (OWNER_EMAIL,)).fetchone()
+        m = members.create_map(db, dict(owner), "Deep")
+        above = nodes.add_node(db, m, {"kind": "claim", "text": "A claim at the top"})["id"]
+        for level in range(depth):
+            kind = "support" if level % 2 else "counter"
+            text = f"Level {level + 1}: a reason of a few words"
+            above = nodes.add_node(db, m, {"kind": kind, "text": text, "parent_id": above})["id"]
+        return m
+
+    return on_file(database, build)
+
+
+def test_a_branch_fifteen_levels_deep_fits_a_phone(tour, seeded_server):
+    m = deep_map(seeded_server.database, 15)
+    page = tour["owner"]
+    page.set_viewport_size({"width": 360, "height": 800})
+    for path in (f"/maps/{m}", f"/maps/{m}/brief"):
+        page.goto(tour["url"] + path)
+        assert page_width(page) == 360, path
+    deepest = page.evaluate(
+        "Math.max(...Array.from(document.querySelectorAll('.badge'),"
+        " (b) => b.getBoundingClientRect().right))"
+    )
+    assert deepest <= 360
 
 
 def test_the_desktop_keeps_its_columns(tour):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import fresh_database
+from helpers import fresh_database, run_cli
 from livehelp import CSRF, EventReader, call, log_in, on_file, owned_map, person
 
 from argmap import comments, create_app, deletion, members, moderation, render, teams, undo
@@ -299,6 +299,18 @@ def test_undo_of_each_comment_change_follows_the_same_rules(world):
     assert actions(w)[-3:] == ["comment.edit", "comment.delete", "comment.restore"]
 
 
+def test_undo_blocked_by_a_later_edit_names_its_editor_not_a_commenter(world):
+    w = world
+    for who, text in (("sam", "S, Sam's second try"), ("cora", "S, Cora's wording")):
+        assert api(w, who, "PATCH", f"/nodes/{w['s']}", {"text": text}).status_code == 200
+    sams = w["db"].execute("SELECT MIN(id) FROM events WHERE action = 'node.update'").fetchone()[0]
+    comment(w, "tia", w["s"], "Which source?")
+    refused = api(w, "olga", "POST", f"/events/{sams}/undo")
+    assert refused.status_code == 409
+    message = refused.get_json()["error"]
+    assert "by Cora in change" in message and "Tia" not in message
+
+
 def test_history_says_what_each_comment_change_did(world):
     w = world
     made = comment(w, "sam", w["c"], "Needs a source")
@@ -369,6 +381,18 @@ def test_argmap_json_keeps_comments_through_export_and_import(world):
     ]
     keys = {n["id"]: n["text"] for n in json.loads(again)["nodes"]}
     assert [keys[c["node_id"]] for c in theirs] == ["C", "S by Sam"]
+
+
+def test_the_command_lines_json_export_keeps_comments_like_the_download(world, tmp_path):
+    w = world
+    comment(w, "sam", w["c"], "Which study?")
+    out = tmp_path / "map.json"
+    ran = run_cli(w["app"], "export", str(w["m"]), "--format", "json", "--output", str(out))
+    assert ran.exit_code == 0, ran.output
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert [(c["body"], c["author"]) for c in written["comments"]] == [("Which study?", "Sam")]
+    downloaded = json.loads(client_for(w, "olga").get(f"/maps/{w['m']}/export/json").get_data())
+    assert written["comments"] == downloaded["comments"]
 
 
 def test_comments_never_change_the_dot_nor_run_graphviz(world, monkeypatch):

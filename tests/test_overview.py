@@ -154,7 +154,8 @@ def test_the_balance_carries_the_votes_on_each_claim_and_its_pros_and_cons(clien
         path = f"/api/maps/{{m}}/nodes/{world[key]}/vote"
         assert call(client, world, who, "PUT", path, {"value": value}).status_code == 200
 
-    untouched = {row["id"]: row for row in figures(client, world)["balance"]}
+    before = figures(client, world)
+    untouched = {row["id"]: row for row in before["balance"]}
     none = {"count": 0, "mean": None}
     assert untouched[world["C"]]["votes"] == {"claim": none, "supports": none, "counters": none}
     vote("ana", "C", 4)
@@ -170,6 +171,8 @@ def test_the_balance_carries_the_votes_on_each_claim_and_its_pros_and_cons(clien
     assert voted["supports"] == {"count": 1, "mean": 1.0}
     assert voted["counters"] == {"count": 3, "mean": 3.0}  # (2 + 4 + 3) / 3
     assert all(not e["action"].startswith("vote.") for e in found["latest"])
+    changes = {p["name"]: (p["changes"], p["last"]) for p in found["people"]}
+    assert changes == {p["name"]: (p["changes"], p["last"]) for p in before["people"]}
 
 
 def test_the_counts_of_the_map(client, world):

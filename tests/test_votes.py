@@ -275,6 +275,36 @@ def test_students_learn_nothing_of_votes_on_hidden_nodes(world):
     assert json.loads(event)["votes"] == {str(w["h"]): {"count": 1, "mean": 4.0}}
 
 
+def test_a_map_whose_node_was_hidden_and_shown_again_reads_back_from_its_export(world):
+    w = world
+    vote(w, "sam", w["h"], 4)
+    for hidden in (True, False):
+        answer = api(w, "olga", "POST", f"/nodes/{w['h']}/hide", {"hidden": hidden})
+        assert answer.status_code == 200
+    text = client_for(w, "olga").get(f"/maps/{w['m']}/export/json").get_data(as_text=True)
+    _, data = registry.read(text, "json")
+    copy = portable.import_map(w["db"], data, "Olga")
+    texts = [r[0] for r in w["db"].execute("SELECT text FROM nodes WHERE map_id = ?", (copy,))]
+    assert SECRET in texts
+    assert len(votes.summaries(w["db"], copy)) == 1  # from the votes, not from the history
+
+
+def test_a_removed_members_votes_are_taken_back_where_everyone_sees(world):
+    w = world
+    vote(w, "sam", w["c"], 4)
+    vote(w, "tia", w["c"], 2)
+    revision = w["db"].execute("SELECT revision FROM maps").fetchone()[0]
+    page = client_for(w, "olga").get(f"/maps/{w['m']}").get_data(as_text=True)
+    assert "★ 3.0" in page
+    members.remove(w["db"], w["m"], w["ids"]["Tia"])
+    assert stored(w) == [(w["c"], w["ids"]["Sam"], 4)]
+    last = w["db"].execute("SELECT action, revision, data FROM events ORDER BY id DESC").fetchone()
+    assert (last[0], last[1]) == ("vote.clear", revision + 1)
+    assert json.loads(last[2]) == {"before": 2, "value": None, "count": 1, "mean": 4.0}
+    page = client_for(w, "olga").get(f"/maps/{w['m']}").get_data(as_text=True)
+    assert "★ 4.0" in page and "★ 3.0" not in page  # the outline of the new revision
+
+
 def test_votes_stay_out_of_the_history_and_undo(world):
     w = world
     edit = api(w, "sam", "PATCH", f"/nodes/{w['s']}", {"text": "S, better"})

@@ -121,6 +121,8 @@ def _data(data: object, where: str) -> dict:
             out[key] = _number(value, path)
         elif key in ("imported", "unseen") and isinstance(value, bool):
             out[key] = value
+        elif key == "votes":  # the tallies a node shown again brought to students' pages
+            continue  # votes are not history: an imported map starts without them
         else:
             raise FormatError(f"unknown field {key!r}, or the wrong type", path)
     return out

@@ -11,26 +11,14 @@ from ..records import node_dict
 from ..web import access
 from ..web.access import first_owner_only, owner_only
 from ..web.ids import query_number
+from ..web.sent import json_object, parsed
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def parsed() -> object:
-    """The request's JSON (None when it is not JSON); a body nested too deeply is a 400."""
-    try:
-        return request.get_json(silent=True)
-    except RecursionError:
-        raise ValidationError(
-            "The JSON body is nested too deeply: send a JSON object of plain fields.", "body"
-        ) from None
-
-
 def body() -> dict:
     """The request's JSON object, or a 400 that says what to send."""
-    data = parsed()
-    if not isinstance(data, dict):
-        raise ValidationError("Send a JSON object with Content-Type: application/json.", "body")
-    return data
+    return json_object()
 
 
 def actor() -> events.Actor:

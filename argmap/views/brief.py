@@ -6,7 +6,6 @@ from flask import Blueprint, g, render_template, request
 
 from .. import authors, outline, votes
 from ..db import get_db
-from ..errors import ValidationError
 
 bp = Blueprint("brief", __name__)
 
@@ -49,11 +48,7 @@ def show(map_id: int):
     """The brief, laid out for reading on screen and for printing."""
     db = get_db()
     graph = authors.load(db, map_id, g.get("role"))
-    sort = request.args.get("sort") or None
-    if sort not in (None, "votes"):
-        raise ValidationError(
-            f"sort must be votes (strongest first) or left out, not {sort[:40]!r}.", "sort"
-        )
+    sort = votes.clean_sort(request.args.get("sort"))
     shown = {n["id"] for n in graph["nodes"]}
     tally = {k: v for k, v in votes.summaries(db, map_id).items() if k in shown}
     briefs = sides(graph, tally if sort == "votes" else None)

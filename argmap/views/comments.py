@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 
 from .. import authors, comments
 from ..db import get_db
-from ..errors import ValidationError
 from ..web import access
+from ..web.sent import json_object
 
 bp = Blueprint("comments", __name__, url_prefix="/api")
 
 
 def sent_body() -> object:
     """The "body" field of the request's JSON object, or a 400 that says what to send."""
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:
-        data = None
-    if not isinstance(data, dict):
-        raise ValidationError(
-            'Send a JSON object such as {"body": "..."} with Content-Type: application/json.',
-            "body",
-        )
-    return data.get("body")
+    return json_object('{"body": "..."}').get("body")
 
 
 def seen(map_id: int, comment: dict) -> dict:

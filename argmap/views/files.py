@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 
-from .. import authors, comments, members, portable, printing, render, teams
+from .. import members, portable, printing, render
 from ..db import get_db
 from ..errors import ArgmapError, FormatError
 from ..formats import registry
@@ -95,11 +95,7 @@ def export(map_id: int, fmt: str):
         abort(404, f"No export format {fmt!r}: choose one of {', '.join(registry.FORMATS)}.")
     db = get_db()
     found = get_map(db, map_id)
-    data = portable.to_data(db, map_id, history=fmt == "json", hide=access.hides())
-    if fmt == "json":
-        seen = authors.names_for(db, map_id, g.get("role"))
-        data.classroom = teams.export_parts(db, map_id, seen, data.events)
-        data.classroom["comments"] = comments.export_parts(db, map_id, seen, access.hides())
+    data = portable.to_data(db, map_id, history=fmt == "json", role=g.get("role"))
     chosen = registry.FORMATS[fmt]
     body = registry.write(data, fmt)
     response = Response(body, mimetype=chosen.mimetype)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from sqlite_utils import Database
 
-from .. import authors, events, maps, moderation, undo, votes
+from .. import authors, events, maps, moderation, undo
 from ..db import get_db, row, rows
 from ..errors import ArgmapError, Conflict, ValidationError
 from ..web import access
@@ -24,7 +24,7 @@ def changes(db: Database, map_id: int, who: dict, before: int | None) -> list[di
     hidden, hidden_params = (
         moderation.events_sql(moderation.secret_ids(db, map_id)) if access.hides() else ("", [])
     )
-    sql = f"SELECT * FROM events WHERE map_id = ? AND {votes.NOT_VOTES}" + hidden
+    sql = f"SELECT * FROM events WHERE map_id = ? AND {events.NOT_VOTES}" + hidden
     params: list = [map_id, *hidden_params]
     if who["member"] is not None:
         sql, params = sql + " AND member_id = ?", [*params, who["member"]]
@@ -40,7 +40,7 @@ def people(db: Database, map_id: int, seen: authors.Names) -> list[dict]:
     found = rows(
         db,
         "SELECT member_id AS id, actor AS name, MAX(id) AS latest FROM events"
-        f" WHERE map_id = ? AND member_id IS NOT NULL AND {votes.NOT_VOTES}"
+        f" WHERE map_id = ? AND member_id IS NOT NULL AND {events.NOT_VOTES}"
         " GROUP BY member_id",
         (map_id,),
     )

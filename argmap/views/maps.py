@@ -135,17 +135,6 @@ def query_direction(value: str | None) -> str:
     return value
 
 
-def query_sort(value: str | None) -> str | None:
-    """The outline's order asked for: the map's (default) or "votes" (strongest first)."""
-    if value is None or value == "":
-        return None
-    if value != "votes":
-        raise ValidationError(
-            f"sort must be votes (strongest first) or left out, not {value[:40]!r}.", "sort"
-        )
-    return value
-
-
 def page(map_id: int, selected: int | None, status: int = 200, **forms):
     """Render the map page; `forms` carries a failed form's values and error."""
     db = get_db()
@@ -160,10 +149,10 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
     count -= len(moderation.hidden_ids(db, map_id)) if hide else 0
     direction = query_direction(request.args.get("direction"))
     shown = mappage.drawing(db, graph, node and selected, hide, direction)
-    sort = query_sort(request.args.get("sort"))
+    sort = votes.clean_sort(request.args.get("sort"))
     outline_html = mappage.outline_html(db, graph, g.get("role"), sort)
     member = g.get("member")
-    vote = votes.state(db, map_id, node["id"], member and member["id"]) if node else None
+    vote = votes.state(db, node["id"], member and member["id"]) if node else None
     thread = comments.thread(db, map_id, node["id"], seen) if node is not None else []
     return render_template(
         "map.html",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 
-from .. import overview
+from .. import maps, overview
 from ..db import get_db
 from ..web.access import owner_only
 from ..web.headers import no_store
@@ -16,9 +16,8 @@ bp.after_request(no_store)  # members' real names and what is hidden from studen
 @bp.get("/maps/<int:map_id>/overview")
 @owner_only
 def show(map_id: int):
-    """The overview page: drawn by overview.js from the figures the page carries, then live."""
-    figures = overview.overview(get_db(), map_id)
-    return render_template("overview.html", graph=figures["map"], figures=figures)
+    """The overview page: overview.js fills it from the JSON figures, then follows the map live."""
+    return render_template("overview.html", graph=maps.get_map(get_db(), map_id))
 
 
 @bp.get("/api/maps/<int:map_id>/overview")

@@ -14,11 +14,6 @@ bp = Blueprint("search", __name__)
 PURPOSES = ("parent", "link")
 
 
-def hidden(db, map_id: int) -> set[int]:
-    """The nodes hidden from this reader (none for an owner)."""
-    return moderation.hidden_ids(db, map_id) if access.hides() else set()
-
-
 def typed() -> str:
     """The search words sent, or a 400 naming the field when they are too long."""
     query = request.args.get("q", "")
@@ -39,7 +34,8 @@ def results(map_id: int):
     if purpose in PURPOSES:
         node = maps.node_dict(nodes.get_node(db, map_id, request.args.get("node")))
         moderation.check_visible(db, map_id, node["id"], access.actor(), "node")
-    found = search.search(db, map_id, query, hidden=hidden(db, map_id)) if query.strip() else []
+    hidden = access.hidden_ids(db, map_id)
+    found = search.search(db, map_id, query, hidden=hidden) if query.strip() else []
     if node is not None:
         found = [n for n in found if n["id"] != node["id"]]
     relation = request.args.get("relation", "support")
@@ -63,5 +59,6 @@ def api_results(map_id: int):
     if not 1 <= limit <= 50:
         raise ValidationError("limit must be a whole number from 1 to 50.", "limit")
     query = typed()
-    found = search.search(db, map_id, query, limit, hidden(db, map_id)) if query.strip() else []
+    hidden = access.hidden_ids(db, map_id)
+    found = search.search(db, map_id, query, limit, hidden) if query.strip() else []
     return jsonify({"query": query, "results": found})

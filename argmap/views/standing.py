@@ -5,9 +5,9 @@ Students get both for what they may see: a hidden node neither attacks nor is su
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 
-from .. import authors, events, maps, moderation, search, standing
+from .. import events, maps, search, standing
 from ..db import get_db
 from ..errors import ValidationError
 from ..model import from_graph
@@ -23,13 +23,19 @@ def acceptability(map_id: int):
 
     Labelled once per drawn revision and kind of reader: votes and comments change no label.
     """
-    db, hides = get_db(), access.hides()
+    db = get_db()
     revision = maps.get_map(db, map_id)["revision"]
+    result = labelled(db, map_id, revision)
+    return jsonify({"revision": revision, "labels": result.labels, "why": result.why})
+
+
+def labelled(db, map_id: int, revision: int) -> standing.Standing:
+    """The labels of the map as this reader sees it, worked out once per drawn revision."""
+    hides = access.hides()
     key = (map_id, events.drawn_revision(db, map_id, revision), hides)
-    result = mappage.kept(
+    return mappage.kept(
         "labels", key, lambda: standing.label(from_graph(maps.load(db, map_id, hides)))
     )
-    return jsonify({"revision": revision, "labels": result.labels, "why": result.why})
 
 
 @bp.get("/api/maps/<int:map_id>/similar")
@@ -42,15 +48,16 @@ def similar(map_id: int):
         raise ValidationError(
             f"Send at most {search.SIMILAR_TEXT_MAX} characters of text (a node's limit).", "text"
         )
-    hidden = moderation.hidden_ids(db, map_id) if access.hides() else set()
+    hidden = access.hidden_ids(db, map_id)
     return jsonify({"text": text, "results": search.similar(db, map_id, text, hidden=hidden)})
 
 
 @bp.get("/maps/<int:map_id>/standing")
 def show(map_id: int):
     """The plain page: every node the reader may see, grouped by its label, with the reason."""
-    graph = authors.load(get_db(), map_id, g.get("role"))
-    result = standing.label(from_graph(graph))
+    db = get_db()
+    graph = maps.load(db, map_id, access.hides())
+    result = labelled(db, map_id, graph["revision"])
     groups = {mark: [] for mark in ORDER}
     for node in graph["nodes"]:
         key = str(node["id"])

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, request, url_for
 
-from .. import maps, moderation, votes
+from .. import maps, votes
 from ..db import get_db
 from ..errors import ValidationError
 from ..web import access
+from ..web.sent import json_object
 
 bp = Blueprint("votes", __name__)
 
 
+EXAMPLE = '{"value": 3} (a whole number from 0 to 4)'
+
+
 def sent_value() -> object:
     """The "value" of the request's JSON object, or a 400 naming the field."""
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:
-        data = None
-    if not isinstance(data, dict) or "value" not in data:
-        raise ValidationError(
-            'Send a JSON object {"value": 0 to 4} with Content-Type: application/json.', "value"
-        )
+    data = json_object(EXAMPLE, "value")
+    if "value" not in data:
+        raise ValidationError(f"Send a JSON object such as {EXAMPLE}: value is missing.", "value")
     return data["value"]
 
 
@@ -30,7 +29,7 @@ def index(map_id: int):
     """Each voted node's count and mean, and the caller's own votes."""
     db = get_db()
     found = maps.get_map(db, map_id)
-    hidden = moderation.hidden_ids(db, map_id) if access.hides() else set()
+    hidden = access.hidden_ids(db, map_id)
     member = access.actor().member_id
     return jsonify(
         {

@@ -157,6 +157,11 @@ def hides() -> bool:
     return g.get("role") != "owner"
 
 
+def hidden_ids(db: Database, map_id: int) -> set[int]:
+    """The nodes hidden from this reader: none for an owner."""
+    return moderation.hidden_ids(db, map_id) if hides() else set()
+
+
 def refuse_change(role: str | None, level: str) -> None:
     """Forbidden, with what the person can do about it."""
     if level == "first" and role == "owner":
