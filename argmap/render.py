@@ -303,11 +303,28 @@ def kept_drawing(db: Database, map_id: int, fmt: str, view: View) -> Drawing | N
 
 
 def fresh_claim(found: dict | None, limits: Limits) -> bool:
-    """Whether another request is drawing this view now (its claim is recent)."""
-    if found is None or found["pending"] is None:
+    """Whether another request is drawing this view now (its claim is recent, its process alive)."""
+    if found is None or found["pending"] is None or not claimer_alive(found["claimer"]):
         return False
     budget = max(limits.timeout, limits.focus_timeout) + CLAIM_SPARE
     return time.time() - found["claimed_at"] < budget
+
+
+def claimer_alive(claimer: str | None) -> bool:
+    """Whether the process that took a claim still runs (a stopped server's claims are void).
+
+    The database is a local file, so every claimer is a process on this machine.
+    """
+    pid = (claimer or "").partition("-")[0]
+    if not pid.isdigit():
+        return True  # a claim without a process id (older rows): its age decides
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def claim(db: Database, map_id: int, fmt: str, view: View, limits: Limits) -> str | None:
@@ -320,7 +337,7 @@ def claim(db: Database, map_id: int, fmt: str, view: View, limits: Limits) -> st
         needed = events.drawn_revision(db, map_id, revision)  # later votes change no drawing
         if found is not None and found["revision"] >= needed and found["status"] != "none":
             return None
-        token = uuid.uuid4().hex
+        token = f"{os.getpid()}-{uuid.uuid4().hex}"
         db.execute(
             "INSERT INTO renders (map_id, fmt, view, revision, status, shown, pending, claimed_at,"
             " claimer) VALUES (?, ?, ?, -1, 'none', 0, ?, ?, ?) ON CONFLICT (map_id, fmt, view)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -214,6 +215,24 @@ def test_a_drawing_whose_claim_was_taken_over_stores_nothing(db):
     render.release(db, (m, "svg", view, first))
     stored = db.execute("SELECT revision, status, claimer FROM renders WHERE map_id = ?", (m,))
     assert tuple(stored.fetchone()) == (-1, "none", second)
+
+
+def test_a_claim_left_by_a_stopped_server_is_not_waited_for(db):
+    m, _ = tree(db, "Stopped", 3)
+    view, limits = render.View(), render.Limits()
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    db.execute(  # a server stopped while drawing left its claim, seconds old
+        "INSERT INTO renders (map_id, fmt, view, revision, status, shown, pending, claimed_at,"
+        " claimer) VALUES (?, 'svg', ?, -1, 'none', 0, 1, strftime('%s'), ?)",
+        (m, view.key, f"{gone.stdout.strip()}-0123abcd"),
+    )
+    drawn = render.obtain(db, m, "svg", view, 1, limits, wait=True)
+    assert drawn is not None and drawn.status == "ok" and b"<svg" in render.unpack(drawn.data)
+    alive = render.claim(db, m, "svg", render.View(direction="tb"), limits)
+    assert alive.startswith(f"{os.getpid()}-")  # this process's claims name it
+    assert render.fresh_claim(render.stored(db, m, "svg", render.View(direction="tb")), limits)
 
 
 def test_votes_and_comments_neither_build_dot_nor_run_graphviz(db, runs, monkeypatch):
