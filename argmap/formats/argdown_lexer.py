@@ -106,10 +106,11 @@ class _Lexer:
         pos, line_start = 0, True  # line_start: no token yet, or the last one ended a line
         tables = self._tables()
         while pos < size:
-            if not line_start and not self.inference:
+            if not line_start and not self.inference and text[pos] not in SCAN_STOPS:
                 moved = self._scan(pos)
                 if moved > pos:
                     pos, tables = moved, self._tables()
+                    line_start = tokens[-1].kind == "Newline"
                     if pos >= size:
                         break
             self.pos = pos
@@ -168,6 +169,8 @@ class _Lexer:
                     if len(ranges) >= MAX_EMPHASIS:
                         break  # the rule-by-rule loop says so
                     ranges.append(kind)
+                elif code is _LINE:
+                    pass
                 elif ranges and ranges[-1] == kind:
                     ranges.pop()
                 else:
@@ -175,6 +178,8 @@ class _Lexer:
             end = found.end()
             append(new(Token, (name, text[pos:end], pos)))
             pos = end
+            if code is _LINE:
+                break
         return pos
 
     def _tables(self) -> tuple[dict[str, list[Step]], dict[str, list[Step]]]:
@@ -515,7 +520,8 @@ class Scanner(NamedTuple):
     groups: tuple[tuple[str, str, str], ...]
 
 
-_TOKEN, _SKIP, _OPEN, _CLOSE, _STOP = "token", "skip", "open", "close", "stop"
+_TOKEN, _SKIP, _OPEN, _CLOSE, _LINE, _STOP = "token", "skip", "open", "close", "line", "stop"
+SCAN_STOPS = frozenset("\n\r[<{")  # where a scan would stop at once: no use starting one
 
 
 def _mid_line() -> Scanner:
@@ -544,6 +550,8 @@ def _mid_line() -> Scanner:
         elif name == "Tag":
             add(TAG_WORD, name, _TOKEN)
             add(r"#\(", name, _STOP)  # "#(tag)": a function
+        elif name == "Newline":  # the token, and the scan ends with its line
+            add(f"(?:{SIMPLE[name].pattern})", name, _LINE)
         elif name in AFTER_LINE:
             add(f"(?:{SIMPLE[name].pattern})", name, _STOP)
         elif name in SIMPLE and not SIMPLE[name].groups and not hasattr(_Lexer, "_" + name):
