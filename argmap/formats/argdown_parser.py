@@ -186,7 +186,7 @@ class _Parser:
         kinds = self.kinds
         if kinds[self.at] == "Data":
             self.optional_data(member)
-        if kinds[self.at] == "Indent" and kinds[self.at + 1] in RELATIONS:
+        if kinds[self.at] == "Indent" and kinds[self.at + 1] in RELATIONS:  # relations below
             member.title = member.title or self.new_title()
             self.relations(self.entity(kind, member.title))
         member.title = member.title or self.new_title()
@@ -219,10 +219,6 @@ class _Parser:
         except ValueError:
             return {}
         return {k: v for k, v in data.items() if k.startswith("argmap_")}
-
-    def relations_ahead(self) -> bool:
-        """Whether an indented block of relations follows."""
-        return self.peek() == "Indent" and self.peek(1) in RELATIONS
 
     def relations(self, parent: Entity) -> None:
         """relations: an indented block of relation lines below their parent."""
