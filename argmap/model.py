@@ -196,13 +196,13 @@ def levels(parent: dict[str, str | None]) -> dict[str, int] | None:
     One walk up from each node, stopping at a node already placed: linear in the nodes
     (a walk longer than the map has nodes has gone round a cycle).
     """
-    depth: dict[str, int] = {}
+    depth = {key: 0 for key, at in parent.items() if at is None}  # the claims
     size = len(parent)
     for start, at in parent.items():
-        if start in depth:
+        if at is None or start in depth:
             continue
-        if at is None or at in depth:  # a claim, or a parent placed already: no walk
-            depth[start] = 0 if at is None else depth[at] + 1
+        if at in depth:  # a parent placed already: no walk
+            depth[start] = depth[at] + 1
             continue
         chain = [start]
         while at is not None and at not in depth:

@@ -140,6 +140,8 @@ def inference_rules(data: MapData) -> None:
     """Keep groups and undercuts only where the model has an inference; say what changed."""
     parent = {n.key: n.parent for n in data.nodes}
     for node in data.nodes:
+        if node.group is None and not node.undercut:
+            continue  # the rule is about groups and undercuts: nothing to check
         has_parent = node.parent is not None and parent[node.parent] is not None
         try:
             rules.inference_rule(node.kind, node.parent, node.group, node.undercut, has_parent)
@@ -192,9 +194,12 @@ def link_rules(data: MapData) -> None:
     data.links = kept
 
 
-def depth_rule(data: MapData) -> None:
-    """Refuse nodes nested deeper than the model allows (pages could not show them)."""
-    level = depths({n.key: n.parent for n in data.nodes})
+def depth_rule(data: MapData, level: dict[str, int] | None = None) -> None:
+    """Refuse nodes nested deeper than the model allows (pages could not show them).
+
+    `level`: each node's level, when check() found them already.
+    """
+    level = level or depths({n.key: n.parent for n in data.nodes})
     try:
         rules.depth_rule(max(level.values(), default=0))
         return  # the deepest node is fine, so all are: no need to name one
@@ -215,8 +220,7 @@ def validate(data: MapData) -> list[dict]:
     data.description = clean_description(data.description)
     with collector_paused():
         link_rules(data)
-        check(data)
-        depth_rule(data)
+        depth_rule(data, check(data))
         inference_rules(data)
         return all_fields(data.nodes)
 

@@ -237,10 +237,16 @@ def _unquote(value: str) -> str:
 
 def _node(entity: Entity) -> Node:
     """The portable node for an Argdown statement or argument."""
+    key = f"{entity.kind[0]}:{entity.title}"
+    if len(entity.members) == 1:  # the commonest: defined once, without data
+        member = entity.members[0]
+        if not member.reference and not member.data:
+            text = member.text.strip() or entity.title
+            return Node(key, "claim", text, tags=list(member.tags))
     member = entity.canonical()
     data = member.data if member else {}
     return Node(
-        key=f"{entity.kind[0]}:{entity.title}",
+        key=key,
         kind="claim",
         text=entity.text(member),
         quote=str(data.get("argmap_quote", "")),

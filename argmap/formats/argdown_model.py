@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Member:
     """One occurrence of a statement or argument: its title, text, tags and data."""
 
@@ -22,7 +22,7 @@ class Member:
     offset: int = -1  # where a reference starts in the text, for messages
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Entity:
     """A statement (Argdown's equivalence class) or an argument, with all its members."""
 
@@ -60,7 +60,7 @@ class Entity:
         return tags
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Relation:
     """A relation as Argdown records it; seq orders relations and premise-conclusion blocks."""
 

@@ -90,8 +90,9 @@ class _Parser:
                 self.take()
             self.take("Emptyline", "an empty line after the front matter")
         previous = self.paragraph(None)
-        while self.peek() == "Emptyline":
-            self.take()
+        kinds = self.kinds
+        while kinds[self.at] == "Emptyline":
+            self.at += 1
             previous = self.paragraph(previous)
         if self.peek() != "EOF":
             raise self.error("expected an empty line before a new paragraph")
@@ -99,8 +100,10 @@ class _Parser:
 
     def paragraph(self, previous: Entity | None) -> Entity | None:
         """One paragraph; returns the argument it defines, for a following PCS."""
-        kind = self.peek()
-        if kind == "HeadingStart":
+        kind = self.kinds[self.at]
+        if kind == "StatementDefinition":
+            self.statement()
+        elif kind == "HeadingStart":
             self.heading()
         elif kind == "StatementNumber":
             self.pcs(previous)
@@ -143,9 +146,10 @@ class _Parser:
     def statement(self) -> Entity:
         """statement: text, '[Title]: text' or '[Title]', then data and relations."""
         member = Member()
-        kind = self.peek()
+        kind = self.kinds[self.at]
         if kind == "StatementDefinition":
-            member.title = self.take().image[1:-2]
+            member.title = self.tokens[self.at].image[1:-2]
+            self.at += 1
             self.content(member)
         elif kind == "StatementReference":
             token = self.take()
@@ -179,8 +183,10 @@ class _Parser:
 
     def finish(self, kind: str, member: Member) -> Entity:
         """After a statement's or argument's text: its data, its relations, then the entity."""
-        self.optional_data(member)
-        if self.relations_ahead():
+        kinds = self.kinds
+        if kinds[self.at] == "Data":
+            self.optional_data(member)
+        if kinds[self.at] == "Indent" and kinds[self.at + 1] in RELATIONS:  # relations below
             member.title = member.title or self.new_title()
             self.relations(self.entity(kind, member.title))
         member.title = member.title or self.new_title()
@@ -213,10 +219,6 @@ class _Parser:
         except ValueError:
             return {}
         return {k: v for k, v in data.items() if k.startswith("argmap_")}
-
-    def relations_ahead(self) -> bool:
-        """Whether an indented block of relations follows."""
-        return self.peek() == "Indent" and self.peek(1) in RELATIONS
 
     def relations(self, parent: Entity) -> None:
         """relations: an indented block of relation lines below their parent."""
@@ -370,9 +372,10 @@ class _Parser:
     def entity(self, kind: str, title: str) -> Entity:
         """The statement or argument with this title, created on first use."""
         key = (kind, title)
-        if key not in self.doc.entities:
-            self.doc.entities[key] = Entity(kind, title)
-        return self.doc.entities[key]
+        found = self.doc.entities.get(key)
+        if found is None:
+            found = self.doc.entities[key] = Entity(kind, title)
+        return found
 
     def add_member(self, kind: str, member: Member) -> Entity:
         """Record a finished statement or argument occurrence."""

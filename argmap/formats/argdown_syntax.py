@@ -128,6 +128,11 @@ _STARTS = {
 }
 
 
+def start_chars(name: str) -> str:
+    """The characters a rule with a function of its own (not a relation) can start with."""
+    return _STARTS[name] if name in _STARTS else BRACKETS[name][0][0]
+
+
 def may_start(name: str, char: str) -> bool:
     """Whether the named rule could match text that starts with this character."""
     if name in _STARTS:

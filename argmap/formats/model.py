@@ -47,11 +47,12 @@ def build(title: str, nodes: list[Node], edges: list[Edge], description: str = "
     return data
 
 
-def check(data: MapData) -> None:
+def check(data: MapData) -> dict[str, int] | None:
     """Check a map's shape: known ends, the parent rule of each node, no cycle.
 
     Linear, and cheap for big trees: the edges are only listed one by one when an end
-    is unknown or a cycle is possible, to name the relation at fault.
+    is unknown or a cycle is possible, to name the relation at fault. Returns each
+    node's level below its claim when it found them on the way (a map without links).
     """
     keys = [n.key for n in data.nodes]
     known = set(keys)
@@ -71,12 +72,14 @@ def check(data: MapData) -> None:
         where = f"node {index + 1} ({nodes[index].key})"
         raise FormatError(error.message, where, error.field) from None
     links = any(li.relation != "contradiction" for li in data.links)
-    if not links and levels(parent) is not None:
-        return
+    found = None if links else levels(parent)
+    if found is not None:
+        return found
     closing = find_cycle(keys, data.edges())
     if closing is not None:
         with reading(f"the relation from {closing.source} to {closing.target}"):
             rules.cycle_rule(closing.source, closing.target, True, "parent_id")
+    return None
 
 
 def unknown_end(edges: list[Edge], known: set[str]) -> None:

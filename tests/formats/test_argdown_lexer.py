@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import re
 
+import corpus
 import pytest
 
+from argmap.errors import FormatError
 from argmap.formats import argdown_lexer
 from argmap.formats.argdown_lexer import Token, tokenize
 from argmap.formats.argdown_syntax import (
@@ -63,3 +66,44 @@ def test_each_plan_tries_the_rules_in_argdowns_order(inference, line_start, inne
 def test_definition_lines_split_as_argdown_splits_them(text, tokens):
     found = [t for t in tokenize(text) if t.kind not in ("Newline", "Emptyline")]
     assert found[: len(tokens)] == [Token(*t) for t in tokens]
+
+
+PIECES = [*"ab  \t\n*_#()[]{}<>@,.:;-+/\\'=!?é\u2028"] + [
+    "**",
+    "__",
+    "#(x y)",
+    "[a]: ",
+    "<b>: ",
+    "\n  <+ ",
+    "\n\n",
+    ":heart:",
+    ".x.",
+    "[l](u)",
+    "@[a]",
+    "<!-- c -->",
+    "// c\n",
+    '{"a": 1}',
+    "===\n",
+    "\n(1) ",
+    "\n----\n",
+    "\n--\nr\n--\n",
+    "1. ",
+    "* ",
+]
+
+
+def tokens_or_error(text: str) -> object:
+    """The tokens of a text, or the error's words and line."""
+    try:
+        return tokenize(text)
+    except FormatError as error:
+        return (error.message, error.where)
+
+
+def test_the_scan_within_a_line_splits_as_the_rules_one_by_one(monkeypatch):
+    rng = random.Random(7)
+    texts = [p.read_text() for p in sorted((corpus.CORPUS / "argdown").glob("*.argdown"))]
+    texts += ["".join(rng.choices(PIECES, k=rng.randint(1, 60))) for _ in range(1_500)]
+    scanned = [tokens_or_error(text) for text in texts]
+    monkeypatch.setattr(argdown_lexer._Lexer, "_scan", lambda self, pos: pos)
+    assert scanned == [tokens_or_error(text) for text in texts]
