@@ -99,6 +99,8 @@ INTO_JUNCTION = {
 def wrap(text: str) -> list[str]:
     """The lines a label shows: control characters dropped, each paragraph wrapped at WRAP."""
     text = CONTROL.sub("", text.replace("\r\n", "\n"))
+    if "\n" not in text:  # one paragraph, as most texts are
+        return LINE.findall(text) or [""]
     lines: list[str] = []
     for paragraph in text.split("\n"):
         lines += LINE.findall(paragraph) or [""]

@@ -14,6 +14,7 @@ wall time per run at 110 MB, against under 1 ms). Without `prlimit`, `preexec_fn
 
 from __future__ import annotations
 
+import fcntl
 import math
 import os
 import resource
@@ -22,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,18 +95,18 @@ def start(command: list[str], memory: int, env: dict[str, str] | None, errors) -
     def cap_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
-    limited = [PRLIMIT, f"--as={memory}", "--", *command] if PRLIMIT else command
-    given = {
-        "stdin": subprocess.DEVNULL,
-        "stdout": subprocess.PIPE,
-        "stderr": errors,
-        "env": env,
-        "preexec_fn": None if PRLIMIT else cap_memory,
-    }
-    try:
-        return subprocess.Popen(limited, pipesize=PIPE_SIZE, **given)
-    except PermissionError:  # the user's pipes hold too much already: a pipe of the usual size
-        return subprocess.Popen(limited, **given)
+    process = subprocess.Popen(
+        [PRLIMIT, f"--as={memory}", "--", *command] if PRLIMIT else command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        env=env,
+        preexec_fn=None if PRLIMIT else cap_memory,
+    )
+    # Set here rather than by Popen's `pipesize`, which gevent's Popen (`argmap serve`) ignores.
+    with suppress(OSError):  # the user's pipes hold too much already: the usual size it is
+        fcntl.fcntl(process.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+    return process
 
 
 def collect(process: subprocess.Popen, deadline: float, gzipped: bool) -> tuple[bytes, int]:
