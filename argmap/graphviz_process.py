@@ -10,6 +10,7 @@ gzip (`isal`), level 1: a quarter of zlib's time at level 1, and smaller (bench:
 The memory limit is set by util-linux's `prlimit`, which then runs Graphviz: Python can start
 it with vfork, where a `preexec_fn` forces a full fork of the server process (bench: 18 ms of
 wall time per run at 110 MB, against under 1 ms). Without `prlimit`, `preexec_fn` it is.
+(Under gevent, `argmap serve`, gevent's own Popen forks in Python either way.)
 """
 
 from __future__ import annotations

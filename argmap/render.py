@@ -234,9 +234,10 @@ def centre_of(
 def source(graph: dict, limits: Limits, direction: str = "rl") -> tuple[str, str]:
     """The DOT source of a (whole or partial) map, and the Graphviz program that draws it."""
     count = len(graph["nodes"])
-    if count >= limits.tidy_at:
-        return dot.build_tidy(graph), "neato"
-    return dot.build(graph, fast=count >= limits.fast_at, direction=direction), "dot"
+    with dot.collector_paused():
+        if count >= limits.tidy_at:
+            return dot.build_tidy(graph), "neato"
+        return dot.build(graph, fast=count >= limits.fast_at, direction=direction), "dot"
 
 
 def drawn_graph(db: Database, map_id: int) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import http.client
 import os
@@ -12,7 +13,7 @@ import pytest
 from conftest import Server
 from livehelp import on_file, owned_map
 
-from argmap import graphviz_process, nodes, render
+from argmap import dot, graphviz_process, nodes, render
 from argmap.errors import RenderError, RenderTimeout
 
 MEMORY = 2 * 1024**3
@@ -116,3 +117,25 @@ def test_the_server_draws_under_gevent_and_sends_the_drawing_as_stored(tmp_path,
         assert bytes(stored) == body  # gzipped once, as Graphviz wrote it, and sent as stored
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("was_on", [True, False])
+def test_making_dot_pauses_the_cycle_collector_and_leaves_it_as_it_was(was_on):
+    graph = {"nodes": [{"id": 1, "kind": "claim", "text": "Uniforms", "parent_id": None}]}
+    graph["nodes"][0].update(group=None, undercut=0)
+    seen = []
+    real = dot.build
+
+    def build(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    (gc.enable if was_on else gc.disable)()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(dot, "build", build)
+            text, program = render.source({**graph, "links": []}, render.Limits())
+        assert (seen, gc.isenabled(), program) == ([False], was_on, "dot")
+        assert 'id="node-1"' in text
+    finally:
+        gc.enable()
