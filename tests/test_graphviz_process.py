@@ -88,6 +88,9 @@ def test_graphviz_is_started_through_prlimit_where_it_is_installed():
     assert os.access(graphviz_process.PRLIMIT, os.X_OK)
     done = graphviz_process.run(["sh", "-c", "ulimit -v"], "", 64 * 1024**2, 20)
     assert done.output.split() == [b"65536"]  # kB: the limit reached the program
+    env = {**os.environ, "GVBINDIR": "/plugins/without/pango"}  # as argmap.plaintext sets it
+    done = graphviz_process.run(["sh", "-c", 'echo "$GVBINDIR"'], "", MEMORY, 20, env)
+    assert done.output == b"/plugins/without/pango\n"
 
 
 def reasons(db, map_id: int, count: int) -> None:
