@@ -105,7 +105,8 @@ def start(command: list[str], memory: int, env: dict[str, str] | None, errors) -
         preexec_fn=None if PRLIMIT else cap_memory,
     )
     # Set here rather than by Popen's `pipesize`, which gevent's Popen (`argmap serve`) ignores.
-    with suppress(OSError):  # the user's pipes hold too much already: the usual size it is
+    # Linux only; where the user's pipes already hold too much, the pipe keeps its usual size.
+    with suppress(OSError, AttributeError):
         fcntl.fcntl(process.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
     return process
 
