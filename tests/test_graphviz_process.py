@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import gzip
 import http.client
@@ -142,3 +143,15 @@ def test_making_dot_pauses_the_cycle_collector_and_leaves_it_as_it_was(was_on):
         assert 'id="node-1"' in text
     finally:
         gc.enable()
+
+
+def test_graphviz_writes_into_a_pipe_of_a_megabyte(tmp_path):
+    with open(tmp_path / "errors", "w+b") as errors:
+        process = graphviz_process.start(["sleep", "0.5"], MEMORY, None, errors)
+        try:
+            size = fcntl.fcntl(process.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+        finally:
+            process.kill()
+            process.wait()
+            process.stdout.close()
+    assert size == graphviz_process.PIPE_SIZE == 1 << 20
