@@ -8,8 +8,10 @@ dropped, `&` as `&amp;`, backslashes doubled, quotes escaped, lines ended with `
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from .clean import short
@@ -96,9 +98,29 @@ INTO_JUNCTION = {
 }
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a drawing's DOT is made (its objects form no cycles).
+
+    A 2,000-node map makes some 20,000 containers (labels, boxes, lines), and the collector's
+    passes over them and the server's own objects cost a cold render 7 to 16 ms of CPU.
+    Reference counting still frees everything; the collector runs again after (turned on by
+    the caller that found it on, when several draw at once).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def wrap(text: str) -> list[str]:
     """The lines a label shows: control characters dropped, each paragraph wrapped at WRAP."""
     text = CONTROL.sub("", text.replace("\r\n", "\n"))
+    if "\n" not in text:  # one paragraph, as most texts are
+        return LINE.findall(text) or [""]
     lines: list[str] = []
     for paragraph in text.split("\n"):
         lines += LINE.findall(paragraph) or [""]

@@ -11,6 +11,7 @@ output, so the boxes Graphviz draws match the room left for them (within a few p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zlib import adler32
 
 
 class Widths(dict):
@@ -67,9 +68,12 @@ def char_width(char: str) -> float:
 
 
 # Every width of a character below U+0100 is 0.75 k + 0.025 points for a whole k: such a line
-# is measured by C loops alone (translate each character to its k, sum the bytes), four
-# times as fast as a lookup per character (bench: 2,000 labels 25 -> 6 ms).
+# is measured by C loops alone (translate each character to its k, add the bytes up), four
+# times as fast as a lookup per character (bench: 2,000 labels 25 -> 6 ms). Adler-32 adds
+# the bytes up: its low half is 1 + their sum, modulo 65521, exact for a line shorter than
+# ADLER_EXACT (bench: 12,000 lines 2.6 -> 1.0 ms against sum()).
 STEP_OF = bytes(round((WIDTHS[chr(c)] - 0.025) / 0.75) for c in range(256))
+ADLER_EXACT = 65520 // max(STEP_OF)
 
 
 def line_width(line: str) -> float:
@@ -78,7 +82,8 @@ def line_width(line: str) -> float:
         steps = line.encode("latin-1").translate(STEP_OF)
     except UnicodeEncodeError:  # a character past U+00FF: one lookup per character
         return sum(map(WIDTHS.__getitem__, line))
-    return 0.75 * sum(steps) + 0.025 * len(line)
+    total = (adler32(steps) & 0xFFFF) - 1 if len(steps) < ADLER_EXACT else sum(steps)
+    return 0.75 * total + 0.025 * len(line)
 
 
 def box_size(lines: list[str]) -> tuple[float, float]:

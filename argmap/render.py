@@ -12,13 +12,9 @@ kept like a drawing: nobody waits for the same failure twice.
 from __future__ import annotations
 
 import fcntl
-import gzip
 import hashlib
 import json
 import os
-import resource
-import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -30,7 +26,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import dot, events, moderation, plaintext, settings
+from . import dot, events, graphviz_process, moderation, plaintext, settings
 from .db import row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
@@ -52,13 +48,13 @@ GZIP_MAGIC = b"\x1f\x8b"  # no SVG, DOT, PNG or PDF starts with these bytes
 
 
 def pack(body: bytes, fmt: str) -> bytes:
-    """A drawing as stored: SVG and DOT gzipped (level 1: fast, a fifth of the size)."""
-    return gzip.compress(body, compresslevel=1, mtime=0) if fmt in PACKED and body else body
+    """A drawing as stored: SVG and DOT gzipped (fast, a sixth of the size)."""
+    return graphviz_process.gzip(body) if fmt in PACKED and body else body
 
 
 def unpack(data: bytes) -> bytes:
     """A stored drawing's bytes as drawn (stored gzipped or as they are)."""
-    return gzip.decompress(data) if data[:2] == GZIP_MAGIC else data
+    return graphviz_process.gunzip(data) if data[:2] == GZIP_MAGIC else data
 
 
 @dataclass
@@ -168,40 +164,24 @@ def run(
     timeout: float | None = None,
     program: str = "dot",
     env: dict[str, str] | None = None,
+    packed: bool = False,
 ) -> bytes:
-    """Run Graphviz on DOT source under a time (default limits.timeout) and memory limit."""
+    """Run Graphviz on DOT source under a time (default limits.timeout) and memory limit.
+
+    With `packed`, the drawing comes as stored (see pack), gzipped while Graphviz writes it.
+    """
     if fmt == "dot":
-        return source.encode()
+        return pack(source.encode(), fmt) if packed else source.encode()
     timeout = limits.timeout if timeout is None else timeout
-
-    def cap_memory() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
-
     command = [program, f"-T{fmt}"] if program == "dot" else [program, "-n2", f"-T{fmt}"]
-    # Through files, not pipes: a 2,000-node SVG (3.7 MB) came back through a pipe in a
-    # thousand small reads, each a wake-up of both processes (bench: 40 ms of Python CPU).
-    with tempfile.TemporaryDirectory(prefix="argmap-render-") as folder:
-        given, drawn = Path(folder) / "map.dot", Path(folder) / f"drawing.{fmt}"
-        given.write_text(source, encoding="utf-8")
-        try:
-            done = subprocess.run(
-                [*command, "-o", str(drawn), str(given)],
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=timeout,
-                preexec_fn=cap_memory,
-                env=env,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise RenderTimeout(f"Graphviz took longer than {timeout:g} s.") from None
-        body = drawn.read_bytes() if drawn.exists() else b""
-    if done.returncode != 0 or not body:
+    gzipped = packed and fmt in PACKED
+    done = graphviz_process.run(command, source, limits.memory, timeout, env, gzipped)
+    if done.returncode != 0 or not done.size:
         raise RenderError(f"Graphviz failed: {failure(done, limits)}")
-    return body
+    return done.output
 
 
-def failure(done: subprocess.CompletedProcess, limits: Limits) -> str:
+def failure(done: graphviz_process.Ran, limits: Limits) -> str:
     """Why Graphviz stopped, in words: its own message, else the signal or exit code."""
     message = done.stderr.decode(errors="replace").strip()
     if message:
@@ -254,9 +234,10 @@ def centre_of(
 def source(graph: dict, limits: Limits, direction: str = "rl") -> tuple[str, str]:
     """The DOT source of a (whole or partial) map, and the Graphviz program that draws it."""
     count = len(graph["nodes"])
-    if count >= limits.tidy_at:
-        return dot.build_tidy(graph), "neato"
-    return dot.build(graph, fast=count >= limits.fast_at, direction=direction), "dot"
+    with dot.collector_paused():
+        if count >= limits.tidy_at:
+            return dot.build_tidy(graph), "neato"
+        return dot.build(graph, fast=count >= limits.fast_at, direction=direction), "dot"
 
 
 def drawn_graph(db: Database, map_id: int) -> dict:
@@ -420,8 +401,8 @@ def graphviz(
     with slot(db, map_id, limits):
         claim_rows(db, key, "claimed_at = ?", (time.time(),))  # waiting for a slot aged it
         try:
-            drawn = run(text, fmt, limits, timeout, program, environment(db, fmt, program))
-            return Drawing(0, "ok", pack(drawn, fmt), shown)
+            drawn = run(text, fmt, limits, timeout, program, environment(db, fmt, program), True)
+            return Drawing(0, "ok", drawn, shown)
         except RenderTimeout as error:
             return Drawing(0, "timeout", b"", 0, str(error))
         except RenderError as error:

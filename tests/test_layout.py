@@ -108,3 +108,12 @@ def test_a_line_is_as_wide_as_its_characters_whatever_they_are():
     every = "".join(chr(c) for c in range(256)) + "–—…“”漢字😀\u0301"
     for line in ("", "Homework helps.", every, every[::-1] * 3, "naïve café Ä", "a\tb\x7f"):
         assert abs(line_width(line) - sum(WIDTHS[c] for c in line)) < 1e-9, line
+
+
+@pytest.mark.parametrize("length", [1, 4366, 4367, 4368, 4369, 20_000])
+def test_a_long_line_of_the_widest_characters_is_measured_exactly(length):
+    from argmap.layout import ADLER_EXACT, WIDTHS, line_width
+
+    assert ADLER_EXACT == 4368  # 65520 // 15: the widest character below U+0100 is 15 steps
+    for line in ("W" * length, "@" * length, ("Wi" * length)[:length]):
+        assert abs(line_width(line) - sum(WIDTHS[c] for c in line)) < 1e-6 * length, line[:8]

@@ -1,0 +1,157 @@
+"""One Graphviz run: the drawing gzipped as it is written, the time and memory limits."""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import gzip
+import http.client
+import os
+import subprocess
+import time
+
+import pytest
+from conftest import Server
+from livehelp import on_file, owned_map
+
+from argmap import dot, graphviz_process, nodes, render
+from argmap.errors import RenderError, RenderTimeout
+
+MEMORY = 2 * 1024**3
+
+
+def chain(count: int) -> str:
+    """DOT for a chain of `count` labelled nodes (about 150 bytes of SVG each)."""
+    lines = [f'n{i} [label="Reason {i}" id="node-{i}"];' for i in range(count)]
+    lines += [f"n{i + 1} -> n{i};" for i in range(count - 1)]
+    return "digraph argmap {\n" + "\n".join(lines) + "\n}\n"
+
+
+def test_a_drawing_gzipped_as_written_is_the_drawing_graphviz_writes(tmp_path):
+    source = chain(400)  # an SVG of several hundred KB: many reads of the pipe
+    (tmp_path / "map.dot").write_text(source)
+    alone = subprocess.run(["dot", "-Tsvg", str(tmp_path / "map.dot")], capture_output=True)
+    done = graphviz_process.run(["dot", "-Tsvg"], source, MEMORY, 20, gzipped=True)
+    assert done.returncode == 0 and done.output[:2] == b"\x1f\x8b"
+    assert gzip.decompress(done.output) == alone.stdout
+    assert done.size == len(alone.stdout) > 200_000
+    plain = graphviz_process.run(["dot", "-Tsvg"], source, MEMORY, 20)
+    assert plain.output == alone.stdout and plain.size == len(plain.output)
+
+
+def test_a_stored_drawing_is_gzipped_and_reads_back_as_drawn():
+    limits = render.Limits()
+    packed = render.run(chain(30), "svg", limits, packed=True)
+    plain = render.run(chain(30), "svg", limits)
+    assert packed[:2] == b"\x1f\x8b" and render.unpack(packed) == plain
+    assert plain.startswith(b"<?xml") and b'id="node&#45;29"' in plain
+    png = render.run(chain(3), "png", limits, packed=True)  # pictures are stored as they are
+    assert png.startswith(b"\x89PNG")
+    dot_text = render.run(chain(3), "dot", limits, packed=True)
+    assert render.unpack(dot_text) == chain(3).encode()
+
+
+def running(marker: str) -> list[str]:
+    """The processes running now whose command line holds `marker`."""
+    return subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()
+
+
+def test_a_run_over_its_time_is_stopped_and_leaves_no_process():
+    marker = f"-Gcomment=timeout-probe-{os.getpid()}"
+    started = time.monotonic()
+    with pytest.raises(RenderTimeout, match="longer than 0.2 s"):
+        graphviz_process.run(["dot", "-Tsvg", marker], heavy(), MEMORY, 0.2)
+    assert time.monotonic() - started < 2
+    assert running(marker) == []
+
+
+def heavy() -> str:
+    """DOT that `dot` takes many seconds to lay out (a chain crossed by random edges)."""
+    edges = [f"n{i} -> n{i + 1};" for i in range(1500)]
+    edges += [f"n{(i * 7919) % 1500} -> n{(i * 104729) % 1500};" for i in range(3000)]
+    return "digraph g {\n" + "\n".join(edges) + "\n}\n"
+
+
+@pytest.mark.parametrize("prlimit", [True, False], ids=["prlimit", "preexec_fn"])
+def test_graphviz_runs_under_the_memory_limit_with_or_without_prlimit(monkeypatch, prlimit):
+    if not prlimit:
+        monkeypatch.setattr(graphviz_process, "PRLIMIT", None)
+    assert graphviz_process.run(["dot", "-Tsvg"], chain(5), MEMORY, 20).returncode == 0
+    done = graphviz_process.run(["dot", "-Tsvg"], chain(5), 2 * 1024**2, 20)
+    assert done.returncode != 0 and done.size == 0
+    with pytest.raises(RenderError, match="Graphviz failed"):
+        render.run(chain(5), "svg", render.Limits(memory=2 * 1024**2))
+
+
+def test_graphviz_is_started_through_prlimit_where_it_is_installed():
+    if graphviz_process.PRLIMIT is None:
+        pytest.skip("util-linux's prlimit is not installed here")
+    assert os.access(graphviz_process.PRLIMIT, os.X_OK)
+    done = graphviz_process.run(["sh", "-c", "ulimit -v"], "", 64 * 1024**2, 20)
+    assert done.output.split() == [b"65536"]  # kB: the limit reached the program
+    env = {**os.environ, "GVBINDIR": "/plugins/without/pango"}  # as argmap.plaintext sets it
+    done = graphviz_process.run(["sh", "-c", 'echo "$GVBINDIR"'], "", MEMORY, 20, env)
+    assert done.output == b"/plugins/without/pango\n"
+
+
+def reasons(db, map_id: int, count: int) -> None:
+    """A claim and `count` reasons below it."""
+    claim = nodes.add_node(db, map_id, {"kind": "claim", "text": "Uniforms help"})["id"]
+    for i in range(count):
+        nodes.add_node(db, map_id, {"kind": "support", "text": f"Reason {i}", "parent_id": claim})
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("tidy_at", [1500, 5], ids=["dot", "tidy tree"])
+def test_the_server_draws_under_gevent_and_sends_the_drawing_as_stored(tmp_path, tidy_at):
+    server = Server(tmp_path, env={"ARGMAP_RENDER_TIDY_AT": str(tidy_at)})
+    try:
+        _, map_id = on_file(server.database, owned_map)
+        on_file(server.database, lambda db: reasons(db, map_id, 12))
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.request("GET", f"/maps/{map_id}/diagram.svg", headers={"Accept-Encoding": "gzip"})
+        answer = conn.getresponse()
+        body = answer.read()
+        conn.close()
+        assert (answer.status, answer.getheader("Content-Encoding")) == (200, "gzip")
+        drawn = gzip.decompress(body)
+        assert drawn.count(b'class="node') == 13 and b"Reason 11" in drawn
+        query = "SELECT body FROM renders WHERE status = 'ok'"
+        stored = on_file(server.database, lambda db: db.execute(query).fetchone()[0])
+        assert bytes(stored) == body  # gzipped once, as Graphviz wrote it, and sent as stored
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("was_on", [True, False])
+def test_making_dot_pauses_the_cycle_collector_and_leaves_it_as_it_was(was_on):
+    graph = {"nodes": [{"id": 1, "kind": "claim", "text": "Uniforms", "parent_id": None}]}
+    graph["nodes"][0].update(group=None, undercut=0)
+    seen = []
+    real = dot.build
+
+    def build(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    (gc.enable if was_on else gc.disable)()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(dot, "build", build)
+            text, program = render.source({**graph, "links": []}, render.Limits())
+        assert (seen, gc.isenabled(), program) == ([False], was_on, "dot")
+        assert 'id="node-1"' in text
+    finally:
+        gc.enable()
+
+
+def test_graphviz_writes_into_a_pipe_of_a_megabyte(tmp_path):
+    with open(tmp_path / "errors", "w+b") as errors:
+        process = graphviz_process.start(["sleep", "0.5"], MEMORY, None, errors)
+        try:
+            size = fcntl.fcntl(process.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+        finally:
+            process.kill()
+            process.wait()
+            process.stdout.close()
+    assert size == graphviz_process.PIPE_SIZE == 1 << 20
