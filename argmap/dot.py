@@ -8,10 +8,8 @@ dropped, `&` as `&amp;`, backslashes doubled, quotes escaped, lines ended with `
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from functools import lru_cache
 
 from .clean import short
@@ -96,24 +94,6 @@ INTO_JUNCTION = {
     relation: attrs({"arrowhead": "none", "color": style["color"], "style": style["style"]})
     for relation, style in EDGE_STYLE.items()
 }
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a drawing's DOT is made (its objects form no cycles).
-
-    A 2,000-node map makes some 20,000 containers (labels, boxes, lines), and the collector's
-    passes over them and the server's own objects cost a cold render 7 to 16 ms of CPU.
-    Reference counting still frees everything; the collector runs again after (turned on by
-    the caller that found it on, when several draw at once).
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def wrap(text: str) -> list[str]:

@@ -7,12 +7,12 @@ import re
 
 from sqlite_utils import Database
 
-from . import authors, comments, events, links, moderation, rules, teams, votes
+from . import authors, collector, comments, events, links, moderation, rules, teams, votes
 from .clean import clean_description, clean_id, clean_title
 from .db import rows, write
 from .errors import ValidationError
 from .formats.history import remap
-from .formats.model import check, collector_paused, reading
+from .formats.model import check, reading
 from .maps import create_map, get_map, load
 from .model import (
     KINDS,
@@ -218,7 +218,7 @@ def validate(data: MapData) -> list[dict]:
     """
     data.title = clean_title(data.title or "Imported map")
     data.description = clean_description(data.description)
-    with collector_paused():
+    with collector.paused():
         link_rules(data)
         depth_rule(data, check(data))
         inference_rules(data)

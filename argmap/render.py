@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import dot, events, graphviz_process, moderation, plaintext, settings
+from . import collector, dot, events, graphviz_process, moderation, plaintext, settings
 from .db import row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
@@ -234,7 +234,7 @@ def centre_of(
 def source(graph: dict, limits: Limits, direction: str = "rl") -> tuple[str, str]:
     """The DOT source of a (whole or partial) map, and the Graphviz program that draws it."""
     count = len(graph["nodes"])
-    with dot.collector_paused():
+    with collector.paused():
         if count >= limits.tidy_at:
             return dot.build_tidy(graph), "neato"
         return dot.build(graph, fast=count >= limits.fast_at, direction=direction), "dot"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -94,22 +93,3 @@ def check_size(text: str) -> None:
     """Refuse a file larger than MAX_BYTES (counted as UTF-8)."""
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise FormatError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a reader or the checks make their objects.
-
-    A 5 MB file makes hundreds of thousands of objects (none form cycles), and the
-    collector's passes over them took 40% of the time (20,000 Argdown relations:
-    2.5 s of CPU, 1.5 s paused; checking 411,840 nodes: 5.3 s, 3.9 s paused).
-    Reference counting still frees everything; the collector runs again after
-    (turned on by the reader that found it on, when several read at once).
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()

@@ -6,10 +6,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import collector
 from ..errors import FormatError, WriteError
 from ..model import KINDS, MapData
 from . import aif, argdown, argmapjson, kialo, markdown
-from .model import check_size, collector_paused
+from .model import check_size
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def read(text: str, fmt: str | None = None) -> tuple[str, MapData]:
     fmt = fmt or detect(text)
     if fmt not in READABLE:
         raise FormatError(f"argmap cannot read {fmt!r}: choose one of {', '.join(READABLE)}")
-    with collector_paused():
+    with collector.paused():
         return fmt, FORMATS[fmt].read(text.replace("\r\n", "\n"))
 
 
