@@ -233,11 +233,14 @@ def log_in_form(page, url: str, email: str) -> None:
     expect(page.locator(".who")).to_be_visible()
 
 
-def join_by_code(page, url: str, code: str, name: str) -> None:
-    """Join a map with its code under a name, without an account (an editor's code)."""
+def join_by_code(page, url: str, code: str, name: str, team: str | None = None) -> None:
+    """Join a map with its code under a name, without an account (an editor's code), picking
+    a team on the way in when the map lets students pick theirs."""
     from playwright.sync_api import expect
 
     page.goto(f"{url}/join/{code}")
     page.fill("input[name=name]", name)
+    if team is not None:
+        page.select_option("#join-team", label=team)
     page.click("button:text('Join')")
     expect(page.locator("#my-role")).to_contain_text(f"you are {name}, an editor")

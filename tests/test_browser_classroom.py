@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Server
+from conftest import Server, join_by_code
 from livehelp import PASSWORD, on_file, owned_map
 from playwright.sync_api import expect
 
@@ -49,10 +49,7 @@ def open_map(page, server, room, node: int | None = None):
 
 def join(page, server, room, name: str, team: str):
     """A student joins with the code, picking their team on the way in."""
-    page.goto(f"{server.url}/join/{room['code']}")
-    page.fill("input[name=name]", name)
-    page.select_option("#join-team", label=team)
-    page.click("#join button[type=submit]")
+    join_by_code(page, server.url, room["code"], name, team)
     expect(page.locator("#live")).to_have_attribute("data-state", "open")
     page.evaluate("window.stayed = true")
 

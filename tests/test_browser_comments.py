@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Server
-from livehelp import PASSWORD, on_file, owned_map
+from conftest import Server, join_by_code, log_in_form
+from livehelp import on_file, owned_map
 from playwright.sync_api import expect
 
 from argmap import members, nodes
@@ -73,20 +73,14 @@ def test_a_class_comments_and_the_teacher_resolves_live(shared, browser):
         teacher = teacher_context.new_page()
         alerts: list[str] = []
         teacher.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
-        teacher.goto(f"{server.url}/login")
-        teacher.fill("input[name=email]", room["olga"]["email"])
-        teacher.fill("input[name=password]", PASSWORD)
-        teacher.click("#login button[type=submit]")
+        log_in_form(teacher, server.url, room["olga"]["email"])
         open_map(teacher, server, room, room["support"])
         for name in STUDENTS:
             context = browser.new_context(viewport={"width": 1366, "height": 900})
             contexts.append(context)
             page = context.new_page()
             page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
-            page.goto(f"{server.url}/join/{room['code']}")
-            page.fill("input[name=name]", name)
-            page.click("#join button[type=submit]")
-            expect(page.locator("#live")).to_have_attribute("data-state", "open")
+            join_by_code(page, server.url, room["code"], name)
             open_map(page, server, room, room["support"])
             page.evaluate("window.stayed = true")
             pages[name] = page

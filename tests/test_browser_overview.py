@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Server
-from livehelp import PASSWORD, on_file, owned_map
+from conftest import Server, join_by_code, log_in_form
+from livehelp import on_file, owned_map
 from playwright.sync_api import expect
 
 from argmap import members, nodes, teams
@@ -43,18 +43,12 @@ def make_class(server) -> dict:
 
 def log_in(page, server, room) -> None:
     """The teacher logs in."""
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=email]", room["olga"]["email"])
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
+    log_in_form(page, server.url, room["olga"]["email"])
 
 
 def join(page, server, room, name: str, team: str) -> None:
     """A student joins with the code, picking their team on the way in."""
-    page.goto(f"{server.url}/join/{room['code']}")
-    page.fill("input[name=name]", name)
-    page.select_option("#join-team", label=team)
-    page.click("#join button[type=submit]")
+    join_by_code(page, server.url, room["code"], name, team)
     expect(page.locator("#live")).to_have_attribute("data-state", "open")
 
 
