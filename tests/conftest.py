@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from corpus import MISSING
 from corpus import present as corpus_present
-from helpers import fresh_app_config, quick_hash, session_entry
+from helpers import PASSWORD, fresh_app_config, quick_hash, session_entry
 
 import testbed
 from argmap import create_app
@@ -146,8 +146,6 @@ def page(new_page):
 
 
 # Accounts and access (people and roles): accounts, logged-in clients, API tokens.
-
-PASSWORD = "correct horse battery staple"
 
 
 def create_account(database: str, email: str, name: str, password: str = PASSWORD) -> dict:

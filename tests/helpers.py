@@ -20,6 +20,8 @@ from werkzeug.security import generate_password_hash
 from argmap.db import connect, migrate
 from testbed import ROOT
 
+PASSWORD = "correct horse battery staple"  # every test account's (it passes zxcvbn)
+
 
 @cache
 def migrated_template() -> Path:
