@@ -98,6 +98,14 @@ def server(tmp_path):
     running.stop()
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One running server (empty database) for a module's tests; each makes its own map on it."""
+    running = Server(tmp_path_factory.mktemp("shared"))
+    yield running
+    running.stop()
+
+
 @pytest.fixture
 def seeded_server(tmp_path):
     """A running argmap server with the seed map loaded."""

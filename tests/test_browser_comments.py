@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Server, join_by_code, log_in_form
+from conftest import join_by_code, log_in_form
 from livehelp import on_file, owned_map
 from playwright.sync_api import expect
 
@@ -16,14 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 STUDENTS = ("Ana", "Ben", "Cleo", "Dan")
 HOSTILE = "<img src=x onerror=alert(1)>"
 LIVE = 5_000  # ms a page may take to show another's comment (a loaded 2-core machine)
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """One running server for this module."""
-    running = Server(tmp_path_factory.mktemp("browser-comments"))
-    yield running
-    running.stop()
 
 
 def make_room(server) -> dict:

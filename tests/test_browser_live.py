@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Server, join_by_code, log_in_form
+from conftest import join_by_code, log_in_form
 from livehelp import on_file, owned_map
 from playwright.sync_api import expect
 
@@ -11,14 +11,6 @@ from argmap import comments, maps, members, moderation, nodes, votes
 from argmap.events import Actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """One running server for this module's tests; each test makes its own map on it."""
-    running = Server(tmp_path_factory.mktemp("browser-live"))
-    yield running
-    running.stop()
 
 
 def make_room(server, claims: list[str]) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Server, join_by_code, log_in_form
+from conftest import join_by_code, log_in_form
 from livehelp import on_file, owned_map
 from playwright.sync_api import expect
 
@@ -16,14 +16,6 @@ STUDENTS = (("Ana Realname", "For"), ("Ben Realname", "For"))
 STUDENTS += (("Cleo Realname", "Against"), ("Dan Realname", "Against"))
 LIVE = 3_000  # ms: the teacher's figures follow a student's change within a couple of seconds
 HOSTILE = '<img src=x onerror="window.hacked=1">Phones <b>distract</b>'
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """One running server for this module."""
-    running = Server(tmp_path_factory.mktemp("browser-overview"))
-    yield running
-    running.stop()
 
 
 def make_class(server) -> dict:
