@@ -19,11 +19,9 @@
   if (!live || !diagram || !window.fetch || !window.argmapPage) return;
   const mapId = live.dataset.map;
   const SVGNS = "http://www.w3.org/2000/svg";
-  const MARKS = {
-    in: { sign: "✓", word: "in", name: "In" },
-    out: { sign: "✗", word: "out", name: "Out" },
-    undecided: { sign: "?", word: "undecided", name: "Undecided" },
-  };
+  const bar = document.getElementById("standing-bar");
+  // Each label's sign, word and name, from argmap/labels.py (STANDING_LABELS).
+  const MARKS = bar && bar.dataset.labels ? JSON.parse(bar.dataset.labels) : {};
   const WAIT = 250;  // ms after the last change (typing, or a burst of live events)
   const MIN_CHARS = 3;
   const el = window.argmapPage.el;
@@ -89,19 +87,20 @@
     if (status && status.textContent !== text) status.textContent = text;
   }
 
+  // "2 in, 1 out, 0 undecided.": how many nodes have each label.
   function counts() {
-    const found = { in: 0, out: 0, undecided: 0 };
-    for (const mark of Object.values(stand.labels || {})) found[mark] += 1;
-    return found;
+    const found = {};
+    for (const label of Object.keys(MARKS)) found[label] = 0;
+    for (const label of Object.values(stand.labels || {})) found[label] += 1;
+    return Object.entries(MARKS).map(([label, look]) => found[label] + " " + look.word)
+      .join(", ") + ".";
   }
 
   function draw() {
     drawDiagram();
     drawOutline();
     if (!stand.on || !stand.labels) return;
-    const c = counts();
-    // Said (politely) only when the counts change, not at every revision.
-    say(c.in + " in, " + c.out + " out, " + c.undecided + " undecided.");
+    say(counts());  // said (politely) only when the counts change, not at every revision
   }
 
   // A mark at the top right corner of each drawn node, in a layer of its own above the nodes
