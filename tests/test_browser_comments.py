@@ -154,3 +154,20 @@ def test_a_class_comments_and_the_teacher_resolves_live(shared, browser):
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_comment_sent_while_the_server_is_out_of_reach_says_so_and_keeps_the_text(
+    shared, new_page
+):
+    room = make_room(shared)
+    page = new_page()
+    join_by_code(page, shared.url, room["code"], "Ana")
+    open_map(page, shared, room, room["support"])
+    page.route("**/api/maps/*/nodes/*/comments", lambda route: route.abort())
+    comment_on(page, "Lost in the post?")
+    expect(page.locator("#comments .comment-error")).to_have_text(
+        "The server could not be reached: try again."
+    )
+    area = page.locator("#comments form[data-form=comment] textarea[name=body]")
+    expect(area).to_have_value("Lost in the post?")
+    assert bodies(page) == []
