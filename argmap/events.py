@@ -16,12 +16,6 @@ from .db import now, row, rows
 # drawing leaves out the nodes hidden from students).
 UNDRAWN = ("vote.", "comment.", "map.lock", "map.unlock")
 NOT_VOTES = "action NOT LIKE 'vote.%'"  # SQL: votes stay out of the history and its figures
-# drawn_revision's query (its parameters: map id, revision, then UNDRAWN); a test EXPLAINs it.
-DRAWN_REVISION_SQL = (
-    "SELECT revision FROM events WHERE map_id = ? AND revision <= ? AND NOT ("
-    + " OR ".join(f"substr(action, 1, {len(prefix)}) = ?" for prefix in UNDRAWN)
-    + ") ORDER BY id DESC LIMIT 1"
-)
 
 
 @dataclass(frozen=True)
@@ -107,6 +101,15 @@ def drawn(action: str) -> bool:
     return not action.startswith(UNDRAWN)
 
 
+def drawn_revision_sql(undrawn: tuple[str, ...]) -> str:
+    """drawn_revision's query; its parameters: the map id, the revision, then `undrawn`."""
+    prefixes = " OR ".join(f"substr(action, 1, {len(prefix)}) = ?" for prefix in undrawn)
+    return (
+        f"SELECT revision FROM events WHERE map_id = ? AND revision <= ? AND NOT ({prefixes})"
+        " ORDER BY id DESC LIMIT 1"
+    )
+
+
 def drawn_revision(db: Database, map_id: int, revision: int) -> int:
     """The newest revision up to `revision` whose change may alter the drawing.
 
@@ -114,5 +117,5 @@ def drawn_revision(db: Database, map_id: int, revision: int) -> int:
     events index, newest first, that stops at the first drawn change; `revision` itself
     when no such change is on record (its events were replaced by an import's).
     """
-    found = row(db, DRAWN_REVISION_SQL, (map_id, revision, *UNDRAWN))
+    found = row(db, drawn_revision_sql(UNDRAWN), (map_id, revision, *UNDRAWN))
     return revision if found is None else found["revision"]

@@ -256,6 +256,6 @@ def test_the_drawn_revision_is_the_newest_drawn_change(db):
     for action in (*drawn, "map.import"):
         assert events.drawn(action), action
     plan = db.execute(
-        "EXPLAIN QUERY PLAN " + events.DRAWN_REVISION_SQL, (m, now, *events.UNDRAWN)
+        "EXPLAIN QUERY PLAN " + events.drawn_revision_sql(events.UNDRAWN), (m, now, *events.UNDRAWN)
     ).fetchall()
     assert "events_map" in " ".join(str(tuple(p)) for p in plan)  # the index, newest first
