@@ -98,10 +98,20 @@ def unnamed(value: object) -> object:
     return value
 
 
-def names_for(db: Database, map_id: int, role: str | None) -> Names:
-    """How a reader with this role on the map (None: not a member) sees its people."""
+def members_of(db: Database, map_id: int) -> list[dict]:
+    """The map's members (id, name, role), in the order they joined."""
+    return rows(db, "SELECT id, name, role FROM members WHERE map_id = ? ORDER BY id", (map_id,))
+
+
+def names_for(
+    db: Database, map_id: int, role: str | None, members: list[dict] | None = None
+) -> Names:
+    """How a reader with this role on the map (None: not a member) sees its people.
+
+    `members`: the map's members as `members_of` reads them, when the caller has them already.
+    """
     found = row(db, "SELECT anonymous FROM maps WHERE id = ?", (map_id,))
-    people = rows(db, "SELECT id, name, role FROM members WHERE map_id = ?", (map_id,))
+    people = members_of(db, map_id) if members is None else members
     return Names(
         map_id,
         anonymous=bool(found and found["anonymous"]),

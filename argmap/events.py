@@ -101,6 +101,15 @@ def drawn(action: str) -> bool:
     return not action.startswith(UNDRAWN)
 
 
+def drawn_revision_sql(undrawn: tuple[str, ...]) -> str:
+    """drawn_revision's query; its parameters: the map id, the revision, then `undrawn`."""
+    prefixes = " OR ".join(f"substr(action, 1, {len(prefix)}) = ?" for prefix in undrawn)
+    return (
+        f"SELECT revision FROM events WHERE map_id = ? AND revision <= ? AND NOT ({prefixes})"
+        " ORDER BY id DESC LIMIT 1"
+    )
+
+
 def drawn_revision(db: Database, map_id: int, revision: int) -> int:
     """The newest revision up to `revision` whose change may alter the drawing.
 
@@ -108,11 +117,5 @@ def drawn_revision(db: Database, map_id: int, revision: int) -> int:
     events index, newest first, that stops at the first drawn change; `revision` itself
     when no such change is on record (its events were replaced by an import's).
     """
-    undrawn = " OR ".join(f"substr(action, 1, {len(prefix)}) = ?" for prefix in UNDRAWN)
-    found = row(
-        db,
-        f"SELECT revision FROM events WHERE map_id = ? AND revision <= ? AND NOT ({undrawn})"
-        " ORDER BY id DESC LIMIT 1",
-        (map_id, revision, *UNDRAWN),
-    )
+    found = row(db, drawn_revision_sql(UNDRAWN), (map_id, revision, *UNDRAWN))
     return revision if found is None else found["revision"]

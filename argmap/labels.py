@@ -1,14 +1,17 @@
-"""What pages call node kinds, relations, diagram downloads and import counts: one table each.
+"""What pages call node kinds, relations, diagram downloads, import counts and which claims
+stand: one table each.
 
 Templates read these (and the format labels of `formats/registry.py`) through the `labels`
-global, so a label is written once, here, beside the constants it names.
+global, so a label is written once, here, beside the constants it names; the map page's script
+(static/standing.js) reads the standing marks from a data attribute of the page.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from .model import KINDS
+from .standing import IN, OUT, UNDECIDED
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,46 @@ LEGEND_LABELS = {
     "link-support": "also supports",
     "link-counter": "also objects to",
     "contradiction": "contradicts",
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How the pages name one label of which claims stand (argmap/standing.py)."""
+
+    sign: str  # on every mark, so that colour is not alone: "✓"
+    word: str  # on the marks and in the counts: "in"
+    name: str  # in headings, tips and reasons: "In"
+    short: str  # in the legend's sample, where room is short: "✓ in", "?"
+    meaning: str  # on the plain page: "it stands: nothing attacks it, or every attack on it fails"
+    legend: str  # in the diagram's key: "every objection to it fails"
+
+
+STANDING_LABELS = {
+    IN: Standing(
+        "✓",
+        "in",
+        "In",
+        "✓ in",
+        "it stands: nothing attacks it, or every attack on it fails",
+        "every objection to it fails",
+    ),
+    OUT: Standing(
+        "✗",
+        "out",
+        "Out",
+        "✗ out",
+        "it falls: an objection to it stands unanswered",
+        "an objection to it stands unanswered",
+    ),
+    UNDECIDED: Standing(
+        "?",
+        "undecided",
+        "Undecided",
+        "?",
+        "objections that go round in a cycle leave it open",
+        "objections go round in a cycle",
+    ),
 }
 DIAGRAM_LABELS = {
     "svg": "Diagram as SVG",
@@ -78,6 +121,8 @@ def for_templates(formats: dict) -> dict:
         "legend": LEGEND_LABELS,
         "diagrams": DIAGRAM_LABELS,
         "counts": COUNT_LABELS,
+        "standing": STANDING_LABELS,
+        "standing_marks": {key: asdict(label) for key, label in STANDING_LABELS.items()},
         "formats": {key: f.label for key, f in formats.items()},
         "readable": {key: f.label for key, f in formats.items() if f.read is not None},
     }

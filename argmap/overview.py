@@ -33,6 +33,7 @@ class Seen:
     data: MapData
     hidden: set[int]
     names: authors.Names
+    members: list[dict]  # the map's members (id, name, role), in the order they joined
     author: dict[str, str]  # node key -> who wrote it (real names: the reader is an owner)
     nodes: dict[str, Node]  # node key -> node
 
@@ -40,7 +41,8 @@ class Seen:
 def read(db: Database, map_id: int) -> tuple[dict, Seen]:
     """The loaded map and what the overview needs to read it."""
     graph = maps.load(db, map_id)
-    names = authors.names_for(db, map_id, "owner")
+    members = authors.members_of(db, map_id)
+    names = authors.names_for(db, map_id, "owner", members)
     author = {
         str(n["id"]): names.shown(
             n["author_member"], names.real.get(n["author_member"]) or n["author_name"] or ""
@@ -49,7 +51,8 @@ def read(db: Database, map_id: int) -> tuple[dict, Seen]:
     }
     data = from_graph(graph)
     by_key = {n.key: n for n in data.nodes}
-    return graph, Seen(data, moderation.hidden_ids(db, map_id), names, author, by_key)
+    hidden = moderation.hidden_ids(db, map_id)
+    return graph, Seen(data, hidden, names, members, author, by_key)
 
 
 def item(seen: Seen, key: str) -> dict:
@@ -191,16 +194,13 @@ def add_up(total: dict, more: dict) -> None:
         total["last"] = more["last"]
 
 
-def people(
-    db: Database, map_id: int, seen: Seen, found: list[dict], listed_teams: list[dict]
-) -> list[dict]:
+def people(seen: Seen, found: list[dict], listed_teams: list[dict]) -> list[dict]:
     """Every member (those who did nothing too) and everyone else who changed the map."""
-    listed = rows(db, "SELECT id, name, role FROM members WHERE map_id = ? ORDER BY id", (map_id,))
     team_names = {t["id"]: t["name"] for t in listed_teams}
     member_team = {m: t["id"] for t in listed_teams for m in t["members"]}
     done = {(r["member_id"], r["actor"] if r["member_id"] is None else None): r for r in found}
     shown = []
-    for member in listed:
+    for member in seen.members:
         figures = done.pop((member["id"], None), None) or zero()
         team = member_team.get(member["id"])
         shown.append(person(member["id"], seen.names.member(member["id"]), member["role"], figures))
@@ -261,7 +261,7 @@ def overview(db: Database, map_id: int) -> dict:
     graph, seen = read(db, map_id)
     attacks = standing.attacks_of(seen.data)
     listed_teams = teams.listing(db, map_id)
-    shown = people(db, map_id, seen, activity_rows(db, map_id), listed_teams)
+    shown = people(seen, activity_rows(db, map_id), listed_teams)
     kinds = [n.kind for n in seen.data.nodes]
     return {
         "map": {"id": graph["id"], "title": graph["title"], "revision": graph["revision"]},

@@ -30,7 +30,7 @@
   }
 
   // Without the pan/zoom library the drawing scrolls in its box, as before.
-  if (!window.Panzoom || !view || !stage || !tools) return;
+  if (!window.Panzoom || !base || !view || !stage || !tools) return;
 
   // --- What this browser keeps for this map ----------------------------------------------
 
@@ -366,22 +366,11 @@
   function makeToggle(layer, group, id) {
     const shape = group.querySelector("polygon, path") || group;
     const b = shape.getBBox();
-    const t = document.createElementNS(SVGNS, "g");
-    t.setAttribute("class", "fold-toggle panzoom-exclude");
-    t.setAttribute("tabindex", "0");
-    t.setAttribute("role", "button");
-    t.dataset.node = id;
     const w = 26, h = 16;
     const x = state.direction === "bt" ? b.x + b.width / 2 - w / 2 : b.x + b.width - w / 2;
     const y = state.direction === "bt" ? b.y - h / 2 : b.y + b.height / 2 - h / 2;
-    const rect = document.createElementNS(SVGNS, "rect");
-    for (const [k, v] of Object.entries({ x: x, y: y, width: w, height: h, rx: 8 })) {
-      rect.setAttribute(k, v);
-    }
-    const text = document.createElementNS(SVGNS, "text");
-    for (const [k, v] of Object.entries({ x: x + w / 2, y: y + h / 2 + 4,
-      "text-anchor": "middle" })) text.setAttribute(k, v);
-    t.append(rect, text);
+    const t = base.pill({ class: "fold-toggle panzoom-exclude", tabindex: "0", role: "button",
+      "data-node": id }, { x: x, y: y, width: w, height: h, rx: 8 }, "");
     layer.append(t);
     return t;
   }
@@ -626,7 +615,7 @@
     window.scrollTo(0, 0);
   }
 
-  window.argmapDiagram = { prepare: prepare, remember: remember,
+  window.argmapDiagram = { pill: base.pill, prepare: prepare, remember: remember,
     direction: () => state.direction, fit: fit, look: look, centre: centre,
     scale: () => pz.getScale(), hidden: () => state.hidden };
   settlePage();

@@ -7,7 +7,8 @@
   "use strict";
   const box = document.getElementById("comments");
   const diagram = document.getElementById("diagram");
-  if (!box || !diagram || !window.fetch || !window.argmapModel) return;
+  if (!box || !diagram || !window.fetch || !window.argmapModel || !window.argmapPage) return;
+  const el = window.argmapPage.el;
   const SVGNS = "http://www.w3.org/2000/svg";
   const mapId = box.dataset.map;
   const me = box.dataset.me ? Number(box.dataset.me) : null;
@@ -24,13 +25,6 @@
   function selected() {
     const id = diagram.dataset.selected || box.dataset.node;
     return id ? Number(id) : null;
-  }
-
-  function el(tag, attrs, text) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) element.setAttribute(name, value);
-    if (text !== undefined) element.textContent = text;
-    return element;
   }
 
   function csrf() {
@@ -140,34 +134,29 @@
     place.replaceChildren(el("p", { class: "error", role: "alert" }, message));
   }
 
-  function send(method, url, body) {
-    const headers = { Accept: "application/json", "X-CSRF-Token": token ? token.content : "" };
-    if (body) headers["Content-Type"] = "application/json";
-    return fetch(url, { method: method, headers: headers, credentials: "same-origin",
-      body: body ? JSON.stringify(body) : undefined })
-      .then((response) => response.json().catch(() => ({})).then((answer) => {
-        if (!response.ok) throw new Error(answer.error || "Not sent (HTTP " + response.status + ").");
-        return answer;
-      }));
+  function send(method, path, body) {
+    return window.argmapPage.api(mapId, method, path, body).then((answer) => {
+      if (!answer.ok) throw new Error(answer.data.error || "Not sent (HTTP " + answer.status + ").");
+      return answer.data;
+    });
   }
 
   box.addEventListener("submit", (event) => {
     const form = event.target;
     if (!model()) return;  // the page's copy is not here yet: let the form post
     event.preventDefault();
-    const api = "/api/maps/" + mapId;
     const li = form.closest("li[data-comment]");
     const area = form.querySelector("textarea");
     let done;
     if (form.dataset.form === "comment") {
-      done = send("POST", api + "/nodes/" + selected() + "/comments", { body: area.value })
+      done = send("POST", "/nodes/" + selected() + "/comments", { body: area.value })
         .then(() => { area.value = ""; });
     } else if (form.dataset.form === "comment-edit") {
-      done = send("PATCH", api + "/comments/" + li.dataset.comment, { body: area.value })
+      done = send("PATCH", "/comments/" + li.dataset.comment, { body: area.value })
         .then(() => { form.closest("details").open = false; });
     } else {
       const what = form.querySelector("button").dataset.do;
-      const url = api + "/comments/" + li.dataset.comment + (what === "delete" ? "" : "/" + what);
+      const url = "/comments/" + li.dataset.comment + (what === "delete" ? "" : "/" + what);
       done = send(what === "delete" ? "DELETE" : "POST", url, null);
     }
     const button = form.querySelector("button[type=submit]");
@@ -193,21 +182,10 @@
     for (const [id, said] of at.talk || []) {
       const group = graph.querySelector("#node-" + id);
       if (!group) continue;
-      const shape = group.querySelector("polygon, path") || group;
-      const b = shape.getBBox();
-      const mark = document.createElementNS(SVGNS, "g");
-      mark.setAttribute("class", "comment-mark" + (said[1] ? "" : " all-resolved"));
-      mark.dataset.node = id;
-      const w = 30, h = 16;
-      const rect = document.createElementNS(SVGNS, "rect");
-      for (const [k, v] of Object.entries({ x: b.x - 4, y: b.y - h / 2, width: w, height: h,
-        rx: 4 })) rect.setAttribute(k, v);
-      const text = document.createElementNS(SVGNS, "text");
-      for (const [k, v] of Object.entries({ x: b.x - 4 + w / 2, y: b.y + 4,
-        "text-anchor": "middle" })) text.setAttribute(k, v);
-      text.textContent = "💬" + said[0];
-      mark.append(rect, text);
-      layer.append(mark);
+      const b = (group.querySelector("polygon, path") || group).getBBox();
+      layer.append(window.argmapDiagram.pill(
+        { class: "comment-mark" + (said[1] ? "" : " all-resolved"), "data-node": id },
+        { x: b.x - 4, y: b.y - 8, width: 30, height: 16, rx: 4 }, "💬" + said[0]));
     }
   }
 

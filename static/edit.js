@@ -10,12 +10,11 @@
   const outlineBox = document.getElementById("outline");
   const diagram = document.getElementById("diagram");
   const live = document.getElementById("live");
-  if (!outlineBox || !diagram || !live || !window.fetch) return;
+  if (!outlineBox || !diagram || !live || !window.fetch || !window.argmapPage) return;
 
   const mapId = live.dataset.map;
   const actions = document.getElementById("actions");
   const canEdit = Boolean(actions);
-  const token = document.querySelector('meta[name="csrf-token"]');
   const serverSelected = diagram.dataset.selected ? Number(diagram.dataset.selected) : null;
   const TEXT_MAX = 1000;
   const LABELS = { support: "pro", counter: "con" };
@@ -23,16 +22,8 @@
 
   // --- Small helpers -----------------------------------------------------------------------
 
-  function el(tag, attrs, text) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) element.setAttribute(name, value);
-    if (text !== undefined) element.textContent = text;
-    return element;
-  }
-
-  function short(text, length) {
-    return window.argmapModel ? window.argmapModel.truncate(text, length) : text;
-  }
+  const el = window.argmapPage.el;
+  const short = window.argmapPage.truncate;
 
   function model() {
     return window.argmapLive && window.argmapLive.state.at;
@@ -53,19 +44,11 @@
     return n.toLocaleString("en");
   }
 
-  // One call to the JSON API; resolves to {ok, status, data}.
+  // One call to the JSON API; resolves to {ok, status, data}. What was typed stays in its field.
   function api(method, path, payload) {
-    const headers = { Accept: "application/json", "X-CSRF-Token": token ? token.content : "" };
-    const options = { method: method, headers: headers, credentials: "same-origin" };
-    if (payload !== undefined) {
-      headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(payload);
-    }
-    return fetch(new URL("/api/maps/" + mapId + path, window.location.href), options)
-      .then((response) => response.json().catch(() => ({}))
-        .then((data) => ({ ok: response.ok, status: response.status, data: data })))
-      .catch(() => ({ ok: false, status: 0,
-        data: { error: "The server could not be reached: your text is kept, try again." } }));
+    return window.argmapPage.api(mapId, method, path, payload).then((answer) => answer.status
+      ? answer : { ok: false, status: 0,
+        data: { error: "The server could not be reached: your text is kept, try again." } });
   }
 
   // --- The outline as a tree -----------------------------------------------------------------

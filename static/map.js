@@ -1,8 +1,10 @@
-// The map page: click a node in the diagram to select it (static/canvas.js shows it).
+// The map page: click a node in the diagram to select it (static/canvas.js shows it), and the
+// badges the other scripts lay over the drawing (pill).
 (function () {
   "use strict";
   const diagram = document.getElementById("diagram");
   if (!diagram) return;
+  const SVGNS = "http://www.w3.org/2000/svg";
 
   function nodeId(element) {
     const group = element.closest("g.node");
@@ -40,6 +42,23 @@
     markSelected();
   }
 
+  // A rounded badge to lay over the drawing (never inside a node: a node is a button named by
+  // its text): a group with `attrs` holding a rect `at` {x, y, width, height, rx} and `text`
+  // centred in it, its baseline `at.drop` (4 by default) below the middle.
+  function pill(attrs, at, text) {
+    const group = document.createElementNS(SVGNS, "g");
+    for (const [name, value] of Object.entries(attrs)) group.setAttribute(name, String(value));
+    const rect = document.createElementNS(SVGNS, "rect");
+    for (const name of ["x", "y", "width", "height", "rx"]) rect.setAttribute(name, String(at[name]));
+    const label = document.createElementNS(SVGNS, "text");
+    label.setAttribute("x", String(at.x + at.width / 2));
+    label.setAttribute("y", String(at.y + at.height / 2 + (at.drop === undefined ? 4 : at.drop)));
+    label.setAttribute("text-anchor", "middle");
+    label.textContent = text;
+    group.append(rect, label);
+    return group;
+  }
+
   diagram.addEventListener("click", (event) => {
     const id = nodeId(event.target);
     if (id) select(id);
@@ -50,6 +69,6 @@
     if (id) { event.preventDefault(); select(id); }
   });
 
-  window.argmapDiagram = { prepare: prepare };
+  window.argmapDiagram = { prepare: prepare, pill: pill };
   prepare();
 })();

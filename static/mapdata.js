@@ -2,6 +2,9 @@
 // drawn from it exactly as the server draws _outline.html (patched item by item).
 (function () {
   "use strict";
+  if (!window.argmapPage) return;
+  const el = window.argmapPage.el;
+  const truncate = window.argmapPage.truncate;
   const LABELS = { claim: "Claim", support: "Pro", counter: "Con" };
   const RELATIONS = { support: "also supports", counter: "also objects to",
     contradiction: "contradicts" };
@@ -95,27 +98,11 @@
     return ids;
   }
 
-  // Jinja's truncate filter (leeway 5, cut at a space, "..."), on characters.
-  function truncate(text, length) {
-    const chars = Array.from(text);
-    if (chars.length <= length + 5) return text;
-    const cut = chars.slice(0, length - 3).join("");
-    const space = cut.lastIndexOf(" ");
-    return (space >= 0 ? cut.slice(0, space) : cut) + "...";
-  }
-
   function role(node, at) {
     const parent = at.byId.get(node.parent_id);
     if (node.kind === "counter" && parent && parent.kind === "counter") return "Rebuttal";
     if (node.undercut && parent && parent.parent_id !== null) return "Undercut";
     return LABELS[node.kind];
-  }
-
-  function el(tag, attrs, text) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) element.setAttribute(name, value);
-    if (text !== undefined) element.textContent = text;
-    return element;
   }
 
   function nodeUrl(mapId, id) {
@@ -239,5 +226,5 @@
   }
 
   window.argmapModel = { index: index, apply: apply, affected: affected, outline: outline,
-    patchOutline: patchOutline, truncate: truncate };
+    patchOutline: patchOutline, truncate: truncate };  // live.js cuts texts with it
 })();

@@ -16,38 +16,19 @@
   "use strict";
   const live = document.getElementById("live");
   const diagram = document.getElementById("diagram");
-  if (!live || !diagram || !window.fetch) return;
+  if (!live || !diagram || !window.fetch || !window.argmapPage) return;
   const mapId = live.dataset.map;
   const SVGNS = "http://www.w3.org/2000/svg";
-  const MARKS = {
-    in: { sign: "✓", word: "in", name: "In", width: 30 },
-    out: { sign: "✗", word: "out", name: "Out", width: 36 },
-    undecided: { sign: "?", word: "undecided", name: "Undecided", width: 74 },
-  };
+  const bar = document.getElementById("standing-bar");
+  // Each label's sign, word and name, from argmap/labels.py (STANDING_LABELS).
+  const MARKS = bar && bar.dataset.labels ? JSON.parse(bar.dataset.labels) : {};
   const WAIT = 250;  // ms after the last change (typing, or a burst of live events)
   const MIN_CHARS = 3;
-  const token = document.querySelector('meta[name="csrf-token"]');
+  const el = window.argmapPage.el;
+  const short = window.argmapPage.truncate;
 
-  function el(tag, attrs, text) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) element.setAttribute(name, value);
-    if (text !== undefined) element.textContent = text;
-    return element;
-  }
-
-  function short(text, length) {
-    return window.argmapModel ? window.argmapModel.truncate(text, length) : text;
-  }
-
-  function api(path, options) {
-    const headers = { Accept: "application/json", "X-CSRF-Token": token ? token.content : "" };
-    const init = Object.assign({ headers: headers, credentials: "same-origin" }, options || {});
-    if (init.body) headers["Content-Type"] = "application/json";
-    return fetch(new URL("/api/maps/" + mapId + path, window.location.href), init)
-      .then((response) => response.json().catch(() => ({}))
-        .then((data) => ({ ok: response.ok, status: response.status, data: data })))
-      .catch(() => ({ ok: false, status: 0,
-        data: { error: "The server could not be reached: try again." } }));
+  function api(method, path, payload) {
+    return window.argmapPage.api(mapId, method, path, payload);
   }
 
   // The reason without its leading "out: " (the mark says that already).
@@ -85,7 +66,7 @@
     if (stand.asking) { stand.again = true; return; }
     stand.asking = true;
     stand.again = false;
-    api("/acceptability").then((answer) => {
+    api("GET", "/acceptability").then((answer) => {
       stand.asking = false;
       if (!answer.ok) {
         say(answer.data.error || "Which claims stand could not be loaded.");
@@ -106,19 +87,20 @@
     if (status && status.textContent !== text) status.textContent = text;
   }
 
+  // "2 in, 1 out, 0 undecided.": how many nodes have each label.
   function counts() {
-    const found = { in: 0, out: 0, undecided: 0 };
-    for (const mark of Object.values(stand.labels || {})) found[mark] += 1;
-    return found;
+    const found = {};
+    for (const label of Object.keys(MARKS)) found[label] = 0;
+    for (const label of Object.values(stand.labels || {})) found[label] += 1;
+    return Object.entries(MARKS).map(([label, look]) => found[label] + " " + look.word)
+      .join(", ") + ".";
   }
 
   function draw() {
     drawDiagram();
     drawOutline();
     if (!stand.on || !stand.labels) return;
-    const c = counts();
-    // Said (politely) only when the counts change, not at every revision.
-    say(c.in + " in, " + c.out + " out, " + c.undecided + " undecided.");
+    say(counts());  // said (politely) only when the counts change, not at every revision
   }
 
   // A mark at the top right corner of each drawn node, in a layer of its own above the nodes
@@ -170,25 +152,18 @@
     if (!shape) return null;
     const box = shape.getBBox();
     const look = MARKS[label];
-    const w = look.width, h = 16;
+    const text = look.sign + " " + look.word;
+    const w = 6 + 6.2 * text.length, h = 16;
     // Above the box's top right corner: clear of the text and of the fold toggle (static/
     // canvas.js puts it at the middle of a side).
     const x = box.x + box.width - w - 2, y = box.y - h + 5;
-    const mark = document.createElementNS(SVGNS, "g");
-    mark.setAttribute("class", "standing-mark standing-" + label + " panzoom-exclude");
-    mark.dataset.node = id;
+    const mark = window.argmapDiagram.pill(
+      { class: "standing-mark standing-" + label + " panzoom-exclude", "data-node": id },
+      { x: x, y: y, width: w, height: h, rx: 3, drop: 3.5 }, text);
     const title = document.createElementNS(SVGNS, "title");
     title.id = "standing-why-" + id;
     title.textContent = look.name + ": " + because(why);
-    const rect = document.createElementNS(SVGNS, "rect");
-    for (const [k, v] of Object.entries({ x: x, y: y, width: w, height: h, rx: 3 })) {
-      rect.setAttribute(k, v);
-    }
-    const text = document.createElementNS(SVGNS, "text");
-    for (const [k, v] of Object.entries({ x: x + w / 2, y: y + h / 2 + 3.5,
-      "text-anchor": "middle" })) text.setAttribute(k, v);
-    text.textContent = look.sign + " " + look.word;
-    mark.append(title, rect, text);
+    mark.prepend(title);
     return mark;
   }
 
@@ -412,7 +387,7 @@
     if (hint.asking) { hint.again = true; return; }
     hint.asking = true;
     hint.again = false;
-    api("/similar?text=" + encodeURIComponent(text.slice(0, 1000))).then((answer) => {
+    api("GET", "/similar?text=" + encodeURIComponent(text.slice(0, 1000))).then((answer) => {
       hint.asking = false;
       if (answer.ok && typed(field) === text) showHints(field, hint, text, answer.data.results);
       if (hint.again) lookUp(field);
@@ -463,7 +438,7 @@
     button.disabled = true;
     const payload = { from_id: node.id, to_id: wanted.parent, relation: relation };
     if (wanted.undercut) payload.undercut = true;
-    api("/links", { method: "POST", body: JSON.stringify(payload) }).then((answer) => {
+    api("POST", "/links", payload).then((answer) => {
       hint.message.classList.toggle("error", !answer.ok);
       if (!answer.ok) {
         button.disabled = false;

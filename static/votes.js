@@ -6,15 +6,14 @@
 // for it: the marks are laid over whichever drawing the page shows.
 (function () {
   "use strict";
-  const SVGNS = "http://www.w3.org/2000/svg";
   const live = document.getElementById("live");
   const outlineBox = document.getElementById("outline");
   const diagram = document.getElementById("diagram");
-  if (!live || !outlineBox) return;
+  if (!live || !outlineBox || !window.argmapPage) return;
+  const el = window.argmapPage.el;
   const mapId = live.dataset.map;
   const canVote = Boolean(document.getElementById("actions"));  // owners and editors
   const sorted = new URL(window.location.href).searchParams.get("sort") === "votes";
-  const token = document.querySelector('meta[name="csrf-token"]');
   const own = { votes: {}, mine: {} };  // until the page's copy of the map has loaded
 
   function model() {
@@ -43,13 +42,6 @@
   }
   function spoken(found) {
     return "Strength " + found.mean.toFixed(1) + " of 4, from " + counted(found.count);
-  }
-
-  function el(tag, attrs, text) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) element.setAttribute(name, value);
-    if (text !== undefined) element.textContent = text;
-    return element;
   }
 
   // The outline's mark, as templates/_votes.html writes it (static/mapdata.js asks for it).
@@ -82,22 +74,10 @@
     const box = group.getBBox();
     const text = "★ " + found.mean.toFixed(1) + " · " + found.count;
     const width = 10 + 6.2 * text.length, height = 16;
-    const g = document.createElementNS(SVGNS, "g");
-    g.setAttribute("class", "vote-badge");
-    g.setAttribute("data-for", group.id.slice(5));
-    g.setAttribute("aria-hidden", "true");
     const x = box.x + box.width - width + 4, y = box.y + box.height - height / 2;
-    const rect = document.createElementNS(SVGNS, "rect");
-    for (const [k, v] of Object.entries({ x: x, y: y, width: width, height: height, rx: 8 })) {
-      rect.setAttribute(k, String(v));
-    }
-    const label = document.createElementNS(SVGNS, "text");
-    label.setAttribute("x", String(x + width / 2));
-    label.setAttribute("y", String(y + height - 4.5));
-    label.setAttribute("text-anchor", "middle");
-    label.textContent = text;
-    g.append(rect, label);
-    group.after(g);
+    group.after(window.argmapDiagram.pill(
+      { class: "vote-badge", "data-for": group.id.slice(5), "aria-hidden": "true" },
+      { x: x, y: y, width: width, height: height, rx: 8, drop: 3.5 }, text));
   }
 
   // --- Voting: the buttons beside the selected outline item, and the panel's card ----------
@@ -107,24 +87,11 @@
     return id ? Number(id) : null;
   }
 
-  function api(method, id, payload) {
-    const headers = { Accept: "application/json", "X-CSRF-Token": token ? token.content : "" };
-    const options = { method: method, headers: headers, credentials: "same-origin" };
-    if (payload !== undefined) {
-      headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(payload);
-    }
-    const url = new URL("/api/maps/" + mapId + "/nodes/" + id + "/vote", window.location.href);
-    return fetch(url, options)
-      .then((response) => response.json().catch(() => ({}))
-        .then((data) => ({ ok: response.ok, data: data })))
-      .catch(() => ({ ok: false, data: { error: "The server could not be reached: try again." } }));
-  }
-
   // Send a vote (a number) or take it back (null); the answer is the node's votes now.
   function vote(id, value, status) {
     status.textContent = "Saving…";
-    const sent = value === null ? api("DELETE", id) : api("PUT", id, { value: value });
+    const sent = window.argmapPage.api(mapId, value === null ? "DELETE" : "PUT",
+      "/nodes/" + id + "/vote", value === null ? undefined : { value: value });
     return sent.then((answer) => {
       if (!answer.ok) { status.textContent = answer.data.error || "Not saved."; return; }
       remember(answer.data);

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from corpus import MISSING
 from corpus import present as corpus_present
-from helpers import fresh_app_config, quick_hash, session_entry
+from helpers import PASSWORD, fresh_app_config, quick_hash, session_entry
 
 import testbed
 from argmap import create_app
@@ -98,6 +98,14 @@ def server(tmp_path):
     running.stop()
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One running server (empty database) for a module's tests; each makes its own map on it."""
+    running = Server(tmp_path_factory.mktemp("shared"))
+    yield running
+    running.stop()
+
+
 @pytest.fixture
 def seeded_server(tmp_path):
     """A running argmap server with the seed map loaded."""
@@ -146,8 +154,6 @@ def page(new_page):
 
 
 # Accounts and access (people and roles): accounts, logged-in clients, API tokens.
-
-PASSWORD = "correct horse battery staple"
 
 
 def create_account(database: str, email: str, name: str, password: str = PASSWORD) -> dict:
@@ -233,11 +239,14 @@ def log_in_form(page, url: str, email: str) -> None:
     expect(page.locator(".who")).to_be_visible()
 
 
-def join_by_code(page, url: str, code: str, name: str) -> None:
-    """Join a map with its code under a name, without an account (an editor's code)."""
+def join_by_code(page, url: str, code: str, name: str, team: str | None = None) -> None:
+    """Join a map with its code under a name, without an account (an editor's code), picking
+    a team on the way in when the map lets students pick theirs."""
     from playwright.sync_api import expect
 
     page.goto(f"{url}/join/{code}")
     page.fill("input[name=name]", name)
+    if team is not None:
+        page.select_option("#join-team", label=team)
     page.click("button:text('Join')")
     expect(page.locator("#my-role")).to_contain_text(f"you are {name}, an editor")

@@ -20,6 +20,8 @@ from werkzeug.security import generate_password_hash
 from argmap.db import connect, migrate
 from testbed import ROOT
 
+PASSWORD = "correct horse battery staple"  # every test account's (it passes zxcvbn)
+
 
 @cache
 def migrated_template() -> Path:
@@ -68,16 +70,17 @@ def session_entry(app, user: dict) -> list:
         db.conn.close()
 
 
-def run_cli(app, *args: str, stdin: str = "") -> Result:
-    """Run an argmap command in this process (click's runner) on the app's database."""
+def run_cli(where, *args: str, stdin: str = "") -> Result:
+    """Run an argmap command in this process (click's runner) on the app's database, or on a
+    database file; a crash (anything but the command's own exit) is raised, traceback and all."""
     from argmap.cli import main  # here: most tests never need the command line
 
-    env = {
-        "ARGMAP_DATABASE": app.config["DATABASE"],
-        "ARGMAP_SECRET_KEY": "test",
-        "ARGMAP_SEED": "0",
-    }
-    return CliRunner().invoke(main, list(args), input=stdin, env=env)
+    database = where if isinstance(where, str | Path) else where.config["DATABASE"]
+    env = {"ARGMAP_DATABASE": str(database), "ARGMAP_SECRET_KEY": "test", "ARGMAP_SEED": "0"}
+    result = CliRunner().invoke(main, list(args), input=stdin, env=env)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
 
 
 def run_argmap(*args: str, database: str, exports: Path) -> subprocess.CompletedProcess:

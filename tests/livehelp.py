@@ -14,13 +14,12 @@ import urllib.request
 from functools import cache
 from urllib.parse import urlencode, urlsplit
 
-from helpers import session_entry
+from helpers import PASSWORD, session_entry
 from werkzeug.security import generate_password_hash
 
 from argmap import accounts, members
 from argmap.db import connect, now, write
 
-PASSWORD = "correct horse battery"
 CSRF = "test-csrf-token"
 
 

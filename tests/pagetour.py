@@ -3,7 +3,7 @@ accessibility browser tests take (pages are driven, Playwright is imported by th
 
 from __future__ import annotations
 
-from conftest import PASSWORD
+from conftest import PASSWORD, log_in_form
 
 from argmap import accounts
 from argmap.db import connect
@@ -25,11 +25,7 @@ def owner_password(database: str) -> None:
 
 def log_in_owner(page, url: str) -> None:
     """Log in as the seed map's owner through the log-in form."""
-    page.goto(url + "/login")
-    page.fill("input[name=email]", OWNER_EMAIL)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:text('Log in')")
-    page.wait_for_url(url + "/")
+    log_in_form(page, url, OWNER_EMAIL)
 
 
 def open_join_code(page, url: str) -> tuple[str, str]:

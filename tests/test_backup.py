@@ -8,33 +8,14 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
-from click.testing import CliRunner
+from helpers import run_cli
 
 from argmap import backup, maps, nodes
-from argmap.cli import main
 from argmap.db import connect, migrations, now, write
 
 FILLER = 6000  # nodes of 900 characters: a database of about 8 MB, copied in many steps
-
-
-class Ran(NamedTuple):
-    """How a command ended and what it printed."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def argmap(database: str, *args: str) -> Ran:
-    """Run `argmap ARGS` (in this process, through click's runner) on the given database file."""
-    env = {"ARGMAP_DATABASE": database, "ARGMAP_SECRET_KEY": "test", "ARGMAP_SEED": "0"}
-    result = CliRunner().invoke(main, list(args), env=env)
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
 def node_ids(path: str | Path) -> set[int]:
@@ -111,13 +92,13 @@ def test_a_backup_while_people_write_is_sound_and_holds_every_earlier_write(app,
             time.sleep(0.01)
         before = set(writer.committed) | node_ids(database)
         target = tmp_path / "backup.sqlite"
-        done = argmap(database, "backup", str(target))
+        done = run_cli(database, "backup", str(target))
         during = len(writer.committed)
         time.sleep(0.2)
         assert len(writer.committed) > during, "the writer kept writing"
     finally:
         writer.stop()
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     assert f"to {target}" in done.stdout
     assert done.stderr == ""  # no progress bar off a terminal (cron mails only errors)
     assert integrity(target) == ["ok"]
@@ -142,8 +123,8 @@ def test_a_backup_reports_its_progress_in_steps(app, filled, tmp_path):
 def test_a_backup_into_a_folder_writes_a_dated_file(app, filled, tmp_path):
     folder = tmp_path / "backups"
     folder.mkdir()
-    done = argmap(app.config["DATABASE"], "backup", str(folder))
-    assert done.returncode == 0, done.stderr
+    done = run_cli(app.config["DATABASE"], "backup", str(folder))
+    assert done.exit_code == 0, done.stderr
     [written] = folder.iterdir()
     assert written.name.startswith("argmap-") and written.suffix == ".sqlite"
     assert node_ids(written) == node_ids(app.config["DATABASE"])
@@ -155,8 +136,8 @@ def test_a_backup_never_overwrites_and_says_where_it_cannot_write(app, tmp_path,
     target.write_text("an older backup")
     if where == "no folder":
         target = tmp_path / "missing" / "new.sqlite"
-    done = argmap(app.config["DATABASE"], "backup", str(target))
-    assert done.returncode != 0
+    done = run_cli(app.config["DATABASE"], "backup", str(target))
+    assert done.exit_code != 0
     assert (
         "already exists" in done.stderr
         if where == "existing"
@@ -170,12 +151,12 @@ def test_restore_brings_the_backup_back_and_keeps_the_replaced_database(app, db,
     map_id = maps.create_map(db, "Kept")
     kept_node = nodes.add_node(db, map_id, {"kind": "claim", "text": "Before the backup"})["id"]
     database = app.config["DATABASE"]
-    assert argmap(database, "backup", str(tmp_path / "b.sqlite")).returncode == 0
+    assert run_cli(database, "backup", str(tmp_path / "b.sqlite")).exit_code == 0
     later = nodes.add_node(db, map_id, {"kind": "claim", "text": "After the backup"})["id"]
     db.conn.close()
 
-    done = argmap(database, "restore", str(tmp_path / "b.sqlite"))
-    assert done.returncode == 0, done.stderr
+    done = run_cli(database, "restore", str(tmp_path / "b.sqlite"))
+    assert done.exit_code == 0, done.stderr
     assert f"Restored {tmp_path / 'b.sqlite'} into {database}" in done.stdout
     assert node_ids(database) == {kept_node}
     assert integrity(database) == ["ok"]
@@ -240,12 +221,12 @@ def test_restore_refuses_what_is_not_a_sound_argmap_database(app, db, tmp_path, 
     database = app.config["DATABASE"]
     bad = tmp_path / "bad.sqlite"
     if case in ("damaged", "newer"):
-        assert argmap(database, "backup", str(bad)).returncode == 0
+        assert run_cli(database, "backup", str(bad)).exit_code == 0
     make(bad)
     before = digest(database), node_ids(database)
 
-    done = argmap(database, "restore", str(bad))
-    assert done.returncode != 0
+    done = run_cli(database, "restore", str(bad))
+    assert done.exit_code != 0
     assert f"Error: {bad} " in done.stderr and message in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     assert (digest(database), node_ids(database)) == before
@@ -253,8 +234,8 @@ def test_restore_refuses_what_is_not_a_sound_argmap_database(app, db, tmp_path, 
 
 
 def test_restore_of_a_missing_file_says_so(app, tmp_path):
-    done = argmap(app.config["DATABASE"], "restore", str(tmp_path / "nowhere.sqlite"))
-    assert done.returncode != 0
+    done = run_cli(app.config["DATABASE"], "restore", str(tmp_path / "nowhere.sqlite"))
+    assert done.exit_code != 0
     assert "nowhere.sqlite does not exist" in done.stderr
 
 
@@ -269,8 +250,8 @@ def test_restore_brings_an_older_backup_up_to_date(app, tmp_path):
     )
     conn.conn.close()
 
-    done = argmap(app.config["DATABASE"], "restore", str(older))
-    assert done.returncode == 0, done.stderr
+    done = run_cli(app.config["DATABASE"], "restore", str(older))
+    assert done.exit_code == 0, done.stderr
     restored = connect(app.config["DATABASE"])
     try:
         assert [m.name for m in migrations.pending(restored)] == []
@@ -285,7 +266,7 @@ def test_restore_leaves_no_write_ahead_log_of_the_old_database(app, db, tmp_path
     map_id = maps.create_map(db, "Backed up")
     kept = nodes.add_node(db, map_id, {"kind": "claim", "text": "In the backup"})["id"]
     database = app.config["DATABASE"]
-    assert argmap(database, "backup", str(tmp_path / "b.sqlite")).returncode == 0
+    assert run_cli(database, "backup", str(tmp_path / "b.sqlite")).exit_code == 0
     # A log with later writes, as a server killed mid-work leaves it beside the file.
     db.execute("PRAGMA wal_autocheckpoint = 0")
     for i in range(20):
@@ -294,8 +275,8 @@ def test_restore_leaves_no_write_ahead_log_of_the_old_database(app, db, tmp_path
     db.conn.close()
     Path(f"{database}-wal").write_bytes(stale)
 
-    done = argmap(database, "restore", str(tmp_path / "b.sqlite"))
-    assert done.returncode == 0, done.stderr
+    done = run_cli(database, "restore", str(tmp_path / "b.sqlite"))
+    assert done.exit_code == 0, done.stderr
     assert node_ids(database) == {kept}
     assert integrity(database) == ["ok"]
 
@@ -303,20 +284,20 @@ def test_restore_leaves_no_write_ahead_log_of_the_old_database(app, db, tmp_path
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give files to another user")
 def test_restore_by_root_leaves_the_database_to_its_owner(app, tmp_path):
     database = app.config["DATABASE"]
-    assert argmap(database, "backup", str(tmp_path / "b.sqlite")).returncode == 0
+    assert run_cli(database, "backup", str(tmp_path / "b.sqlite")).exit_code == 0
     os.chown(database, 4321, 4321)  # the server's own user, e.g. argmap
     os.chmod(database, 0o640)
-    assert argmap(database, "restore", str(tmp_path / "b.sqlite")).returncode == 0
+    assert run_cli(database, "restore", str(tmp_path / "b.sqlite")).exit_code == 0
     found = Path(database).stat()
     assert (found.st_uid, found.st_gid, found.st_mode & 0o777) == (4321, 4321, 0o640)
 
 
 @pytest.mark.server
 def test_restore_refuses_while_argmap_serves_the_database(server, tmp_path):
-    assert argmap(server.database, "backup", str(tmp_path / "b.sqlite")).returncode == 0
+    assert run_cli(server.database, "backup", str(tmp_path / "b.sqlite")).exit_code == 0
     before = digest(server.database)
-    done = argmap(server.database, "restore", str(tmp_path / "b.sqlite"))
-    assert done.returncode != 0
+    done = run_cli(server.database, "restore", str(tmp_path / "b.sqlite"))
+    assert done.exit_code != 0
     assert f"argmap is serving {server.database}" in done.stderr
     assert "Stop it first" in done.stderr
     assert digest(server.database) == before

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Server
+from conftest import join_by_code
 from livehelp import PASSWORD, on_file, owned_map
 from playwright.sync_api import expect
 
@@ -12,14 +12,6 @@ from argmap import authors, members, nodes, teams
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 STUDENTS = (("Ana Realname", "For"), ("Ben Realname", "For"))
 STUDENTS += (("Cleo Realname", "Against"), ("Dan Realname", "Against"))
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """One running server for this module."""
-    running = Server(tmp_path_factory.mktemp("browser-classroom"))
-    yield running
-    running.stop()
 
 
 def make_class(server) -> dict:
@@ -49,10 +41,7 @@ def open_map(page, server, room, node: int | None = None):
 
 def join(page, server, room, name: str, team: str):
     """A student joins with the code, picking their team on the way in."""
-    page.goto(f"{server.url}/join/{room['code']}")
-    page.fill("input[name=name]", name)
-    page.select_option("#join-team", label=team)
-    page.click("#join button[type=submit]")
+    join_by_code(page, server.url, room["code"], name, team)
     expect(page.locator("#live")).to_have_attribute("data-state", "open")
     page.evaluate("window.stayed = true")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Server
-from livehelp import PASSWORD, on_file, owned_map
+from conftest import join_by_code, log_in_form
+from livehelp import on_file, owned_map
 from playwright.sync_api import expect
 
 from argmap import members, nodes
@@ -16,14 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 STUDENTS = ("Ana", "Ben", "Cleo", "Dan")
 HOSTILE = "<img src=x onerror=alert(1)>"
 LIVE = 5_000  # ms a page may take to show another's comment (a loaded 2-core machine)
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """One running server for this module."""
-    running = Server(tmp_path_factory.mktemp("browser-comments"))
-    yield running
-    running.stop()
 
 
 def make_room(server) -> dict:
@@ -73,20 +65,14 @@ def test_a_class_comments_and_the_teacher_resolves_live(shared, browser):
         teacher = teacher_context.new_page()
         alerts: list[str] = []
         teacher.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
-        teacher.goto(f"{server.url}/login")
-        teacher.fill("input[name=email]", room["olga"]["email"])
-        teacher.fill("input[name=password]", PASSWORD)
-        teacher.click("#login button[type=submit]")
+        log_in_form(teacher, server.url, room["olga"]["email"])
         open_map(teacher, server, room, room["support"])
         for name in STUDENTS:
             context = browser.new_context(viewport={"width": 1366, "height": 900})
             contexts.append(context)
             page = context.new_page()
             page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
-            page.goto(f"{server.url}/join/{room['code']}")
-            page.fill("input[name=name]", name)
-            page.click("#join button[type=submit]")
-            expect(page.locator("#live")).to_have_attribute("data-state", "open")
+            join_by_code(page, server.url, room["code"], name)
             open_map(page, server, room, room["support"])
             page.evaluate("window.stayed = true")
             pages[name] = page
@@ -168,3 +154,20 @@ def test_a_class_comments_and_the_teacher_resolves_live(shared, browser):
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_comment_sent_while_the_server_is_out_of_reach_says_so_and_keeps_the_text(
+    shared, new_page
+):
+    room = make_room(shared)
+    page = new_page()
+    join_by_code(page, shared.url, room["code"], "Ana")
+    open_map(page, shared, room, room["support"])
+    page.route("**/api/maps/*/nodes/*/comments", lambda route: route.abort())
+    comment_on(page, "Lost in the post?")
+    expect(page.locator("#comments .comment-error")).to_have_text(
+        "The server could not be reached: try again."
+    )
+    area = page.locator("#comments form[data-form=comment] textarea[name=body]")
+    expect(area).to_have_value("Lost in the post?")
+    assert bodies(page) == []

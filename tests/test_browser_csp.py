@@ -7,7 +7,7 @@ import re
 import urllib.request
 
 import pytest
-from conftest import PASSWORD, Server, create_account
+from conftest import Server, create_account, log_in_form
 from playwright.sync_api import expect
 
 from argmap import accounts, members, nodes
@@ -64,11 +64,7 @@ def watched(page):
 
 def log_in(page, url: str) -> None:
     """Log in as the map's owner through the log-in form."""
-    page.goto(url + "/login")
-    page.fill("input[name=email]", "owner@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
+    log_in_form(page, url, "owner@example.org")
 
 
 def assert_no_violation(page) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, create_account
+from conftest import create_account, log_in_form
 from corpus import CORPUS
 from playwright.sync_api import expect
 
@@ -26,10 +26,7 @@ def map_count(database: str) -> int:
 def log_in_as_teacher(server, page) -> None:
     """Make a teacher's account on the server and log in through the page."""
     create_account(server.database, "teacher@school.example", "Ms Teach")
-    page.goto(server.url + "/login")
-    page.fill("input[name=email]", "teacher@school.example")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:text('Log in')")
+    log_in_form(page, server.url, "teacher@school.example")
 
 
 @pytest.mark.corpus

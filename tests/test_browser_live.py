@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Server
-from livehelp import PASSWORD, on_file, owned_map
+from conftest import join_by_code, log_in_form
+from livehelp import on_file, owned_map
 from playwright.sync_api import expect
 
 from argmap import comments, maps, members, moderation, nodes, votes
 from argmap.events import Actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """One running server for this module's tests; each test makes its own map on it."""
-    running = Server(tmp_path_factory.mktemp("browser-live"))
-    yield running
-    running.stop()
 
 
 def make_room(server, claims: list[str]) -> dict:
@@ -38,18 +30,13 @@ def make_room(server, claims: list[str]) -> dict:
 
 def log_in(page, server, room, node: int | None = None):
     """Olga logs in through the form and opens her map."""
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=email]", room["olga"]["email"])
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
+    log_in_form(page, server.url, room["olga"]["email"])
     return open_map(page, server, room, node)
 
 
 def join(page, server, room, name: str, node: int | None = None):
     """Someone joins the map with its code under a name, then opens it."""
-    page.goto(f"{server.url}/join/{room['code']}")
-    page.fill("input[name=name]", name)
-    page.click("#join button[type=submit]")
+    join_by_code(page, server.url, room["code"], name)
     return open_map(page, server, room, node, landed=node is None)
 
 

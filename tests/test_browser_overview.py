@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Server
-from livehelp import PASSWORD, on_file, owned_map
+from conftest import join_by_code, log_in_form
+from livehelp import on_file, owned_map
 from playwright.sync_api import expect
 
 from argmap import members, nodes, teams
@@ -16,14 +16,6 @@ STUDENTS = (("Ana Realname", "For"), ("Ben Realname", "For"))
 STUDENTS += (("Cleo Realname", "Against"), ("Dan Realname", "Against"))
 LIVE = 3_000  # ms: the teacher's figures follow a student's change within a couple of seconds
 HOSTILE = '<img src=x onerror="window.hacked=1">Phones <b>distract</b>'
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """One running server for this module."""
-    running = Server(tmp_path_factory.mktemp("browser-overview"))
-    yield running
-    running.stop()
 
 
 def make_class(server) -> dict:
@@ -43,18 +35,12 @@ def make_class(server) -> dict:
 
 def log_in(page, server, room) -> None:
     """The teacher logs in."""
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=email]", room["olga"]["email"])
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
+    log_in_form(page, server.url, room["olga"]["email"])
 
 
 def join(page, server, room, name: str, team: str) -> None:
     """A student joins with the code, picking their team on the way in."""
-    page.goto(f"{server.url}/join/{room['code']}")
-    page.fill("input[name=name]", name)
-    page.select_option("#join-team", label=team)
-    page.click("#join button[type=submit]")
+    join_by_code(page, server.url, room["code"], name, team)
     expect(page.locator("#live")).to_have_attribute("data-state", "open")
 
 

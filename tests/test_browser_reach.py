@@ -9,7 +9,7 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import PASSWORD, create_account
+from conftest import PASSWORD, create_account, log_in_form
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -44,10 +44,7 @@ def log_in(server, page, email="owner@localhost", name="Owner") -> None:
             db.conn.close()
     else:
         create_account(server.database, email, name)
-    page.goto(server.url + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:text('Log in')")
+    log_in_form(page, server.url, email)
 
 
 def luminance(rgb: str) -> float:

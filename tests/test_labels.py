@@ -1,19 +1,22 @@
-"""The pages take format, kind and relation labels from the code, never from their own copy."""
+"""The pages take format, kind, relation and standing labels from the code, never from their
+own copy (the map page's scripts included)."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
 import pytest
 from livehelp import log_in, owned_map
 
-from argmap import labels, links, nodes, render
+from argmap import labels, links, nodes, render, standing
 from argmap.formats import registry
 from argmap.model import KINDS, LINK_RELATIONS
 
 TEMPLATES = Path(labels.__file__).parent / "templates"
+SCRIPTS = Path(labels.__file__).parent.parent / "static"
 
 
 @pytest.fixture
@@ -39,10 +42,12 @@ def every_label() -> list[str]:
         for text in (kind.plural, kind.legend, f"{kind.name} ({kind.meaning})")
     ]
     formats = [f.label for f in registry.FORMATS.values()]
+    stands = [text for s in labels.STANDING_LABELS.values() for text in (s.meaning, s.legend)]
     return sorted(
         {
             *kinds,
             *formats,
+            *stands,
             *labels.RELATION_LABELS.values(),
             *labels.DIAGRAM_LABELS.values(),
             *labels.COUNT_LABELS.values(),
@@ -55,6 +60,42 @@ def test_the_tables_name_every_kind_relation_and_diagram_format():
     assert tuple(labels.RELATION_LABELS) == LINK_RELATIONS
     assert list(labels.DIAGRAM_LABELS) == list(render.FORMATS)
     assert set(labels.COUNT_LABELS) == set(registry.counts(registry.read("[A]: a\n")[1]))
+
+
+def test_the_standing_table_names_every_label():
+    assert tuple(labels.STANDING_LABELS) == standing.LABELS
+
+
+def test_the_map_page_gives_its_script_and_legend_the_standing_labels(page):
+    found = re.search(r"id=\"standing-bar\" data-labels='([^']+)'", page["html"]).group(1)
+    marks = json.loads(found)
+    assert {k: (m["sign"], m["word"], m["name"]) for k, m in marks.items()} == {
+        k: (s.sign, s.word, s.name) for k, s in labels.STANDING_LABELS.items()
+    }
+    entry = re.search(r'<li data-key="standing".*?</li>', page["html"], re.S).group(0)
+    samples = re.findall(r'<span class="standing-pill standing-(\w+)">([^<]+)</span>', entry)
+    assert samples == [(k, s.short) for k, s in labels.STANDING_LABELS.items()]
+    said = "; ".join(f"{s.sign} {s.word}, {s.legend}" for s in labels.STANDING_LABELS.values())
+    assert f"Which claims stand: {said}." in entry
+
+
+def test_the_standing_page_heads_each_group_with_its_label(page):
+    shown = page["client"].get(f"/maps/{page['map']}/standing").get_data(as_text=True)
+    heads = re.findall(
+        r'<span class="standing-mark standing-(\w+)" aria-hidden="true">([^<]+)</span> (\w+)'
+        r' \(\d+\): <span class="hint">([^<]+)</span>',
+        html.unescape(shown),
+    )
+    assert sorted(heads) == sorted(
+        (k, s.sign, s.name, s.meaning) for k, s in labels.STANDING_LABELS.items()
+    )
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in SCRIPTS.glob("*.js")))
+def test_no_script_names_the_standing_labels_itself(script):
+    text = (SCRIPTS / script).read_text(encoding="utf-8")
+    for s in labels.STANDING_LABELS.values():
+        assert f'"{s.name}"' not in text and f'"{s.sign}"' not in text, s.name
 
 
 def test_export_menu_lists_every_format_with_its_registry_label(page):

@@ -8,8 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from hostile import HOSTILE, squeeze
 
-from argmap import links, maps, members, nodes, render
+from argmap import dot, links, maps, members, moderation, nodes, render
 from argmap.dot import WRAP
+from argmap.model import from_graph
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
 
@@ -457,3 +458,50 @@ def test_an_unknown_direction_is_refused_naming_the_choices(db, small, owning, b
         assert response.status_code == 400
         assert "direction must be rl (thesis on the left) or bt" in response.get_data(as_text=True)
     assert db.execute("SELECT COUNT(*) FROM renders WHERE view LIKE 'tb%'").fetchone()[0] == 0
+
+
+# The drawing's relations and the model's
+
+
+def test_the_drawing_relates_the_nodes_as_the_model_does(db):
+    """dot.drawn_edges, made straight from the rows, stays model.edges(): whole map, a student's
+    map without its hidden nodes, and a focused part (there the edges within the part)."""
+    m = maps.create_map(db, "Every link")
+
+    def add(kind: str, text: str, parent: int | None = None, **more) -> int:
+        fields = {"kind": kind, "text": text, "parent_id": parent, **more}
+        return nodes.add_node(db, m, fields)["id"]
+
+    c = add("claim", "Claim")
+    s1, s2 = add("support", "S1", c, group=1), add("support", "S2", c, group=1)
+    k = add("counter", "Con", c)
+    r = add("counter", "Rebuttal", k)
+    u = add("counter", "Undercut", s1, undercut=True)
+    h = add("support", "Hidden", c)
+    under = add("counter", "Under the hidden one", h)
+    rival = add("claim", "Rival")
+    for source, target, relation, more in [
+        (rival, c, "contradiction", {}),
+        (r, rival, "support", {}),
+        (rival, k, "counter", {"group": 2}),
+        (s2, rival, "counter", {"undercut": False}),
+        (under, rival, "support", {}),
+        (k, s1, "counter", {"undercut": True}),
+    ]:
+        links.add_link(db, m, {"from_id": source, "to_id": target, "relation": relation, **more})
+    moderation.set_hidden(db, m, h, True)
+    whole, seen = maps.load(db, m), maps.load(db, m, hide=True)
+    part = render.neighbourhood(whole, u, 1, 100)
+    everything = from_graph(whole).edges()
+    assert dot.drawn_edges(whole) == everything
+    kinds = {(e.relation, e.group is not None, e.undercut) for e in everything}
+    assert kinds >= {
+        ("support", True, False),
+        ("counter", False, True),
+        ("contradiction", False, False),
+    }
+    assert {int(n["id"]) for n in seen["nodes"]} == {c, s1, s2, k, r, u, rival}
+    for graph in (seen, part):
+        keys = {str(n["id"]) for n in graph["nodes"]}
+        within = [e for e in from_graph(graph).edges() if {e.source, e.target} <= keys]
+        assert dot.drawn_edges(graph) == within and len(within) < len(everything)

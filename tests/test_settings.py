@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from click.testing import CliRunner
+from helpers import run_cli
 
 from argmap import render, settings
-from argmap.cli import main
 from argmap.views.live import Timing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,8 +47,8 @@ def test_readme_gives_each_setting_its_default_type_and_meaning():
         assert meaning == s.meaning.replace("|", "\\|"), s.name
 
 
-def test_readme_table_is_what_argmap_settings_prints():
-    done = CliRunner().invoke(main, ["settings"])
+def test_readme_table_is_what_argmap_settings_prints(app):
+    done = run_cli(app, "settings")
     assert done.exit_code == 0, done.output
     assert done.output.strip() == readme_table()
 
