@@ -22,9 +22,10 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -288,18 +289,63 @@ def stored(db: Database, map_id: int, fmt: str, view: View) -> dict | None:
     )
 
 
-def kept_drawing(db: Database, map_id: int, fmt: str, view: View) -> Drawing | None:
-    """The view's stored drawing (or failure), bytes and all; None if there is none yet."""
+def kept_drawing(
+    db: Database, map_id: int, fmt: str, view: View, state: dict | None = None
+) -> Drawing | None:
+    """The view's stored drawing (or failure), bytes and all; None if there is none yet.
+
+    `state` is the view's stored state (see stored), if just read: a drawing this process
+    read or drew lately is then taken from memory instead of reading its bytes again.
+    """
+    remembered = recall(db, map_id, fmt, view, state)
+    if remembered is not None:
+        return remembered
     found = row(
         db,
-        "SELECT revision, status, body, shown, message FROM renders"
+        "SELECT revision, status, body, shown, message, digest FROM renders"
         " WHERE map_id = ? AND fmt = ? AND view = ?",
         (map_id, fmt, view.key),
     )
     if found is None or found["status"] == "none":
         return None
     body = bytes(found["body"] or b"")
-    return Drawing(found["revision"], found["status"], body, found["shown"], found["message"])
+    drawn = Drawing(found["revision"], found["status"], body, found["shown"], found["message"])
+    return remember(db, map_id, fmt, view, found, drawn)
+
+
+# Drawings lately read or drawn, by database, view, revision and digest of their DOT: while
+# a map's next drawing is being made, every open page asks for the last one (a 2,000-node
+# drawing is 0.7 MB to read from SQLite each time).
+RECENT_KEPT = 8
+RECENT: OrderedDict[tuple, Drawing] = OrderedDict()
+RECENT_LOCK = threading.Lock()
+
+
+def recent_key(db: Database, map_id: int, fmt: str, view: View, state: dict) -> tuple:
+    """What names a stored drawing's bytes: the database, the view, revision and digest."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    return (path, map_id, fmt, view.key, state["revision"], state["status"], state["digest"])
+
+
+def recall(db: Database, map_id: int, fmt: str, view: View, state: dict | None) -> Drawing | None:
+    """The drawing of this stored state, if this process has it in memory."""
+    if state is None or state["status"] == "none" or state["digest"] is None:
+        return None
+    with RECENT_LOCK:
+        found = RECENT.get(recent_key(db, map_id, fmt, view, state))
+    return None if found is None else replace(found)
+
+
+def remember(
+    db: Database, map_id: int, fmt: str, view: View, state: dict, drawn: Drawing
+) -> Drawing:
+    """Keep a stored drawing in memory by what names it (see recent_key); returns it."""
+    if state["digest"] is not None:
+        with RECENT_LOCK:
+            RECENT[recent_key(db, map_id, fmt, view, state)] = replace(drawn)
+            while len(RECENT) > RECENT_KEPT:
+                RECENT.popitem(last=False)
+    return drawn
 
 
 def fresh_claim(found: dict | None, limits: Limits) -> bool:
@@ -342,7 +388,7 @@ def obtain(
     while True:
         found = stored(db, map_id, fmt, view)  # without the bytes: waiters look often
         if found is not None and found["revision"] >= revision and found["status"] != "none":
-            drawn = kept_drawing(db, map_id, fmt, view)
+            drawn = kept_drawing(db, map_id, fmt, view, found)
             if drawn is not None and drawn.revision >= revision:
                 return drawn
             continue
@@ -352,7 +398,7 @@ def obtain(
             if mine is not None:
                 return draw(db, map_id, fmt, view, mine, limits)
         if not wait:
-            return kept_drawing(db, map_id, fmt, view)
+            return kept_drawing(db, map_id, fmt, view, found)
         with KEPT:  # woken at once by this process's drawings, by the clock for others'
             KEPT.wait(WAIT_STEP)
 
@@ -382,7 +428,9 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
             key = (map_id, fmt, view, claimed)
             outcome = graphviz(db, key, (text, program), limits, len(part["nodes"]))
         outcome.revision = revision
-        keep(db, (map_id, fmt, view, claimed), outcome, digest, oldest)
+        if keep(db, (map_id, fmt, view, claimed), outcome, digest, oldest):
+            state = {"revision": revision, "status": outcome.status, "digest": digest}
+            remember(db, map_id, fmt, view, state, outcome)
         return outcome
     except BaseException:
         release(db, (map_id, fmt, view, claimed))
@@ -424,11 +472,11 @@ def claim_rows(db: Database, key: tuple, assignments: str, values: tuple = ()) -
 
 def keep(
     db: Database, key: tuple, outcome: Drawing, digest: str, oldest: int | None = None
-) -> None:
+) -> bool:
     """Store a claimed view's outcome; drawings older than the newest drawn change go.
 
     `oldest` is that change's revision (default: the outcome's own).
-    A claim taken over by another request (ours looked abandoned) stores nothing.
+    A claim taken over by another request (ours looked abandoned) stores nothing: False.
     """
     oldest = outcome.revision if oldest is None else oldest
     with write(db):
@@ -453,6 +501,7 @@ def keep(
             )
     with KEPT:
         KEPT.notify_all()
+    return bool(stored_now)
 
 
 def release(db: Database, key: tuple) -> None:
@@ -533,18 +582,30 @@ def diagram(
     total -= len(hidden)
     students = bool(hidden)
     if whole or total < limits.focus_at:
-        drawn = obtain(db, map_id, fmt, View(0, direction, students), needed, limits, wait)
-        if drawn is not None and drawn.status != "timeout":
+        drawn = settled(db, map_id, fmt, View(0, direction, students), (needed, limits), wait)
+        if drawn.status != "timeout":
             return outcome_of(drawn, fmt, total, None, (needed, revision))
     centre = centre_of(db, map_id, focus, hidden)
     if centre is None:
         drawn = obtain(db, map_id, fmt, View(0, direction, students), needed, limits, True)
         return outcome_of(drawn, fmt, 0, None, (needed, revision))
-    view = View(centre, direction, students)
-    drawn = obtain(db, map_id, fmt, view, needed, limits, wait)
-    if drawn is None:
-        drawn = obtain(db, map_id, fmt, view, needed, limits, True)
+    drawn = settled(db, map_id, fmt, View(centre, direction, students), (needed, limits), wait)
     return outcome_of(drawn, fmt, total, centre, (needed, revision))
+
+
+def settled(
+    db: Database, map_id: int, fmt: str, view: View, wanted: tuple[int, Limits], wait: bool
+) -> Drawing:
+    """The view's drawing (see obtain); without `wait`, an older one only if it was drawn.
+
+    `wanted` is the revision needed and the limits. With nothing drawn yet, or only a
+    failure, there is nothing to show meanwhile: the drawing under way is waited for.
+    """
+    needed, limits = wanted
+    drawn = obtain(db, map_id, fmt, view, needed, limits, wait)
+    if drawn is None or (drawn.revision < needed and drawn.status != "ok"):
+        drawn = obtain(db, map_id, fmt, view, needed, limits, True)
+    return drawn
 
 
 def outcome_of(
