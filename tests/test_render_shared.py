@@ -6,11 +6,12 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from argmap import dot, events, links, maps, nodes, render
+from argmap import dot, drawahead, events, links, maps, nodes, render
 from argmap.db import connect, write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -261,3 +262,24 @@ def test_the_drawn_revision_is_the_newest_drawn_change(db):
         (m, now, "vote."),
     ).fetchall()
     assert "events_map" in " ".join(str(tuple(p)) for p in plan)  # the index, newest first
+
+
+def test_a_map_changing_while_drawn_ahead_is_drawn_once_more_at_its_newest_revision(db, runs):
+    m, ids = tree(db, "Ahead", 6)
+    ahead = drawahead.Drawer(path_of(db))
+    ahead.want(m, drawahead.Want(), render.Limits())
+    runs.slow(0.4)
+    deadline = time.monotonic() + 20
+    for n in range(5):  # four more changes while the first one's drawing is under way
+        nodes.update_node(db, m, ids[1], {"text": f"Draft {n}"})
+        assert ahead.changed(m) is True
+        while runs.count() < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    while ahead.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not ahead.running
+    assert runs.count() == 2 and runs.most_at_once() == 1  # the first change, then the newest
+    newest = maps.get_map(db, m)["revision"]
+    kept = render.kept_drawing(db, m, "svg", render.View())
+    assert kept.revision == newest and "Draft 4" in render.unpack(kept.data).decode()
+    assert drawahead.Drawer(path_of(db)).changed(m) is False  # nobody asked for this map
