@@ -23,20 +23,22 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
 from . import dot, events, moderation, plaintext, settings
-from .db import row, snapshot, write
+from .db import cooperative, row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
 from .model import from_graph
 
+T = TypeVar("T")
 FORMATS = {
     "svg": "image/svg+xml",
     "png": "image/png",
@@ -260,6 +262,26 @@ def source(graph: dict, limits: Limits, direction: str = "rl") -> tuple[str, str
     return dot.build(graph, fast=count >= limits.fast_at, direction=direction), "dot"
 
 
+def written(graph: dict, limits: Limits, direction: str) -> tuple[str, str, str]:
+    """The DOT source, its program, and a digest naming both (see source)."""
+    text, program = source(graph, limits, direction)
+    return text, program, hashlib.sha256(f"{program}\n{text}".encode()).hexdigest()
+
+
+def aside(work: Callable[..., T], *args: object) -> T:
+    """Do a drawing's long pure work; under gevent in a thread of the worker's pool.
+
+    A 2,000-node map's DOT takes over 100 ms of Python to write: done in the worker's own
+    thread it would hold up every other request and live stream of the worker meanwhile;
+    in a thread of its own it shares the interpreter with them (Python switches every 5 ms).
+    """
+    if not cooperative():
+        return work(*args)
+    from gevent import get_hub
+
+    return get_hub().threadpool.apply(work, args)
+
+
 def drawn_graph(db: Database, map_id: int) -> dict:
     """What a drawing shows of the map: each node's kind, text and place; the links."""
     found = db.execute(
@@ -417,8 +439,7 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
             if view.focus == 0
             else neighbourhood(graph, view.focus, limits.focus_radius, limits.focus_max)
         )
-        text, program = source(part, limits, view.direction)
-        digest = hashlib.sha256(f"{program}\n{text}".encode()).hexdigest()
+        text, program, digest = aside(written, part, limits, view.direction)
         found = stored(db, map_id, fmt, view)
         same = found is not None and found["digest"] == digest and found["status"] != "none"
         # Only undrawn fields changed (a quote, a source): the drawing stands as it is.
@@ -452,7 +473,7 @@ def graphviz(
         claim_rows(db, key, "claimed_at = ?", (time.time(),))  # waiting for a slot aged it
         try:
             drawn = run(text, fmt, limits, timeout, program, environment(db, fmt, program))
-            return Drawing(0, "ok", pack(drawn, fmt), shown)
+            return Drawing(0, "ok", aside(pack, drawn, fmt), shown)
         except RenderTimeout as error:
             return Drawing(0, "timeout", b"", 0, str(error))
         except RenderError as error:
