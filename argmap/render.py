@@ -33,7 +33,7 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 from . import dot, events, moderation, plaintext, settings
-from .db import cooperative, row, snapshot, write
+from .db import connect, cooperative, row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
 from .model import from_graph
@@ -396,7 +396,28 @@ def claim(db: Database, map_id: int, fmt: str, view: View, limits: Limits) -> st
             " claimer = excluded.claimer",
             (map_id, fmt, view.key, revision, time.time(), token),
         )
+    HELD[token] = db.execute("PRAGMA database_list").fetchone()[2]
     return token
+
+
+# Claims this process holds now, by token: the database file. A worker that stops while it
+# draws gives them up (release_held), or pages would wait for a drawing until the claim ages.
+HELD: dict[str, str] = {}
+
+
+def release_held() -> None:
+    """Give up every claim this process holds (it is stopping): others may draw at once."""
+    for token, path in list(HELD.items()):
+        db = connect(path)
+        try:
+            db.execute(
+                "UPDATE renders SET pending = NULL, claimed_at = NULL, claimer = NULL"
+                " WHERE claimer = ?",
+                (token,),
+            )
+        finally:
+            db.conn.close()
+        HELD.pop(token, None)
 
 
 def obtain(
@@ -500,6 +521,7 @@ def keep(
     A claim taken over by another request (ours looked abandoned) stores nothing: False.
     """
     oldest = outcome.revision if oldest is None else oldest
+    HELD.pop(key[3], None)
     with write(db):
         stored_now = claim_rows(
             db,
@@ -527,6 +549,7 @@ def keep(
 
 def release(db: Database, key: tuple) -> None:
     """Give up a claim (the drawing was interrupted), so that another request may draw."""
+    HELD.pop(key[3], None)
     claim_rows(db, key, "pending = NULL, claimed_at = NULL, claimer = NULL")
     with KEPT:
         KEPT.notify_all()

@@ -283,3 +283,13 @@ def test_a_map_changing_while_drawn_ahead_is_drawn_once_more_at_its_newest_revis
     kept = render.kept_drawing(db, m, "svg", render.View())
     assert kept.revision == newest and "Draft 4" in render.unpack(kept.data).decode()
     assert drawahead.Drawer(path_of(db)).changed(m) is False  # nobody asked for this map
+
+
+def test_a_stopping_worker_gives_up_the_drawings_it_was_making(db):
+    m, _ = tree(db, "Stopping", 3)
+    view, limits = render.View(), render.Limits()
+    token = render.claim(db, m, "svg", view, limits)
+    assert token and render.claim(db, m, "svg", view, limits) is None  # drawn by us: wait
+    render.release_held()  # the worker's shutdown hook (argmap.cli.server.stop_streams)
+    assert render.stored(db, m, "svg", view)["claimer"] is None
+    assert render.diagram(db, m, "svg").revision == maps.get_map(db, m)["revision"]
