@@ -8,7 +8,9 @@ process's streams as still open (LIVE_HEARTBEAT, one write) and asks the streams
 their reader's access again whenever members, sharing, passwords or tokens change (a trigger
 counts those changes in `access_changes`; a new kind of change that can end someone's access
 needs such a trigger). A stream checks its reader's access again when that count has moved
-since its last check, before it sends anything more.
+since its last check, before it sends anything more. A change that alters a map's drawing
+has the map drawn ahead (argmap.drawahead), and each drawing stored since the last look, by
+any process, is announced to the map's streams as a `drawn` event.
 
 Under gevent (`argmap serve`) the watcher is one greenlet and a stream waiting on its queue
 holds no thread; under threads (tests, `flask run`) it is one thread. It starts on first use

@@ -4,7 +4,8 @@ A stream holds no thread and polls nothing: the process's watcher (argmap.watch)
 events once for all streams and queues each on the streams of its map; a stream waits on its
 queue (a greenlet under `argmap serve`'s gevent workers). Events written by one worker process
 reach streams held by another through the events table. Every event is sent only after the
-reader's access is checked again, and again whenever access may have changed.
+reader's access is checked again, and again whenever access may have changed. A `drawn`
+event (a revision number, nothing else) says a drawing of the map is ready to fetch.
 """
 
 from __future__ import annotations
