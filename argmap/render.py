@@ -371,11 +371,29 @@ def remember(
 
 
 def fresh_claim(found: dict | None, limits: Limits) -> bool:
-    """Whether another request is drawing this view now (its claim is recent)."""
-    if found is None or found["pending"] is None:
+    """Whether another request is drawing this view now (its claim is recent, its process runs)."""
+    if found is None or found["pending"] is None or not running(found["claimer"]):
         return False
     budget = max(limits.timeout, limits.focus_timeout) + CLAIM_SPARE
     return time.time() - found["claimed_at"] < budget
+
+
+def running(claimer: str | None) -> bool:
+    """Whether the process that made a claim still runs (a claim starts with its process id).
+
+    A worker that died while drawing (killed, crashed) leaves its claim behind: without this,
+    every page of the map would get the last drawing until the claim aged (15 s by default).
+    """
+    pid, _, _ = (claimer or "").partition("-")
+    if not pid.isdigit():
+        return True  # not made by claim(): judged by its age alone
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def claim(db: Database, map_id: int, fmt: str, view: View, limits: Limits) -> str | None:
@@ -388,7 +406,7 @@ def claim(db: Database, map_id: int, fmt: str, view: View, limits: Limits) -> st
         needed = events.drawn_revision(db, map_id, revision)  # later votes change no drawing
         if found is not None and found["revision"] >= needed and found["status"] != "none":
             return None
-        token = uuid.uuid4().hex
+        token = f"{os.getpid()}-{uuid.uuid4().hex}"
         db.execute(
             "INSERT INTO renders (map_id, fmt, view, revision, status, shown, pending, claimed_at,"
             " claimer) VALUES (?, ?, ?, -1, 'none', 0, ?, ?, ?) ON CONFLICT (map_id, fmt, view)"

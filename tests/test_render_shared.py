@@ -293,3 +293,18 @@ def test_a_stopping_worker_gives_up_the_drawings_it_was_making(db):
     render.release_held()  # the worker's shutdown hook (argmap.cli.server.stop_streams)
     assert render.stored(db, m, "svg", view)["claimer"] is None
     assert render.diagram(db, m, "svg").revision == maps.get_map(db, m)["revision"]
+
+
+def test_a_claim_left_by_a_process_that_died_is_drawn_over_at_once(db):
+    m, ids = tree(db, "Orphan", 3)
+    render.diagram(db, m, "svg")
+    nodes.update_node(db, m, ids[1], {"text": "After the crash"})
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process id nobody has any more
+    db.execute(
+        "UPDATE renders SET pending = 1, claimed_at = ?, claimer = ? WHERE map_id = ?",
+        (time.time(), f"{gone.pid}-0123456789abcdef", m),
+    )
+    drawn = render.diagram(db, m, "svg", wait=False)  # not the last drawing: drawn now
+    assert drawn.revision == maps.get_map(db, m)["revision"] and not drawn.updating
+    assert "After the crash" in drawn.body.decode().replace("\xa0", " ")
