@@ -18,20 +18,23 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
 from . import collector, dot, events, graphviz_process, moderation, plaintext, settings
-from .db import row, snapshot, write
+from .db import connect, cooperative, row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
 from .model import from_graph
 
+T = TypeVar("T")
 FORMATS = {
     "svg": "image/svg+xml",
     "png": "image/png",
@@ -240,6 +243,26 @@ def source(graph: dict, limits: Limits, direction: str = "rl") -> tuple[str, str
         return dot.build(graph, fast=count >= limits.fast_at, direction=direction), "dot"
 
 
+def written(graph: dict, limits: Limits, direction: str) -> tuple[str, str, str]:
+    """The DOT source, its program, and a digest naming both (see source)."""
+    text, program = source(graph, limits, direction)
+    return text, program, hashlib.sha256(f"{program}\n{text}".encode()).hexdigest()
+
+
+def aside(work: Callable[..., T], *args: object) -> T:
+    """Do a drawing's long pure work; under gevent in a thread of the worker's pool.
+
+    A 2,000-node map's DOT takes over 100 ms of Python to write: done in the worker's own
+    thread it would hold up every other request and live stream of the worker meanwhile;
+    in a thread of its own it shares the interpreter with them (Python switches every 5 ms).
+    """
+    if not cooperative():
+        return work(*args)
+    from gevent import get_hub
+
+    return get_hub().threadpool.apply(work, args)
+
+
 def drawn_graph(db: Database, map_id: int) -> dict:
     """What a drawing shows of the map: each node's kind, text and place; the links."""
     found = db.execute(
@@ -269,36 +292,82 @@ def stored(db: Database, map_id: int, fmt: str, view: View) -> dict | None:
     )
 
 
-def kept_drawing(db: Database, map_id: int, fmt: str, view: View) -> Drawing | None:
-    """The view's stored drawing (or failure), bytes and all; None if there is none yet."""
+def kept_drawing(
+    db: Database, map_id: int, fmt: str, view: View, state: dict | None = None
+) -> Drawing | None:
+    """The view's stored drawing (or failure), bytes and all; None if there is none yet.
+
+    `state` is the view's stored state (see stored), if just read: a drawing this process
+    read or drew lately is then taken from memory instead of reading its bytes again.
+    """
+    remembered = recall(db, map_id, fmt, view, state)
+    if remembered is not None:
+        return remembered
     found = row(
         db,
-        "SELECT revision, status, body, shown, message FROM renders"
+        "SELECT revision, status, body, shown, message, digest FROM renders"
         " WHERE map_id = ? AND fmt = ? AND view = ?",
         (map_id, fmt, view.key),
     )
     if found is None or found["status"] == "none":
         return None
     body = bytes(found["body"] or b"")
-    return Drawing(found["revision"], found["status"], body, found["shown"], found["message"])
+    drawn = Drawing(found["revision"], found["status"], body, found["shown"], found["message"])
+    return remember(db, map_id, fmt, view, found, drawn)
+
+
+# Drawings lately read or drawn, by database, view, revision and digest of their DOT: while
+# a map's next drawing is being made, every open page asks for the last one (a 2,000-node
+# drawing is 0.7 MB to read from SQLite each time).
+RECENT_KEPT = 8
+RECENT: OrderedDict[tuple, Drawing] = OrderedDict()
+RECENT_LOCK = threading.Lock()
+
+
+def recent_key(db: Database, map_id: int, fmt: str, view: View, state: dict) -> tuple:
+    """What names a stored drawing's bytes: the database, the view, revision and digest."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    return (path, map_id, fmt, view.key, state["revision"], state["status"], state["digest"])
+
+
+def recall(db: Database, map_id: int, fmt: str, view: View, state: dict | None) -> Drawing | None:
+    """The drawing of this stored state, if this process has it in memory."""
+    if state is None or state["status"] == "none" or state["digest"] is None:
+        return None
+    with RECENT_LOCK:
+        found = RECENT.get(recent_key(db, map_id, fmt, view, state))
+    return None if found is None else replace(found)
+
+
+def remember(
+    db: Database, map_id: int, fmt: str, view: View, state: dict, drawn: Drawing
+) -> Drawing:
+    """Keep a stored drawing in memory by what names it (see recent_key); returns it."""
+    if state["digest"] is not None:
+        with RECENT_LOCK:
+            RECENT[recent_key(db, map_id, fmt, view, state)] = replace(drawn)
+            while len(RECENT) > RECENT_KEPT:
+                RECENT.popitem(last=False)
+    return drawn
 
 
 def fresh_claim(found: dict | None, limits: Limits) -> bool:
-    """Whether another request is drawing this view now (its claim is recent, its process alive)."""
-    if found is None or found["pending"] is None or not claimer_alive(found["claimer"]):
+    """Whether another request is drawing this view now (its claim is recent, its process runs)."""
+    if found is None or found["pending"] is None or not running(found["claimer"]):
         return False
     budget = max(limits.timeout, limits.focus_timeout) + CLAIM_SPARE
     return time.time() - found["claimed_at"] < budget
 
 
-def claimer_alive(claimer: str | None) -> bool:
-    """Whether the process that took a claim still runs (a stopped server's claims are void).
+def running(claimer: str | None) -> bool:
+    """Whether the process that made a claim still runs (a claim starts with its process id).
 
-    The database is a local file, so every claimer is a process on this machine.
+    A worker that died while drawing (killed, crashed) leaves its claim behind: without this,
+    every page of the map would get the last drawing until the claim aged (15 s by default).
     """
-    pid = (claimer or "").partition("-")[0]
+    pid, _, _ = (claimer or "").partition("-")
     if not pid.isdigit():
-        return True  # a claim without a process id (older rows): its age decides
+        return True  # not made by claim(): judged by its age alone
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
@@ -326,7 +395,28 @@ def claim(db: Database, map_id: int, fmt: str, view: View, limits: Limits) -> st
             " claimer = excluded.claimer",
             (map_id, fmt, view.key, revision, time.time(), token),
         )
+    HELD[token] = db.execute("PRAGMA database_list").fetchone()[2]
     return token
+
+
+# Claims this process holds now, by token: the database file. A worker that stops while it
+# draws gives them up (release_held), or pages would wait for a drawing until the claim ages.
+HELD: dict[str, str] = {}
+
+
+def release_held() -> None:
+    """Give up every claim this process holds (it is stopping): others may draw at once."""
+    for token, path in list(HELD.items()):
+        db = connect(path)
+        try:
+            db.execute(
+                "UPDATE renders SET pending = NULL, claimed_at = NULL, claimer = NULL"
+                " WHERE claimer = ?",
+                (token,),
+            )
+        finally:
+            db.conn.close()
+        HELD.pop(token, None)
 
 
 def obtain(
@@ -340,7 +430,7 @@ def obtain(
     while True:
         found = stored(db, map_id, fmt, view)  # without the bytes: waiters look often
         if found is not None and found["revision"] >= revision and found["status"] != "none":
-            drawn = kept_drawing(db, map_id, fmt, view)
+            drawn = kept_drawing(db, map_id, fmt, view, found)
             if drawn is not None and drawn.revision >= revision:
                 return drawn
             continue
@@ -350,7 +440,7 @@ def obtain(
             if mine is not None:
                 return draw(db, map_id, fmt, view, mine, limits)
         if not wait:
-            return kept_drawing(db, map_id, fmt, view)
+            return kept_drawing(db, map_id, fmt, view, found)
         with KEPT:  # woken at once by this process's drawings, by the clock for others'
             KEPT.wait(WAIT_STEP)
 
@@ -369,8 +459,7 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
             if view.focus == 0
             else neighbourhood(graph, view.focus, limits.focus_radius, limits.focus_max)
         )
-        text, program = source(part, limits, view.direction)
-        digest = hashlib.sha256(f"{program}\n{text}".encode()).hexdigest()
+        text, program, digest = aside(written, part, limits, view.direction)
         found = stored(db, map_id, fmt, view)
         same = found is not None and found["digest"] == digest and found["status"] != "none"
         # Only undrawn fields changed (a quote, a source): the drawing stands as it is.
@@ -380,7 +469,9 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
             key = (map_id, fmt, view, claimed)
             outcome = graphviz(db, key, (text, program), limits, len(part["nodes"]))
         outcome.revision = revision
-        keep(db, (map_id, fmt, view, claimed), outcome, digest, oldest)
+        if keep(db, (map_id, fmt, view, claimed), outcome, digest, oldest):
+            state = {"revision": revision, "status": outcome.status, "digest": digest}
+            remember(db, map_id, fmt, view, state, outcome)
         return outcome
     except BaseException:
         release(db, (map_id, fmt, view, claimed))
@@ -422,13 +513,14 @@ def claim_rows(db: Database, key: tuple, assignments: str, values: tuple = ()) -
 
 def keep(
     db: Database, key: tuple, outcome: Drawing, digest: str, oldest: int | None = None
-) -> None:
+) -> bool:
     """Store a claimed view's outcome; drawings older than the newest drawn change go.
 
     `oldest` is that change's revision (default: the outcome's own).
-    A claim taken over by another request (ours looked abandoned) stores nothing.
+    A claim taken over by another request (ours looked abandoned) stores nothing: False.
     """
     oldest = outcome.revision if oldest is None else oldest
+    HELD.pop(key[3], None)
     with write(db):
         stored_now = claim_rows(
             db,
@@ -451,10 +543,12 @@ def keep(
             )
     with KEPT:
         KEPT.notify_all()
+    return bool(stored_now)
 
 
 def release(db: Database, key: tuple) -> None:
     """Give up a claim (the drawing was interrupted), so that another request may draw."""
+    HELD.pop(key[3], None)
     claim_rows(db, key, "pending = NULL, claimed_at = NULL, claimer = NULL")
     with KEPT:
         KEPT.notify_all()
@@ -531,18 +625,30 @@ def diagram(
     total -= len(hidden)
     students = bool(hidden)
     if whole or total < limits.focus_at:
-        drawn = obtain(db, map_id, fmt, View(0, direction, students), needed, limits, wait)
-        if drawn is not None and drawn.status != "timeout":
+        drawn = settled(db, map_id, fmt, View(0, direction, students), (needed, limits), wait)
+        if drawn.status != "timeout":
             return outcome_of(drawn, fmt, total, None, (needed, revision))
     centre = centre_of(db, map_id, focus, hidden)
     if centre is None:
         drawn = obtain(db, map_id, fmt, View(0, direction, students), needed, limits, True)
         return outcome_of(drawn, fmt, 0, None, (needed, revision))
-    view = View(centre, direction, students)
-    drawn = obtain(db, map_id, fmt, view, needed, limits, wait)
-    if drawn is None:
-        drawn = obtain(db, map_id, fmt, view, needed, limits, True)
+    drawn = settled(db, map_id, fmt, View(centre, direction, students), (needed, limits), wait)
     return outcome_of(drawn, fmt, total, centre, (needed, revision))
+
+
+def settled(
+    db: Database, map_id: int, fmt: str, view: View, wanted: tuple[int, Limits], wait: bool
+) -> Drawing:
+    """The view's drawing (see obtain); without `wait`, an older one only if it was drawn.
+
+    `wanted` is the revision needed and the limits. With nothing drawn yet, or only a
+    failure, there is nothing to show meanwhile: the drawing under way is waited for.
+    """
+    needed, limits = wanted
+    drawn = obtain(db, map_id, fmt, view, needed, limits, wait)
+    if drawn is None or (drawn.revision < needed and drawn.status != "ok"):
+        drawn = obtain(db, map_id, fmt, view, needed, limits, True)
+    return drawn
 
 
 def outcome_of(

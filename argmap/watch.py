@@ -8,7 +8,9 @@ process's streams as still open (LIVE_HEARTBEAT, one write) and asks the streams
 their reader's access again whenever members, sharing, passwords or tokens change (a trigger
 counts those changes in `access_changes`; a new kind of change that can end someone's access
 needs such a trigger). A stream checks its reader's access again when that count has moved
-since its last check, before it sends anything more.
+since its last check, before it sends anything more. A change that alters a map's drawing
+has the map drawn ahead (argmap.drawahead), and each drawing stored since the last look, by
+any process, is announced to the map's streams as a `drawn` event.
 
 Under gevent (`argmap serve`) the watcher is one greenlet and a stream waiting on its queue
 holds no thread; under threads (tests, `flask run`) it is one thread. It starts on first use
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from . import db as db_module
-from . import events, patches, presence
+from . import drawahead, events, patches, presence
 from .db import connect, row, rows
 
 log = logging.getLogger(__name__)
@@ -47,8 +49,11 @@ def frame(kind: str, data: dict, event_id: int | None = None) -> str:
     return f"{head}event: {kind}\ndata: {json.dumps(data)}\n\n"
 
 
-def change(event: dict) -> dict:
-    """What a stream tells of an event: who did what, and the patch that applies it."""
+def change(event: dict, drawing: bool = False) -> dict:
+    """What a stream tells of an event: who did what, and the patch that applies it.
+
+    `drawing`: the server is drawing the map ahead and the stream will say when it is drawn.
+    """
     data = event["data"]
     kind = None
     if event["action"].startswith("node."):
@@ -62,6 +67,7 @@ def change(event: dict) -> dict:
         "kind": kind,
         "undo_of": data.get("undo_of"),
         "drawn": events.drawn(event["action"]),  # false: the page's drawing stands
+        "drawing": drawing,
         "patch": patches.patch(event["action"], data, event["node_id"]),
     }
 
@@ -70,11 +76,12 @@ def change(event: dict) -> dict:
 class Item:
     """What the watcher hands a stream: an event's frame, people, or a request to check access."""
 
-    kind: str  # "event", "presence", "recheck" or "stop"
+    kind: str  # "event", "drawn", "presence", "recheck" or "stop"
     event_id: int = 0
     text: str = ""
     people: tuple = ()
     generation: int = 0  # the access counter when the event was read
+    drawing: bool = False  # the event's map is being drawn ahead (a `drawn` event follows)
     event: dict | None = field(default=None, compare=False, hash=False)  # for students' frames
 
 
@@ -132,6 +139,7 @@ class Watcher:
         self.people: dict[int, tuple] = {}
         self.after = 0
         self.generation = 0
+        self.drawn: dict[tuple[int, str], int] = {}  # (map, view) -> revision last announced
         self.thread: threading.Thread | None = None
         self.news = threading.Event()  # a write of this process committed: look now
         db_module.COMMITTED.add(self.news)
@@ -242,8 +250,10 @@ class Watcher:
     def deliver(self) -> None:
         """Hand new events to the streams of their maps; a change of access to every stream.
 
-        The access counter and the events are read in one snapshot, so an event is never
-        handed on without the access changes committed before it.
+        The access counter, the events and the stored drawings are read in one snapshot, so
+        an event is never handed on without the access changes committed before it. A change
+        that alters a map's drawing has it drawn ahead (argmap.drawahead); a finished drawing
+        is announced after the events it shows.
         """
         with self.reading() as db:
             db.execute("BEGIN")
@@ -252,20 +262,63 @@ class Watcher:
                 found = rows(
                     db, "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT 500", (self.after,)
                 )
+                drawings = self.drawings(db)
             finally:
                 db.execute("COMMIT")
         if generation != self.generation:
             self.generation = generation
             for watched in self.all_streams():
                 watched.put(Item("recheck", generation=generation))
-        for event in events.decoded(found):
+        found = events.decoded(found)
+        ahead = drawahead.drawer(self.database)
+        drawing = {  # before the pages hear of it: the drawing is claimed first
+            map_id: ahead.changed(map_id)
+            for map_id in dict.fromkeys(e["map_id"] for e in found if events.drawn(e["action"]))
+        }
+        for event in found:
             self.after = event["id"]
             streams = self.of_map(event["map_id"])
             if streams:
-                text = frame("change", change(event), event["id"])
-                item = Item("event", event["id"], text, generation=generation, event=event)
+                later = drawing.get(event["map_id"], False) and events.drawn(event["action"])
+                text = frame("change", change(event, later), event["id"])
+                item = Item(
+                    "event",
+                    event["id"],
+                    text,
+                    generation=generation,
+                    drawing=later,
+                    event=event,
+                )
                 for watched in streams:
                     watched.put(item)
+        for map_id, revision in drawings.items():
+            item = Item("drawn", text=frame("drawn", {"revision": revision}))
+            for watched in self.of_map(map_id):
+                watched.put(item)
+
+    def drawings(self, db: Database) -> dict[int, int]:
+        """Watched maps with a view newly drawn (or failed) since the last look: its revision.
+
+        Every view of the map counts (directions, focus, the students' drawing): the
+        announcement says only which revision is drawn, and a page that shows another view
+        asks for its own, which is being drawn or is drawn then.
+        """
+        with self.lock:
+            watched_maps = sorted(self.streams)
+        found = rows(
+            db,
+            "SELECT map_id, view, revision FROM renders WHERE fmt = 'svg' AND status != 'none'"
+            " AND map_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(watched_maps),),
+        )
+        seen, news = {}, {}
+        for drawn in found:
+            key = (drawn["map_id"], drawn["view"])
+            seen[key] = drawn["revision"]
+            if drawn["revision"] > self.drawn.get(key, drawn["revision"] - 1):
+                news[drawn["map_id"]] = max(news.get(drawn["map_id"], 0), drawn["revision"])
+        self.drawn = seen
+        return news
 
     def of_map(self, map_id: int) -> list[Watched]:
         """The open streams of one map."""

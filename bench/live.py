@@ -1,7 +1,9 @@
 """The live section: pages that do what the map page's script does, on a real `argmap serve`.
 
 Each page holds the map's event stream and, like static/live.js, fetches the stored drawing
-of the newest revision when a change arrives (one fetch at a time, with its ETag, gzip).
+of the newest revision when a change arrives (one fetch at a time, with its ETag, gzip, and
+`ready=1`): while the server draws that revision it answers at once with the last drawing,
+marked as updating, and the page waits for the stream's `drawn` event (or 10 s) to ask again.
 Writers edit one node each per second through the JSON API. For a 100-node and a 2,000-node
 synthetic map: the time from a writer's send until a page would show the edit (the event
 arrived and a drawing of that revision or newer was fetched), p50/p95/max over every page and
@@ -73,6 +75,8 @@ class Page:
     drawn: int = 0
     newest: int = 0
     etag: str = ""
+    told: int = 0  # the newest revision the stream said is drawn
+    awaiting: float = 0.0  # until when the page waits for a `drawn` event (0: not waiting)
     arrived: dict[str, float] = field(default_factory=dict)
     shown: dict[str, float] = field(default_factory=dict)
     waiting: list[tuple[str, int]] = field(default_factory=list)
@@ -97,6 +101,8 @@ class Page:
                     kind = text[7:]
                 elif text.startswith("data: ") and kind == "change":
                     self.changed(json.loads(text[6:]))
+                elif text.startswith("data: ") and kind == "drawn":
+                    self.announced(json.loads(text[6:])["revision"])
         except (OSError, http.client.HTTPException):
             pass
         finally:
@@ -109,6 +115,8 @@ class Page:
             self.arrived[key] = time.time()
             if info.get("drawn") is False and self.drawn == info["revision"] - 1:
                 self.drawn = info["revision"]  # a vote or a comment: the drawing stands
+            if info.get("drawing") and self.told < info["revision"]:
+                self.awaiting = time.monotonic() + 10  # drawn ahead: wait for `drawn`
             self.waiting.append((key, info["revision"]))
             self.newest = max(self.newest, info["revision"])
             if self.newest <= self.drawn:
@@ -117,17 +125,33 @@ class Page:
                 return
             self.wake.notify()
 
+    def announced(self, revision: int) -> None:
+        """The stream said a drawing of this revision is ready: fetch it if behind."""
+        with self.wake:
+            self.told = max(self.told, revision)
+            if revision > self.drawn:
+                self.awaiting = 0.0
+                self.wake.notify()
+
+    def behind(self) -> bool:
+        """Whether the page should fetch now (called with self.wake held)."""
+        if self.awaiting and time.monotonic() < self.awaiting:
+            return False
+        self.awaiting = 0.0
+        return self.newest > self.drawn
+
     def draw(self, stop: threading.Event) -> None:
         """Fetch the newest drawing whenever the page is behind, one fetch at a time."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, 60, (self.source, 0))
         while not stop.is_set():
             with self.wake:
-                if self.newest <= self.drawn:
+                if not self.behind():
                     self.wake.wait(0.5)
                     continue
+                told = self.told
             headers = {"Accept-Encoding": "gzip", "If-None-Match": self.etag}
             try:
-                conn.request("GET", f"/maps/{self.map_id}/diagram.svg", headers=headers)
+                conn.request("GET", f"/maps/{self.map_id}/diagram.svg?ready=1", headers=headers)
                 response = conn.getresponse()
                 self.received += len(response.read())
             except (OSError, http.client.HTTPException):
@@ -137,6 +161,8 @@ class Page:
             self.etag = response.getheader("ETag") or self.etag
             with self.wake:
                 self.drawn = max(self.drawn, int(response.getheader("X-Argmap-Revision") or 0))
+                if response.getheader("X-Argmap-Updating") == "1" and self.told == told:
+                    self.awaiting = time.monotonic() + 10  # wait for `drawn` (else it came)
                 done = [(k, r) for k, r in self.waiting if r <= self.drawn]
                 self.waiting = [(k, r) for k, r in self.waiting if r > self.drawn]
             for key, _ in done:

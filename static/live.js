@@ -2,7 +2,9 @@
 //
 // The page loads the map once as JSON and applies each event's patch to that copy, then
 // redraws only what changed: outline items, the selected node's card and lists, the heading.
-// The diagram is the server's Graphviz drawing, fetched once per revision (ETag, 304).
+// The diagram is the server's Graphviz drawing, fetched once per revision (ETag, 304): the
+// server draws each change ahead, answers at once with the last drawing while the next is
+// being made, and the stream's "drawn" event says when it is ready to fetch.
 // A browser's tabs share one stream (browsers allow 6 connections per host over http): the
 // tab holding a Web Lock opens it and passes each event on over a BroadcastChannel; when that
 // tab closes, another takes the lock and the stream over. Where Web Locks are missing (not a
@@ -30,7 +32,7 @@
     me: null, keepalive: 15, heard: Date.now(), delay: 1000, timer: null, lastActor: "",
     selectedBy: null, noticeTimer: null, at: null, waiting: [], loading: false,
     drawn: diagram.querySelector(".svg-wrap[data-src]") ? 0 : startRevision, drawing: false, reloads: 0, release: null, kept: {},
-    undrawn: new Set() };
+    undrawn: new Set(), awaiting: false, awaitTimer: null, told: 0, shownTag: null };
   const channel = window.BroadcastChannel ? new BroadcastChannel("argmap-map-" + mapId) : null;
   // "locks": a Web Lock picks the tab holding the stream; "heartbeat": without Web Locks
   // (plain http on a school network is not a secure context) the tabs elect it themselves.
@@ -62,7 +64,7 @@
     if (state.source) state.source.close();
     const source = new EventSource(streamUrl());
     state.source = source;
-    for (const kind of ["hello", "change", "presence", "ping", "gone"]) {
+    for (const kind of ["hello", "change", "drawn", "presence", "ping", "gone"]) {
       source.addEventListener(kind, (event) => {
         const message = { kind: kind, data: event.data, id: event.lastEventId };
         if (kind === "hello" || kind === "presence") state.kept[kind] = message;
@@ -143,7 +145,8 @@
 
   function receive(message) {
     hear();
-    const handlers = { hello: onHello, change: onChange, presence: onPresence, gone: onGone };
+    const handlers = { hello: onHello, change: onChange, drawn: onDrawn, presence: onPresence,
+      gone: onGone };
     if (message.kind === "state") {
       if (live.dataset.state !== "gone") live.dataset.state = message.data;
       return;
@@ -156,6 +159,8 @@
     state.me = info.name;
     state.keepalive = info.keepalive;
     live.dataset.state = "open";
+    stopAwaiting();  // a drawing may have been announced while the stream was down
+    drawLater();
   }
 
   function onChange(info, id) {
@@ -168,6 +173,8 @@
     }
     // A change the drawing does not show (a vote, a comment): the drawing stands for it.
     if (info.drawn === false) state.undrawn.add(info.revision);
+    // The server is drawing it already: wait for the stream's "drawn" instead of asking.
+    else if (info.drawing && state.told < info.revision) await_();
     state.waiting.push(info);
     catchUp();
   }
@@ -381,24 +388,55 @@
     for (const revision of state.undrawn) if (revision <= state.drawn) state.undrawn.delete(revision);
   }
 
+  // The server answers at once: the drawing of the newest revision, or while that is being
+  // drawn the last one, marked as updating; the page then waits for the stream's "drawn".
   function drawLater() {
     if (state.drawn > 0) drawnThrough();
-    if (state.drawing || state.at === null || state.at.model.revision <= state.drawn) return;
+    if (state.drawing || state.awaiting || state.at === null
+        || state.at.model.revision <= state.drawn) return;
     state.drawing = true;
     const wanted = state.at.model.revision;
     const url = path("diagram.svg");
     if (selected !== null) url.searchParams.set("node", selected);
     const canvas = window.argmapDiagram;
     if (canvas && canvas.direction) url.searchParams.set("direction", canvas.direction());
+    url.searchParams.set("ready", "1");
+    let updating = false;
+    const told = state.told;
     fetch(url, { cache: "no-cache", credentials: "same-origin",
       headers: { Accept: "image/svg+xml, application/json;q=0.9" } })
       .then((response) => {
         const revision = Number(response.headers.get("X-Argmap-Revision")) || wanted;
+        updating = response.headers.get("X-Argmap-Updating") === "1";
         if (response.ok) return response.text().then((svg) => showDrawing(svg, response, revision));
         return response.json().then((answer) => showFailure(answer.error, wanted));
       })
-      .then(() => { state.drawing = false; drawLater(); })
+      .then(() => {
+        state.drawing = false;
+        if (updating && state.told === told) await_();  // else it was drawn meanwhile
+        drawLater();
+      })
       .catch(() => { state.drawing = false; setTimeout(drawLater, 2000); });
+  }
+
+  // Wait for the stream to say the next drawing is ready (or ask again after 10 s).
+  function await_() {
+    state.awaiting = true;
+    clearTimeout(state.awaitTimer);
+    state.awaitTimer = setTimeout(() => { stopAwaiting(); drawLater(); }, 10000);
+  }
+
+  function stopAwaiting() {
+    state.awaiting = false;
+    clearTimeout(state.awaitTimer);
+  }
+
+  // A drawing of this revision is ready: fetch it if the page shows an older one.
+  function onDrawn(info) {
+    state.told = Math.max(state.told, info.revision);
+    if (info.revision <= state.drawn) return;
+    stopAwaiting();
+    drawLater();
   }
 
   function focusedNode() {
@@ -410,6 +448,9 @@
   // Swap in the new drawing, keeping the scroll positions, the selection and the focus.
   function showDrawing(svg, response, revision) {
     state.drawn = Math.max(state.drawn, revision);
+    const tag = response.headers.get("ETag");
+    if (tag && tag === state.shownTag) return;  // the same drawing again (a 304)
+    state.shownTag = tag;
     const wrap = diagram.querySelector(".svg-wrap");
     const left = wrap.scrollLeft, top = wrap.scrollTop;
     const x = window.scrollX, y = window.scrollY;
@@ -429,6 +470,7 @@
 
   function showFailure(message, revision) {
     state.drawn = Math.max(state.drawn, revision);
+    state.shownTag = null;
     diagram.querySelector(".svg-wrap").replaceChildren();
     notes(null, message);
   }

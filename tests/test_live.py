@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import time
 
 import pytest
 from conftest import Server
 from livehelp import CSRF, EventReader, call, log_in, on_file, owned_map, person, session_cookie
 
-from argmap import accounts, maps, members, presence
+from argmap import accounts, maps, members, nodes, presence, render
 
 pytestmark = pytest.mark.server
 
@@ -375,3 +376,92 @@ def test_a_vote_or_a_comment_is_marked_as_changing_nothing_drawn(server, team):
         ("vote.set", False),
         ("comment.add", False),
     ]
+
+
+def fetch_drawing(server, map_id: int, token: str = "", etag: str = "", ready: bool = True):
+    """GET the map's SVG as the live page does: (status, headers, SVG text, seconds taken)."""
+    headers = {"If-None-Match": etag} if etag else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    conn = http.client.HTTPConnection("127.0.0.1", int(server.url.rsplit(":", 1)[1]), timeout=30)
+    started = time.monotonic()
+    try:
+        conn.request(
+            "GET", f"/maps/{map_id}/diagram.svg" + ("?ready=1" if ready else ""), None, headers
+        )
+        response = conn.getresponse()
+        body = response.read().decode()
+        return response.status, dict(response.getheaders()), body, time.monotonic() - started
+    finally:
+        conn.close()
+
+
+def stored_drawing(server, map_id: int, view: str = "rl:0") -> tuple[int, str]:
+    """The revision and SVG text of a view's drawing in the database."""
+
+    def read(db):
+        found = db.execute(
+            "SELECT revision, body FROM renders WHERE map_id = ? AND fmt = 'svg' AND view = ?",
+            (map_id, view),
+        ).fetchone()
+        return found[0], render.unpack(bytes(found[1] or b"")).decode()
+
+    return on_file(server.database, read)
+
+
+def test_a_change_is_drawn_ahead_and_the_stream_says_when_it_is_drawn(server, team):
+    node = add(server, team, "ana", "First thought")
+    reader = EventReader(server.url, f"/maps/{team['map']}/events")
+    reader.wait_for(lambda e: e["event"] == "hello")
+    status, headers, _, _ = fetch_drawing(server, team["map"])  # the page shows this view
+    assert status == 200 and headers["X-Argmap-Updating"] == "0"
+    path = f"/api/maps/{team['map']}/nodes/{node['id']}"
+    assert call(server.url, "PATCH", path, {"text": "Drawn ahead"}, team["ana"]["token"])[0] == 200
+    change = reader.changes(1)[0]["data"]
+    assert change["drawing"] is True  # the page waits for `drawn` instead of asking
+    drawn = reader.wait_for(lambda e: e["event"] == "drawn")[-1]
+    reader.close()
+    assert drawn["data"] == {"revision": change["revision"]} and "id" not in drawn
+    revision, svg = stored_drawing(server, team["map"])  # drawn before the page asked
+    assert revision == change["revision"] and "Drawn ahead" in svg
+    status, headers, svg, _ = fetch_drawing(server, team["map"])
+    assert status == 200 and headers["X-Argmap-Revision"] == str(change["revision"])
+    assert headers["X-Argmap-Updating"] == "0" and "Drawn ahead" in svg
+
+
+def test_while_the_next_drawing_is_made_a_page_gets_the_last_one_at_once(server, team):
+    node = add(server, team, "ana", "Old text")
+    status, headers, old_svg, _ = fetch_drawing(server, team["map"], ready=False)
+    old_revision, etag = headers["X-Argmap-Revision"], headers["ETag"]
+    assert status == 200 and "Old text" in old_svg
+    view, token = render.View(), "another-worker"
+
+    def start_drawing(db):  # another worker claims the next drawing and is still at it
+        nodes.update_node(db, team["map"], node["id"], {"text": "New text"})
+        db.execute(
+            "UPDATE renders SET pending = 1, claimed_at = ?, claimer = ? WHERE map_id = ?"
+            " AND fmt = 'svg' AND view = ?",
+            (time.time(), token, team["map"], view.key),
+        )
+        return maps.get_map(db, team["map"])["revision"]
+
+    reader = EventReader(server.url, f"/maps/{team['map']}/events")
+    reader.wait_for(lambda e: e["event"] == "hello")
+    revision = on_file(server.database, start_drawing)
+    status, headers, svg, took = fetch_drawing(server, team["map"])
+    assert status == 200 and headers["X-Argmap-Updating"] == "1" and took < 5
+    assert headers["X-Argmap-Revision"] == old_revision and "Old text" in svg
+    status, headers, _, took = fetch_drawing(server, team["map"], etag=etag)
+    assert status == 304 and headers["X-Argmap-Updating"] == "1" and took < 5
+
+    def finish(db):
+        drawn = render.Drawing(revision, "ok", render.pack(b"<svg>New text</svg>", "svg"), 1)
+        render.keep(db, (team["map"], "svg", view, token), drawn, "new digest")
+
+    on_file(server.database, finish)
+    told = reader.wait_for(lambda e: e["event"] == "drawn" and e["data"]["revision"] >= revision)
+    reader.close()
+    assert told[-1]["data"] == {"revision": revision}
+    status, headers, svg, _ = fetch_drawing(server, team["map"], etag=etag)
+    assert status == 200 and headers["X-Argmap-Revision"] == str(revision)
+    assert headers["X-Argmap-Updating"] == "0" and svg == "<svg>New text</svg>"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import time
 
 from livehelp import EventReader, call, on_file, owned_map, person
 
@@ -87,3 +89,60 @@ def test_a_student_stream_resuming_gets_no_hidden_text(server):
         assert backlog[-1]["data"]["action"] == "node.hide"
     finally:
         student.close()
+
+
+def drawing(base: str, m: int, token: str) -> tuple[dict, str]:
+    """The map's SVG as a live page fetches it (?ready=1) with this reader's token."""
+    port = int(base.rsplit(":", 1)[1])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(
+            "GET", f"/maps/{m}/diagram.svg?ready=1", None, {"Authorization": f"Bearer {token}"}
+        )
+        response = conn.getresponse()
+        body = response.read().decode()
+        assert response.status == 200, body
+        return dict(response.getheaders()), body
+    finally:
+        conn.close()
+
+
+def test_drawings_made_ahead_leave_hidden_nodes_out_of_students_views(server):
+    w = on_file(server.database, setup)
+    m, base, olga = w["m"], server.url, w["olga"]["token"]
+    status, c = call(base, "POST", f"/api/maps/{m}/nodes", {"kind": "claim", "text": "C"}, olga)
+    body = {"kind": "counter", "text": SECRET, "parent_id": c["id"]}
+    status, h = call(base, "POST", f"/api/maps/{m}/nodes", body, olga)
+    call(base, "POST", f"/api/maps/{m}/nodes/{h['id']}/hide", {"hidden": True}, olga)
+    path = f"/maps/{m}/events?tab=tab-a-12345678"
+    student = EventReader(base, path, {"Authorization": f"Bearer {w['sam']['token']}"})
+    try:
+        student.wait_for(lambda e: e["event"] == "hello")
+        for token in (w["sam"]["token"], olga):  # both views are shown, so both drawn ahead
+            drawing(base, m, token)
+        assert call(base, "PATCH", f"/api/maps/{m}/nodes/{c['id']}", {"text": "Redrawn"}, olga)[0]
+        change = student.changes(1)[0]["data"]
+        assert change["drawing"] is True
+        student.wait_for(lambda e: e["event"] == "drawn")
+        headers, svg = drawing(base, m, w["sam"]["token"])
+        deadline = time.monotonic() + 10
+        while headers["X-Argmap-Updating"] == "1" and time.monotonic() < deadline:
+            student.wait_for(lambda e: e["event"] == "drawn")  # the students' view comes next
+            headers, svg = drawing(base, m, w["sam"]["token"])
+    finally:
+        student.close()
+    assert headers["X-Argmap-Revision"] == str(change["revision"]) and "Redrawn" in svg
+    assert SECRET not in svg
+    headers, svg = drawing(base, m, olga)
+    assert headers["X-Argmap-Revision"] == str(change["revision"]) and SECRET in svg
+
+    def views(db):
+        found = db.execute(
+            "SELECT view, revision FROM renders WHERE map_id = ? AND fmt = 'svg'", (m,)
+        )
+        return sorted(tuple(r) for r in found)
+
+    assert on_file(server.database, views) == [
+        ("rl:0", change["revision"]),
+        ("rl:0:students", change["revision"]),
+    ]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from argmap import dot, events, links, maps, nodes, render
+from argmap import dot, drawahead, events, links, maps, nodes, render
 from argmap.db import connect, write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,24 +217,6 @@ def test_a_drawing_whose_claim_was_taken_over_stores_nothing(db):
     assert tuple(stored.fetchone()) == (-1, "none", second)
 
 
-def test_a_claim_left_by_a_stopped_server_is_not_waited_for(db):
-    m, _ = tree(db, "Stopped", 3)
-    view, limits = render.View(), render.Limits()
-    gone = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
-    )
-    db.execute(  # a server stopped while drawing left its claim, seconds old
-        "INSERT INTO renders (map_id, fmt, view, revision, status, shown, pending, claimed_at,"
-        " claimer) VALUES (?, 'svg', ?, -1, 'none', 0, 1, strftime('%s'), ?)",
-        (m, view.key, f"{gone.stdout.strip()}-0123abcd"),
-    )
-    drawn = render.obtain(db, m, "svg", view, 1, limits, wait=True)
-    assert drawn is not None and drawn.status == "ok" and b"<svg" in render.unpack(drawn.data)
-    alive = render.claim(db, m, "svg", render.View(direction="tb"), limits)
-    assert alive.startswith(f"{os.getpid()}-")  # this process's claims name it
-    assert render.fresh_claim(render.stored(db, m, "svg", render.View(direction="tb")), limits)
-
-
 def test_votes_and_comments_neither_build_dot_nor_run_graphviz(db, runs, monkeypatch):
     m, ids = tree(db, "Votes", 4)
     first = render.diagram(db, m, "svg")
@@ -278,3 +260,49 @@ def test_the_drawn_revision_is_the_newest_drawn_change(db):
         "EXPLAIN QUERY PLAN " + events.drawn_revision_sql(events.UNDRAWN), (m, now, *events.UNDRAWN)
     ).fetchall()
     assert "events_map" in " ".join(str(tuple(p)) for p in plan)  # the index, newest first
+
+
+def test_a_map_changing_while_drawn_ahead_is_drawn_once_more_at_its_newest_revision(db, runs):
+    m, ids = tree(db, "Ahead", 6)
+    ahead = drawahead.Drawer(path_of(db))
+    ahead.want(m, drawahead.Want(), render.Limits())
+    runs.slow(0.4)
+    deadline = time.monotonic() + 20
+    for n in range(5):  # four more changes while the first one's drawing is under way
+        nodes.update_node(db, m, ids[1], {"text": f"Draft {n}"})
+        assert ahead.changed(m) is True
+        while runs.count() < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    while ahead.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not ahead.running
+    assert runs.count() == 2 and runs.most_at_once() == 1  # the first change, then the newest
+    newest = maps.get_map(db, m)["revision"]
+    kept = render.kept_drawing(db, m, "svg", render.View())
+    assert kept.revision == newest and "Draft 4" in render.unpack(kept.data).decode()
+    assert drawahead.Drawer(path_of(db)).changed(m) is False  # nobody asked for this map
+
+
+def test_a_stopping_worker_gives_up_the_drawings_it_was_making(db):
+    m, _ = tree(db, "Stopping", 3)
+    view, limits = render.View(), render.Limits()
+    token = render.claim(db, m, "svg", view, limits)
+    assert token and render.claim(db, m, "svg", view, limits) is None  # drawn by us: wait
+    render.release_held()  # the worker's shutdown hook (argmap.cli.server.stop_streams)
+    assert render.stored(db, m, "svg", view)["claimer"] is None
+    assert render.diagram(db, m, "svg").revision == maps.get_map(db, m)["revision"]
+
+
+def test_a_claim_left_by_a_process_that_died_is_drawn_over_at_once(db):
+    m, ids = tree(db, "Orphan", 3)
+    render.diagram(db, m, "svg")
+    nodes.update_node(db, m, ids[1], {"text": "After the crash"})
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process id nobody has any more
+    db.execute(
+        "UPDATE renders SET pending = 1, claimed_at = ?, claimer = ? WHERE map_id = ?",
+        (time.time(), f"{gone.pid}-0123456789abcdef", m),
+    )
+    drawn = render.diagram(db, m, "svg", wait=False)  # not the last drawing: drawn now
+    assert drawn.revision == maps.get_map(db, m)["revision"] and not drawn.updating
+    assert "After the crash" in drawn.body.decode().replace("\xa0", " ")

@@ -33,10 +33,13 @@ class Server(BaseApplication):
 
 
 def stop_streams(worker: object) -> None:
-    """On a quick shutdown (SIGINT), end the worker's open live streams so it can exit."""
+    """On a shutdown, end the worker's open live streams so it can exit, and give up the
+    drawings it was making so that pages are not left waiting for them."""
+    from ..render import release_held
     from ..views.live import stop
 
     stop(worker)
+    release_held()
 
 
 class Worker(GeventWorker):

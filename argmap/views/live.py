@@ -4,7 +4,8 @@ A stream holds no thread and polls nothing: the process's watcher (argmap.watch)
 events once for all streams and queues each on the streams of its map; a stream waits on its
 queue (a greenlet under `argmap serve`'s gevent workers). Events written by one worker process
 reach streams held by another through the events table. Every event is sent only after the
-reader's access is checked again, and again whenever access may have changed.
+reader's access is checked again, and again whenever access may have changed. A `drawn`
+event (a revision number, nothing else) says a drawing of the map is ready to fetch.
 """
 
 from __future__ import annotations
@@ -195,6 +196,7 @@ class Stream:
                     return
             news = self.tell(fresh)
             self.after = max([self.after] + [i.event_id for i in items if i.kind == "event"])
+            news += [i.text for i in items if i.kind == "drawn"][-1:]  # only a revision number
             news += self.presence([i.people for i in items if i.kind == "presence"][-1:])
             # A ping on a quiet stream is also how a page that went away is noticed.
             if not news and time.monotonic() - sent >= timing.keepalive:
@@ -209,7 +211,7 @@ class Stream:
         if self.student and items:
             with self.watcher.reading() as db:
                 hidden = moderation.hidden_ids(db, self.map_id)
-        return [self.told(i.event, hidden) if i.event else i.text for i in items]
+        return [self.told(i.event, hidden, i.drawing) if i.event else i.text for i in items]
 
     def start(self) -> tuple[str, bool]:
         """Hello, the events the page has not seen yet and who is here; True: access ended."""
@@ -256,9 +258,12 @@ class Stream:
         public = authors.names_for(db, self.map_id, None)  # as a student sees them
         self.shown_as = public.shown(self.reader.member_id, self.reader.name)
 
-    def told(self, event: dict, hidden: set[int]) -> str:
-        """An event as this reader may see it: names, authors, nothing hidden from a student."""
-        data = watch.change(self.view.event(event))
+    def told(self, event: dict, hidden: set[int], drawing: bool = False) -> str:
+        """An event as this reader may see it: names, authors, nothing hidden from a student.
+
+        `drawing`: the map is being drawn ahead, and a `drawn` event will say when.
+        """
+        data = watch.change(self.view.event(event), drawing)
         if event["action"] == "node.add" and data["patch"] and event["node_id"]:
             data["patch"]["authors"] = {event["node_id"]: data["actor"]}
         if votes.is_vote(event["action"]):

@@ -22,6 +22,7 @@ from .. import (
     comments,
     deletion,
     dot,
+    drawahead,
     events,
     links,
     maps,
@@ -416,6 +417,9 @@ def diagram(map_id: int, fmt: str):
     draws the thesis at the bottom.
 
     A page asks again with the ETag it has: an unchanged map answers 304 without a render.
+    With ?ready=1 (the live page) a drawing being made is not waited for: the last one comes
+    at once, marked `X-Argmap-Updating: 1`, and the page's stream says when the new one is
+    drawn (the view is drawn ahead after each change from then on).
     """
     if fmt not in render.FORMATS:
         abort(404, f"No diagram format {fmt!r}: choose svg, png, pdf or dot.")
@@ -426,6 +430,10 @@ def diagram(map_id: int, fmt: str):
     direction = query_direction(request.args.get("direction"))
     view = render.View(node_id or 0, direction)
     download = bool(request.args.get("download"))
+    ready = not download and bool(request.args.get("ready"))
+    if ready:
+        wanted = drawahead.Want(fmt, node_id, direction, access.hides())
+        drawahead.drawer(current_app.config["DATABASE"]).want(map_id, wanted, limits)
     # Named by the newest change that alters the drawing: after a vote the page's copy stands.
     shows = events.drawn_revision(db, map_id, graph["revision"])
     tag = diagram_tag({**graph, "revision": shows}, fmt, view, limits)
@@ -433,14 +441,21 @@ def diagram(map_id: int, fmt: str):
         unchanged = Response(status=304)
         unchanged.set_etag(tag, weak=True)
         unchanged.headers["X-Argmap-Revision"] = str(graph["revision"])
+        unchanged.headers["X-Argmap-Updating"] = "0"  # a browser keeps a 304's headers
         return unchanged
     if not download and (kept := compress.remembered(tag)):
         kept.headers["X-Argmap-Revision"] = str(graph["revision"])
         return kept
     drawn = render.diagram(
-        db, map_id, fmt, node_id, limits, direction=direction, hide=access.hides()
+        db, map_id, fmt, node_id, limits, direction=direction, hide=access.hides(), wait=not ready
     )
     tag = diagram_tag({**graph, "revision": drawn.shows}, fmt, view, limits)
+    if ready and drawn.updating and request.if_none_match.contains_weak(tag):
+        unchanged = Response(status=304)  # the page has the last drawing: wait for the next
+        unchanged.set_etag(tag, weak=True)
+        unchanged.headers["X-Argmap-Revision"] = str(drawn.revision)
+        unchanged.headers["X-Argmap-Updating"] = "1"
+        return unchanged
     if download:
         response = Response(drawn.body, mimetype=render.FORMATS[fmt])
         name = f"{graph['title']} r{drawn.revision}"
@@ -454,4 +469,7 @@ def diagram(map_id: int, fmt: str):
     response.headers["Cache-Control"] = "no-cache"  # ask again each time: a 304 is cheap
     response.headers["X-Argmap-Revision"] = str(drawn.revision)
     response.headers["X-Argmap-Shown"] = f"{drawn.shown} {drawn.total} {drawn.focus or ''}".strip()
+    response.headers["X-Argmap-Updating"] = "1" if drawn.updating else "0"
+    if drawn.updating:
+        return response  # not kept: the map's next drawing is on its way
     return compress.remember(tag, response)
