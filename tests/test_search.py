@@ -6,8 +6,9 @@ import pytest
 from hostile import HOSTILE
 from markupsafe import escape
 
-from argmap import members, nodes, search
+from argmap import members, nodes, portable, search, votes
 from argmap.db import migrate, rows
+from argmap.model import MapData, Node
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
 
@@ -140,3 +141,44 @@ def test_nodes_made_before_the_search_existed_are_found_after_the_upgrade(db, de
     )
     migrate(db)
     assert found(db, debate, "notif") == [debate["notify"], debate["quoted"]]
+
+
+def imported(db, *nodes_: Node) -> int:
+    """A map imported the way every import writes one (portable.import_map)."""
+    return portable.import_map(db, MapData(title="Imported", nodes=list(nodes_)), "Teacher")
+
+
+def test_an_imported_map_is_found_and_so_are_nodes_added_after_it(db):
+    m = imported(  # a child listed before its parent gets its parent all the same
+        db,
+        Node("late", "counter", "Uniforms cost families money", parent="root"),
+        Node("root", "claim", "Schools should require uniforms"),
+        Node("early", "support", "Uniforms hide brand rivalry", parent="root"),
+    )
+    by_text = {r["text"]: r for r in rows(db, "SELECT * FROM nodes WHERE map_id = ?", (m,))}
+    root = by_text["Schools should require uniforms"]["id"]
+    assert {t: r["parent_id"] for t, r in by_text.items()} == {
+        "Schools should require uniforms": None,
+        "Uniforms cost families money": root,
+        "Uniforms hide brand rivalry": root,
+    }
+    assert [h["text"] for h in search.search(db, m, "famil")] == ["Uniforms cost families money"]
+    assert len(search.search(db, m, "uniforms")) == 3
+    added = nodes.add_node(
+        db, m, {"kind": "support", "text": "Mornings go faster", "parent_id": root}
+    )
+    assert [h["id"] for h in search.search(db, m, "mornings")] == [added["id"]]
+
+
+def test_an_import_that_fails_half_way_writes_nothing_and_keeps_the_index_whole(db, monkeypatch):
+    def broken(*_args):
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(votes, "import_votes", broken)  # fails after every node is written
+    with pytest.raises(RuntimeError):
+        imported(db, Node("root", "claim", "Homework should be optional"))
+    assert rows(db, "SELECT id FROM nodes") == []
+    assert rows(db, "SELECT name FROM sqlite_master WHERE name = 'nodes_fts_insert'") != []
+    monkeypatch.undo()
+    m = imported(db, Node("root", "claim", "Homework should be optional"))
+    assert [h["text"] for h in search.search(db, m, "homework")] == ["Homework should be optional"]
