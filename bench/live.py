@@ -76,6 +76,7 @@ class Page:
     newest: int = 0
     etag: str = ""
     told: int = 0  # the newest revision the stream said is drawn
+    heard: int = 0  # `drawn` events so far (as static/live.js counts them)
     awaiting: float = 0.0  # until when the page waits for a `drawn` event (0: not waiting)
     arrived: dict[str, float] = field(default_factory=dict)
     shown: dict[str, float] = field(default_factory=dict)
@@ -129,6 +130,7 @@ class Page:
         """The stream said a drawing of this revision is ready: fetch it if behind."""
         with self.wake:
             self.told = max(self.told, revision)
+            self.heard += 1
             if revision > self.drawn:
                 self.awaiting = 0.0
                 self.wake.notify()
@@ -148,7 +150,7 @@ class Page:
                 if not self.behind():
                     self.wake.wait(0.5)
                     continue
-                told = self.told
+                heard = self.heard
             headers = {"Accept-Encoding": "gzip", "If-None-Match": self.etag}
             try:
                 conn.request("GET", f"/maps/{self.map_id}/diagram.svg?ready=1", headers=headers)
@@ -161,7 +163,7 @@ class Page:
             self.etag = response.getheader("ETag") or self.etag
             with self.wake:
                 self.drawn = max(self.drawn, int(response.getheader("X-Argmap-Revision") or 0))
-                if response.getheader("X-Argmap-Updating") == "1" and self.told == told:
+                if response.getheader("X-Argmap-Updating") == "1" and self.heard == heard:
                     self.awaiting = time.monotonic() + 10  # wait for `drawn` (else it came)
                 done = [(k, r) for k, r in self.waiting if r <= self.drawn]
                 self.waiting = [(k, r) for k, r in self.waiting if r > self.drawn]

@@ -32,7 +32,7 @@
     me: null, keepalive: 15, heard: Date.now(), delay: 1000, timer: null, lastActor: "",
     selectedBy: null, noticeTimer: null, at: null, waiting: [], loading: false,
     drawn: diagram.querySelector(".svg-wrap[data-src]") ? 0 : startRevision, drawing: false, reloads: 0, release: null, kept: {},
-    undrawn: new Set(), awaiting: false, awaitTimer: null, told: 0, shownTag: null };
+    undrawn: new Set(), awaiting: false, awaitTimer: null, told: 0, drawnHeard: 0, shownTag: null };
   const channel = window.BroadcastChannel ? new BroadcastChannel("argmap-map-" + mapId) : null;
   // "locks": a Web Lock picks the tab holding the stream; "heartbeat": without Web Locks
   // (plain http on a school network is not a secure context) the tabs elect it themselves.
@@ -402,7 +402,7 @@
     if (canvas && canvas.direction) url.searchParams.set("direction", canvas.direction());
     url.searchParams.set("ready", "1");
     let updating = false;
-    const told = state.told;
+    const heard = state.drawnHeard;  // "drawn" events so far: one during the fetch: ask again
     fetch(url, { cache: "no-cache", credentials: "same-origin",
       headers: { Accept: "image/svg+xml, application/json;q=0.9" } })
       .then((response) => {
@@ -413,7 +413,7 @@
       })
       .then(() => {
         state.drawing = false;
-        if (updating && state.told === told) await_();  // else it was drawn meanwhile
+        if (updating && state.drawnHeard === heard) await_();  // else a view was drawn meanwhile
         drawLater();
       })
       .catch(() => { state.drawing = false; setTimeout(drawLater, 2000); });
@@ -434,6 +434,7 @@
   // A drawing of this revision is ready: fetch it if the page shows an older one.
   function onDrawn(info) {
     state.told = Math.max(state.told, info.revision);
+    state.drawnHeard += 1;  // counted, not compared: two views of one revision say the same
     if (info.revision <= state.drawn) return;
     stopAwaiting();
     drawLater();
