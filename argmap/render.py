@@ -43,6 +43,7 @@ FORMATS = {
 }
 WAIT_STEP = 0.03  # seconds between looks at a drawing another process is making
 KEPT = threading.Condition()  # notified when this process keeps (or gives up) a drawing
+UNCLAIMED = "pending = NULL, claimed_at = NULL, claimer = NULL"  # SQL: nobody draws the view
 CLAIM_SPARE = 5.0  # a claim older than its run's time limit plus this is abandoned
 # Text drawings are stored gzipped, once, and pages get them as stored: each request that
 # served a new drawing used to gzip it again (a 2,000-node SVG: 3.5 MB, 0.7 MB at level 1).
@@ -410,8 +411,7 @@ def release_held() -> None:
         db = connect(path)
         try:
             db.execute(
-                "UPDATE renders SET pending = NULL, claimed_at = NULL, claimer = NULL"
-                " WHERE claimer = ?",
+                f"UPDATE renders SET {UNCLAIMED} WHERE claimer = ?",
                 (token,),
             )
         finally:
@@ -525,8 +525,7 @@ def keep(
         stored_now = claim_rows(
             db,
             key,
-            "revision = ?, status = ?, body = ?, shown = ?, message = ?, digest = ?,"
-            " pending = NULL, claimed_at = NULL, claimer = NULL",
+            f"revision = ?, status = ?, body = ?, shown = ?, message = ?, digest = ?, {UNCLAIMED}",
             (
                 outcome.revision,
                 outcome.status,
@@ -549,7 +548,7 @@ def keep(
 def release(db: Database, key: tuple) -> None:
     """Give up a claim (the drawing was interrupted), so that another request may draw."""
     HELD.pop(key[3], None)
-    claim_rows(db, key, "pending = NULL, claimed_at = NULL, claimer = NULL")
+    claim_rows(db, key, UNCLAIMED)
     with KEPT:
         KEPT.notify_all()
 

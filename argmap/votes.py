@@ -125,15 +125,16 @@ def clear_vote(db: Database, map_id: int, node_id: object, actor: Actor) -> dict
     with write(db):
         found = voter(db, map_id, node_id, actor)
         before = own(db, found["id"], actor.member_id)
-        if before is None:
-            return state(db, found["id"], actor.member_id)
-        db.execute(
-            "DELETE FROM votes WHERE node_id = ? AND member_id = ?", (found["id"], actor.member_id)
-        )
-        done = state(db, found["id"], actor.member_id)
-        data = {"before": before, "value": None, "count": done["count"], "mean": done["mean"]}
-        events.record(db, map_id, "vote.clear", found["id"], data, actor)
-    return done
+        if before is not None:
+            withdraw(db, map_id, found["id"], before, actor)
+        return state(db, found["id"], actor.member_id)
+
+
+def withdraw(db: Database, map_id: int, node_id: int, before: int, actor: Actor) -> None:
+    """Take back one member's vote on a node, with its event (count and mean after it)."""
+    db.execute("DELETE FROM votes WHERE node_id = ? AND member_id = ?", (node_id, actor.member_id))
+    data = {"before": before, "value": None, **summary(db, node_id)}
+    events.record(db, map_id, "vote.clear", node_id, data, actor)
 
 
 def withdraw_all(db: Database, map_id: int, member: dict) -> None:
@@ -143,12 +144,7 @@ def withdraw_all(db: Database, map_id: int, member: dict) -> None:
         db, "SELECT node_id, value FROM votes WHERE member_id = ? ORDER BY node_id", (member["id"],)
     )
     for vote in voted:
-        db.execute(
-            "DELETE FROM votes WHERE node_id = ? AND member_id = ?", (vote["node_id"], member["id"])
-        )
-        done = summary(db, vote["node_id"])
-        data = {"before": vote["value"], "value": None, **done}
-        events.record(db, map_id, "vote.clear", vote["node_id"], data, who)
+        withdraw(db, map_id, vote["node_id"], vote["value"], who)
 
 
 def clean_sort(value: str | None) -> str | None:

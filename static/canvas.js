@@ -527,8 +527,10 @@
   }
 
   // What to keep of the view before a new drawing replaces this one: the node nearest the
-  // middle, where it shows, and the scale.
+  // middle, where it shows, and the scale; null while no drawing was shown (a big map's
+  // drawing comes by URL after the page).
   function remember() {
+    if (!state.layout.size) return null;
     const c = centre();
     let best = null, distance = Infinity;
     for (const [id, r] of state.layout) {
@@ -541,9 +543,11 @@
 
   // Take in a drawing now in the stage; `keep` (from remember) holds the view where it was.
   function prepare(keep) {
+    const first = !state.layout.size;
     label();
     measure();
     apply();
+    if (!keep && first) restore();  // the first drawing the page shows: its first view
     if (keep && keep.direction === shownDirection()) {
       const now = keep.anchor && state.layout.get(keep.anchor.id);
       const c = keep.centre;
@@ -598,6 +602,7 @@
 
   // The view this browser kept for the map, or a first view; the selection brought in.
   function restore() {
+    if (!state.layout.size) return;  // nothing drawn yet: no view to place or keep
     if (selected !== null) unhide(selected);
     const saved = stored();
     if (typeof saved.scale === "number" && typeof saved.cx === "number") {

@@ -339,3 +339,26 @@ def test_a_selected_node_is_never_folded_away(shared, new_page):
     frame = page.locator("#canvas-view").bounding_box()
     assert 0 <= shown["x"] and shown["x"] + shown["width"] <= frame["width"]
     assert 0 <= shown["y"] and shown["y"] + shown["height"] <= frame["height"]
+
+
+def test_a_big_maps_drawing_opens_on_the_selected_node(shared, screen):
+    room = make_room(shared, ["Phones in class"])
+
+    def grow(db):  # 300 nodes of wrapping text: a drawing too big to inline, fetched by URL
+        ids = room["ids"][:]
+        for number in range(299):
+            text = f"Reason {number}: " + "words that wrap in the diagram " * 3
+            fields = {"kind": "support", "parent_id": ids[number // 3], "text": text}
+            ids.append(nodes.add_node(db, room["map"], fields, "Olga")["id"])
+        return ids
+
+    deep = on_file(shared.database, grow)[-1]
+    page = join(screen(), shared, room, "Ben", deep)
+    expect(page.locator("#diagram .svg-wrap[data-src]")).to_have_count(1)
+    expect(page.locator(f"#diagram g#node-{deep}")).to_have_count(1)
+    page.wait_for_timeout(300)  # panzoom applies a view at the next frame
+    shown = node_at_screen(page, f"node-{deep}")
+    frame = page.locator("#canvas-view").bounding_box()
+    assert 0 <= shown["x"] and shown["x"] + shown["width"] <= frame["width"], (shown, frame)
+    assert 0 <= shown["y"] and shown["y"] + shown["height"] <= frame["height"], (shown, frame)
+    assert view(page)["scale"] >= 0.45  # readable, not the whole map shrunk to a sliver
