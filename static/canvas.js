@@ -347,32 +347,43 @@
       graph.append(layer);
     }
     const made = new Map(Array.from(layer.children, (t) => [Number(t.dataset.node), t]));
+    // Read every new toggle's box before adding any: a read after a write lays the page out
+    // again, once per toggle (a second at 2,000 nodes).
+    const wanted = [], unwanted = [];
     for (const [id, r] of state.layout) {
       const count = size(id);
-      let t = made.get(id);
-      if (!count) { if (t) t.remove(); continue; }
-      if (!t) t = makeToggle(layer, r.el, id);
-      const away = state.hidden.has(id);
+      const t = made.get(id);
+      if (!count) { if (t) unwanted.push(t); continue; }
+      wanted.push({ id: id, count: count, t: t, box: t ? null : toggleBox(r.el) });
+    }
+    for (const t of unwanted) t.remove();
+    const fresh = document.createDocumentFragment();
+    for (const want of wanted) {
+      const t = want.t || fresh.appendChild(makeToggle(want.box, want.id));
+      const folded = state.folded.has(want.id), count = want.count;
+      const away = state.hidden.has(want.id);
       if (t.classList.contains("hid") !== away) t.classList.toggle("hid", away);
-      const folded = state.folded.has(id);
       if (t.classList.contains("folded") !== folded) t.classList.toggle("folded", folded);
       attr(t, "aria-expanded", folded ? "false" : "true");
       attr(t, "aria-label", (folded ? "Unfold " : "Fold ") + count
         + (count === 1 ? " node" : " nodes") + " under this one");
       words(t.lastChild, folded ? "+" + count : "−");
     }
+    layer.append(fresh);
   }
 
-  function makeToggle(layer, group, id) {
-    const shape = group.querySelector("polygon, path") || group;
-    const b = shape.getBBox();
+  // Where a node's toggle stands: on its right edge (on its top edge when drawn bottom-up).
+  function toggleBox(group) {
+    const b = (group.querySelector("polygon, path") || group).getBBox();
     const w = 26, h = 16;
-    const x = state.direction === "bt" ? b.x + b.width / 2 - w / 2 : b.x + b.width - w / 2;
-    const y = state.direction === "bt" ? b.y - h / 2 : b.y + b.height / 2 - h / 2;
-    const t = base.pill({ class: "fold-toggle panzoom-exclude", tabindex: "0", role: "button",
-      "data-node": id }, { x: x, y: y, width: w, height: h, rx: 8 }, "");
-    layer.append(t);
-    return t;
+    return state.direction === "bt"
+      ? { x: b.x + b.width / 2 - w / 2, y: b.y - h / 2, width: w, height: h, rx: 8 }
+      : { x: b.x + b.width - w / 2, y: b.y + b.height / 2 - h / 2, width: w, height: h, rx: 8 };
+  }
+
+  function makeToggle(box, id) {
+    return base.pill({ class: "fold-toggle panzoom-exclude", tabindex: "0", role: "button",
+      "data-node": id }, box, "");
   }
 
   function foldTarget(event) {

@@ -310,6 +310,34 @@ def test_bottom_up_is_the_readers_choice_kept_per_map(shared, screen):
     expect(page.locator("#diagram g.graph.dir-rl")).to_have_count(1)
 
 
+TOGGLES_ON_EDGES = """(bottomUp) => {
+  const off = [];
+  for (const t of document.querySelectorAll('#diagram g.fold-toggle')) {
+    const node = document.querySelector('#diagram g#node-' + t.dataset.node);
+    const a = t.querySelector('rect').getBoundingClientRect();
+    const b = node.querySelector('polygon, path, ellipse').getBoundingClientRect();
+    const x = a.left + a.width / 2, y = a.top + a.height / 2;
+    const onEdge = bottomUp
+      ? Math.abs(y - b.top) < 2 && Math.abs(x - (b.left + b.width / 2)) < 2
+      : Math.abs(x - b.right) < 2 && Math.abs(y - (b.top + b.height / 2)) < 2;
+    if (!onEdge) off.push(t.dataset.node);
+  }
+  return [document.querySelectorAll('#diagram g.fold-toggle').length, off];
+}"""
+
+
+def test_each_fold_toggle_sits_on_its_nodes_edge_either_way_up(shared, new_page):
+    page = open_seed(new_page(), shared)
+    count, off = page.evaluate(TOGGLES_ON_EDGES, False)
+    assert count > 5 and off == []  # on the right edge, half way down
+    page.click("#direction-toggle")
+    expect(page.locator("#diagram g.graph.dir-bt")).to_have_count(1)
+    count, off = page.evaluate(TOGGLES_ON_EDGES, True)
+    assert count > 5 and off == []  # on the top edge, half way across
+    page.click("#direction-toggle")
+    expect(page.locator("#diagram g.graph.dir-rl")).to_have_count(1)
+
+
 def test_a_new_drawing_after_an_edit_keeps_the_chosen_direction(shared, new_page):
     room = make_room(shared, ["Uniforms help"])
     olga = log_in(new_page(), shared, room)
