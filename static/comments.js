@@ -179,14 +179,16 @@
       graph.append(layer);
     }
     layer.replaceChildren();
+    const made = document.createDocumentFragment();  // added at the end: one layout, not one each
     for (const [id, said] of at.talk || []) {
       const group = graph.querySelector("#node-" + id);
       if (!group) continue;
       const b = (group.querySelector("polygon, path") || group).getBBox();
-      layer.append(window.argmapDiagram.pill(
+      made.append(window.argmapDiagram.pill(
         { class: "comment-mark" + (said[1] ? "" : " all-resolved"), "data-node": id },
         { x: b.x - 4, y: b.y - 8, width: 30, height: 16, rx: 4 }, "💬" + said[0]));
     }
+    layer.append(made);
   }
 
   let shownNode = selected();

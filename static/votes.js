@@ -61,17 +61,18 @@
     const svg = diagram && diagram.querySelector(".svg-wrap svg");
     if (!svg) return;
     for (const old of svg.querySelectorAll("g.vote-badge")) old.remove();
+    const wanted = [];  // every box read before any badge is added: one layout, not one each
     for (const id of Object.keys(tallies())) {  // the voted nodes only, not every drawn one
       const group = svg.querySelector("g.node#node-" + Number(id));
       const found = tallyOf(Number(id));
-      if (group && found) badge(group, found);
+      if (group && found) wanted.push([group, found, group.getBBox()]);
     }
+    for (const [group, found, box] of wanted) badge(group, found, box);
   }
 
   // A badge on the node's bottom-right corner (the top one holds the standing mark), right after
   // its group (hidden with it when folded).
-  function badge(group, found) {
-    const box = group.getBBox();
+  function badge(group, found, box) {
     const text = "★ " + found.mean.toFixed(1) + " · " + found.count;
     const width = 10 + 6.2 * text.length, height = 16;
     const x = box.x + box.width - width + 4, y = box.y + box.height - height / 2;

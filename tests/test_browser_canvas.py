@@ -369,10 +369,11 @@ def test_a_selected_node_is_never_folded_away(shared, new_page):
     assert 0 <= shown["y"] and shown["y"] + shown["height"] <= frame["height"]
 
 
-def test_a_big_maps_drawing_opens_on_the_selected_node(shared, screen):
-    room = make_room(shared, ["Phones in class"])
+def big_room(server) -> tuple[dict, list[int]]:
+    """A map of 300 nodes of wrapping text: a drawing too big to inline, fetched by URL."""
+    room = make_room(server, ["Phones in class"])
 
-    def grow(db):  # 300 nodes of wrapping text: a drawing too big to inline, fetched by URL
+    def grow(db):
         ids = room["ids"][:]
         for number in range(299):
             text = f"Reason {number}: " + "words that wrap in the diagram " * 3
@@ -380,7 +381,12 @@ def test_a_big_maps_drawing_opens_on_the_selected_node(shared, screen):
             ids.append(nodes.add_node(db, room["map"], fields, "Olga")["id"])
         return ids
 
-    deep = on_file(shared.database, grow)[-1]
+    return room, on_file(server.database, grow)
+
+
+def test_a_big_maps_drawing_opens_on_the_selected_node(shared, screen):
+    room, ids = big_room(shared)
+    deep = ids[-1]
     page = join(screen(), shared, room, "Ben", deep)
     expect(page.locator("#diagram .svg-wrap[data-src]")).to_have_count(1)
     expect(page.locator(f"#diagram g#node-{deep}")).to_have_count(1)
@@ -390,3 +396,40 @@ def test_a_big_maps_drawing_opens_on_the_selected_node(shared, screen):
     assert 0 <= shown["x"] and shown["x"] + shown["width"] <= frame["width"], (shown, frame)
     assert 0 <= shown["y"] and shown["y"] + shown["height"] <= frame["height"], (shown, frame)
     assert view(page)["scale"] >= 0.45  # readable, not the whole map shrunk to a sliver
+
+
+SHOWN_TEXT = """(id) => Array.from(document.querySelectorAll('#diagram g#node-' + id + ' text'))
+  .filter((t) => getComputedStyle(t).display !== 'none' && t.getBBox().width > 0).length"""
+ALL_SHOWN_TEXT = """() => Array.from(document.querySelectorAll('#diagram g.node text'))
+  .filter((t) => getComputedStyle(t).display !== 'none').length"""
+
+
+def test_a_big_drawing_lays_out_the_text_near_the_view_only(shared, new_page):
+    room, ids = big_room(shared)
+    root, deep = ids[0], ids[-1]
+    page = join(new_page(), shared, room, "Ben", deep)
+    expect(page.locator(f"#diagram g#node-{deep}")).to_have_count(1)
+    page.wait_for_timeout(300)
+    assert page.evaluate(SHOWN_TEXT, deep) >= 3  # the selected node reads whole
+    assert page.evaluate(SHOWN_TEXT, root) == 0  # the far end of the map waits
+    total = page.locator("#diagram g.node text").count()
+    assert 0 < page.evaluate(ALL_SHOWN_TEXT) < total / 4
+    far = page.locator(f"#diagram g#node-{root}")
+    assert "Phones in class" in far.get_attribute("aria-label")  # still named for everyone
+    page.evaluate(
+        """(id) => { const r = document.querySelector('#diagram g#node-' + id)
+          .getBoundingClientRect(); const s = argmapDiagram.scale(), c = argmapDiagram.centre();
+          const v = document.querySelector('#canvas-view').getBoundingClientRect();
+          argmapDiagram.look({ x: c.x + (r.left + r.width / 2 - v.left - v.width / 2) / s,
+            y: c.y + (r.top + r.height / 2 - v.top - v.height / 2) / s }, 1); }""",
+        root,
+    )
+    page.wait_for_timeout(300)  # the text follows the view at the next frame
+    assert page.evaluate(SHOWN_TEXT, root) >= 1
+    assert page.evaluate(SHOWN_TEXT, deep) == 0
+    page.click("#zoom-fit")  # the whole map is too small to read: no text laid out at all
+    page.wait_for_timeout(300)
+    assert view(page)["scale"] < 0.3
+    assert page.evaluate(ALL_SHOWN_TEXT) == 0
+    page.emulate_media(media="print")  # a printout shows every node's text
+    assert page.evaluate(ALL_SHOWN_TEXT) == total
