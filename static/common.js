@@ -36,5 +36,8 @@
         data: { error: "The server could not be reached: try again." } }));
   }
 
-  window.argmapPage = { el: el, truncate: truncate, api: api };
+  // A node's kind as its badge says it (labels.KIND_LABELS on the server).
+  const KIND_LABELS = { claim: "Claim", support: "Pro", counter: "Con" };
+
+  window.argmapPage = { el: el, truncate: truncate, api: api, kindLabels: KIND_LABELS };
 })();

@@ -391,7 +391,7 @@
     if (!group) { group = el("ul", { role: "group" }); parent.append(group); }
     parent.setAttribute("aria-expanded", "true");
     const rebuttal = node.kind === "counter" && parent.classList.contains("kind-counter");
-    const role = rebuttal ? "Rebuttal" : node.kind === "support" ? "Pro" : "Con";
+    const role = rebuttal ? "Rebuttal" : window.argmapPage.kindLabels[node.kind];
     const li = el("li", { id: "o-" + node.id, class: "kind-" + node.kind,
       "data-node": node.id, role: "treeitem", tabindex: "-1" });
     li.append(el("span", { class: "badge badge-" + role.toLowerCase() }, role), " ");

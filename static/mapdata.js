@@ -5,7 +5,7 @@
   if (!window.argmapPage) return;
   const el = window.argmapPage.el;
   const truncate = window.argmapPage.truncate;
-  const LABELS = { claim: "Claim", support: "Pro", counter: "Con" };
+  const LABELS = window.argmapPage.kindLabels;
   const RELATIONS = { support: "also supports", counter: "also objects to",
     contradiction: "contradicts" };
 
@@ -171,8 +171,11 @@
   }
 
   // The whole outline, built from the model.
+  // A long outline lays out only the items near the view (argmap.css); as in _outline.html.
+  const LONG_OUTLINE_AT = 300;
+
   function outline(at, selected) {
-    const list = el("ul", { class: "outline" });
+    const list = el("ul", { class: at.byId.size >= LONG_OUTLINE_AT ? "outline long" : "outline" });
     for (const claim of at.kids.get(null) || []) list.append(item(claim, at, selected, false));
     return list;
   }

@@ -319,7 +319,6 @@
   // --- 2. "Is this the same as ...?" -----------------------------------------------------------
 
   const KIND_WORDS = { support: "pro", counter: "con" };
-  const BADGES = { claim: "Claim", support: "Pro", counter: "Con" };
   const hints = new WeakMap();  // field -> its hint box and request state
 
   // What the field adds: under which node, as what (read when needed: the radio may change).
@@ -408,8 +407,9 @@
   function hintItem(field, hint, node, wanted) {
     const li = el("li", { class: "similar-item", "data-node": node.id });
     const words = el("p", { class: "similar-text" });
-    words.append(el("span", { class: "badge badge-" + BADGES[node.kind].toLowerCase() },
-      BADGES[node.kind]), " ", el("span", { class: "similar-words" }, short(node.text, 160)));
+    const badge = window.argmapPage.kindLabels[node.kind];
+    words.append(el("span", { class: "badge badge-" + badge.toLowerCase() }, badge), " ",
+      el("span", { class: "similar-words" }, short(node.text, 160)));
     li.append(words);
     const row = el("div", { class: "similar-buttons" });
     const open = el("a", { href: "/maps/" + mapId + "?node=" + node.id + "#node-" + node.id,

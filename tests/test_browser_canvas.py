@@ -433,3 +433,22 @@ def test_a_big_drawing_lays_out_the_text_near_the_view_only(shared, new_page):
     assert page.evaluate(ALL_SHOWN_TEXT) == 0
     page.emulate_media(media="print")  # a printout shows every node's text
     assert page.evaluate(ALL_SHOWN_TEXT) == total
+
+
+def test_a_long_outline_lays_out_the_items_near_the_view_and_reads_whole(shared, screen):
+    room, ids = big_room(shared)
+    page = join(screen(), shared, room, "Ben", ids[0])
+    expect(page.locator("#outline > ul.outline.long")).to_have_count(1)
+    last = page.locator(f"#o-{ids[-1]}")
+    assert last.evaluate("(li) => getComputedStyle(li).contentVisibility") == "auto"
+    last.locator(":scope > a").scroll_into_view_if_needed()
+    expect(last.locator(":scope > a")).to_be_visible()
+    expect(last.locator(":scope > a")).to_have_text(re.compile(r"^Reason 298: words that wrap"))
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= page.viewport_size["width"]  # never wider than the screen
+    for _ in range(100):  # the page's copy of the map (static/mapdata.js) is loaded
+        if page.evaluate("!!(window.argmapLive && argmapLive.state.at)"):
+            break
+        page.wait_for_timeout(100)
+    drawn = "argmapModel.outline(argmapLive.state.at, null).className"
+    assert page.evaluate(drawn) == "outline long"  # redrawn in the page: the same outline

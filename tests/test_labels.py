@@ -91,6 +91,15 @@ def test_the_standing_page_heads_each_group_with_its_label(page):
     )
 
 
+def test_the_pages_scripts_badge_each_kind_as_the_server_does():
+    said = re.search(r"const KIND_LABELS = (\{[^}]*\});", (SCRIPTS / "common.js").read_text())
+    table = json.loads(re.sub(r"(\w+):", r'"\1":', said.group(1)))
+    assert table == {kind: label.side for kind, label in labels.KIND_LABELS.items()}
+    for script in SCRIPTS.glob("*.js"):  # said once, in common.js
+        text = script.read_text(encoding="utf-8")
+        assert script.name == "common.js" or '"Pro"' not in text, script.name
+
+
 @pytest.mark.parametrize("script", sorted(p.name for p in SCRIPTS.glob("*.js")))
 def test_no_script_names_the_standing_labels_itself(script):
     text = (SCRIPTS / script).read_text(encoding="utf-8")
