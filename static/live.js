@@ -394,6 +394,7 @@
     if (state.drawn > 0) drawnThrough();
     if (state.drawing || state.awaiting || state.at === null
         || state.at.model.revision <= state.drawn) return;
+    if (document.hidden) return;  // a tab out of sight fetches the newest drawing when shown
     state.drawing = true;
     const wanted = state.at.model.revision;
     const url = path("diagram.svg");
@@ -552,6 +553,9 @@
     if (token) body.append("csrf_token", token.content);
     navigator.sendBeacon(path("presence/leave"), body);
   });
+
+  // A teacher's background tabs of a big map do not each fetch and lay out every drawing.
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) drawLater(); });
 
   window.argmapLive = { state: state };
   load();

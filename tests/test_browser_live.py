@@ -133,6 +133,37 @@ def test_votes_and_comments_leave_the_drawing_without_fetching_it_again(shared, 
     assert len(fetched) == 1 and "/diagram.svg" in fetched[0]
 
 
+# Headless Chromium shows every page; a tab out of sight is what the browser then says.
+HIDE = """(hidden) => {
+  Object.defineProperty(document, 'hidden', { value: hidden, configurable: true });
+  Object.defineProperty(document, 'visibilityState',
+    { value: hidden ? 'hidden' : 'visible', configurable: true });
+  document.dispatchEvent(new Event('visibilitychange'));
+}"""
+
+
+def test_a_tab_out_of_sight_patches_its_outline_and_fetches_the_drawing_when_shown(
+    shared, new_page
+):
+    room = make_room(shared, ["Homework helps"])
+    olga = log_in(new_page(), shared, room)
+    fetched: list[str] = []
+    olga.on("request", lambda r: fetched.append(r.url) if "/diagram" in r.url else None)
+    olga.evaluate(HIDE, True)
+    thesis = room["ids"][0]
+    for text in ("More practice", "Less free time"):
+        fields = {"kind": "support", "text": text, "parent_id": thesis}
+        on_file(shared.database, lambda db, f=fields: nodes.add_node(db, room["map"], f, "Ben"))
+        expect(olga.locator("#outline li > a", has_text=text)).to_have_count(1)
+    olga.wait_for_timeout(700)
+    assert fetched == []  # two edits, no drawing fetched or laid out out of sight
+    expect(olga.locator("#diagram g.node", has_text="Less free time")).to_have_count(0)
+    olga.evaluate(HIDE, False)
+    expect(olga.locator("#diagram g.node", has_text="Less free time")).to_have_count(1)
+    expect(olga.locator("#diagram g.node", has_text="More practice")).to_have_count(1)
+    assert len(fetched) == 1 and stayed(olga)  # the newest drawing only
+
+
 def stored_ids(server, room) -> list[int]:
     """The ids of the map's nodes in the database."""
     return on_file(
