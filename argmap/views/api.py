@@ -16,11 +16,6 @@ from ..web.sent import json_object, parsed
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def body() -> dict:
-    """The request's JSON object, or a 400 that says what to send."""
-    return json_object()
-
-
 def actor() -> events.Actor:
     """Who is making the change, as the history shows it."""
     return access.actor()
@@ -37,7 +32,7 @@ def index():
 @bp.post("/maps")
 def create():
     """Create a map from {"title", "description"}."""
-    data = body()
+    data = json_object()
     db = get_db()
     user = access.current_person().user
     map_id = members.create_map(db, user, data.get("title"), data.get("description"))
@@ -64,7 +59,7 @@ def show(map_id: int):
 def update(map_id: int):
     """Rename a map or change its description."""
     db = get_db()
-    maps.patch_map(db, map_id, body(), actor())
+    maps.patch_map(db, map_id, json_object(), actor())
     return jsonify(maps.load(db, map_id, access.hides()))
 
 
@@ -80,20 +75,20 @@ def delete(map_id: int):
 @owner_only
 def update_sharing(map_id: int):
     """Make the map readable by link or private, listed on the front page or not."""
-    return jsonify(members.set_sharing(get_db(), map_id, body()))
+    return jsonify(members.set_sharing(get_db(), map_id, json_object()))
 
 
 @bp.post("/maps/<int:map_id>/nodes")
 def add_node(map_id: int):
     """Add a node: {"kind", "text", "quote", "source", "parent_id", ...}."""
-    node = nodes.add_node(get_db(), map_id, body(), actor())
+    node = nodes.add_node(get_db(), map_id, json_object(), actor())
     return jsonify(node), 201
 
 
 @bp.patch("/maps/<int:map_id>/nodes/<int:node_id>")
 def update_node(map_id: int, node_id: int):
     """Change some of a node's fields; send "version" to refuse stale edits."""
-    return jsonify(nodes.update_node(get_db(), map_id, node_id, body(), actor()))
+    return jsonify(nodes.update_node(get_db(), map_id, node_id, json_object(), actor()))
 
 
 @bp.delete("/maps/<int:map_id>/nodes/<int:node_id>")
@@ -110,7 +105,7 @@ def delete_node(map_id: int, node_id: int):
 @bp.post("/maps/<int:map_id>/links")
 def add_link(map_id: int):
     """Link two nodes: {"from_id", "to_id", "relation"}."""
-    return jsonify(links.add_link(get_db(), map_id, body(), actor())), 201
+    return jsonify(links.add_link(get_db(), map_id, json_object(), actor())), 201
 
 
 @bp.delete("/maps/<int:map_id>/links/<int:link_id>")
@@ -144,7 +139,7 @@ def undo_event(map_id: int, event_id: int):
 @owner_only
 def update_moderation(map_id: int):
     """Set who edits what ({"moderation": "own" or "everyone"}) and the lock ({"locked"})."""
-    data, db = body(), get_db()
+    data, db = json_object(), get_db()
     locked = data.get("locked")
     if locked is not None and not isinstance(locked, bool):
         raise ValidationError("locked must be true or false.", "locked")
@@ -160,7 +155,7 @@ def update_moderation(map_id: int):
 @owner_only
 def hide_node(map_id: int, node_id: int):
     """Hide a node and what is below it from students ({"hidden": true}), or show it again."""
-    hidden = body().get("hidden")
+    hidden = json_object().get("hidden")
     if not isinstance(hidden, bool):
         raise ValidationError("Send hidden: true to hide the node, false to show it.", "hidden")
     db = get_db()
@@ -181,6 +176,6 @@ def list_members(map_id: int):
 @owner_only
 def update_member(map_id: int, member_id: int):
     """Give a member another role: {"role": "owner", "editor" or "viewer"}."""
-    found = members.set_role(get_db(), map_id, member_id, body().get("role"), actor())
+    found = members.set_role(get_db(), map_id, member_id, json_object().get("role"), actor())
     keys = ("id", "name", "role", "user_id", "created_at")
     return jsonify({k: found[k] for k in keys})

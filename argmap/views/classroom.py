@@ -6,10 +6,11 @@ from flask import Blueprint, flash, g, jsonify, redirect, render_template, reque
 
 from .. import authors, maps, members, outline, teambrief, teams
 from ..db import get_db
-from ..errors import ArgmapError, Conflict, Forbidden, ValidationError
+from ..errors import ArgmapError, Conflict, Forbidden
 from ..web import access
 from ..web.access import owner_only, readers_too
 from ..web.headers import no_store
+from ..web.sent import json_object
 
 bp = Blueprint("classroom", __name__)
 NOT_YOUR_TEAM = "Only the team's members and the map's owners can read or change its notes."
@@ -18,14 +19,6 @@ NOT_YOUR_TEAM = "Only the team's members and the map's owners can read or change
 def names() -> authors.Names:
     """How the person asking sees the map's people."""
     return authors.names_for(get_db(), request.view_args["map_id"], g.get("role"))
-
-
-def json_body() -> dict:
-    """The request's JSON object, or a 400 that says what to send."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationError("Send a JSON object with Content-Type: application/json.", "body")
-    return data
 
 
 def may_see_notes(team: dict) -> bool:
@@ -224,14 +217,14 @@ def api_index(map_id: int):
 @owner_only
 def api_create(map_id: int):
     """Make a team: {"name", "claim_id", "side"}."""
-    return jsonify(teams.create(get_db(), map_id, json_body(), access.actor())), 201
+    return jsonify(teams.create(get_db(), map_id, json_object(), access.actor())), 201
 
 
 @bp.patch("/api/maps/<int:map_id>/teams/<int:team_id>")
 @owner_only
 def api_update(map_id: int, team_id: int):
     """Rename a team or change its side."""
-    return jsonify(teams.update(get_db(), map_id, team_id, json_body(), access.actor()))
+    return jsonify(teams.update(get_db(), map_id, team_id, json_object(), access.actor()))
 
 
 @bp.delete("/api/maps/<int:map_id>/teams/<int:team_id>")
@@ -245,7 +238,7 @@ def api_delete(map_id: int, team_id: int):
 @owner_only
 def api_assign(map_id: int, member_id: int):
     """Put a member in a team: {"team_id"} (null: in no team)."""
-    team = teams.assign(get_db(), map_id, member_id, json_body().get("team_id"), access.actor())
+    team = teams.assign(get_db(), map_id, member_id, json_object().get("team_id"), access.actor())
     return jsonify({"member_id": member_id, "team_id": team["id"] if team else None})
 
 
@@ -271,7 +264,7 @@ def api_notes(map_id: int, team_id: int):
     team = teams.get_team(db, map_id, team_id)
     if not may_see_notes(team):
         raise Forbidden(NOT_YOUR_TEAM)
-    data = json_body()
+    data = json_object()
     saved = teams.set_notes(
         db, map_id, team_id, data.get("notes"), data.get("version", 0), access.actor()
     )
@@ -282,4 +275,4 @@ def api_notes(map_id: int, team_id: int):
 @owner_only
 def api_settings(map_id: int):
     """Switch anonymous names or team picking: {"anonymous": bool, "team_pick": bool}."""
-    return jsonify(teams.set_options(get_db(), map_id, json_body(), access.actor()))
+    return jsonify(teams.set_options(get_db(), map_id, json_object(), access.actor()))
