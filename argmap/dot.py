@@ -9,7 +9,7 @@ dropped, `&` as `&amp;`, backslashes doubled, quotes escaped, lines ended with `
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from .clean import short
@@ -18,6 +18,7 @@ from .layout import Box, box_size, tidy
 from .model import Edge
 
 WRAP = 32
+PART = 250  # statements per part of the DOT text (see build)
 TEXTS_KEPT = 20_000  # labels kept shaped: a redrawn map re-wraps only its changed texts
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 LINE = re.compile(rf"\S.{{0,{WRAP - 1}}}(?=\s|$)|\S{{{WRAP}}}")
@@ -168,9 +169,26 @@ def header(settings: dict[str, str], direction: str) -> list[str]:
     ]
 
 
-def document(statements: list[str]) -> str:
-    """The whole DOT text: the statements, one per line, inside the graph."""
-    return "digraph argmap {\n\t" + "\n\t".join(statements) + "\n}\n"
+def opening() -> str:
+    """The first line of the DOT text."""
+    return "digraph argmap {\n"
+
+
+def batch(statements: list[str]) -> str:
+    """Statements as lines of the graph's body."""
+    return "".join(f"\t{statement}\n" for statement in statements)
+
+
+def parts(statements: Iterable[str]) -> Iterator[str]:
+    """The DOT text in parts of PART statements: the opening, the statements, the closing."""
+    yield opening()
+    kept: list[str] = []
+    for statement in statements:
+        kept.append(statement)
+        if len(kept) == PART:
+            yield batch(kept)
+            kept = []
+    yield batch(kept) + "}\n"
 
 
 def rebuttals(graph: dict) -> set[int]:
@@ -193,13 +211,22 @@ def node_line(node: dict, quoted: str, place: str = "", rebuttal: bool = False) 
     )
 
 
-def build(graph: dict, fast: bool = False, direction: str = "rl") -> str:
-    """The DOT source of a map (or of a part of it, for a focused view), laid out by `dot`."""
-    out = header(FAST_SETTINGS if fast else {}, direction)
+def build(graph: dict, fast: bool = False, direction: str = "rl") -> Iterator[str]:
+    """The DOT source of a map (or of a part of it, for a focused view), laid out by `dot`.
+
+    It comes in parts, each made when asked for: Graphviz reads the first while the rest
+    are being made.
+    """
+    return parts(statements(graph, fast, direction))
+
+
+def statements(graph: dict, fast: bool, direction: str) -> Iterator[str]:
+    """The statements of a drawing laid out by `dot`, one by one."""
+    yield from header(FAST_SETTINGS if fast else {}, direction)
     answers = rebuttals(graph)
-    out += [node_line(n, quoted(n["text"]), "", n["id"] in answers) for n in graph["nodes"]]
-    out += edge_lines(drawn_edges(graph), {}, further_links(graph))
-    return document(out)
+    for n in graph["nodes"]:
+        yield node_line(n, quoted(n["text"]), "", n["id"] in answers)
+    yield from edge_lines(drawn_edges(graph), {}, further_links(graph))
 
 
 def further_links(graph: dict) -> set[tuple[str, str]]:
@@ -213,8 +240,17 @@ def legend() -> dict[str, dict[str, str]]:
     return {**STYLE, **edges, "junction": JUNCTION}
 
 
-def build_tidy(graph: dict) -> str:
-    """The DOT source of a big map with every node placed by the tidy layout (`neato -n2`)."""
+def build_tidy(graph: dict) -> Iterator[str]:
+    """The DOT source of a big map with every node placed by the tidy layout (`neato -n2`).
+
+    It comes in parts, as build's does: Graphviz starts while the labels are measured.
+    """
+    return parts(tidy_statements(graph))
+
+
+def tidy_statements(graph: dict) -> Iterator[str]:
+    """The statements of a tidy tree's drawing, one by one."""
+    yield from header(TIDY_SETTINGS, "rl")
     shapes = {str(node["id"]): shaped(node["text"]) for node in graph["nodes"]}
     parents = {
         str(n["id"]): None if n["parent_id"] is None else str(n["parent_id"])
@@ -222,7 +258,6 @@ def build_tidy(graph: dict) -> str:
     }
     boxes = tidy(parents, {number: size for number, (_, size) in shapes.items()})
     bottom = max((box.y + box.height / 2 for box in boxes.values()), default=0.0)
-    out = header(TIDY_SETTINGS, "rl")
     answers = rebuttals(graph)
     for node in graph["nodes"]:
         key = str(node["id"])
@@ -231,10 +266,9 @@ def build_tidy(graph: dict) -> str:
             f' pos="{box.x:.1f},{bottom - box.y:.1f}!" width="{box.width / 72:.3f}"'
             f' height="{box.height / 72:.3f}" fixedsize="true"'
         )
-        out.append(node_line(node, shapes[key][0], place, node["id"] in answers))
+        yield node_line(node, shapes[key][0], place, node["id"] in answers)
     edges = drawn_edges(graph)
-    out += edge_lines(edges, junction_places(edges, boxes, bottom), further_links(graph))
-    return document(out)
+    yield from edge_lines(edges, junction_places(edges, boxes, bottom), further_links(graph))
 
 
 def junction_places(edges: list[Edge], boxes: dict[str, Box], bottom: float) -> dict[str, str]:

@@ -145,13 +145,16 @@ def test_making_dot_pauses_the_cycle_collector_and_leaves_it_as_it_was(was_on):
         gc.enable()
 
 
-def test_graphviz_writes_into_a_pipe_of_a_megabyte(tmp_path):
+def test_graphviz_reads_and_writes_through_pipes_of_a_megabyte(tmp_path):
     with open(tmp_path / "errors", "w+b") as errors:
         process = graphviz_process.start(["sleep", "0.5"], MEMORY, None, errors)
         try:
-            size = fcntl.fcntl(process.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+            sizes = [
+                fcntl.fcntl(p.fileno(), fcntl.F_GETPIPE_SZ) for p in (process.stdin, process.stdout)
+            ]
         finally:
             process.kill()
             process.wait()
+            process.stdin.close()
             process.stdout.close()
-    assert size == graphviz_process.PIPE_SIZE == 1 << 20
+    assert sizes == [graphviz_process.PIPE_SIZE] * 2 and graphviz_process.PIPE_SIZE == 1 << 20
