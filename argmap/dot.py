@@ -91,6 +91,11 @@ LINK_ATTRS = {
     relation: attrs(style if relation == "contradiction" else {**style, **LINK_MARK})
     for relation, style in EDGE_STYLE.items()
 }
+# Most nodes are supports, most lines support lines: their look is the graph's default, so
+# their statements name only what is their own (bench: 2,000 nodes' DOT 956 -> 790 KB; Graphviz
+# parses it faster). A junction sets back what it does not have of that default.
+USUAL = "support"
+JUNCTION_RESET = 'tooltip="" style="" penwidth="" fillcolor=""'
 INTO_JUNCTION = {
     relation: attrs({"arrowhead": "none", "color": style["color"], "style": style["style"]})
     for relation, style in EDGE_STYLE.items()
@@ -164,8 +169,9 @@ def header(settings: dict[str, str], direction: str) -> list[str]:
     graph.update(fontname="DejaVu Sans", bgcolor="white", **settings)
     return [
         f"graph [{attrs(graph)}];",
-        'node [fontname="DejaVu Sans" fontsize="11" margin="0.12,0.08"];',
-        'edge [penwidth="1.4" arrowsize="0.8"];',
+        'node [fontname="DejaVu Sans" fontsize="11" margin="0.12,0.08"'
+        f' tooltip="{USUAL}" {NODE_ATTRS[USUAL]}];',
+        f'edge [penwidth="1.4" arrowsize="0.8" {EDGE_ATTRS[USUAL]}];',
     ]
 
 
@@ -205,10 +211,8 @@ def node_line(node: dict, quoted: str, place: str = "", rebuttal: bool = False) 
     """One node statement: integer id and class, the quoted label, the kind's style."""
     number, kind = node["id"], node["kind"]
     look, role = ("rebuttal", " role-rebuttal") if rebuttal else (kind, "")
-    return (
-        f'n{number} [label={quoted} id="node-{number}" class="kind-{kind}{role}"'
-        f' tooltip="{look}" {NODE_ATTRS[look]}{place}];'
-    )
+    own = "" if look == USUAL else f' tooltip="{look}" {NODE_ATTRS[look]}'
+    return f'n{number} [label={quoted} id="node-{number}" class="kind-{kind}{role}"{own}{place}];'
 
 
 def build(graph: dict, fast: bool = False, direction: str = "rl") -> Iterator[str]:
@@ -299,16 +303,23 @@ def edge_lines(
             continue
         junction = junction_of(edge, undercut)
         if junction is None:
-            look = LINK_ATTRS if (edge.source, edge.target) in links else EDGE_ATTRS
-            out.append(f"n{edge.source} -> n{edge.target} [{look[edge.relation]}];")
+            out.append(f"n{edge.source} -> n{edge.target}{edge_look(edge, links)};")
             continue
         if junction not in junctions:
             junctions.add(junction)
-            out.append(f'{junction} [label="" {attrs(JUNCTION)}{places.get(junction, "")}];')
-            out.append(f"{junction} -> n{edge.target} [{EDGE_ATTRS[edge.relation]}];")
+            place = places.get(junction, "")
+            out.append(f'{junction} [label="" {attrs(JUNCTION)} {JUNCTION_RESET}{place}];')
+            out.append(f"{junction} -> n{edge.target}{edge_look(edge)};")
         out.append(f"n{edge.source} -> {junction} [{INTO_JUNCTION[edge.relation]}];")
     out += undercut_lines(edges, junctions)
     return out
+
+
+def edge_look(edge: Edge, links: set[tuple[str, str]] = frozenset()) -> str:
+    """An edge statement's attributes: none for a parent edge of the usual look."""
+    if (edge.source, edge.target) in links:
+        return f" [{LINK_ATTRS[edge.relation]}]"
+    return "" if edge.relation == USUAL else f" [{EDGE_ATTRS[edge.relation]}]"
 
 
 def undercut_lines(edges: list[Edge], junctions: set[str]) -> Iterable[str]:
