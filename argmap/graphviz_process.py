@@ -1,5 +1,10 @@
 """One Graphviz run as a process: memory capped, time limited, its drawing read as written.
 
+The DOT source goes in through a pipe of 1 MB, part by part as the caller makes it: Graphviz
+starts up and parses the first parts on one core while the rest are made on the other (a
+file written whole first kept Graphviz waiting for all of it). The time spent making parts
+is not counted in Graphviz's time limit.
+
 The drawing comes back through a pipe and, when asked, is gzipped while Graphviz is still
 writing it: on a second core the compression costs no wall time. A pipe of 1 MB and a short
 pause after each small read keep the reads few (bench: a 3.7 MB drawing in about 160 reads;
