@@ -253,8 +253,16 @@ def build_tidy(graph: dict) -> Iterator[str]:
 
 
 def tidy_statements(graph: dict) -> Iterator[str]:
-    """The statements of a tidy tree's drawing, one by one."""
+    """The statements of a tidy tree's drawing, one by one.
+
+    Nodes are named first, in drawing order, and the relations given, which needs no label
+    measured: Graphviz reads them while the labels are measured and the tree laid out, and
+    then gets each node's label and place (and each junction's place).
+    """
     yield from header(TIDY_SETTINGS, "rl")
+    yield from (f"n{node['id']};" for node in graph["nodes"])
+    edges = drawn_edges(graph)
+    yield from edge_lines(edges, {}, further_links(graph))
     shapes = {str(node["id"]): shaped(node["text"]) for node in graph["nodes"]}
     parents = {
         str(n["id"]): None if n["parent_id"] is None else str(n["parent_id"])
@@ -271,8 +279,8 @@ def tidy_statements(graph: dict) -> Iterator[str]:
             f' height="{box.height / 72:.3f}" fixedsize="true"'
         )
         yield node_line(node, shapes[key][0], place, node["id"] in answers)
-    edges = drawn_edges(graph)
-    yield from edge_lines(edges, junction_places(edges, boxes, bottom), further_links(graph))
+    for junction, place in junction_places(edges, boxes, bottom).items():
+        yield f"{junction} [{place.lstrip()}];"
 
 
 def junction_places(edges: list[Edge], boxes: dict[str, Box], bottom: float) -> dict[str, str]:
