@@ -92,7 +92,7 @@ LINK_ATTRS = {
     for relation, style in EDGE_STYLE.items()
 }
 # Most nodes are supports, most lines support lines: their look is the graph's default, so
-# their statements name only what is their own (bench: 2,000 nodes' DOT 956 -> 790 KB; Graphviz
+# their statements name only what is their own (bench: 2,000 nodes' DOT 957 -> 765 KB; Graphviz
 # parses it faster). A junction sets back what it does not have of that default.
 USUAL = "support"
 JUNCTION_RESET = 'tooltip="" style="" penwidth="" fillcolor=""'
