@@ -244,11 +244,10 @@ def source(graph: dict, limits: Limits, direction: str = "rl") -> tuple[str, str
 
 
 def written(graph: dict, limits: Limits, direction: str) -> tuple[Iterator[str], str, str]:
-    """The DOT source in parts (made as they are read), its program, and a digest naming both.
+    """The DOT source in parts (made as they are read), its program, and how it is laid out.
 
-    The digest is taken from what the source is made of (the drawn fields, the program and
-    its settings, and dot.py and layout.py themselves): known before a part is made, so that
-    an unchanged drawing is found without writing its DOT.
+    Nothing is made until the first part is asked for. What names the drawing (digest_of)
+    comes from the graph and how it is laid out, not from the DOT.
     """
     count = len(graph["nodes"])
     with collector.paused():
@@ -258,7 +257,7 @@ def written(graph: dict, limits: Limits, direction: str) -> tuple[Iterator[str],
             fast = count >= limits.fast_at
             program, how = "dot", f"{'fast' if fast else 'dot'} {direction}"
             made = dot.build(graph, fast=fast, direction=direction)
-    return paused(made), program, digest_of(graph, f"{program} {how}")
+    return paused(made), program, f"{program} {how}"
 
 
 def paused(made: Iterator[str]) -> Iterator[str]:
@@ -279,7 +278,9 @@ def code_digest() -> bytes:
 
 
 def digest_of(graph: dict, how: str) -> str:
-    """What names a drawing's DOT source: its nodes' and links' drawn fields, how it is laid out."""
+    """What names a drawing's DOT source: its nodes' and links' drawn fields, how it is laid out
+    (see written), and the code that writes DOT. An unchanged drawing is found by it without
+    its DOT being written."""
     named = hashlib.sha256(code_digest())
     named.update(how.encode())
     named.update(repr([tuple(n.values()) for n in graph["nodes"]]).encode("utf-8", "replace"))
@@ -299,6 +300,13 @@ def aside(work: Callable[..., T], *args: object) -> T:
     from gevent import get_hub
 
     return get_hub().threadpool.apply(work, args)
+
+
+def naming(made: Iterator[str], graph: dict, how: str, name: list[str]) -> Iterator[str]:
+    """The parts of a DOT source, then the drawing's name (digest_of) put in `name`: taken
+    while Graphviz draws, when no stored drawing needed it before."""
+    yield from made
+    name.append(digest_of(graph, how))
 
 
 def aside_each(made: Iterator[str]) -> Iterator[str]:
@@ -505,15 +513,22 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
             if view.focus == 0
             else neighbourhood(graph, view.focus, limits.focus_radius, limits.focus_max)
         )
-        made, program, digest = aside(written, part, limits, view.direction)
+        made, program, how = written(part, limits, view.direction)
         found = stored(db, map_id, fmt, view)
-        same = found is not None and found["digest"] == digest and found["status"] != "none"
-        # Only undrawn fields changed (a quote, a source): the drawing stands as it is.
-        if same and (kept := kept_drawing(db, map_id, fmt, view)) is not None:
+        digest, kept = None, None
+        if found is not None and found["digest"] is not None and found["status"] != "none":
+            digest = aside(digest_of, part, how)
+            # Only undrawn fields changed (a quote, a source): the drawing stands as it is.
+            if found["digest"] == digest:
+                kept = kept_drawing(db, map_id, fmt, view)
+        if kept is not None:
             outcome = kept
         else:
+            name: list[str] = []
+            parts = made if digest is not None else naming(made, part, how, name)
             key = (map_id, fmt, view, claimed)
-            outcome = graphviz(db, key, (aside_each(made), program), limits, len(part["nodes"]))
+            outcome = graphviz(db, key, (aside_each(parts), program), limits, len(part["nodes"]))
+            digest = digest or (name[0] if name else aside(digest_of, part, how))
         outcome.revision = revision
         if keep(db, (map_id, fmt, view, claimed), outcome, digest, oldest):
             state = {"revision": revision, "status": outcome.status, "digest": digest}
