@@ -255,30 +255,29 @@ def build_tidy(graph: dict) -> Iterator[str]:
 def tidy_statements(graph: dict) -> Iterator[str]:
     """The statements of a tidy tree's drawing, one by one.
 
-    Nodes are named first, in drawing order, and the relations given, which needs no label
-    measured: Graphviz reads them while the labels are measured and the tree laid out, and
-    then gets each node's label and place (and each junction's place).
+    Each node's statement (its label, id, class and look) comes as soon as its label is
+    wrapped and measured, then the relations, then each node's and junction's place once the
+    tree is laid out: Graphviz reads the labels and relations while the rest is worked out.
     """
     yield from header(TIDY_SETTINGS, "rl")
-    yield from (f"n{node['id']};" for node in graph["nodes"])
+    answers = rebuttals(graph)
+    sizes: dict[str, tuple[float, float]] = {}
+    for node in graph["nodes"]:
+        quoted_label, sizes[str(node["id"])] = shaped(node["text"])
+        yield node_line(node, quoted_label, ' fixedsize="true"', node["id"] in answers)
     edges = drawn_edges(graph)
     yield from edge_lines(edges, {}, further_links(graph))
-    shapes = {str(node["id"]): shaped(node["text"]) for node in graph["nodes"]}
     parents = {
         str(n["id"]): None if n["parent_id"] is None else str(n["parent_id"])
         for n in graph["nodes"]
     }
-    boxes = tidy(parents, {number: size for number, (_, size) in shapes.items()})
+    boxes = tidy(parents, sizes)
     bottom = max((box.y + box.height / 2 for box in boxes.values()), default=0.0)
-    answers = rebuttals(graph)
-    for node in graph["nodes"]:
-        key = str(node["id"])
-        box = boxes[key]
-        place = (
-            f' pos="{box.x:.1f},{bottom - box.y:.1f}!" width="{box.width / 72:.3f}"'
-            f' height="{box.height / 72:.3f}" fixedsize="true"'
+    for key, box in boxes.items():
+        yield (
+            f'n{key} [pos="{box.x:.1f},{bottom - box.y:.1f}!" width="{box.width / 72:.3f}"'
+            f' height="{box.height / 72:.3f}"];'
         )
-        yield node_line(node, shapes[key][0], place, node["id"] in answers)
     for junction, place in junction_places(edges, boxes, bottom).items():
         yield f"{junction} [{place.lstrip()}];"
 
