@@ -165,7 +165,7 @@ def test_the_server_draws_under_gevent_and_sends_the_drawing_as_stored(tmp_path,
     server = Server(tmp_path, env={"ARGMAP_RENDER_TIDY_AT": str(tidy_at)})
     try:
         _, map_id = on_file(server.database, owned_map)
-        on_file(server.database, lambda db: reasons(db, map_id, 12))
+        on_file(server.database, lambda db: reasons(db, map_id, 300))  # DOT in several parts
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         conn.request("GET", f"/maps/{map_id}/diagram.svg", headers={"Accept-Encoding": "gzip"})
         answer = conn.getresponse()
@@ -173,7 +173,7 @@ def test_the_server_draws_under_gevent_and_sends_the_drawing_as_stored(tmp_path,
         conn.close()
         assert (answer.status, answer.getheader("Content-Encoding")) == (200, "gzip")
         drawn = gzip.decompress(body)
-        assert drawn.count(b'class="node') == 13 and b"Reason 11" in drawn
+        assert drawn.count(b'class="node') == 301 and b"Reason 299" in drawn
         query = "SELECT body FROM renders WHERE status = 'ok'"
         stored = on_file(server.database, lambda db: db.execute(query).fetchone()[0])
         assert bytes(stored) == body  # gzipped once, as Graphviz wrote it, and sent as stored
