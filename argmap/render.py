@@ -19,16 +19,16 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TypeVar
 
 from sqlite_utils import Database
 
-from . import collector, dot, events, graphviz_process, moderation, plaintext, settings
+from . import collector, dot, events, graphviz_process, layout, moderation, plaintext, settings
 from .db import connect, cooperative, row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
@@ -162,7 +162,7 @@ class Diagram:
 
 
 def run(
-    source: str,
+    source: str | Iterable[str],
     fmt: str,
     limits: Limits,
     timeout: float | None = None,
@@ -172,10 +172,12 @@ def run(
 ) -> bytes:
     """Run Graphviz on DOT source under a time (default limits.timeout) and memory limit.
 
+    The source may come in parts, made while Graphviz reads them (see graphviz_process.run).
     With `packed`, the drawing comes as stored (see pack), gzipped while Graphviz writes it.
     """
     if fmt == "dot":
-        return pack(source.encode(), fmt) if packed else source.encode()
+        text = source if isinstance(source, str) else "".join(source)
+        return pack(text.encode(), fmt) if packed else text.encode()
     timeout = limits.timeout if timeout is None else timeout
     command = [program, f"-T{fmt}"] if program == "dot" else [program, "-n2", f"-T{fmt}"]
     gzipped = packed and fmt in PACKED
@@ -237,23 +239,59 @@ def centre_of(
 
 def source(graph: dict, limits: Limits, direction: str = "rl") -> tuple[str, str]:
     """The DOT source of a (whole or partial) map, and the Graphviz program that draws it."""
+    made, program, _ = written(graph, limits, direction)
+    return "".join(made), program
+
+
+def written(graph: dict, limits: Limits, direction: str) -> tuple[Iterator[str], str, str]:
+    """The DOT source in parts (made as they are read), its program, and how it is laid out.
+
+    Nothing is made until the first part is asked for. What names the drawing (digest_of)
+    comes from the graph and how it is laid out, not from the DOT.
+    """
     count = len(graph["nodes"])
     with collector.paused():
         if count >= limits.tidy_at:
-            return dot.build_tidy(graph), "neato"
-        return dot.build(graph, fast=count >= limits.fast_at, direction=direction), "dot"
+            program, how, made = "neato", "tidy", dot.build_tidy(graph)
+        else:
+            fast = count >= limits.fast_at
+            program, how = "dot", f"{'fast' if fast else 'dot'} {direction}"
+            made = dot.build(graph, fast=fast, direction=direction)
+    return paused(made), program, f"{program} {how}"
 
 
-def written(graph: dict, limits: Limits, direction: str) -> tuple[str, str, str]:
-    """The DOT source, its program, and a digest naming both (see source)."""
-    text, program = source(graph, limits, direction)
-    return text, program, hashlib.sha256(f"{program}\n{text}".encode()).hexdigest()
+def paused(made: Iterator[str]) -> Iterator[str]:
+    """The parts of a DOT source, each made with the cycle collector paused (see collector)."""
+    while True:
+        with collector.paused():
+            part = next(made, None)
+        if part is None:
+            return
+        yield part
+
+
+@cache
+def code_digest() -> bytes:
+    """A digest of the code that writes DOT: a drawing made by other code is made again."""
+    code = b"".join(Path(module.__file__).read_bytes() for module in (dot, layout))
+    return hashlib.sha256(code).digest()
+
+
+def digest_of(graph: dict, how: str) -> str:
+    """What names a drawing's DOT source: its nodes' and links' drawn fields, how it is laid out
+    (see written), and the code that writes DOT. An unchanged drawing is found by it without
+    its DOT being written."""
+    named = hashlib.sha256(code_digest())
+    named.update(how.encode())
+    named.update(repr([tuple(n.values()) for n in graph["nodes"]]).encode("utf-8", "replace"))
+    named.update(repr([tuple(li.values()) for li in graph["links"]]).encode("utf-8", "replace"))
+    return named.hexdigest()
 
 
 def aside(work: Callable[..., T], *args: object) -> T:
     """Do a drawing's long pure work; under gevent in a thread of the worker's pool.
 
-    A 2,000-node map's DOT takes over 100 ms of Python to write: done in the worker's own
+    A 2,000-node map's DOT takes over 50 ms of Python to write: done in the worker's own
     thread it would hold up every other request and live stream of the worker meanwhile;
     in a thread of its own it shares the interpreter with them (Python switches every 5 ms).
     """
@@ -262,6 +300,22 @@ def aside(work: Callable[..., T], *args: object) -> T:
     from gevent import get_hub
 
     return get_hub().threadpool.apply(work, args)
+
+
+def naming(made: Iterator[str], graph: dict, how: str, name: list[str]) -> Iterator[str]:
+    """The parts of a DOT source, then the drawing's name (digest_of) put in `name`: taken
+    while Graphviz draws, when no stored drawing needed it before."""
+    yield from made
+    name.append(digest_of(graph, how))
+
+
+def aside_each(made: Iterator[str]) -> Iterator[str]:
+    """The parts of a DOT source, each made aside (see aside) while Graphviz reads the last."""
+    if not cooperative():
+        yield from made
+        return
+    while (part := aside(next, made, None)) is not None:
+        yield part
 
 
 def drawn_graph(db: Database, map_id: int) -> dict:
@@ -459,15 +513,22 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
             if view.focus == 0
             else neighbourhood(graph, view.focus, limits.focus_radius, limits.focus_max)
         )
-        text, program, digest = aside(written, part, limits, view.direction)
+        made, program, how = written(part, limits, view.direction)
         found = stored(db, map_id, fmt, view)
-        same = found is not None and found["digest"] == digest and found["status"] != "none"
-        # Only undrawn fields changed (a quote, a source): the drawing stands as it is.
-        if same and (kept := kept_drawing(db, map_id, fmt, view)) is not None:
+        digest, kept = None, None
+        if found is not None and found["digest"] is not None and found["status"] != "none":
+            digest = aside(digest_of, part, how)
+            # Only undrawn fields changed (a quote, a source): the drawing stands as it is.
+            if found["digest"] == digest:
+                kept = kept_drawing(db, map_id, fmt, view)
+        if kept is not None:
             outcome = kept
         else:
+            name: list[str] = []
+            parts = made if digest is not None else naming(made, part, how, name)
             key = (map_id, fmt, view, claimed)
-            outcome = graphviz(db, key, (text, program), limits, len(part["nodes"]))
+            outcome = graphviz(db, key, (aside_each(parts), program), limits, len(part["nodes"]))
+            digest = digest or (name[0] if name else aside(digest_of, part, how))
         outcome.revision = revision
         if keep(db, (map_id, fmt, view, claimed), outcome, digest, oldest):
             state = {"revision": revision, "status": outcome.status, "digest": digest}
@@ -479,11 +540,12 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
 
 
 def graphviz(
-    db: Database, key: tuple, dot_source: tuple[str, str], limits: Limits, shown: int
+    db: Database, key: tuple, dot_source: tuple[Iterable[str], str], limits: Limits, shown: int
 ) -> Drawing:
     """Run Graphviz in one of the machine's slots; a failure becomes a stored outcome.
 
-    `key` is (map id, format, view, claim token): the claim this run serves.
+    `key` is (map id, format, view, claim token): the claim this run serves. `dot_source` is
+    the DOT text (whole, or in parts made as Graphviz reads them) and its program.
     """
     map_id, fmt, view, _claimed = key
     text, program = dot_source

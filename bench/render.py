@@ -118,7 +118,8 @@ def check(response, expected: bytes) -> None:
 
 def raw_dot(source: bytes, program: str, options: Options, env: dict | None) -> list[ProgramRun]:
     """Graphviz alone on the same DOT with the app's program and settings, file in, file out
-    (the app reads the drawing through a pipe as it is written); repeated within the budget."""
+    (the app writes the DOT into a pipe as it makes it and reads the drawing through a pipe as
+    it is written); repeated within the budget."""
     command = ["dot", "-Tsvg"] if program == "dot" else [program, "-n2", "-Tsvg"]
     runs: list[ProgramRun] = []
     with tempfile.TemporaryDirectory(prefix="argmap-raw-") as folder:

@@ -53,7 +53,8 @@ def test_a_stored_drawing_is_gzipped_and_reads_back_as_drawn():
 
 def running(marker: str) -> list[str]:
     """The processes running now whose command line holds `marker`."""
-    return subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()
+    found = subprocess.run(["pgrep", "-f", "--", marker], capture_output=True, text=True)
+    return found.stdout.split()
 
 
 def test_a_run_over_its_time_is_stopped_and_leaves_no_process():
@@ -70,6 +71,63 @@ def heavy() -> str:
     edges = [f"n{i} -> n{i + 1};" for i in range(1500)]
     edges += [f"n{(i * 7919) % 1500} -> n{(i * 104729) % 1500};" for i in range(3000)]
     return "digraph g {\n" + "\n".join(edges) + "\n}\n"
+
+
+def in_parts(source: str, size: int, made: list[float], pause: float = 0.0):
+    """The source in parts of `size` characters, noting when each is made."""
+    for start in range(0, len(source), size):
+        time.sleep(pause)
+        made.append(time.monotonic())
+        yield source[start : start + size]
+
+
+def test_a_source_in_parts_is_read_while_it_is_made_and_drawn_as_the_whole(tmp_path):
+    marker = f"-Gcomment=parts-probe-{os.getpid()}"
+    source, seen = chain(400), []
+
+    def parts():
+        for number, part in enumerate(in_parts(source, 4000, [])):
+            if number == 3:
+                seen.append(running(marker))  # Graphviz already runs, reading the first parts
+            yield part
+
+    done = graphviz_process.run(["dot", "-Tsvg", marker], parts(), MEMORY, 20)
+    whole = graphviz_process.run(["dot", "-Tsvg", marker], source, MEMORY, 20)
+    assert done.returncode == 0 and done.output == whole.output and done.size > 200_000
+    assert len(seen) == 1 and seen[0] != [] and running(marker) == []
+
+
+def test_a_part_that_cannot_be_made_stops_graphviz_and_leaves_no_process():
+    marker = f"-Gcomment=broken-probe-{os.getpid()}"
+
+    def parts():
+        yield "digraph g {\n a -> b;\n"
+        raise ValueError("no more parts")
+
+    with pytest.raises(ValueError, match="no more parts"):
+        graphviz_process.run(["dot", "-Tsvg", marker], parts(), MEMORY, 20)
+    assert running(marker) == []
+
+
+def test_graphviz_that_stops_reading_ends_the_feed_with_its_message():
+    made: list[float] = []
+    bad = "digraph g {\n a -> ;\n" + "x" * 50 * 4000
+    started = time.monotonic()
+    done = graphviz_process.run(["dot", "-Tsvg"], in_parts(bad, 4000, made, 0.02), MEMORY, 20)
+    assert done.returncode != 0 and b"syntax error" in done.stderr and done.size == 0
+    assert len(made) < 50 and time.monotonic() - started < 1.0  # the rest was never made
+    with pytest.raises(RenderError, match="syntax error"):
+        render.run(in_parts(bad, 4000, []), "svg", render.Limits())
+
+
+def test_the_time_spent_making_the_parts_is_not_graphvizs():
+    made: list[float] = []
+    parts = in_parts(chain(20), 100, made, 0.05)  # about a second to make, 0.3 s allowed
+    done = graphviz_process.run(["dot", "-Tsvg"], parts, MEMORY, 0.3)
+    assert done.returncode == 0 and b"Reason 19" in done.output
+    assert made[-1] - made[0] > 0.3
+    with pytest.raises(RenderTimeout, match="longer than 0.2 s"):
+        graphviz_process.run(["dot", "-Tsvg"], in_parts(heavy(), 20_000, []), MEMORY, 0.2)
 
 
 @pytest.mark.parametrize("prlimit", [True, False], ids=["prlimit", "preexec_fn"])
@@ -107,7 +165,7 @@ def test_the_server_draws_under_gevent_and_sends_the_drawing_as_stored(tmp_path,
     server = Server(tmp_path, env={"ARGMAP_RENDER_TIDY_AT": str(tidy_at)})
     try:
         _, map_id = on_file(server.database, owned_map)
-        on_file(server.database, lambda db: reasons(db, map_id, 12))
+        on_file(server.database, lambda db: reasons(db, map_id, 300))  # DOT in several parts
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         conn.request("GET", f"/maps/{map_id}/diagram.svg", headers={"Accept-Encoding": "gzip"})
         answer = conn.getresponse()
@@ -115,7 +173,7 @@ def test_the_server_draws_under_gevent_and_sends_the_drawing_as_stored(tmp_path,
         conn.close()
         assert (answer.status, answer.getheader("Content-Encoding")) == (200, "gzip")
         drawn = gzip.decompress(body)
-        assert drawn.count(b'class="node') == 13 and b"Reason 11" in drawn
+        assert drawn.count(b'class="node') == 301 and b"Reason 299" in drawn
         query = "SELECT body FROM renders WHERE status = 'ok'"
         stored = on_file(server.database, lambda db: db.execute(query).fetchone()[0])
         assert bytes(stored) == body  # gzipped once, as Graphviz wrote it, and sent as stored
@@ -145,13 +203,16 @@ def test_making_dot_pauses_the_cycle_collector_and_leaves_it_as_it_was(was_on):
         gc.enable()
 
 
-def test_graphviz_writes_into_a_pipe_of_a_megabyte(tmp_path):
+def test_graphviz_reads_and_writes_through_pipes_of_a_megabyte(tmp_path):
     with open(tmp_path / "errors", "w+b") as errors:
         process = graphviz_process.start(["sleep", "0.5"], MEMORY, None, errors)
         try:
-            size = fcntl.fcntl(process.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+            sizes = [
+                fcntl.fcntl(p.fileno(), fcntl.F_GETPIPE_SZ) for p in (process.stdin, process.stdout)
+            ]
         finally:
             process.kill()
             process.wait()
+            process.stdin.close()
             process.stdout.close()
-    assert size == graphviz_process.PIPE_SIZE == 1 << 20
+    assert sizes == [graphviz_process.PIPE_SIZE] * 2 and graphviz_process.PIPE_SIZE == 1 << 20

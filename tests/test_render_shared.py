@@ -199,7 +199,7 @@ def test_big_maps_are_drawn_whole_as_a_tidy_tree_thesis_on_the_left(db, runs):
     assert all(f'id="node&#45;{i}"' in text for i in ids)
     assert text.count('class="edge"') == 40  # 39 parent edges and the link
     source = render.diagram(db, m, "dot", None, render.Limits(tidy_at=30)).body.decode()
-    x = {int(n): float(v) for n, v in re.findall(r'\bn(\d+) \[label=.*pos="([\d.]+),', source)}
+    x = {int(n): float(v) for n, v in re.findall(r'\bn(\d+) \[pos="([\d.]+),', source)}
     assert min(x, key=x.get) == ids[0] and len(x) == 40
 
 
@@ -306,3 +306,38 @@ def test_a_claim_left_by_a_process_that_died_is_drawn_over_at_once(db):
     drawn = render.diagram(db, m, "svg", wait=False)  # not the last drawing: drawn now
     assert drawn.revision == maps.get_map(db, m)["revision"] and not drawn.updating
     assert "After the crash" in drawn.body.decode().replace("\xa0", " ")
+
+
+def test_a_drawing_is_named_by_every_drawn_field_and_how_it_is_laid_out():
+    node = {"id": 1, "kind": "claim", "text": "A", "parent_id": None, "group": None}
+    link = {"from_id": 2, "to_id": 1, "relation": "support", "group": None, "undercut": 0}
+    graph = {
+        "nodes": [{**node, "undercut": 0}, {**node, "id": 2, "kind": "support", "parent_id": 1}],
+        "links": [link],
+    }
+    name = render.digest_of(graph, "dot dot rl")
+    assert render.digest_of({**graph}, "dot dot rl") == name
+    changed = [
+        render.digest_of(graph, "dot dot bt"),
+        render.digest_of(graph, "neato tidy"),
+        *(
+            render.digest_of(
+                {**graph, "nodes": [{**graph["nodes"][0], key: value}, graph["nodes"][1]]},
+                "dot dot rl",
+            )
+            for key, value in [
+                ("text", "B"),
+                ("kind", "support"),
+                ("parent_id", 2),
+                ("group", 1),
+                ("undercut", 1),
+                ("id", 3),
+            ]
+        ),
+        *(
+            render.digest_of({**graph, "links": [{**link, key: value}]}, "dot dot rl")
+            for key, value in [("relation", "counter"), ("to_id", 2), ("group", 2), ("undercut", 1)]
+        ),
+        render.digest_of({**graph, "links": []}, "dot dot rl"),
+    ]
+    assert len({name, *changed}) == len(changed) + 1
