@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import statistics
 import tempfile
@@ -37,6 +38,7 @@ class Measured:
     raw: list[ProgramRun]
     program: str
     cold_cpu: tuple[float, float]  # medians of a cold render's CPU: argmap's own, Graphviz's
+    ratios: list[float]  # each cold render's time over Graphviz alone's, run right after it
 
 
 def app_for(path: Path):
@@ -76,7 +78,13 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
     def again() -> render.Diagram:
         return render.diagram(db, map_id, "svg", None, limits)
 
-    cold_timing = common.median_time(cold, options.repeat, options.budget)
+    cold()  # once first: its DOT is what Graphviz alone is given
+    graph = load(db, map_id)
+    text, program = render.source(graph, limits)
+    env = render.environment(db, "svg", program)
+    with graphviz_alone(text.encode(), program, options, env) as alone:
+        colds, raw = paired(cold, alone, options)
+    cold_timing = common.Timing(statistics.median(t for t, _ in colds), len(colds), colds[-1][1])
     bar.update()
     cached = common.median_time(again, options.repeat)
     bar.update()
@@ -84,10 +92,11 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
     get = common.median_time(lambda: fetch(client, map_id), options.repeat)
     check(get.result, cold_timing.result.body)
     bar.update()
-    graph = load(db, map_id)
-    text, program = render.source(graph, limits)
-    raw = raw_dot(text.encode(), program, options, render.environment(db, "svg", program))
-    bar.update()
+    ratios = [
+        t / r.seconds
+        for (t, _), r in zip(colds, raw, strict=True)
+        if r.seconds and r.returncode == 0
+    ]
     return Measured(
         len(graph["nodes"]),
         len(graph["links"]),
@@ -99,7 +108,22 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
         raw,
         program,
         (statistics.median(o for o, _ in spent), statistics.median(g for _, g in spent)),
+        ratios,
     )
+
+
+def paired(cold, alone, options: Options) -> tuple[list, list[ProgramRun]]:
+    """Cold renders and Graphviz alone taken in turn, so both meet the same load; within the
+    budget, and stopped when Graphviz alone does not finish."""
+    colds: list = []
+    raw: list[ProgramRun] = []
+    while len(colds) < max(options.repeat, 1):
+        colds.append(common.timed(cold))
+        raw.append(alone())
+        spent = sum(t for t, _ in colds) + sum(r.seconds or 0 for r in raw)
+        if raw[-1].seconds is None or spent >= options.budget:
+            break
+    return colds, raw
 
 
 def fetch(client, map_id: int):
@@ -116,21 +140,17 @@ def check(response, expected: bytes) -> None:
         raise RuntimeError(f"GET diagram.svg gave {response.status_code}, not the cached render")
 
 
-def raw_dot(source: bytes, program: str, options: Options, env: dict | None) -> list[ProgramRun]:
-    """Graphviz alone on the same DOT with the app's program and settings, file in, file out
-    (the app writes the DOT into a pipe as it makes it and reads the drawing through a pipe as
-    it is written); repeated within the budget."""
+@contextlib.contextmanager
+def graphviz_alone(source: bytes, program: str, options: Options, env: dict | None):
+    """One run at a time of Graphviz alone on the same DOT with the app's program and
+    settings, file in, file out (the app writes the DOT into a pipe as it makes it and reads
+    the drawing through a pipe as it is written)."""
     command = ["dot", "-Tsvg"] if program == "dot" else [program, "-n2", "-Tsvg"]
-    runs: list[ProgramRun] = []
     with tempfile.TemporaryDirectory(prefix="argmap-raw-") as folder:
         given = Path(folder) / "map.dot"
         given.write_bytes(source)
         command += ["-o", str(Path(folder) / "drawing.svg"), str(given)]
-        while len(runs) < max(options.repeat, 1):
-            runs.append(common.run_program(command, b"", options.timeout, env))
-            if runs[-1].seconds is None or sum(r.seconds or 0 for r in runs) >= options.budget:
-                break
-    return runs
+        yield lambda: common.run_program(command, b"", options.timeout, env)
 
 
 def raw_cells(runs: list[ProgramRun], options: Options) -> list[str]:
@@ -160,17 +180,14 @@ def view(found: Measured) -> str:
     return f"whole, {how}"
 
 
-def raw_median(found: Measured) -> float | None:
-    """The median wall time of Graphviz alone, if it finished."""
-    if found.raw[-1].seconds is None or found.raw[-1].returncode != 0:
-        return None
-    return statistics.median(r.seconds for r in found.raw)
-
-
 def ratio(found: Measured) -> str:
-    """Cold render time over Graphviz's own time on the same DOT."""
-    raw = raw_median(found)
-    return "-" if not raw or found.drawn.focused else f"{found.cold.median / raw:.2f}"
+    """Cold render time over Graphviz's own time on the same DOT (median of the pairs)."""
+    return "-" if not found.ratios or found.drawn.focused else f"{paired_ratio(found):.2f}"
+
+
+def paired_ratio(found: Measured) -> float:
+    """The median over the pairs of a cold render's time over Graphviz alone's right after."""
+    return statistics.median(found.ratios)
 
 
 def row(found: Measured, options: Options) -> list[str]:
@@ -222,9 +239,10 @@ def results_table(measured: list[Measured], failed: dict[int, str], options: Opt
         f" client taking gzip as pages do, median of {options.repeat}.",
         "Graphviz alone: the program the app runs (`dot -Tsvg`, or `neato -n2 -Tsvg` without"
         " its text shaper for a tidy tree, as the app runs it) on the whole map's DOT source"
-        " (render.source), repeated like cold, stopped after"
-        f" {options.timeout:g} s; its CPU: user + system seconds (steadier on a busy machine)."
-        " cold / alone: what reading the map, writing DOT and storing the drawing add.",
+        " (render.source), run right after each cold render so that both meet the same load,"
+        f" stopped after {options.timeout:g} s; its CPU: user + system seconds (steadier on a"
+        " busy machine). cold / alone: the median over those pairs of one's time over the"
+        " other's: what reading the map, writing DOT and storing the drawing add.",
     ]
     table.notes += [settings(found.limits) for found in measured[:1]]
     table.notes.append(common.machine())
@@ -280,10 +298,9 @@ def ratio_target(by_size: dict[int, Measured], size: int) -> list[str]:
     """The row for "cold render within 1.2x Graphviz alone on the same DOT"."""
     what = f"cold {size:,}-node map within {RATIO_MAX:g}x Graphviz alone"
     found = by_size.get(size)
-    raw = raw_median(found) if found else None
-    if found is None or not raw:
+    if found is None or not found.ratios:
         return [what, "-", mark(None)]
-    share = found.cold.median / raw
+    share = paired_ratio(found)
     return [what, f"{share:.2f}x", mark(share <= RATIO_MAX)]
 
 
