@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
-
 from flask import (
     Blueprint,
     Response,
@@ -38,7 +36,7 @@ from ..clean import said, short
 from ..db import get_db, row
 from ..errors import ArgmapError, Conflict, Forbidden, NotFound, ValidationError
 from ..records import node_dict
-from ..web import access, compress, mappage
+from ..web import access, compress, lean, mappage
 from ..web.access import editor_only, first_owner_only
 from ..web.downloads import attachment
 from ..web.ids import query_number
@@ -405,10 +403,7 @@ def change_comment(map_id: int, comment_id: int, what: str):
 
 def diagram_tag(graph: dict, fmt: str, view: render.View, limits: render.Limits) -> str:
     """The diagram's ETag: what the drawing shows (map, revision, view, reader, limits)."""
-    settings = zlib.crc32(repr(limits).encode())
-    reader = "s" if access.hides() else "o"  # students may not see what owners see
-    where = f"{view.direction}-n{view.focus}"
-    return f"m{graph['id']}-r{graph['revision']}-{fmt}-{where}-{reader}-{settings:x}"
+    return lean.etag(graph["id"], graph["revision"], fmt, view, access.hides(), limits)
 
 
 @bp.get("/maps/<int:map_id>/diagram.<fmt>")

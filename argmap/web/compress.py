@@ -27,14 +27,20 @@ def accepted() -> bool:
 
 def remembered(tag: str) -> Response | None:
     """The gzipped answer kept for this ETag of this database, for a client that takes gzip."""
-    with LOCK:
-        found = RECENT.get(kept_as(tag))
-        if found is not None:
-            RECENT.move_to_end(kept_as(tag))
+    found = kept(current_app.config["DATABASE"], tag)
     if found is None or not accepted():
         return None
     body, headers = found
     return Response(body, headers=headers)
+
+
+def kept(database: str, tag: str) -> tuple[bytes, dict] | None:
+    """The gzipped body and headers kept for this ETag of this database file, if any."""
+    with LOCK:
+        found = RECENT.get((database, tag))
+        if found is not None:
+            RECENT.move_to_end((database, tag))
+    return found
 
 
 def remember(tag: str, response: Response) -> Response:
