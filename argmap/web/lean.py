@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Request
 from sqlite_utils import Database
-from werkzeug.datastructures import ETags, Headers
+from werkzeug.datastructures import ETags
 from werkzeug.http import HTTP_STATUS_CODES, quote_etag
 from werkzeug.utils import get_content_type
 
@@ -140,12 +140,10 @@ class Lean:
         if answered is None:
             return self.wsgi(environ, start_response)
         status, headers, body = answered
-        sent = Headers(headers)
+        sent = {**HEADERS, **headers}  # the security headers unless set (as headers.secure)
         if status == 200:
             sent["Content-Length"] = str(len(body))
-        for name, value in HEADERS.items():
-            sent.setdefault(name, value)
-        start_response(f"{status} {HTTP_STATUS_CODES[status].upper()}", sent.to_wsgi_list())
+        start_response(f"{status} {HTTP_STATUS_CODES[status].upper()}", list(sent.items()))
         return [body]
 
     def answer(self, db: Database, map_id: int, environ: dict) -> Answer | None:
@@ -172,7 +170,9 @@ class Lean:
         """(a student: not the map's owner, known by cookie); None: Flask answers (refused)."""
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ") if header.startswith("Bearer ") else None
-        cookie = None if token else self.app.session_interface.open_session(self.app, request)
+        cookie = None
+        if token is None and self.app.config["SESSION_COOKIE_NAME"] in request.cookies:
+            cookie = self.app.session_interface.open_session(self.app, request)
         person = person_of(db, token, cookie or {})
         member = membership(person, map_id, db)
         if not readable(db, map_id, member):
