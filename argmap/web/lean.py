@@ -13,6 +13,7 @@ Flask unchanged, which answers it as before.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import zlib
@@ -34,6 +35,7 @@ from .access import membership, person_of, readable
 from .headers import HEADERS
 from .ids import query_number
 
+log = logging.getLogger(__name__)
 PATH = re.compile(r"/maps/([0-9]{1,19})/diagram\.svg")
 ASKED = {"ready", "node", "direction"}  # the questions this path answers; others go to Flask
 Answer = tuple[int, dict[str, str], bytes]  # status, headers, body
@@ -135,6 +137,9 @@ class Lean:
             answered = self.answer(db, int(found.group(1)), environ)
         except (ArgmapError, sqlite3.Error):
             answered = None  # Flask answers it (and says what is wrong, if anything is)
+        except Exception:  # noqa: BLE001 (Flask answers it again, with its error page)
+            log.exception("The lean path failed on %s; Flask answers.", environ.get("PATH_INFO"))
+            answered = None
         finally:
             give_back(database, db)
         if answered is None:
