@@ -45,14 +45,6 @@ def keep(database: str, tag: str, body: bytes, headers: dict) -> None:
             RECENT.popitem(last=False)
 
 
-def gzipped(body: bytes, mimetype: str) -> Response:
-    """An answer whose body is gzipped already (a stored drawing): sent as it is."""
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    return response
-
-
 def compressible(response: Response) -> bool:
     """Whether this answer is a whole text body worth compressing for this client."""
     return (
