@@ -85,10 +85,11 @@ def register(app: Flask) -> None:
         standing,
         votes,
     )
-    from .web import access, compress, csrf, errorpages, headers, ids, proxies
+    from .web import access, compress, csrf, errorpages, headers, ids, lean, proxies
 
     app.url_map.converters["int"] = ids.IdConverter  # before any route is added
     db.init_app(app)
+    lean.init_app(app)  # inside the proxies' reading of the address: it needs none
     proxies.init_app(app)
     csrf.init_app(app)
     access.init_app(app)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from . import db as db_module
-from . import drawahead, events, patches, presence
+from . import drawahead, events, moderation, patches, presence
 from .db import connect, row, rows
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,8 @@ class Item:
     generation: int = 0  # the access counter when the event was read
     drawing: bool = False  # the event's map is being drawn ahead (a `drawn` event follows)
     event: dict | None = field(default=None, compare=False, hash=False)  # for students' frames
+    hidden: frozenset | None = None  # the map's nodes hidden from students, read with the event
+    frames: dict = field(default_factory=dict, compare=False, hash=False)  # by how it is seen
 
 
 @dataclass(eq=False)
@@ -263,6 +265,11 @@ class Watcher:
                     db, "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT 500", (self.after,)
                 )
                 drawings = self.drawings(db)
+                hidden = {  # once for all the streams of a map: what students may not see
+                    map_id: frozenset(moderation.hidden_ids(db, map_id))
+                    for map_id in {e["map_id"] for e in found}
+                    if self.of_map(map_id)
+                }
             finally:
                 db.execute("COMMIT")
         if generation != self.generation:
@@ -288,6 +295,7 @@ class Watcher:
                     generation=generation,
                     drawing=later,
                     event=event,
+                    hidden=hidden.get(event["map_id"]),
                 )
                 for watched in streams:
                     watched.put(item)

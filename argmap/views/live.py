@@ -151,6 +151,7 @@ class Stream:
         self.timing, self.watcher, self.watched = timing, watcher, watched
         self.people: tuple | None = None
         self.view = authors.Names(map_id)  # how this reader sees the map's people
+        self.seeing: tuple = ()  # what of `view` a frame depends on (set with it)
         self.shown_as = reader.name  # the name others see this reader under
         self.checked = 0  # the access counter at the last check of the reader's access
         self.student = True  # not an owner: nothing of hidden nodes is sent (set at each check)
@@ -206,12 +207,29 @@ class Stream:
                 sent = time.monotonic()
 
     def tell(self, items: list) -> list[str]:
-        """The frames of new events for this reader (see `told`)."""
-        hidden: set[int] = set()
-        if self.student and items:
+        """The frames of new events for this reader (see `told`).
+
+        A frame is made once for all the streams that see the event alike (the same names,
+        a student or not, the same hidden nodes): votes, which name their reader, each time.
+        """
+        hidden: frozenset = frozenset()
+        if self.student and any(i.event and i.hidden is None for i in items):
             with self.watcher.reading() as db:
-                hidden = moderation.hidden_ids(db, self.map_id)
-        return [self.told(i.event, hidden, i.drawing) if i.event else i.text for i in items]
+                hidden = frozenset(moderation.hidden_ids(db, self.map_id))
+        frames = []
+        for item in items:
+            if not item.event:
+                frames.append(item.text)
+                continue
+            seen = (item.hidden if item.hidden is not None else hidden) if self.student else None
+            if votes.is_vote(item.event["action"]):
+                frames.append(self.told(item.event, seen or set(), item.drawing))
+                continue
+            key = (self.seeing, seen, item.drawing)
+            if key not in item.frames:
+                item.frames[key] = self.told(item.event, seen or set(), item.drawing)
+            frames.append(item.frames[key])
+        return frames
 
     def start(self) -> tuple[str, bool]:
         """Hello, the events the page has not seen yet and who is here; True: access ended."""
@@ -255,6 +273,13 @@ class Stream:
         """How this reader sees the map's people now, and the name others see them under."""
         member = find_membership(db, self.map_id, self.reader.account(db), self.reader.secret)
         self.view = authors.names_for(db, self.map_id, member["role"] if member else None)
+        view = self.view  # what makes two readers see an event alike (with `student`)
+        self.seeing = (
+            view.anonymous,
+            view.owner_view,
+            frozenset(view.owners),
+            frozenset(view.real.items()),
+        )
         public = authors.names_for(db, self.map_id, None)  # as a student sees them
         self.shown_as = public.shown(self.reader.member_id, self.reader.name)
 

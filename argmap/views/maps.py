@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
-
 from flask import (
     Blueprint,
     Response,
@@ -22,7 +20,6 @@ from .. import (
     comments,
     deletion,
     dot,
-    drawahead,
     events,
     links,
     maps,
@@ -38,7 +35,7 @@ from ..clean import said, short
 from ..db import get_db, row
 from ..errors import ArgmapError, Conflict, Forbidden, NotFound, ValidationError
 from ..records import node_dict
-from ..web import access, compress, mappage
+from ..web import access, compress, lean, mappage
 from ..web.access import editor_only, first_owner_only
 from ..web.downloads import attachment
 from ..web.ids import query_number
@@ -403,14 +400,6 @@ def change_comment(map_id: int, comment_id: int, what: str):
     return to_thread(map_id, done["node_id"])
 
 
-def diagram_tag(graph: dict, fmt: str, view: render.View, limits: render.Limits) -> str:
-    """The diagram's ETag: what the drawing shows (map, revision, view, reader, limits)."""
-    settings = zlib.crc32(repr(limits).encode())
-    reader = "s" if access.hides() else "o"  # students may not see what owners see
-    where = f"{view.direction}-n{view.focus}"
-    return f"m{graph['id']}-r{graph['revision']}-{fmt}-{where}-{reader}-{settings:x}"
-
-
 @bp.get("/maps/<int:map_id>/diagram.<fmt>")
 def diagram(map_id: int, fmt: str):
     """The diagram as SVG, PNG, PDF or DOT; ?download=1 saves it as a file, ?direction=bt
@@ -419,57 +408,30 @@ def diagram(map_id: int, fmt: str):
     A page asks again with the ETag it has: an unchanged map answers 304 without a render.
     With ?ready=1 (the live page) a drawing being made is not waited for: the last one comes
     at once, marked `X-Argmap-Updating: 1`, and the page's stream says when the new one is
-    drawn (the view is drawn ahead after each change from then on).
+    drawn (the view is drawn ahead after each change from then on). A page's SVG is mostly
+    answered in front of Flask, by the same function (web.lean).
     """
     if fmt not in render.FORMATS:
         abort(404, f"No diagram format {fmt!r}: choose svg, png, pdf or dot.")
     db = get_db()
-    graph = maps.get_map(db, map_id)
-    limits = render.Limits.from_config(current_app.config)
     node_id = query_number(request.args.get("node"), "node", "a node id")
     direction = query_direction(request.args.get("direction"))
-    view = render.View(node_id or 0, direction)
-    download = bool(request.args.get("download"))
-    ready = not download and bool(request.args.get("ready"))
-    if ready:
-        wanted = drawahead.Want(fmt, node_id, direction, access.hides())
-        drawahead.drawer(current_app.config["DATABASE"]).want(map_id, wanted, limits)
-    # Named by the newest change that alters the drawing: after a vote the page's copy stands.
-    shows = events.drawn_revision(db, map_id, graph["revision"])
-    tag = diagram_tag({**graph, "revision": shows}, fmt, view, limits)
-    if not download and request.if_none_match.contains_weak(tag):
-        unchanged = Response(status=304)
-        unchanged.set_etag(tag, weak=True)
-        unchanged.headers["X-Argmap-Revision"] = str(graph["revision"])
-        unchanged.headers["X-Argmap-Updating"] = "0"  # a browser keeps a 304's headers
-        return unchanged
-    if not download and (kept := compress.remembered(tag)):
-        kept.headers["X-Argmap-Revision"] = str(graph["revision"])
-        return kept
+    if request.args.get("download"):
+        return download(db, map_id, fmt, node_id, direction)
+    ready = bool(request.args.get("ready"))
+    asked = lean.Asked(fmt, node_id, direction, ready, request.if_none_match, compress.accepted())
+    status, headers, body = lean.answer(db, current_app.config, map_id, access.hides(), asked)
+    return Response(body, status, headers)
+
+
+def download(db, map_id: int, fmt: str, node_id: int | None, direction: str) -> Response:
+    """The diagram as a file to save, named after the map and its revision."""
+    graph = maps.get_map(db, map_id)
+    limits = render.Limits.from_config(current_app.config)
     drawn = render.diagram(
-        db, map_id, fmt, node_id, limits, direction=direction, hide=access.hides(), wait=not ready
+        db, map_id, fmt, node_id, limits, direction=direction, hide=access.hides()
     )
-    tag = diagram_tag({**graph, "revision": drawn.shows}, fmt, view, limits)
-    if ready and drawn.updating and request.if_none_match.contains_weak(tag):
-        unchanged = Response(status=304)  # the page has the last drawing: wait for the next
-        unchanged.set_etag(tag, weak=True)
-        unchanged.headers["X-Argmap-Revision"] = str(drawn.revision)
-        unchanged.headers["X-Argmap-Updating"] = "1"
-        return unchanged
-    if download:
-        response = Response(drawn.body, mimetype=render.FORMATS[fmt])
-        name = f"{graph['title']} r{drawn.revision}"
-        response.headers["Content-Disposition"] = attachment(name, fmt)
-        return response
-    if drawn.gzipped is not None and compress.accepted():
-        response = compress.gzipped(drawn.gzipped, render.FORMATS[fmt])  # as stored: no gzip
-    else:
-        response = Response(drawn.body, mimetype=render.FORMATS[fmt])
-    response.set_etag(tag, weak=True)
-    response.headers["Cache-Control"] = "no-cache"  # ask again each time: a 304 is cheap
-    response.headers["X-Argmap-Revision"] = str(drawn.revision)
-    response.headers["X-Argmap-Shown"] = f"{drawn.shown} {drawn.total} {drawn.focus or ''}".strip()
-    response.headers["X-Argmap-Updating"] = "1" if drawn.updating else "0"
-    if drawn.updating:
-        return response  # not kept: the map's next drawing is on its way
-    return compress.remember(tag, response)
+    response = Response(drawn.body, mimetype=render.FORMATS[fmt])
+    name = f"{graph['title']} r{drawn.revision}"
+    response.headers["Content-Disposition"] = attachment(name, fmt)
+    return response

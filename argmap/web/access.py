@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
@@ -61,16 +61,15 @@ def session_entry() -> tuple[object, object]:
     return entry[0], entry[1]
 
 
-def session_user() -> dict | None:
-    """The account logged in on this session, unless the session ended (logout, new password)."""
-    return accounts.session_user(get_db(), *session_entry())
-
-
 def load_person() -> Person:
     """The person from the API token, else from the signed session cookie."""
-    token = bearer_token()
+    return person_of(get_db(), bearer_token(), session)
+
+
+def person_of(db: Database, token: str | None, cookie: Mapping) -> Person:
+    """The person an API token names, else the one a session cookie's contents name."""
     if token is not None:
-        user = accounts.user_for_token(get_db(), token)
+        user = accounts.user_for_token(db, token)
         if user is None:
             raise Unauthorized(
                 "This API token is not valid (revoked or mistyped): create a new one on your"
@@ -78,8 +77,11 @@ def load_person() -> Person:
                 "Authorization",
             )
         return Person(user, by_token=True)
-    joins = session.get("joins")
-    return Person(session_user(), joins if isinstance(joins, dict) else {})
+    entry = cookie.get("user")
+    signed_in = isinstance(entry, list) and len(entry) == 2
+    user = accounts.session_user(db, *entry) if signed_in else None
+    joins = cookie.get("joins")
+    return Person(user, joins if isinstance(joins, dict) else {})
 
 
 def current_person() -> Person:
@@ -120,10 +122,10 @@ def find_membership(db: Database, map_id: int, user_id: int | None, secret: obje
     return found
 
 
-def membership(person: Person, map_id: int) -> dict | None:
+def membership(person: Person, map_id: int, db: Database | None = None) -> dict | None:
     """The person's membership of the map: through their account, else joined in this browser."""
     user_id = person.user["id"] if person.user else None
-    return find_membership(get_db(), map_id, user_id, person.joins.get(str(map_id)))
+    return find_membership(db or get_db(), map_id, user_id, person.joins.get(str(map_id)))
 
 
 def readable(db: Database, map_id: int, member: dict | None) -> bool:

@@ -11,7 +11,7 @@ import gzip
 import threading
 from collections import OrderedDict
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
 SMALLEST = 1024  # bytes: below this, gzip saves less than it costs
 TYPES = ("text/", "application/json", "image/svg+xml", "application/javascript")
@@ -25,40 +25,24 @@ def accepted() -> bool:
     return request.accept_encodings["gzip"] > 0
 
 
-def remembered(tag: str) -> Response | None:
-    """The gzipped answer kept for this ETag of this database, for a client that takes gzip."""
+def kept(database: str, tag: str) -> tuple[bytes, dict] | None:
+    """The gzipped body and headers kept for this ETag of this database file, if any."""
     with LOCK:
-        found = RECENT.get(kept_as(tag))
+        found = RECENT.get((database, tag))
         if found is not None:
-            RECENT.move_to_end(kept_as(tag))
-    if found is None or not accepted():
-        return None
-    body, headers = found
-    return Response(body, headers=headers)
+            RECENT.move_to_end((database, tag))
+    return found
 
 
-def remember(tag: str, response: Response) -> Response:
-    """Keep a gzipped answer in memory under its ETag (the same drawing for every page)."""
-    if response.headers.get("Content-Encoding") == "gzip":
-        kept = {k: v for k, v in response.headers.items() if k != "Content-Length"}
-        with LOCK:
-            RECENT[kept_as(tag)] = (response.get_data(), kept)
-            while len(RECENT) > KEPT:
-                RECENT.popitem(last=False)
-    return response
+def keep(database: str, tag: str, body: bytes, headers: dict) -> None:
+    """Keep a gzipped answer in memory under its ETag (the same drawing for every page).
 
-
-def kept_as(tag: str) -> tuple[str, str]:
-    """The key of a kept answer: an ETag names a revision of a map of one database."""
-    return (current_app.config["DATABASE"], tag)
-
-
-def gzipped(body: bytes, mimetype: str) -> Response:
-    """An answer whose body is gzipped already (a stored drawing): sent as it is."""
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    return response
+    An ETag names a revision of a map of one database file.
+    """
+    with LOCK:
+        RECENT[(database, tag)] = (body, headers)
+        while len(RECENT) > KEPT:
+            RECENT.popitem(last=False)
 
 
 def compressible(response: Response) -> bool:

@@ -15,7 +15,7 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup
 from sqlite_utils import Database
 
-from .. import authors, comments, moderation, nodes, outline, render, votes
+from .. import authors, comments, drawahead, moderation, nodes, outline, render, votes
 from ..db import rows
 from ..errors import NotFound, RenderError
 from ..records import link_dict, node_dict
@@ -75,8 +75,14 @@ def mark_selected(html: str, node_id: int | None) -> Markup:
 def drawing(
     db: Database, found: dict, selected: int | None, hide: bool, direction: str = "rl"
 ) -> PageDrawing:
-    """The page's diagram for this revision, selection, reader and direction, looked up once."""
+    """The page's diagram for this revision, selection, reader and direction, looked up once.
+
+    From now on the view is drawn ahead after each change (argmap.drawahead), as for a page
+    that fetched it: the first change after the page loads is drawn ahead too.
+    """
     limits = render.Limits.from_config(current_app.config)
+    wanted = drawahead.Want("svg", selected, direction, hide)
+    drawahead.drawer(current_app.config["DATABASE"]).want(found["id"], wanted, limits)
     key = (found["id"], found["revision"], selected, hide, direction, repr(limits))
     view = render.View(selected or 0, direction, hide)
     return kept("drawings", key, lambda: look_up(db, found["id"], view, limits))
