@@ -133,7 +133,7 @@ class _Lexer:
             else:
                 raise self.error("a backslash must be followed by the character it escapes")
             if not name:  # a shortcut that added its tokens itself
-                line_start = False
+                line_start = tokens[-1].kind == "Newline"
             elif name not in SKIPPED:
                 append(new(Token, (name, text[pos:end], pos)))
                 line_start = name in AFTER_LINE
@@ -209,6 +209,8 @@ class _Lexer:
         steps: list[Step] = []
         if char == "[" and not inference:
             steps.append(Step(None, "", self._definition_line))
+        if line_start and char in RELATION_LINE_FIRST and not inference:
+            steps.append(Step(None, "", self._relation_line))
         run: list[tuple[str, str, Callable | None]] = []
         for name in names:
             part = self._regex(name)
@@ -285,6 +287,32 @@ class _Lexer:
         self.tokens.append(tuple.__new__(Token, ("StatementDefinition", title, self.pos)))
         if text:
             self.tokens.append(tuple.__new__(Token, ("Freestyle", text, found.start(2))))
+        return found.end()
+
+    def _relation_line(self) -> int:
+        """A whole line "  <+ [Title]: plain text." in one match: the tokens its rules give.
+
+        The commonest line of a map (one per relation): its relation symbol (opening or
+        closing indentation levels), the definition, a Freestyle run, an optional final
+        mark (UnusedControlChar) and the Newline, where no other rule could match first.
+        """
+        pos = self.pos
+        found = RELATION_LINE.match(self.text, pos)
+        if not found:
+            return -1
+        indent, symbol, title, text, mark, newline = found.group(1, 2, 3, 4, 5, 6)
+        self._indent_to(len(indent))
+        append, new, end = self.tokens.append, tuple.__new__, found.end(2)
+        append(new(Token, (RELATION_SYMBOLS[symbol], indent + symbol, pos)))
+        start = found.start(3)
+        append(new(Token, (DEFINITIONS[title[0]], title, start)))
+        start = found.start(4)
+        append(new(Token, ("Freestyle", text, start)))
+        end = start + len(text)
+        if mark:
+            append(new(Token, ("UnusedControlChar", mark, end)))
+            end += len(mark)
+        append(new(Token, ("Newline", newline, end)))
         return found.end()
 
     def _rule(self, name: str) -> Callable[[], int]:
@@ -562,6 +590,27 @@ def _mid_line() -> Scanner:
 
 
 MID_LINE = _mid_line()
+RELATION_SYMBOLS = {
+    "+>": "IncomingSupport",
+    "->": "IncomingAttack",
+    "<+": "OutgoingSupport",
+    "+": "OutgoingSupport",
+    "<-": "OutgoingAttack",
+    "-": "OutgoingAttack",
+}
+DEFINITIONS = {"[": "StatementDefinition", "<": "ArgumentDefinition"}
+RELATION_LINE_FIRST = " \t+-<"
+# "  <+ [Title]: plain text." and its Newline, split as the rules split it (a test holds
+# the two to the same tokens): a relation symbol followed by spaces (so no inference
+# line), a definition whose title holds no closing mark (nor "!" after "<": no
+# comment), a Freestyle run that starts where only Freestyle could, an optional final
+# mark, and a line end that no empty line follows (that would be an Emptyline).
+RELATION_LINE = re.compile(
+    r"([ \t]*)(\+>|->|<\+|<-|\+|-)[ \t]+"
+    r"(\[[^\]\n\r\u2028\u2029]+\]:|<[^<>!\n\r\u2028\u2029][^<>\n\r\u2028\u2029]*>:)[ \t]+"
+    rf"({FREESTYLE_FIRST}[^\\@#*_\[\],.:;</>\-\r\n(){{}}]*)"
+    r"([.:;,][ \t]?)?([ \t]*\n)(?![ \t]*(?:\r\n|\n))"
+)
 
 
 def _run_end(text: str, start: int, char: str) -> int:
