@@ -301,9 +301,7 @@ class _Parser:
         to be closed, as the parse would fail there first.
         """
         kinds, tokens, at = self.kinds, self.tokens, self.at
-        if kinds[at] == "Freestyle" and kinds[at + 1] not in CONTENT_FIRST:
-            self.at = at + 1
-            member.text = tokens[at].image  # the commonest content: one run of plain text
+        if kinds[at] == "Freestyle" and self.plain_content(member):
             return
         parts: list[str] = []
         closers: list[str] = []  # the closing mark each open range waits for
@@ -349,6 +347,24 @@ class _Parser:
         if broken is not None:
             raise broken
         member.text, member.tags = "".join(parts), _tags(tags)
+
+    def plain_content(self, member: Member) -> bool:
+        """The commonest content in one step: plain text, a final mark, a line break, no more.
+
+        Returns False, taking nothing, for any other content (content() reads it token by
+        token; a test holds the two to the same results).
+        """
+        kinds, tokens, at = self.kinds, self.tokens, self.at
+        end, text = at + 1, tokens[at].image
+        if kinds[end] == "UnusedControlChar":
+            text += tokens[end].image
+            end += 1
+        if kinds[end] == "Newline":
+            end += 1
+        if kinds[end] in CONTENT_FIRST:  # more text follows: spaces and marks to work out
+            return False
+        self.at, member.text = end, text
+        return True
 
     def token_text(self, token: Token) -> str:
         """The text one token contributes."""
@@ -411,4 +427,6 @@ def _bracketed(image: str) -> str | None:
 
 def _tags(images: list[str]) -> list[str]:
     """The tags of '#tag' and '#(tag)' tokens, each once, in order."""
+    if not images:
+        return []
     return [tag for tag in dict.fromkeys(map(tag_of, dict.fromkeys(images))) if tag]
