@@ -110,7 +110,7 @@ class _Lexer:
                 moved = self._scan(pos)
                 if moved > pos:
                     pos, tables = moved, self._tables()
-                    line_start = tokens[-1].kind == "Newline"
+                    line_start = tokens[-1].kind in AFTER_LINE
                     if pos >= size:
                         break
             self.pos = pos
@@ -133,7 +133,7 @@ class _Lexer:
             else:
                 raise self.error("a backslash must be followed by the character it escapes")
             if not name:  # a shortcut that added its tokens itself
-                line_start = tokens[-1].kind == "Newline"
+                line_start = tokens[-1].kind in AFTER_LINE
             elif name not in SKIPPED:
                 append(new(Token, (name, text[pos:end], pos)))
                 line_start = name in AFTER_LINE
@@ -294,25 +294,32 @@ class _Lexer:
 
         The commonest line of a map (one per relation): its relation symbol (opening or
         closing indentation levels), the definition, a Freestyle run, an optional final
-        mark (UnusedControlChar) and the Newline, where no other rule could match first.
+        mark (UnusedControlChar), then the line end: a Newline, or an Emptyline when empty
+        lines follow, where no other rule could match first.
         """
-        pos = self.pos
-        found = RELATION_LINE.match(self.text, pos)
+        pos, text = self.pos, self.text
+        found = RELATION_LINE.match(text, pos)
         if not found:
             return -1
-        indent, symbol, title, text, mark, newline = found.group(1, 2, 3, 4, 5, 6)
-        self._indent_to(len(indent))
-        append, new, end = self.tokens.append, tuple.__new__, found.end(2)
+        indent, symbol, title, words, mark, ending = found.group(1, 2, 3, 4, 5, 6)
+        if len(indent) != self.indents[-1]:
+            self._indent_to(len(indent))
+        append, new = self.tokens.append, tuple.__new__
         append(new(Token, (RELATION_SYMBOLS[symbol], indent + symbol, pos)))
-        start = found.start(3)
-        append(new(Token, (DEFINITIONS[title[0]], title, start)))
-        start = found.start(4)
-        append(new(Token, ("Freestyle", text, start)))
-        end = start + len(text)
+        append(new(Token, (DEFINITIONS[title[0]], title, found.start(3))))
+        end = found.start(4)
+        append(new(Token, ("Freestyle", words, end)))
+        end += len(words)
         if mark:
             append(new(Token, ("UnusedControlChar", mark, end)))
             end += len(mark)
-        append(new(Token, ("Newline", newline, end)))
+        if ending.count("\n") == 1:
+            append(new(Token, ("Newline", ending, end)))
+            return found.end()
+        self.pos = end  # an Emptyline closes every indentation level here, unless the text ends
+        if found.end() < len(text) and len(self.indents) > 1:
+            self._dedent_all()
+        append(new(Token, ("Emptyline", ending, end)))
         return found.end()
 
     def _rule(self, name: str) -> Callable[[], int]:
@@ -604,12 +611,12 @@ RELATION_LINE_FIRST = " \t+-<"
 # the two to the same tokens): a relation symbol followed by spaces (so no inference
 # line), a definition whose title holds no closing mark (nor "!" after "<": no
 # comment), a Freestyle run that starts where only Freestyle could, an optional final
-# mark, and a line end that no empty line follows (that would be an Emptyline).
+# mark, and the line ends up to the next line with text (an Emptyline if more than one).
 RELATION_LINE = re.compile(
     r"([ \t]*)(\+>|->|<\+|<-|\+|-)[ \t]+"
     r"(\[[^\]\n\r\u2028\u2029]+\]:|<[^<>!\n\r\u2028\u2029][^<>\n\r\u2028\u2029]*>:)[ \t]+"
     rf"({FREESTYLE_FIRST}[^\\@#*_\[\],.:;</>\-\r\n(){{}}]*)"
-    r"([.:;,][ \t]?)?([ \t]*\n)(?![ \t]*(?:\r\n|\n))"
+    r"([.:;,][ \t]?)?((?:[ \t]*\n)+)(?![ \t]*\r?\n)"
 )
 
 
