@@ -168,8 +168,9 @@ class _Parser:
     def argument(self) -> Entity:
         """argument: '<Title>: text' or '<Title>', then data and relations."""
         member = Member()
-        if self.peek() == "ArgumentDefinition":
-            member.title = self.take().image[1:-2]
+        if self.kinds[self.at] == "ArgumentDefinition":
+            member.title = self.tokens[self.at].image[1:-2]
+            self.at += 1
             self.content(member)
         else:
             token = self.take("ArgumentReference")
@@ -223,16 +224,21 @@ class _Parser:
     def relations(self, parent: Entity) -> None:
         """relations: an indented block of relation lines below their parent."""
         self.take("Indent")
-        while self.peek() in RELATIONS:
+        kinds = self.kinds
+        while kinds[self.at] in RELATIONS:
             self.relation(parent)
         self.take("Dedent", "a relation (+, -, <+, +>, ...) or a less indented line")
 
     def relation(self, parent: Entity) -> None:
         """One relation line: its symbol, then a statement or an argument."""
-        symbol = self.take().kind
-        if symbol == "Contradiction" and self.peek() in ARGUMENT_FIRST:
+        symbol = self.kinds[self.at]
+        self.at += 1
+        if self.kinds[self.at] not in ARGUMENT_FIRST:
+            child = self.statement()
+        elif symbol == "Contradiction":
             raise self.error("a contradiction (><) can only relate two statements")
-        child = self.argument() if self.peek() in ARGUMENT_FIRST else self.statement()
+        else:
+            child = self.argument()
         source, target = (child, parent) if symbol in OUTGOING else (parent, child)
         group = child.members[-1].data.get("argmap_group")
         self.relate(RELATION_TYPES[symbol], source, target, group)
@@ -395,7 +401,10 @@ class _Parser:
 
     def add_member(self, kind: str, member: Member) -> Entity:
         """Record a finished statement or argument occurrence."""
-        entity = self.entity(kind, member.title or "")
+        key = (kind, member.title or "")
+        entity = self.doc.entities.get(key)
+        if entity is None:
+            entity = self.doc.entities[key] = Entity(kind, key[1])
         entity.members.append(member)
         return entity
 
@@ -406,9 +415,10 @@ class _Parser:
         writes one line per group when a premise is in two groups for one conclusion.
         """
         key = (rtype, id(source), id(target))
-        group = group if isinstance(group, int) and not isinstance(group, bool) else None
-        if key in self.seen:
-            known = self.seen[key]
+        if group is not None and (not isinstance(group, int) or isinstance(group, bool)):
+            group = None
+        known = self.seen.get(key)
+        if known is not None:
             if group != known.group and group not in known.also:
                 known.also.append(group)
             return
