@@ -208,6 +208,7 @@ class _Lexer:
         ]
         steps: list[Step] = []
         if char == "[" and not inference:
+            steps.append(Step(None, "", self._statement_line))
             steps.append(Step(None, "", self._definition_line))
         if line_start and char in RELATION_LINE_FIRST and not inference:
             steps.append(Step(None, "", self._relation_line))
@@ -293,21 +294,34 @@ class _Lexer:
         """A whole line "  <+ [Title]: plain text." in one match: the tokens its rules give.
 
         The commonest line of a map (one per relation): its relation symbol (opening or
-        closing indentation levels), the definition, a Freestyle run, an optional final
-        mark (UnusedControlChar), then the line end: a Newline, or an Emptyline when empty
-        lines follow, where no other rule could match first.
+        closing indentation levels), then what _statement_line takes.
         """
-        pos, text = self.pos, self.text
-        found = RELATION_LINE.match(text, pos)
+        pos = self.pos
+        found = RELATION_LINE.match(self.text, pos)
         if not found:
             return -1
-        indent, symbol, title, words, mark, ending = found.group(1, 2, 3, 4, 5, 6)
+        indent, symbol = found.group(1, 2)
         if len(indent) != self.indents[-1]:
             self._indent_to(len(indent))
+        self.tokens.append(tuple.__new__(Token, (RELATION_SYMBOLS[symbol], indent + symbol, pos)))
+        return self._line_taken(found, 3)
+
+    def _statement_line(self) -> int:
+        """A whole line "[Title]: plain text." in one match: the tokens its rules give."""
+        found = STATEMENT_LINE.match(self.text, self.pos)
+        return self._line_taken(found, 1) if found else -1
+
+    def _line_taken(self, found: re.Match, first: int) -> int:
+        """The tokens of a line's definition, Freestyle run, final mark and line end.
+
+        `found` holds them as groups from `first` on; the line end is a Newline, or an
+        Emptyline when empty lines follow (closing every indentation level unless the
+        text ends there), where no other rule could match first.
+        """
+        title, words, mark, ending = found.group(first, first + 1, first + 2, first + 3)
         append, new = self.tokens.append, tuple.__new__
-        append(new(Token, (RELATION_SYMBOLS[symbol], indent + symbol, pos)))
-        append(new(Token, (DEFINITIONS[title[0]], title, found.start(3))))
-        end = found.start(4)
+        append(new(Token, (DEFINITIONS[title[0]], title, found.start(first))))
+        end = found.start(first + 1)
         append(new(Token, ("Freestyle", words, end)))
         end += len(words)
         if mark:
@@ -316,8 +330,8 @@ class _Lexer:
         if ending.count("\n") == 1:
             append(new(Token, ("Newline", ending, end)))
             return found.end()
-        self.pos = end  # an Emptyline closes every indentation level here, unless the text ends
-        if found.end() < len(text) and len(self.indents) > 1:
+        self.pos = end
+        if found.end() < len(self.text) and len(self.indents) > 1:
             self._dedent_all()
         append(new(Token, ("Emptyline", ending, end)))
         return found.end()
@@ -607,16 +621,19 @@ RELATION_SYMBOLS = {
 }
 DEFINITIONS = {"[": "StatementDefinition", "<": "ArgumentDefinition"}
 RELATION_LINE_FIRST = " \t+-<"
-# "  <+ [Title]: plain text." and its Newline, split as the rules split it (a test holds
-# the two to the same tokens): a relation symbol followed by spaces (so no inference
-# line), a definition whose title holds no closing mark (nor "!" after "<": no
-# comment), a Freestyle run that starts where only Freestyle could, an optional final
-# mark, and the line ends up to the next line with text (an Emptyline if more than one).
+# "[Title]: plain text." and its line ends, split as the rules split them (tests hold the
+# two to the same tokens): a definition whose title holds no closing mark (nor "!" after
+# "<": no comment), a Freestyle run that starts where only Freestyle could, an optional
+# final mark, and the line ends up to the next line with text (an Emptyline if more than
+# one). A relation line starts with its symbol and spaces (so it is no inference line).
+_LINE_REST = (
+    rf"[ \t]+({FREESTYLE_FIRST}[^\\@#*_\[\],.:;</>\-\r\n(){{}}]*)"
+    r"([.:;,][ \t]?)?((?:[ \t]*\n)+)(?![ \t]*\r?\n)"
+)
+STATEMENT_LINE = re.compile(r"(\[[^\]\n\r\u2028\u2029]+\]:)" + _LINE_REST)
 RELATION_LINE = re.compile(
     r"([ \t]*)(\+>|->|<\+|<-|\+|-)[ \t]+"
-    r"(\[[^\]\n\r\u2028\u2029]+\]:|<[^<>!\n\r\u2028\u2029][^<>\n\r\u2028\u2029]*>:)[ \t]+"
-    rf"({FREESTYLE_FIRST}[^\\@#*_\[\],.:;</>\-\r\n(){{}}]*)"
-    r"([.:;,][ \t]?)?((?:[ \t]*\n)+)(?![ \t]*\r?\n)"
+    r"(\[[^\]\n\r\u2028\u2029]+\]:|<[^<>!\n\r\u2028\u2029][^<>\n\r\u2028\u2029]*>:)" + _LINE_REST
 )
 
 

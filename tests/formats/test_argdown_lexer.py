@@ -111,7 +111,7 @@ def test_the_scan_within_a_line_splits_as_the_rules_one_by_one(monkeypatch):
 
 LINE_PARTS = [
     ["", " ", "  ", "\t", "    ", " '", "\t "],
-    ["+", "-", "<+", "<-", "+>", "->", "><", "_", "<_", "--", "+ +", "*", "1."],
+    ["+", "-", "", "<+", "<-", "+>", "->", "><", "_", "<_", "--", "+ +", "*", "1.", "#"],
     [" ", "  ", "\t", ""],
     ["[a]:", "<b>:", "[a b]:", "<a b>:", "[a]b]:", "<a>b>:", "<!--x>:", "[é]:", "<ü>:"]
     + ["[a\u2028]:", "[a]", "<b>", "[]:", "<>:", "[l](u)", "@[a]", "[a]: [b]:", "<a>: <b>:"],
@@ -135,30 +135,36 @@ def relation_lines(rng: random.Random) -> str:
     return "".join(lines)
 
 
-def test_a_relation_line_in_one_match_splits_as_the_rules_one_by_one(monkeypatch):
+def test_a_whole_line_in_one_match_splits_as_the_rules_one_by_one(monkeypatch):
     rng = random.Random(11)
     texts = [p.read_text() for p in sorted((corpus.CORPUS / "argdown").glob("*.argdown"))]
     texts += [relation_lines(rng) for _ in range(3_000)]
     texts += ["".join(rng.choices(PIECES, k=rng.randint(1, 60))) for _ in range(1_000)]
     matched = [tokens_or_error(text) for text in texts]
     monkeypatch.setattr(argdown_lexer._Lexer, "_relation_line", lambda self: -1)
+    monkeypatch.setattr(argdown_lexer._Lexer, "_statement_line", lambda self: -1)
     assert matched == [tokens_or_error(text) for text in texts]
 
 
-def test_relation_lines_take_the_shortcut():
-    text = "[a]: A\n  <+ [b]: B c.\n    - <d>: D\n  +> [e]: E:\n"
-    lexer = argdown_lexer._Lexer(text)
-    calls = []
-    lexer._relation_line = lambda: (
-        calls.append(lexer.pos) or argdown_lexer._Lexer._relation_line(lexer)
-    )
-    kinds = [t.kind for t in lexer.run()]
-    assert kinds.count("Newline") == 4 and len(calls) == 3
-    assert kinds[3:9] == [
-        "Indent",
-        "OutgoingSupport",
-        "StatementDefinition",
-        "Freestyle",
-        "UnusedControlChar",
-        "Newline",
+def test_common_lines_take_the_shortcut(monkeypatch):
+    text = "[a]: A\n  <+ [b]: B c.\n    - <d>: D\n\n[e]: E:\n  +> [f]: F\n"
+    taken = []
+    for name in ("_relation_line", "_statement_line"):
+        shortcut = getattr(argdown_lexer._Lexer, name)
+        monkeypatch.setattr(
+            argdown_lexer._Lexer,
+            name,
+            lambda self, shortcut=shortcut: taken.append(shortcut(self)) or taken[-1],
+        )
+    kinds = [t.kind for t in tokenize(text)]
+    assert taken == [7, 22, 36, 44, 56]  # where each of the five lines ends
+    assert kinds == [
+        *("StatementDefinition", "Freestyle", "Newline"),
+        *("Indent", "OutgoingSupport", "StatementDefinition", "Freestyle"),
+        *("UnusedControlChar", "Newline"),
+        *("Indent", "OutgoingAttack", "ArgumentDefinition", "Freestyle"),
+        *("Dedent", "Dedent", "Emptyline"),
+        *("StatementDefinition", "Freestyle", "UnusedControlChar", "Newline"),
+        *("Indent", "IncomingSupport", "StatementDefinition", "Freestyle", "Newline"),
+        "Dedent",
     ]
