@@ -136,7 +136,11 @@ def read(text: str, include: Callable[[str], str] | None = None) -> MapData:
 
 def _undefined(doc: Document, text: str) -> list[str]:
     """A warning, with its line, for each statement or argument referred to but never defined."""
-    found = [entity for entity in doc.entities.values() if entity.undefined()]
+    found = [  # an entity whose last member defines it is defined
+        entity
+        for entity in doc.entities.values()
+        if entity.members and entity.members[-1].reference and entity.undefined()
+    ]
     line_starts = [m.end() for m in re.finditer("\n", text)] if found else []
     warnings = []
     for entity in found[:MAX_LISTED]:

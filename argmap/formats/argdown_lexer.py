@@ -353,7 +353,7 @@ class _Lexer:
 
     def _emit(self, kind: str) -> None:
         """Add an INDENT or DEDENT token at the current position."""
-        self.tokens.append(Token(kind, "", self.pos))
+        self.tokens.append(tuple.__new__(Token, (kind, "", self.pos)))
 
     def _indent_to(self, width: int) -> None:
         """Open or close indentation levels for a line indented by `width` characters."""
