@@ -8,7 +8,8 @@ closing mark remember what they found, so a hostile file cannot make the
 tokenizer quadratic. For speed (a 5 MB file has over a million tokens), the
 rules that could start with each character are tried from a table, runs of
 plain regular expressions and of relation symbols as one expression each, and
-the commonest line, "[Title]: plain text", is split in one match. Within a line
+the commonest lines, "[Title]: plain text." and "  <+ [Title]: plain text." with
+their line ends, are split in one match each. Within a line
 (default mode), every rule that may come there is one regular expression whose
 matches the loop takes one after another (`_scan`); it stops wherever a rule
 with a function of its own, a line end or a mark closing another range than the
@@ -110,7 +111,7 @@ class _Lexer:
                 moved = self._scan(pos)
                 if moved > pos:
                     pos, tables = moved, self._tables()
-                    line_start = tokens[-1].kind in AFTER_LINE
+                    line_start = tokens[-1].kind == "Newline"
                     if pos >= size:
                         break
             self.pos = pos
