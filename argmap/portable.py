@@ -138,6 +138,8 @@ def all_fields(nodes: list[Node]) -> list[dict]:
 
 def inference_rules(data: MapData) -> None:
     """Keep groups and undercuts only where the model has an inference; say what changed."""
+    if not data.links and all(n.group is None and not n.undercut for n in data.nodes):
+        return  # the rules are about groups, undercuts and links: nothing to check
     parent = {n.key: n.parent for n in data.nodes}
     for node in data.nodes:
         if node.group is None and not node.undercut:

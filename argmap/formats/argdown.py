@@ -117,13 +117,14 @@ def read(text: str, include: Callable[[str], str] | None = None) -> MapData:
     kept = without_cycles(edges)
     title, description = _title(doc, settings)
     data = build(title, [_node(e) for e in doc.entities.values()], kept, description)
-    left_out = {id(e) for e in edges} - {id(e) for e in kept}
-    data.warnings += [
-        f"Left out the relation from {e.source[2:]!r} to {e.target[2:]!r}: it would close"
-        " a cycle, and an argmap map has none."
-        for e in edges
-        if id(e) in left_out
-    ]
+    if len(kept) < len(edges):
+        left_out = {id(e) for e in edges} - {id(e) for e in kept}
+        data.warnings += [
+            f"Left out the relation from {e.source[2:]!r} to {e.target[2:]!r}: it would close"
+            " a cycle, and an argmap map has none."
+            for e in edges
+            if id(e) in left_out
+        ]
     data.warnings += _undefined(doc, expanded)
     if include is None:
         data.warnings += [
@@ -135,7 +136,11 @@ def read(text: str, include: Callable[[str], str] | None = None) -> MapData:
 
 def _undefined(doc: Document, text: str) -> list[str]:
     """A warning, with its line, for each statement or argument referred to but never defined."""
-    found = [entity for entity in doc.entities.values() if entity.undefined()]
+    found = [  # an entity whose last member defines it is defined
+        entity
+        for entity in doc.entities.values()
+        if entity.members and entity.members[-1].reference and entity.undefined()
+    ]
     line_starts = [m.end() for m in re.finditer("\n", text)] if found else []
     warnings = []
     for entity in found[:MAX_LISTED]:
@@ -259,19 +264,40 @@ def _edges(doc: Document) -> list[Edge]:
     """Relations and PCS edges in the order they close in the file, without repeats."""
     steps = [(r.seq, r) for r in doc.relations]
     steps += [(e.seq, e) for e in doc.entities.values() if e.kind == "argument" and e.pcs]
+    if len(steps) > len(doc.relations):  # relations come in seq order: PCS edges among them
+        steps.sort(key=lambda pair: pair[0])
     groups: dict[object, int] = {}
     edges: list[Edge] = []
-    seen: dict[tuple, set[int | None]] = {}  # groups of each (source, target, relation)
-    for _, step in sorted(steps, key=lambda pair: pair[0]):
-        for number, edge in enumerate(_step_edges(step, groups)):
+    seen: set[tuple] = set()  # each (source, target, relation, undercut) kept
+    kept: set[tuple] = set()  # and each with its group
+    for _, step in steps:
+        if type(step) is Relation and step.group is None and not step.also:
+            found = [_plain_edge(step)]  # the commonest: one edge, without a group
+        else:
+            found = _step_edges(step, groups)
+        for number, edge in enumerate(found):
             key = (edge.source, edge.target, edge.relation, edge.undercut)
-            further = isinstance(step, Relation) and number > 0  # the same line, another group
+            further = number > 0 and isinstance(step, Relation)  # the same line, another group
             if edge.source == edge.target or (key in seen and not further):
                 continue
-            if edge.group not in seen.setdefault(key, set()):
-                seen[key].add(edge.group)
+            if (key, edge.group) not in kept:
+                seen.add(key)
+                kept.add((key, edge.group))
                 edges.append(edge)
     return edges
+
+
+def _plain_edge(step: Relation) -> Edge:
+    """The edge of a relation without a group."""
+    relation, undercut = RELATION_MAP[step.type]
+    source, target = step.source, step.target
+    return Edge(
+        f"{source.kind[0]}:{source.title}",
+        f"{target.kind[0]}:{target.title}",
+        relation,
+        None,
+        undercut,
+    )
 
 
 def _step_edges(step: Relation | Entity, groups: dict[object, int]) -> list[Edge]:

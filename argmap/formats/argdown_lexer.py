@@ -8,7 +8,8 @@ closing mark remember what they found, so a hostile file cannot make the
 tokenizer quadratic. For speed (a 5 MB file has over a million tokens), the
 rules that could start with each character are tried from a table, runs of
 plain regular expressions and of relation symbols as one expression each, and
-the commonest line, "[Title]: plain text", is split in one match. Within a line
+the commonest lines, "[Title]: plain text." and "  <+ [Title]: plain text." with
+their line ends, are split in one match each. Within a line
 (default mode), every rule that may come there is one regular expression whose
 matches the loop takes one after another (`_scan`); it stops wherever a rule
 with a function of its own, a line end or a mark closing another range than the
@@ -133,7 +134,7 @@ class _Lexer:
             else:
                 raise self.error("a backslash must be followed by the character it escapes")
             if not name:  # a shortcut that added its tokens itself
-                line_start = False
+                line_start = tokens[-1].kind in AFTER_LINE
             elif name not in SKIPPED:
                 append(new(Token, (name, text[pos:end], pos)))
                 line_start = name in AFTER_LINE
@@ -208,7 +209,10 @@ class _Lexer:
         ]
         steps: list[Step] = []
         if char == "[" and not inference:
+            steps.append(Step(None, "", self._statement_line))
             steps.append(Step(None, "", self._definition_line))
+        if line_start and char in RELATION_LINE_FIRST and not inference:
+            steps.append(Step(None, "", self._relation_line))
         run: list[tuple[str, str, Callable | None]] = []
         for name in names:
             part = self._regex(name)
@@ -287,6 +291,52 @@ class _Lexer:
             self.tokens.append(tuple.__new__(Token, ("Freestyle", text, found.start(2))))
         return found.end()
 
+    def _relation_line(self) -> int:
+        """A whole line "  <+ [Title]: plain text." in one match: the tokens its rules give.
+
+        The commonest line of a map (one per relation): its relation symbol (opening or
+        closing indentation levels), then what _statement_line takes.
+        """
+        pos = self.pos
+        found = RELATION_LINE.match(self.text, pos)
+        if not found:
+            return -1
+        indent, symbol = found.group(1, 2)
+        if len(indent) != self.indents[-1]:
+            self._indent_to(len(indent))
+        self.tokens.append(tuple.__new__(Token, (RELATION_SYMBOLS[symbol], indent + symbol, pos)))
+        return self._line_taken(found, 3)
+
+    def _statement_line(self) -> int:
+        """A whole line "[Title]: plain text." in one match: the tokens its rules give."""
+        found = STATEMENT_LINE.match(self.text, self.pos)
+        return self._line_taken(found, 1) if found else -1
+
+    def _line_taken(self, found: re.Match, first: int) -> int:
+        """The tokens of a line's definition, Freestyle run, final mark and line end.
+
+        `found` holds them as groups from `first` on; the line end is a Newline, or an
+        Emptyline when empty lines follow (closing every indentation level unless the
+        text ends there), where no other rule could match first.
+        """
+        title, words, mark, ending = found.group(first, first + 1, first + 2, first + 3)
+        append, new = self.tokens.append, tuple.__new__
+        append(new(Token, (DEFINITIONS[title[0]], title, found.start(first))))
+        end = found.start(first + 1)
+        append(new(Token, ("Freestyle", words, end)))
+        end += len(words)
+        if mark:
+            append(new(Token, ("UnusedControlChar", mark, end)))
+            end += len(mark)
+        if ending.count("\n") == 1:
+            append(new(Token, ("Newline", ending, end)))
+            return found.end()
+        self.pos = end
+        if found.end() < len(self.text) and len(self.indents) > 1:
+            self._dedent_all()
+        append(new(Token, ("Emptyline", ending, end)))
+        return found.end()
+
     def _rule(self, name: str) -> Callable[[], int]:
         """A function that returns where the named rule's match ends here, or -1."""
         if hasattr(self, "_" + name):
@@ -304,7 +354,7 @@ class _Lexer:
 
     def _emit(self, kind: str) -> None:
         """Add an INDENT or DEDENT token at the current position."""
-        self.tokens.append(Token(kind, "", self.pos))
+        self.tokens.append(tuple.__new__(Token, (kind, "", self.pos)))
 
     def _indent_to(self, width: int) -> None:
         """Open or close indentation levels for a line indented by `width` characters."""
@@ -562,6 +612,30 @@ def _mid_line() -> Scanner:
 
 
 MID_LINE = _mid_line()
+RELATION_SYMBOLS = {
+    "+>": "IncomingSupport",
+    "->": "IncomingAttack",
+    "<+": "OutgoingSupport",
+    "+": "OutgoingSupport",
+    "<-": "OutgoingAttack",
+    "-": "OutgoingAttack",
+}
+DEFINITIONS = {"[": "StatementDefinition", "<": "ArgumentDefinition"}
+RELATION_LINE_FIRST = " \t+-<"
+# "[Title]: plain text." and its line ends, split as the rules split them (tests hold the
+# two to the same tokens): a definition whose title holds no closing mark (nor "!" after
+# "<": no comment), a Freestyle run that starts where only Freestyle could, an optional
+# final mark, and the line ends up to the next line with text (an Emptyline if more than
+# one). A relation line starts with its symbol and spaces (so it is no inference line).
+_LINE_REST = (
+    rf"[ \t]+({FREESTYLE_FIRST}[^\\@#*_\[\],.:;</>\-\r\n(){{}}]*)"
+    r"([.:;,][ \t]?)?((?:[ \t]*\n)+)(?![ \t]*\r?\n)"
+)
+STATEMENT_LINE = re.compile(r"(\[[^\]\n\r\u2028\u2029]+\]:)" + _LINE_REST)
+RELATION_LINE = re.compile(
+    r"([ \t]*)(\+>|->|<\+|<-|\+|-)[ \t]+"
+    r"(\[[^\]\n\r\u2028\u2029]+\]:|<[^<>!\n\r\u2028\u2029][^<>\n\r\u2028\u2029]*>:)" + _LINE_REST
+)
 
 
 def _run_end(text: str, start: int, char: str) -> int:

@@ -84,15 +84,18 @@ class Document:
 
 def apply_model_rules(doc: Document, strict: bool) -> None:
     """Apply Argdown's model rules to the relations (ModelPlugin.run)."""
-    moved = []
+    moved = False
     for relation in doc.relations:
         source = relation.source
         if source.kind == "argument" and source.pcs:
             relation.source = source.pcs[-1][0]
-        moved.append(relation)
-    doc.relations = _unique(moved)
+            moved = True
+    if moved:  # the parser recorded each relation once: only a moved one can repeat
+        doc.relations = _unique(doc.relations)
     if strict:
         doc.relations = _strict(doc.relations)
+    if not any(_may_be_redundant(r) for r in doc.relations):
+        return
     touching: dict[int, list] = {}
     for relation in doc.relations:
         for end in {id(relation.source), id(relation.target)}:
@@ -129,10 +132,19 @@ def _strict(relations: list[Relation]) -> list[Relation]:
     return out
 
 
+def _may_be_redundant(relation: Relation) -> bool:
+    """Whether a relation is an attack from a statement on an argument with premises."""
+    return (
+        relation.type == "attack"
+        and relation.source.kind == "statement"
+        and bool(relation.target.pcs)
+    )
+
+
 def _redundant(relation: Relation, touching: dict[int, list]) -> bool:
     """An attack from a statement on an argument that already hits one of its premises."""
     argument, statement = relation.target, relation.source
-    if relation.type != "attack" or statement.kind != "statement" or not argument.pcs:
+    if not _may_be_redundant(relation):
         return False
     premises = {id(s) for s, role in argument.pcs if role == "premise"}
     for other in touching[id(statement)]:

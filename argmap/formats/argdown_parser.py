@@ -168,8 +168,9 @@ class _Parser:
     def argument(self) -> Entity:
         """argument: '<Title>: text' or '<Title>', then data and relations."""
         member = Member()
-        if self.peek() == "ArgumentDefinition":
-            member.title = self.take().image[1:-2]
+        if self.kinds[self.at] == "ArgumentDefinition":
+            member.title = self.tokens[self.at].image[1:-2]
+            self.at += 1
             self.content(member)
         else:
             token = self.take("ArgumentReference")
@@ -223,16 +224,21 @@ class _Parser:
     def relations(self, parent: Entity) -> None:
         """relations: an indented block of relation lines below their parent."""
         self.take("Indent")
-        while self.peek() in RELATIONS:
+        kinds = self.kinds
+        while kinds[self.at] in RELATIONS:
             self.relation(parent)
         self.take("Dedent", "a relation (+, -, <+, +>, ...) or a less indented line")
 
     def relation(self, parent: Entity) -> None:
         """One relation line: its symbol, then a statement or an argument."""
-        symbol = self.take().kind
-        if symbol == "Contradiction" and self.peek() in ARGUMENT_FIRST:
+        symbol = self.kinds[self.at]
+        self.at += 1
+        if self.kinds[self.at] not in ARGUMENT_FIRST:
+            child = self.statement()
+        elif symbol == "Contradiction":
             raise self.error("a contradiction (><) can only relate two statements")
-        child = self.argument() if self.peek() in ARGUMENT_FIRST else self.statement()
+        else:
+            child = self.argument()
         source, target = (child, parent) if symbol in OUTGOING else (parent, child)
         group = child.members[-1].data.get("argmap_group")
         self.relate(RELATION_TYPES[symbol], source, target, group)
@@ -301,9 +307,7 @@ class _Parser:
         to be closed, as the parse would fail there first.
         """
         kinds, tokens, at = self.kinds, self.tokens, self.at
-        if kinds[at] == "Freestyle" and kinds[at + 1] not in CONTENT_FIRST:
-            self.at = at + 1
-            member.text = tokens[at].image  # the commonest content: one run of plain text
+        if kinds[at] == "Freestyle" and self.plain_content(member):
             return
         parts: list[str] = []
         closers: list[str] = []  # the closing mark each open range waits for
@@ -350,6 +354,24 @@ class _Parser:
             raise broken
         member.text, member.tags = "".join(parts), _tags(tags)
 
+    def plain_content(self, member: Member) -> bool:
+        """The commonest content in one step: plain text, a final mark, a line break, no more.
+
+        Returns False, taking nothing, for any other content (content() reads it token by
+        token; a test holds the two to the same results).
+        """
+        kinds, tokens, at = self.kinds, self.tokens, self.at
+        end, text = at + 1, tokens[at].image
+        if kinds[end] == "UnusedControlChar":
+            text += tokens[end].image
+            end += 1
+        if kinds[end] == "Newline":
+            end += 1
+        if kinds[end] in CONTENT_FIRST:  # more text follows: spaces and marks to work out
+            return False
+        self.at, member.text = end, text
+        return True
+
     def token_text(self, token: Token) -> str:
         """The text one token contributes."""
         if token.kind == "EscapedChar":
@@ -379,7 +401,10 @@ class _Parser:
 
     def add_member(self, kind: str, member: Member) -> Entity:
         """Record a finished statement or argument occurrence."""
-        entity = self.entity(kind, member.title or "")
+        key = (kind, member.title or "")
+        entity = self.doc.entities.get(key)
+        if entity is None:
+            entity = self.doc.entities[key] = Entity(kind, key[1])
         entity.members.append(member)
         return entity
 
@@ -390,9 +415,10 @@ class _Parser:
         writes one line per group when a premise is in two groups for one conclusion.
         """
         key = (rtype, id(source), id(target))
-        group = group if isinstance(group, int) and not isinstance(group, bool) else None
-        if key in self.seen:
-            known = self.seen[key]
+        if group is not None and (not isinstance(group, int) or isinstance(group, bool)):
+            group = None
+        known = self.seen.get(key)
+        if known is not None:
             if group != known.group and group not in known.also:
                 known.also.append(group)
             return
@@ -411,4 +437,6 @@ def _bracketed(image: str) -> str | None:
 
 def _tags(images: list[str]) -> list[str]:
     """The tags of '#tag' and '#(tag)' tokens, each once, in order."""
+    if not images:
+        return []
     return [tag for tag in dict.fromkeys(map(tag_of, dict.fromkeys(images))) if tag]

@@ -28,9 +28,10 @@ def build(title: str, nodes: list[Node], edges: list[Edge], description: str = "
     by_key = {n.key: n for n in nodes}
     data = MapData(title=title, description=description, nodes=nodes)
     for edge in edges:
-        for end in (edge.source, edge.target):
-            if end not in by_key:
-                raise FormatError(f"relation names an unknown node {end!r}")
+        if edge.source not in by_key or edge.target not in by_key:
+            for end in (edge.source, edge.target):
+                if end not in by_key:
+                    raise FormatError(f"relation names an unknown node {end!r}")
         node = by_key[edge.source]
         if edge.relation in RELATIONS and node.parent is None:
             node.parent, node.kind = edge.target, edge.relation

@@ -636,3 +636,24 @@ def test_an_empty_map_writes_its_title():
     assert_round_trip(MapData(title="Empty"))
     assert_round_trip(MapData(title=""))
     assert_round_trip(MapData(title="two\nlines", description="d"))
+
+
+def random_forest(rng: random.Random, nodes: int, back: int) -> list[Edge]:
+    """Each node related to one earlier node (a forest), then `back` relations to later ones."""
+    edges = [
+        Edge(f"n{i}", f"n{rng.randrange(i)}", rng.choice(["support", "counter"]))
+        for i in range(1, nodes)
+    ]
+    rng.shuffle(edges)
+    edges += [Edge("n0", f"n{rng.randrange(1, nodes)}", "support") for _ in range(back)]
+    edges.insert(rng.randrange(len(edges)), Edge("n1", "n0", "contradiction"))
+    return edges
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_trees_keep_every_relation_and_a_relation_back_closes_a_cycle(seed):
+    rng = random.Random(seed)
+    edges = random_forest(rng, rng.randint(3, 60), seed % 2)
+    kept = argdown.without_cycles(edges)
+    assert kept == naive_without_cycles(edges)
+    assert len(kept) == len(edges) - seed % 2

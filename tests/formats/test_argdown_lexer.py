@@ -107,3 +107,64 @@ def test_the_scan_within_a_line_splits_as_the_rules_one_by_one(monkeypatch):
     scanned = [tokens_or_error(text) for text in texts]
     monkeypatch.setattr(argdown_lexer._Lexer, "_scan", lambda self, pos: pos)
     assert scanned == [tokens_or_error(text) for text in texts]
+
+
+LINE_PARTS = [
+    ["", " ", "  ", "\t", "    ", " '", "\t "],
+    ["+", "-", "", "<+", "<-", "+>", "->", "><", "_", "<_", "--", "+ +", "*", "1.", "#"],
+    [" ", "  ", "\t", ""],
+    ["[a]:", "<b>:", "[a b]:", "<a b>:", "[a]b]:", "<a>b>:", "<!--x>:", "[é]:", "<ü>:"]
+    + ["[a\u2028]:", "[a]", "<b>", "[]:", "<>:", "[l](u)", "@[a]", "[a]: [b]:", "<a>: <b>:"],
+    [" ", "  ", "\t", ""],
+    ["x y", "x", "=x", "x\\.y", "#tag", "x #t", "x #(t t)", "[l](u) x", "x // c", "x /* c */"]
+    + ["x <!-- c -->", "@[a] x", "café naïve", "x\ty", ".x.", "*b*", "x *b*", "__b__", "x_y"]
+    + ['x {"a": 1}', "x :heart:", "x\u2028y", "日本語", "x (1)", "x - y", "x + y", "x?!"],
+    ["", ".", ". ", ".\t", ".  ", ":", ": ", ",", ";", "..", ":heart:", "!", ".x."],
+    ["\n", "\n\n", " \n", "\t\n", "\n \n", "\n\r\n", "", "\r\n", "\r", "\n  ", "\n--\n"]
+    + ["\n\n\n", "\n\t\n \n", "\n\n\r", "\n\n\r\n", "\n\n//c\n", "\n<!--c-->\n"],
+]
+NEXT_LINES = ["", "[s]: t\n", "  <+ [c]: d\n", "    <- <e>: f.\n", "\n", "  <+ [c]\n"]
+
+
+def relation_lines(rng: random.Random) -> str:
+    """A few lines built from the parts of a relation line, each part often as it should be."""
+    lines = ["[root]: Root.\n"]
+    for _ in range(rng.randint(1, 6)):
+        parts = [rng.choice(part[:2] if rng.random() < 0.5 else part) for part in LINE_PARTS]
+        lines.append("".join(parts) + rng.choice(NEXT_LINES))
+    return "".join(lines)
+
+
+def test_a_whole_line_in_one_match_splits_as_the_rules_one_by_one(monkeypatch):
+    rng = random.Random(11)
+    texts = [p.read_text() for p in sorted((corpus.CORPUS / "argdown").glob("*.argdown"))]
+    texts += [relation_lines(rng) for _ in range(3_000)]
+    texts += ["".join(rng.choices(PIECES, k=rng.randint(1, 60))) for _ in range(1_000)]
+    matched = [tokens_or_error(text) for text in texts]
+    monkeypatch.setattr(argdown_lexer._Lexer, "_relation_line", lambda self: -1)
+    monkeypatch.setattr(argdown_lexer._Lexer, "_statement_line", lambda self: -1)
+    assert matched == [tokens_or_error(text) for text in texts]
+
+
+def test_common_lines_take_the_shortcut(monkeypatch):
+    text = "[a]: A\n  <+ [b]: B c.\n    - <d>: D\n\n[e]: E:\n  +> [f]: F\n"
+    taken = []
+    for name in ("_relation_line", "_statement_line"):
+        shortcut = getattr(argdown_lexer._Lexer, name)
+        monkeypatch.setattr(
+            argdown_lexer._Lexer,
+            name,
+            lambda self, shortcut=shortcut: taken.append(shortcut(self)) or taken[-1],
+        )
+    kinds = [t.kind for t in tokenize(text)]
+    assert taken == [7, 22, 36, 44, 56]  # where each of the five lines ends
+    assert kinds == [
+        *("StatementDefinition", "Freestyle", "Newline"),
+        *("Indent", "OutgoingSupport", "StatementDefinition", "Freestyle"),
+        *("UnusedControlChar", "Newline"),
+        *("Indent", "OutgoingAttack", "ArgumentDefinition", "Freestyle"),
+        *("Dedent", "Dedent", "Emptyline"),
+        *("StatementDefinition", "Freestyle", "UnusedControlChar", "Newline"),
+        *("Indent", "IncomingSupport", "StatementDefinition", "Freestyle", "Newline"),
+        "Dedent",
+    ]
