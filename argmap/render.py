@@ -250,13 +250,12 @@ def written(graph: dict, limits: Limits, direction: str) -> tuple[Iterator[str],
     comes from the graph and how it is laid out, not from the DOT.
     """
     count = len(graph["nodes"])
-    with collector.paused():
-        if count >= limits.tidy_at:
-            program, how, made = "neato", "tidy", dot.build_tidy(graph)
-        else:
-            fast = count >= limits.fast_at
-            program, how = "dot", f"{'fast' if fast else 'dot'} {direction}"
-            made = dot.build(graph, fast=fast, direction=direction)
+    if count >= limits.tidy_at:
+        program, how, made = "neato", "tidy", dot.build_tidy(graph)
+    else:
+        fast = count >= limits.fast_at
+        program, how = "dot", f"{'fast' if fast else 'dot'} {direction}"
+        made = dot.build(graph, fast=fast, direction=direction)
     return paused(made), program, f"{program} {how}"
 
 

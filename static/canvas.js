@@ -169,7 +169,8 @@
   // without. From FAR_TEXT_AT nodes, a node's text is laid out (class "near", canvas.css)
   // only while the node stands in the view or half a view around it, at a scale where text
   // can be read; the nodes keep their names (aria-label), and a printout shows every text.
-  const FAR_TEXT_AT = 300, READABLE = 0.3;
+  // FAR_TEXT_AT is the server's (web.mappage.NEAR_VIEW_AT), given on the page.
+  const FAR_TEXT_AT = Number(diagram.dataset.nearViewAt) || Infinity, READABLE = 0.3;
 
   // Before a new drawing's first layout: does it show text near the view only?
   function sparseText() {

@@ -171,11 +171,12 @@
   }
 
   // The whole outline, built from the model.
-  // A long outline lays out only the items near the view (argmap.css); as in _outline.html.
-  const LONG_OUTLINE_AT = 300;
-
+  // A long outline lays out only the items near the view (argmap.css); the size from which
+  // it does is the server's (web.mappage.NEAR_VIEW_AT), on the page's diagram.
   function outline(at, selected) {
-    const list = el("ul", { class: at.byId.size >= LONG_OUTLINE_AT ? "outline long" : "outline" });
+    const diagram = document.getElementById("diagram");
+    const longAt = diagram ? Number(diagram.dataset.nearViewAt) : NaN;
+    const list = el("ul", { class: at.byId.size >= longAt ? "outline long" : "outline" });
     for (const claim of at.kids.get(null) || []) list.append(item(claim, at, selected, false));
     return list;
   }

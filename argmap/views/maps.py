@@ -173,6 +173,7 @@ def page(map_id: int, selected: int | None, status: int = 200, **forms):
         sort=sort,
         thread=thread,
         comment_max=rules.COMMENT_MAX,
+        near_view_at=mappage.NEAR_VIEW_AT,
     ), status
 
 

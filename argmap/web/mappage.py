@@ -46,6 +46,12 @@ def kept(name: str, key: tuple, make):
     return value
 
 
+# From this many nodes the page lays out only what is near the view: outline items
+# (argmap.css) and the nodes' text in the drawing (static/canvas.js); mapdata.js reads it
+# from the page when it draws the outline again.
+NEAR_VIEW_AT = 300
+
+
 def outline_html(db: Database, found: dict, role: str | None, sort: str | None = None) -> str:
     """The map's outline as HTML, drawn once per map revision for owners and once for students.
 
@@ -58,7 +64,14 @@ def outline_html(db: Database, found: dict, role: str | None, sort: str | None =
         tally = votes.summaries(db, found["id"])
         items = outline.tree(graph, tally) if sort == "votes" else outline.tree(graph)
         talk = comments.counts(graph["comments"])
-        return render_template("_outline.html", graph=graph, items=items, tally=tally, talk=talk)
+        return render_template(
+            "_outline.html",
+            graph=graph,
+            items=items,
+            tally=tally,
+            talk=talk,
+            near_view_at=NEAR_VIEW_AT,
+        )
 
     key = (found["id"], found["revision"], role == "owner", sort == "votes")
     return kept("outlines", key, draw)
