@@ -215,22 +215,34 @@ def node_line(node: dict, quoted: str, place: str = "", rebuttal: bool = False) 
     return f'n{number} [label={quoted} id="node-{number}" class="kind-{kind}{role}"{own}{place}];'
 
 
-def build(graph: dict, fast: bool = False, direction: str = "rl") -> Iterator[str]:
+def build(
+    graph: dict, fast: bool = False, direction: str = "rl", sized: bool = False
+) -> Iterator[str]:
     """The DOT source of a map (or of a part of it, for a focused view), laid out by `dot`.
 
-    It comes in parts, each made when asked for: Graphviz reads the first while the rest
-    are being made.
+    With `sized`, each box has the size argmap measured (argmap.layout), so that Graphviz
+    can draw it without its text shaper (argmap.plaintext). It comes in parts, each made
+    when asked for: Graphviz reads the first while the rest are being made.
     """
-    return parts(statements(graph, fast, direction))
+    return parts(statements(graph, fast, direction, sized))
 
 
-def statements(graph: dict, fast: bool, direction: str) -> Iterator[str]:
+def statements(graph: dict, fast: bool, direction: str, sized: bool = False) -> Iterator[str]:
     """The statements of a drawing laid out by `dot`, one by one."""
     yield from header(FAST_SETTINGS if fast else {}, direction)
     answers = rebuttals(graph)
     for n in graph["nodes"]:
-        yield node_line(n, quoted(n["text"]), "", n["id"] in answers)
+        if sized:
+            quoted_label, size = shaped(n["text"])
+            yield node_line(n, quoted_label, box_attrs(size), n["id"] in answers)
+        else:
+            yield node_line(n, quoted(n["text"]), "", n["id"] in answers)
     yield from edge_lines(drawn_edges(graph), {}, further_links(graph))
+
+
+def box_attrs(size: tuple[float, float]) -> str:
+    """A node's own box size, in inches, drawn as given (fixedsize)."""
+    return f' fixedsize="true" width="{size[0] / 72:.3f}" height="{size[1] / 72:.3f}"'
 
 
 def further_links(graph: dict) -> set[tuple[str, str]]:

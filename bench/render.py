@@ -80,8 +80,8 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
 
     cold()  # once first: its DOT is what Graphviz alone is given
     graph = load(db, map_id)
-    text, program = render.source(graph, limits)
-    env = render.environment(db, "svg", program)
+    text, program = render.source(graph, limits, sized=True)
+    env = render.environment(db, "svg")
     with graphviz_alone(text.encode(), program, options, env) as alone:
         colds, raw = paired(cold, alone, options)
     cold_timing = common.Timing(statistics.median(t for t, _ in colds), len(colds), colds[-1][1])

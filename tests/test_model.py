@@ -289,6 +289,22 @@ def test_edit_text_bumps_version_and_logs_before_and_after(db, tree):
     event = json.loads(db.execute("SELECT data FROM events ORDER BY id DESC").fetchone()[0])
     assert (event["before"]["text"], event["after"]["text"]) == ("S", "S2")
 
+def test_a_text_edit_walks_no_relations_but_a_move_does(db, tree):
+    """A new text leaves the shape as it was: no search for cycles or depth runs."""
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        nodes.update_node(db, tree["map"], tree["R"], {"text": "R2", "quote": "q"})
+        walked_for_text = [s for s in statements if "RECURSIVE" in s]
+        nodes.update_node(db, tree["map"], tree["R"], {"parent_id": tree["K"]})
+        walked_for_move = [s for s in statements if "RECURSIVE" in s]
+    finally:
+        db.conn.set_trace_callback(None)
+    assert walked_for_text == []
+    assert walked_for_move  # the cycle and depth rules still run when the parent changes
+    assert shape(db, tree["map"])[2] == ("R2", "counter", "K")
+
+
 
 def test_change_kind_keeps_the_parent(db, tree):
     nodes.update_node(db, tree["map"], tree["S"], {"kind": "counter"})

@@ -140,6 +140,31 @@ def test_long_text_wraps_into_several_lines(db):
     assert " ".join(lines) == text
 
 
+def test_a_drawing_by_dot_has_the_boxes_argmap_measured_and_no_text_shaper(db):
+    """A page's SVG gives `dot` each box's size, so Graphviz need not measure the text."""
+    from argmap.layout import box_size
+
+    map_id = maps.create_map(db, "Sized")
+    text = "Homework helps pupils practise what they learnt in class, and more besides."
+    node = nodes.add_node(db, map_id, {"kind": "claim", "text": text})
+    drawn = render.diagram(db, map_id, "svg")
+    assert (drawn.shown, len(drawn.body) > 0) == (1, True)
+    (group,) = [g for g in svg_groups(drawn.body, "node") if g.get("id") == f"node-{node['id']}"]
+    corners = [
+        tuple(map(float, point.split(",")))
+        for point in group.find(f".//{SVG}polygon").get("points").split()
+    ]
+    lines = dot.wrap(text)
+    width, height = box_size(lines)
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    assert (max(xs) - min(xs), max(ys) - min(ys)) == pytest.approx((width, height), abs=0.5)
+    tops = [float(t.get("y")) for t in group.iter(f"{SVG}text")]
+    assert len(tops) == len(lines) > 1
+    # Lines 1.2 font sizes apart: Graphviz's spacing without its text shaper (pango: 12 pt).
+    gaps = [b - a for a, b in zip(tops, tops[1:], strict=False)]
+    assert gaps == pytest.approx([13.2] * (len(lines) - 1))
+
+
 # Styles per kind
 
 
