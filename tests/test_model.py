@@ -289,6 +289,7 @@ def test_edit_text_bumps_version_and_logs_before_and_after(db, tree):
     event = json.loads(db.execute("SELECT data FROM events ORDER BY id DESC").fetchone()[0])
     assert (event["before"]["text"], event["after"]["text"]) == ("S", "S2")
 
+
 def test_a_text_edit_walks_no_relations_but_a_move_does(db, tree):
     """A new text leaves the shape as it was: no search for cycles or depth runs."""
     statements: list[str] = []
@@ -303,7 +304,6 @@ def test_a_text_edit_walks_no_relations_but_a_move_does(db, tree):
     assert walked_for_text == []
     assert walked_for_move  # the cycle and depth rules still run when the parent changes
     assert shape(db, tree["map"])[2] == ("R2", "counter", "K")
-
 
 
 def test_change_kind_keeps_the_parent(db, tree):
