@@ -12,10 +12,13 @@ read as fast as it came, a pipe took a thousand, 40 ms of Python CPU). Compressi
 gzip (`isal`), level 1: a quarter of zlib's time at level 1, and smaller (bench: 3.7 MB in
 8 ms to 655 KB, against 33 ms to 710 KB).
 
-The memory limit is set by util-linux's `prlimit`, which then runs Graphviz: Python can start
-it with vfork, where a `preexec_fn` forces a full fork of the server process (bench: 18 ms of
-wall time per run at 110 MB, against under 1 ms). Without `prlimit`, `preexec_fn` it is.
-(Under gevent, `argmap serve`, gevent's own Popen forks in Python either way.)
+Graphviz is started by `posix_spawn` (the server process is never copied: a fork of a
+110 MB worker took 18 to 25 ms of its one thread per run, under gevent's Popen as well),
+through a shell that caps its memory (`ulimit -v`), waits for it and writes its exit code
+on a pipe of its own. The code so reaches argmap even where another reaper of child
+processes (gevent's, `argmap serve`) collects the shell first. The whole run, reads and
+writes included, is done aside (db.aside): under gevent in a thread of the worker's pool,
+with Python's own blocking calls, so the worker's requests and streams never wait on it.
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ from __future__ import annotations
 import fcntl
 import math
 import os
-import resource
 import select
 import shutil
-import subprocess
+import signal
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -35,14 +38,28 @@ from dataclasses import dataclass
 
 from isal import igzip, isal_zlib
 
+from .db import aside
 from .errors import RenderTimeout
 
-PRLIMIT = shutil.which("prlimit")
 PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask for (fs.pipe-max-size)
 READ_SIZE = 1 << 20
 SMALL_READ = 1 << 18  # a read smaller than this is followed by a pause
 PAUSE = 0.001  # seconds: lets Graphviz fill the pipe, so each read takes more
 GZIP_LEVEL = 1  # ISA-L levels go from 0 to 3
+
+
+def original(module: str, name: str):
+    """A blocking call as Python has it, even where gevent has patched it (`argmap serve`)."""
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None:
+        return monkey.get_original(module, name)
+    return getattr(sys.modules[module], name)
+
+
+POLL = original("select", "poll")
+SLEEP = original("time", "sleep")
+SPAWN = original("os", "posix_spawn")
+WAITPID = original("os", "waitpid")
 
 
 @dataclass
@@ -80,52 +97,101 @@ def run(
     (the time spent making the parts not counted); the process is then killed.
     """
     parts = iter([source] if isinstance(source, str) else source)
+    try:
+        return aside(drawn, command, memory, env, (parts, timeout, gzipped))
+    except TimeoutError:
+        raise RenderTimeout(f"Graphviz took longer than {timeout:g} s.") from None
+
+
+def drawn(command: list[str], memory: int, env: dict[str, str] | None, exchanged: tuple) -> Ran:
+    """Start the process, exchange input and output with it, and end it whatever happens."""
     with tempfile.TemporaryFile(prefix="argmap-render-") as errors:
-        process = start(command, memory, env, errors)
+        process = start(command, memory, env, errors.fileno())
         try:
-            output, size = exchange(process, parts, timeout, gzipped)
-        except TimeoutError:
-            raise RenderTimeout(f"Graphviz took longer than {timeout:g} s.") from None
+            output, size = exchange(process, *exchanged)
         finally:
-            if process.poll() is None:
-                process.kill()
-            process.wait()
-            with suppress(OSError):
-                process.stdin.close()
-            process.stdout.close()
+            process.end()
         errors.seek(0)
         return Ran(process.returncode, errors.read(), output, size)
 
 
-def start(command: list[str], memory: int, env: dict[str, str] | None, errors) -> subprocess.Popen:
-    """Start Graphviz under the memory limit, its drawing on a pipe, its messages to a file."""
+@dataclass
+class Process:
+    """A running Graphviz as argmap holds it: its process group and the ends of its pipes."""
 
-    def cap_memory() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    pid: int  # the shell's, which leads the group Graphviz runs in
+    feed: int  # Graphviz's input
+    out: int  # Graphviz's output
+    status: int  # where the shell writes Graphviz's exit code
+    returncode: int | None = None  # negative: the signal that stopped it
 
-    process = subprocess.Popen(
-        [PRLIMIT, f"--as={memory}", "--", *command] if PRLIMIT else command,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=errors,
-        env=env,
-        preexec_fn=None if PRLIMIT else cap_memory,
-    )
-    # Set here rather than by Popen's `pipesize`, which gevent's Popen (`argmap serve`) ignores.
-    # Linux only; where the user's pipes already hold too much, the pipe keeps its usual size.
-    for pipe in (process.stdin, process.stdout):
+    def read_status(self, left: float) -> None:
+        """Wait up to `left` seconds for the shell to write Graphviz's exit code."""
+        said = b""
+        poller = POLL()
+        poller.register(self.status, select.POLLIN)
+        while poller.poll(max(math.ceil(left * 1000), 0)):
+            chunk = os.read(self.status, 64)
+            if not chunk:
+                break
+            said += chunk
+        else:
+            raise TimeoutError
+        code = int(said) if said.strip().isdigit() else 128 + 9  # no word: killed
+        self.returncode = 128 - code if code > 128 else code
+
+    def end(self) -> None:
+        """Stop what still runs of the group, close the pipes, collect the shell."""
+        if self.returncode is None:
+            with suppress(ProcessLookupError):
+                os.killpg(self.pid, signal.SIGKILL)
+        for fd in (self.out, self.status):
+            os.close(fd)
+        with suppress(ChildProcessError):  # collected already by another reaper
+            WAITPID(self.pid, 0)
+
+
+SHELL = shutil.which("sh") or "/bin/sh"
+# $1: the memory limit in KiB; then the command. Its exit code (128 + N when signal N
+# stopped it; the shell then adds a word such as "Killed" to its messages) goes to
+# descriptor 3.
+SCRIPT = 'ulimit -v "$1" && shift && "$@" 3>&-; echo $? >&3'
+
+
+def start(command: list[str], memory: int, env: dict[str, str] | None, errors: int) -> Process:
+    """Start Graphviz under the memory limit: input and output on pipes, messages to `errors`."""
+    feed_in, feed = os.pipe2(os.O_CLOEXEC)
+    out, out_end = os.pipe2(os.O_CLOEXEC)
+    status, status_end = os.pipe2(os.O_CLOEXEC)
+    # Linux only; where the user's pipes already hold too much, a pipe keeps its usual size.
+    for fd in (feed, out):
         with suppress(OSError, AttributeError):
-            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-    return process
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+    ends = ((feed_in, 0), (out_end, 1), (errors, 2), (status_end, 3))
+    try:
+        pid = SPAWN(
+            SHELL,
+            [SHELL, "-c", SCRIPT, "sh", str(max(memory // 1024, 1)), *command],
+            os.environ if env is None else env,
+            file_actions=[(os.POSIX_SPAWN_DUP2, fd, number) for fd, number in ends],
+            setpgroup=0,
+        )
+    except BaseException:
+        for fd in (feed, out, status):
+            os.close(fd)
+        raise
+    finally:
+        for fd in (feed_in, out_end, status_end):
+            os.close(fd)
+    return Process(pid, feed, out, status)
 
 
 class Feed:
     """The DOT source on its way into Graphviz: made part by part, written as the pipe takes it."""
 
-    def __init__(self, process: subprocess.Popen, parts: Iterator[str]) -> None:
-        self.pipe = process.stdin
-        self.fd = process.stdin.fileno()
-        os.set_blocking(self.fd, False)
+    def __init__(self, fd: int, parts: Iterator[str]) -> None:
+        self.fd = fd
+        os.set_blocking(fd, False)
         self.parts = parts
         self.pending = memoryview(b"")
         self.making = 0.0  # seconds spent making parts: not Graphviz's time
@@ -158,52 +224,51 @@ class Feed:
         if self.open:
             self.open = False
             self.pending = memoryview(b"")
-            with suppress(OSError):
-                self.pipe.close()
+            os.close(self.fd)
 
 
 def exchange(
-    process: subprocess.Popen, parts: Iterator[str], timeout: float, gzipped: bool
+    process: Process, parts: Iterator[str], timeout: float, gzipped: bool
 ) -> tuple[bytes, int]:
     """Feed the source in while reading everything the process writes until it ends.
 
-    The drawing is gzipped as it comes when asked; returns it and its size. Raises
-    TimeoutError once the process has had `timeout` seconds (making the parts not counted).
+    The drawing is gzipped as it comes when asked; returns it and its size, the process's
+    exit code read. Raises TimeoutError once the process has had `timeout` seconds (making
+    the parts not counted).
     """
     packer = isal_zlib.compressobj(GZIP_LEVEL, isal_zlib.DEFLATED, 31)  # a gzip container
-    out = process.stdout.fileno()
+    out = process.out
     started = time.monotonic()
-    feed = Feed(process, parts)
-    poller = select.poll()
-    poller.register(out, select.POLLIN)
-    poller.register(feed.fd, select.POLLOUT)
-    feed.next_part()
-    parts_out: list[bytes] = []
-    size = 0
-    while True:
-        if not feed.open:
-            with suppress(KeyError, ValueError):
-                poller.unregister(feed.fd)
-        left = started + timeout + feed.making - time.monotonic()
-        ready = poller.poll(math.ceil(left * 1000)) if left > 0 else []
-        if not ready:
-            raise TimeoutError
-        if feed.open and any(fd == feed.fd for fd, _ in ready):
-            feed.write()
-        if not any(fd == out for fd, _ in ready):
-            continue
-        chunk = os.read(out, READ_SIZE)
-        if not chunk:
-            break
-        size += len(chunk)
-        parts_out.append(packer.compress(chunk) if gzipped else chunk)
-        if len(chunk) < SMALL_READ and not feed.open:
-            time.sleep(PAUSE)
-    feed.close()  # it wrote all it will: the rest of the source is not needed
+    feed = Feed(process.feed, parts)
+    try:
+        poller = POLL()
+        poller.register(out, select.POLLIN)
+        poller.register(feed.fd, select.POLLOUT)
+        feed.next_part()
+        parts_out: list[bytes] = []
+        size = 0
+        while True:
+            if not feed.open:
+                with suppress(KeyError, ValueError):
+                    poller.unregister(feed.fd)
+            left = started + timeout + feed.making - time.monotonic()
+            ready = poller.poll(math.ceil(left * 1000)) if left > 0 else []
+            if not ready:
+                raise TimeoutError
+            if feed.open and any(fd == feed.fd for fd, _ in ready):
+                feed.write()
+            if not any(fd == out for fd, _ in ready):
+                continue
+            chunk = os.read(out, READ_SIZE)
+            if not chunk:
+                break
+            size += len(chunk)
+            parts_out.append(packer.compress(chunk) if gzipped else chunk)
+            if len(chunk) < SMALL_READ and not feed.open:
+                SLEEP(PAUSE)
+    finally:
+        feed.close()  # it wrote all it will: the rest of the source is not needed
     if gzipped:
         parts_out.append(packer.flush())
-    try:
-        process.wait(max(started + timeout + feed.making - time.monotonic(), 0.0))
-    except subprocess.TimeoutExpired:
-        raise TimeoutError from None
+    process.read_status(started + timeout + feed.making - time.monotonic())
     return b"".join(parts_out), size

@@ -19,22 +19,20 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TypeVar
 
 from sqlite_utils import Database
 
 from . import collector, dot, events, graphviz_process, layout, moderation, plaintext, settings
-from .db import connect, cooperative, row, snapshot, write
+from .db import aside, connect, row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
 from .model import from_graph
 
-T = TypeVar("T")
 FORMATS = {
     "svg": "image/svg+xml",
     "png": "image/png",
@@ -188,16 +186,15 @@ def run(
 
 
 def failure(done: graphviz_process.Ran, limits: Limits) -> str:
-    """Why Graphviz stopped, in words: its own message, else the signal or exit code."""
-    message = done.stderr.decode(errors="replace").strip()
-    if message:
-        return message
+    """Why Graphviz stopped, in words: the signal that stopped it, else its own message or
+    its exit code."""
     if done.returncode < 0:
         return (
             f"it was stopped by signal {-done.returncode}, most likely by the memory limit"
             f" of {limits.memory // 2**20} MB."
         )
-    return f"it exited with code {done.returncode}."
+    message = done.stderr.decode(errors="replace").strip()
+    return message or f"it exited with code {done.returncode}."
 
 
 def neighbourhood(graph: dict, focus: int, radius: int, limit: int) -> dict:
@@ -296,34 +293,11 @@ def digest_of(graph: dict, how: str) -> str:
     return named.hexdigest()
 
 
-def aside(work: Callable[..., T], *args: object) -> T:
-    """Do a drawing's long pure work; under gevent in a thread of the worker's pool.
-
-    A 2,000-node map's DOT takes over 50 ms of Python to write: done in the worker's own
-    thread it would hold up every other request and live stream of the worker meanwhile;
-    in a thread of its own it shares the interpreter with them (Python switches every 5 ms).
-    """
-    if not cooperative():
-        return work(*args)
-    from gevent import get_hub
-
-    return get_hub().threadpool.apply(work, args)
-
-
 def naming(made: Iterator[str], graph: dict, how: str, name: list[str]) -> Iterator[str]:
     """The parts of a DOT source, then the drawing's name (digest_of) put in `name`: taken
     while Graphviz draws, when no stored drawing needed it before."""
     yield from made
     name.append(digest_of(graph, how))
-
-
-def aside_each(made: Iterator[str]) -> Iterator[str]:
-    """The parts of a DOT source, each made aside (see aside) while Graphviz reads the last."""
-    if not cooperative():
-        yield from made
-        return
-    while (part := aside(next, made, None)) is not None:
-        yield part
 
 
 def drawn_graph(db: Database, map_id: int) -> dict:
@@ -535,7 +509,7 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
             name: list[str] = []
             parts = made if digest is not None else naming(made, part, how, name)
             key = (map_id, fmt, view, claimed)
-            outcome = graphviz(db, key, (aside_each(parts), program), limits, len(part["nodes"]))
+            outcome = graphviz(db, key, (parts, program), limits, len(part["nodes"]))
             digest = digest or (name[0] if name else aside(digest_of, part, how))
         outcome.revision = revision
         if keep(db, (map_id, fmt, view, claimed), outcome, digest, oldest):

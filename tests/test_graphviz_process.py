@@ -8,6 +8,7 @@ import gzip
 import http.client
 import os
 import subprocess
+import sys
 import time
 
 import pytest
@@ -130,10 +131,7 @@ def test_the_time_spent_making_the_parts_is_not_graphvizs():
         graphviz_process.run(["dot", "-Tsvg"], in_parts(heavy(), 20_000, []), MEMORY, 0.2)
 
 
-@pytest.mark.parametrize("prlimit", [True, False], ids=["prlimit", "preexec_fn"])
-def test_graphviz_runs_under_the_memory_limit_with_or_without_prlimit(monkeypatch, prlimit):
-    if not prlimit:
-        monkeypatch.setattr(graphviz_process, "PRLIMIT", None)
+def test_graphviz_runs_under_the_memory_limit():
     assert graphviz_process.run(["dot", "-Tsvg"], chain(5), MEMORY, 20).returncode == 0
     done = graphviz_process.run(["dot", "-Tsvg"], chain(5), 2 * 1024**2, 20)
     assert done.returncode != 0 and done.size == 0
@@ -141,15 +139,37 @@ def test_graphviz_runs_under_the_memory_limit_with_or_without_prlimit(monkeypatc
         render.run(chain(5), "svg", render.Limits(memory=2 * 1024**2))
 
 
-def test_graphviz_is_started_through_prlimit_where_it_is_installed():
-    if graphviz_process.PRLIMIT is None:
-        pytest.skip("util-linux's prlimit is not installed here")
-    assert os.access(graphviz_process.PRLIMIT, os.X_OK)
+def test_the_limit_the_environment_and_the_exit_code_reach_argmap():
     done = graphviz_process.run(["sh", "-c", "ulimit -v"], "", 64 * 1024**2, 20)
     assert done.output.split() == [b"65536"]  # kB: the limit reached the program
     env = {**os.environ, "GVBINDIR": "/plugins/without/pango"}  # as argmap.plaintext sets it
     done = graphviz_process.run(["sh", "-c", 'echo "$GVBINDIR"'], "", MEMORY, 20, env)
     assert done.output == b"/plugins/without/pango\n"
+    assert graphviz_process.run(["sh", "-c", "echo x; exit 3"], "", MEMORY, 20).returncode == 3
+    killed = graphviz_process.run(["sh", "-c", "echo x; kill -9 $$"], "", MEMORY, 20)
+    assert (killed.returncode, killed.output) == (-9, b"x\n")
+    assert "stopped by signal 9" in render.failure(killed, render.Limits())
+
+
+UNDER_GEVENT = """
+from gevent import monkey; monkey.patch_all()
+import subprocess, sys
+from argmap import graphviz_process
+assert subprocess.Popen(["true"]).wait() == 0  # gevent's reaper of child processes now runs
+codes = [graphviz_process.run(["sh", "-c", "sleep 0.05; exit 3"], "", 2**31, 20).returncode
+         for _ in range(5)]
+drawn = graphviz_process.run(["dot", "-Tsvg"], "digraph { a -> b }", 2**31, 20)
+print(codes, drawn.returncode, drawn.output.count(b'class="node"'))
+"""
+
+
+def test_under_gevent_the_exit_code_comes_through_though_gevent_reaps_children():
+    # gevent's reaper collects any child process that ends: the code still comes through.
+    done = subprocess.run(
+        [sys.executable, "-c", UNDER_GEVENT], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "[3, 3, 3, 3, 3] 0 2"
 
 
 def reasons(db, map_id: int, count: int) -> None:
@@ -207,14 +227,10 @@ def test_making_dot_pauses_the_cycle_collector_and_leaves_it_as_it_was(was_on):
 
 def test_graphviz_reads_and_writes_through_pipes_of_a_megabyte(tmp_path):
     with open(tmp_path / "errors", "w+b") as errors:
-        process = graphviz_process.start(["sleep", "0.5"], MEMORY, None, errors)
+        process = graphviz_process.start(["sleep", "0.5"], MEMORY, None, errors.fileno())
         try:
-            sizes = [
-                fcntl.fcntl(p.fileno(), fcntl.F_GETPIPE_SZ) for p in (process.stdin, process.stdout)
-            ]
+            sizes = [fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ) for fd in (process.feed, process.out)]
         finally:
-            process.kill()
-            process.wait()
-            process.stdin.close()
-            process.stdout.close()
+            os.close(process.feed)
+            process.end()
     assert sizes == [graphviz_process.PIPE_SIZE] * 2 and graphviz_process.PIPE_SIZE == 1 << 20
