@@ -14,11 +14,12 @@ gzip (`isal`), level 1: a quarter of zlib's time at level 1, and smaller (bench:
 
 Graphviz is started by `posix_spawn` (the server process is never copied: a fork of a
 110 MB worker took 18 to 25 ms of its one thread per run, under gevent's Popen as well),
-through a shell that caps its memory (`ulimit -v`), waits for it and writes its exit code
-on a pipe of its own. The code so reaches argmap even where another reaper of child
-processes (gevent's, `argmap serve`) collects the shell first. The whole run, reads and
-writes included, is done aside (db.aside): under gevent in a thread of the worker's pool,
-with Python's own blocking calls, so the worker's requests and streams never wait on it.
+through a shell that caps its memory (`ulimit -v`) and its CPU time (a backstop past the
+time limit), waits for it and writes its exit code on a pipe of its own. The code so
+reaches argmap even where another reaper of child processes (gevent's, `argmap serve`)
+collects the shell first. The whole run, reads and writes included, is done aside
+(db.aside): under gevent in a thread of the worker's pool, with Python's own blocking
+calls, so the worker's requests and streams never wait on it.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def run(
 def drawn(command: list[str], memory: int, env: dict[str, str] | None, exchanged: tuple) -> Ran:
     """Start the process, exchange input and output with it, and end it whatever happens."""
     with tempfile.TemporaryFile(prefix="argmap-render-") as errors:
-        process = start(command, memory, env, errors.fileno())
+        process = start(command, memory, env, errors.fileno(), exchanged[1])
         try:
             output, size = exchange(process, *exchanged)
         finally:
@@ -152,14 +153,19 @@ class Process:
 
 
 SHELL = shutil.which("sh") or "/bin/sh"
-# $1: the memory limit in KiB; then the command. Its exit code (128 + N when signal N
-# stopped it; the shell then adds a word such as "Killed" to its messages) goes to
-# descriptor 3.
-SCRIPT = 'ulimit -v "$1" && shift && "$@" 3>&-; echo $? >&3'
+# $1: the memory limit in KiB; $2: a limit of CPU seconds, past the time limit (it stops
+# a Graphviz left behind by a server that ended); then the command. Its exit code (128 + N
+# when signal N stopped it; the shell then adds a word such as "Killed" to its messages)
+# goes to descriptor 3.
+SCRIPT = 'ulimit -v "$1" && ulimit -t "$2" && shift 2 && "$@" 3>&-; echo $? >&3'
 
 
-def start(command: list[str], memory: int, env: dict[str, str] | None, errors: int) -> Process:
-    """Start Graphviz under the memory limit: input and output on pipes, messages to `errors`."""
+def start(
+    command: list[str], memory: int, env: dict[str, str] | None, errors: int, timeout: float = 60
+) -> Process:
+    """Start Graphviz under the memory limit: input and output on pipes, messages to `errors`.
+
+    Its CPU time is capped a little past `timeout` (the caller stops it at `timeout`)."""
     feed_in, feed = os.pipe2(os.O_CLOEXEC)
     out, out_end = os.pipe2(os.O_CLOEXEC)
     status, status_end = os.pipe2(os.O_CLOEXEC)
@@ -171,7 +177,8 @@ def start(command: list[str], memory: int, env: dict[str, str] | None, errors: i
     try:
         pid = SPAWN(
             SHELL,
-            [SHELL, "-c", SCRIPT, "sh", str(max(memory // 1024, 1)), *command],
+            [SHELL, "-c", SCRIPT, "sh", str(max(memory // 1024, 1)), str(math.ceil(timeout) + 1)]
+            + command,
             os.environ if env is None else env,
             file_actions=[(os.POSIX_SPAWN_DUP2, fd, number) for fd, number in ends],
             setpgroup=0,

@@ -142,6 +142,8 @@ def test_graphviz_runs_under_the_memory_limit():
 def test_the_limit_the_environment_and_the_exit_code_reach_argmap():
     done = graphviz_process.run(["sh", "-c", "ulimit -v"], "", 64 * 1024**2, 20)
     assert done.output.split() == [b"65536"]  # kB: the limit reached the program
+    # CPU seconds past the time limit: a Graphviz left behind by an ended server stops too.
+    assert graphviz_process.run(["sh", "-c", "ulimit -t"], "", MEMORY, 20).output == b"21\n"
     env = {**os.environ, "GVBINDIR": "/plugins/without/pango"}  # as argmap.plaintext sets it
     done = graphviz_process.run(["sh", "-c", 'echo "$GVBINDIR"'], "", MEMORY, 20, env)
     assert done.output == b"/plugins/without/pango\n"
