@@ -227,7 +227,19 @@ def aside(work: Callable[..., T], *args: object) -> T:
         return work(*args)
     from gevent import get_hub
 
-    return get_hub().threadpool.apply(work, args)
+    done, outcome = get_hub().threadpool.apply(caught, (work, args))
+    if not done:
+        raise outcome
+    return outcome
+
+
+def caught(work: Callable, args: tuple) -> tuple[bool, object]:
+    """(True, what the work returned) or (False, the exception it raised): raised in the
+    pool's thread, gevent would print it as an error, even one the caller expects."""
+    try:
+        return True, work(*args)
+    except Exception as error:  # raised again by aside, in the caller's greenlet
+        return False, error
 
 
 def now() -> str:

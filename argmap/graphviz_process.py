@@ -112,6 +112,8 @@ def drawn(command: list[str], memory: int, env: dict[str, str] | None, exchanged
             output, size = exchange(process, *exchanged)
         finally:
             process.end()
+        if process.returncode == -signal.SIGXCPU:  # its CPU time ran out: it took too long
+            raise TimeoutError
         errors.seek(0)
         return Ran(process.returncode, errors.read(), output, size)
 
@@ -153,11 +155,12 @@ class Process:
 
 
 SHELL = shutil.which("sh") or "/bin/sh"
-# $1: the memory limit in KiB; $2: a limit of CPU seconds, past the time limit (it stops
-# a Graphviz left behind by a server that ended); then the command. Its exit code (128 + N
-# when signal N stopped it; the shell then adds a word such as "Killed" to its messages)
-# goes to descriptor 3.
-SCRIPT = 'ulimit -v "$1" && ulimit -t "$2" && shift 2 && "$@" 3>&-; echo $? >&3'
+# $1: the memory limit in KiB; $2: a soft limit of CPU seconds, past the time limit (it
+# stops a Graphviz left behind by a server that ended, by SIGXCPU, no core dumped); then
+# the command. Its
+# exit code (128 + N when signal N stopped it; the shell then adds a word such as "Killed"
+# to its messages) goes to descriptor 3.
+SCRIPT = 'ulimit -c 0 && ulimit -v "$1" && ulimit -S -t "$2" && shift 2 && "$@" 3>&-; echo $? >&3'
 
 
 def start(
@@ -166,30 +169,30 @@ def start(
     """Start Graphviz under the memory limit: input and output on pipes, messages to `errors`.
 
     Its CPU time is capped a little past `timeout` (the caller stops it at `timeout`)."""
-    feed_in, feed = os.pipe2(os.O_CLOEXEC)
-    out, out_end = os.pipe2(os.O_CLOEXEC)
-    status, status_end = os.pipe2(os.O_CLOEXEC)
-    # Linux only; where the user's pipes already hold too much, a pipe keeps its usual size.
-    for fd in (feed, out):
-        with suppress(OSError, AttributeError):
-            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-    ends = ((feed_in, 0), (out_end, 1), (errors, 2), (status_end, 3))
+    made: list[int] = []  # every descriptor made here, closed on a failure
     try:
+        for _ in range(3):
+            made += os.pipe2(os.O_CLOEXEC)
+        feed_in, feed, out, out_end, status, status_end = made
+        # Linux only; where the user's pipes already hold too much, a pipe keeps its usual size.
+        for fd in (feed, out):
+            with suppress(OSError, AttributeError):
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        ends = ((feed_in, 0), (out_end, 1), (errors, 2), (status_end, 3))
+        limits = [str(max(memory // 1024, 1)), str(math.ceil(timeout) + 1)]
         pid = SPAWN(
             SHELL,
-            [SHELL, "-c", SCRIPT, "sh", str(max(memory // 1024, 1)), str(math.ceil(timeout) + 1)]
-            + command,
+            [SHELL, "-c", SCRIPT, "sh", *limits, *command],
             os.environ if env is None else env,
             file_actions=[(os.POSIX_SPAWN_DUP2, fd, number) for fd, number in ends],
             setpgroup=0,
         )
     except BaseException:
-        for fd in (feed, out, status):
+        for fd in made:
             os.close(fd)
         raise
-    finally:
-        for fd in (feed_in, out_end, status_end):
-            os.close(fd)
+    for fd in (feed_in, out_end, status_end):  # the process's own ends
+        os.close(fd)
     return Process(pid, feed, out, status)
 
 

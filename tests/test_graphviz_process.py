@@ -153,6 +153,14 @@ def test_the_limit_the_environment_and_the_exit_code_reach_argmap():
     assert "stopped by signal 9" in render.failure(killed, render.Limits())
 
 
+def test_a_run_out_of_cpu_time_is_a_timeout_even_while_its_parts_are_still_made():
+    # Making parts is not Graphviz's time, but its CPU is capped a second past the limit.
+    spin = ["sh", "-c", "while :; do :; done"]
+    with pytest.raises(RenderTimeout, match="longer than 0.5 s"):
+        graphviz_process.run(spin, in_parts("x" * 40, 4, [], 0.5), MEMORY, 0.5)
+    assert graphviz_process.run(["sh", "-c", "ulimit -c"], "", MEMORY, 20).output == b"0\n"
+
+
 UNDER_GEVENT = """
 from gevent import monkey; monkey.patch_all()
 import subprocess, sys
