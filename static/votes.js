@@ -102,16 +102,18 @@
     });
   }
 
-  // The caller's answer, kept in the page's copy too (the stream brings the same shortly).
+  // The caller's answer. Its count and mean are kept only until the page's copy of the map has
+  // loaded: after that the stream brings them, in order, and an answer that comes late (after
+  // someone else's newer vote reached the page) must not put an older count back. The reader's
+  // own vote is theirs alone, so it is kept at once.
   function remember(found) {
     const m = model();
-    const tally = { count: found.count, mean: found.mean };
-    for (const target of [own, m ? { votes: m.votes || (m.votes = {}),
-      mine: m.my_votes || (m.my_votes = {}) } : null]) {
-      if (!target) continue;
-      target.votes[found.node_id] = tally;
-      target.mine[found.node_id] = found.mine;
+    if (m) {
+      (m.my_votes || (m.my_votes = {}))[found.node_id] = found.mine;
+      return;
     }
+    own.votes[found.node_id] = { count: found.count, mean: found.mean };
+    own.mine[found.node_id] = found.mine;
   }
 
   function scale(id, where) {

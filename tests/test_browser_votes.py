@@ -114,6 +114,35 @@ def test_a_class_votes_and_everyone_sees_it_live(server, new_page):
     expect(students[2].locator("#vote-sort")).to_contain_text("strongest first")
 
 
+def test_a_vote_answered_late_never_puts_an_older_count_back(server, new_page):
+    """Ann's answer comes after Ben's newer vote reached her page: her page keeps the newer."""
+    w = prepare(server.database)
+    url, m, claim = server.url, w["m"], w["claim"]
+    ann, ben = new_page(), new_page()
+    for page, name in ((ann, "Ann"), (ben, "Ben")):
+        join(page, url, w["code"], name)
+        page.goto(f"{url}/maps/{m}?node={claim}")
+        expect(page.locator("#live")).to_have_attribute("data-state", "open")
+    held = []  # Ann's answer, taken from the server and kept back
+    ann.route("**/nodes/*/vote", lambda route: held.append((route, route.fetch())))
+    mark = f"#o-{claim} > .vote-mark"
+    badge = f"#diagram g.vote-badge[data-for='{claim}'] text"
+    vote(ann, 4)
+    shows(ben, mark, "★ 4.0 · 1 vote")  # the server counted it; Ann has no answer yet
+    vote(ben, 2)
+    shows(ann, mark, "★ 3.0 · 2 votes")  # the stream brought Ben's vote to Ann's page
+    shows(ann, badge, "★ 3.0 · 2")
+    assert len(held) == 1
+    route, answer = held[0]
+    route.fulfill(response=answer)  # now her answer: 1 vote, 4.0
+    expect(ann.locator("#outline-votes button[data-vote='4']")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    time.sleep(0.5)  # whatever her page does with the late answer, it has done by now
+    assert ann.locator(badge).text_content().replace("\xa0", " ") == "★ 3.0 · 2"
+    shows(ann, mark, "★ 3.0 · 2 votes")
+
+
 def test_voting_on_a_phone(server, new_page):
     w = prepare(server.database)
     url, m = server.url, w["m"]
