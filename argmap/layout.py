@@ -44,7 +44,7 @@ WIDTHS = Widths(
     }
 )
 MARGIN_X, MARGIN_Y = 17.28, 12.0  # the node margin "0.12,0.08" as Graphviz applies it
-# Lines 1.2 times the font size apart: Graphviz's own spacing when it draws a tidy tree
+# Lines 1.2 times the font size apart: Graphviz's own spacing when it draws a page's SVG
 # without its text shaper (argmap.plaintext); boxes are drawn at these sizes (fixedsize).
 LINE_HEIGHT = 13.2
 MIN_WIDTH, MIN_HEIGHT = 54.0, 36.0

@@ -1,9 +1,10 @@
 """Graphviz without its text shaper, for drawings whose boxes argmap sizes itself.
 
-Graphviz measures every line of every label with pango (HarfBuzz shaping). For the tidy tree
-argmap sizes each box itself (argmap.layout) and places it (`neato -n2`), so that measuring
-only repeats work: it is two thirds of Graphviz's time (bench: 2,000 nodes 0.45 -> 0.16
-CPU-s). Graphviz skips it when no text layout plugin is loaded: a folder holding links to
+Graphviz measures every line of every label with pango (HarfBuzz shaping). A page's SVG has
+every box sized by argmap (argmap.layout): the tidy tree's, which argmap also places
+(`neato -n2`), and `dot`'s (fixedsize), so that measuring only repeats work: two thirds of
+Graphviz's time for a tidy tree (bench: 2,000 nodes 0.45 -> 0.16 CPU-s), over half for `dot`
+(100 nodes 61 -> 24 ms). Graphviz skips it when no text layout plugin is loaded: a folder holding links to
 its core and layout plugins only, named by GVBINDIR, makes it use its built-in estimate
 (lines 1.2 times the font size apart; argmap.layout sizes boxes for that). SVG only: PNG and
 PDF need pango's renderer. Where Graphviz's plugins are not found, drawings keep the shaper.
