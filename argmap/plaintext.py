@@ -4,10 +4,11 @@ Graphviz measures every line of every label with pango (HarfBuzz shaping). A pag
 every box sized by argmap (argmap.layout): the tidy tree's, which argmap also places
 (`neato -n2`), and `dot`'s (fixedsize), so that measuring only repeats work: two thirds of
 Graphviz's time for a tidy tree (bench: 2,000 nodes 0.45 -> 0.16 CPU-s), over half for `dot`
-(100 nodes 61 -> 24 ms). Graphviz skips it when no text layout plugin is loaded: a folder holding links to
-its core and layout plugins only, named by GVBINDIR, makes it use its built-in estimate
-(lines 1.2 times the font size apart; argmap.layout sizes boxes for that). SVG only: PNG and
-PDF need pango's renderer. Where Graphviz's plugins are not found, drawings keep the shaper.
+(100 nodes 61 -> 24 ms). Graphviz skips it when no text layout plugin is loaded: a folder
+holding links to its core and layout plugins only, named by GVBINDIR, makes it use its
+built-in estimate (lines 1.2 times the font size apart; argmap.layout sizes boxes for
+that). SVG only: PNG and PDF need pango's renderer. Where Graphviz's plugins are not found,
+drawings keep the shaper.
 """
 
 from __future__ import annotations
