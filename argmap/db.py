@@ -381,8 +381,11 @@ def m002_accounts(db: Database) -> None:
 
 def migrate(db: Database) -> bool:
     """Apply pending migrations; True when the database was new."""
+    from .shapes import refresh  # shapes writes through this module
+
     fresh = not migrations.applied(db)
     migrations.apply(db)
+    refresh(db)
     return fresh
 
 
@@ -678,5 +681,19 @@ def m014_comments(db: Database) -> None:
         );
         CREATE INDEX comments_node ON comments(node_id, id);
         CREATE INDEX comments_map ON comments(map_id, id);
+        """
+    )
+
+
+@migrations()
+def m015_shapes(db: Database) -> None:
+    """Each node keeps its label as drawn and its box size (argmap/shapes.py), made by
+    shapes.refresh right after; `meta` keeps which code made them."""
+    db.executescript(
+        """
+        ALTER TABLE nodes ADD COLUMN label TEXT;
+        ALTER TABLE nodes ADD COLUMN box_width REAL;
+        ALTER TABLE nodes ADD COLUMN box_height REAL;
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 from .clean import short
 from .labels import KIND_LABELS
@@ -19,7 +18,6 @@ from .model import Edge
 
 WRAP = 32
 PART = 250  # statements per part of the DOT text (see build)
-TEXTS_KEPT = 20_000  # labels kept shaped: a redrawn map re-wraps only its changed texts
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 LINE = re.compile(rf"\S.{{0,{WRAP - 1}}}(?=\s|$)|\S{{{WRAP}}}")
 DIRECTIONS = {"rl": "RL", "bt": "BT"}  # the thesis on the left (default), or at the bottom
@@ -120,17 +118,18 @@ def label(lines: list[str]) -> str:
     return '"' + text.replace("\n", "\\l") + '\\l"'
 
 
-@lru_cache(maxsize=TEXTS_KEPT)
-def quoted(text: str) -> str:
-    """A node text's quoted DOT label alone, for `dot`, which sizes boxes itself (kept)."""
-    return label(wrap(text))
-
-
-@lru_cache(maxsize=TEXTS_KEPT)
 def shaped(text: str) -> tuple[str, tuple[float, float]]:
-    """A node text's quoted DOT label and its box size (kept: maps are drawn again and again)."""
+    """A node text's quoted DOT label and its box size."""
     lines = wrap(text)
     return label(lines), box_size(lines)
+
+
+def shape_of(node: dict) -> tuple[str, tuple[float, float]]:
+    """A node's quoted DOT label and box size: as kept with it (argmap.shapes), else made."""
+    kept = node.get("label")
+    if kept is None:
+        return shaped(node["text"])
+    return kept, (node["width"], node["height"])
 
 
 def junction_of(edge: Edge, undercut: set[str]) -> str | None:
@@ -232,11 +231,8 @@ def statements(graph: dict, fast: bool, direction: str, sized: bool = False) -> 
     yield from header(FAST_SETTINGS if fast else {}, direction)
     answers = rebuttals(graph)
     for n in graph["nodes"]:
-        if sized:
-            quoted_label, size = shaped(n["text"])
-            yield node_line(n, quoted_label, box_attrs(size), n["id"] in answers)
-        else:
-            yield node_line(n, quoted(n["text"]), "", n["id"] in answers)
+        quoted_label, size = shape_of(n)
+        yield node_line(n, quoted_label, box_attrs(size) if sized else "", n["id"] in answers)
     yield from edge_lines(drawn_edges(graph), {}, further_links(graph))
 
 
@@ -275,7 +271,7 @@ def tidy_statements(graph: dict) -> Iterator[str]:
     answers = rebuttals(graph)
     sizes: dict[str, tuple[float, float]] = {}
     for node in graph["nodes"]:
-        quoted_label, sizes[str(node["id"])] = shaped(node["text"])
+        quoted_label, sizes[str(node["id"])] = shape_of(node)
         yield node_line(node, quoted_label, ' fixedsize="true"', node["id"] in answers)
     edges = drawn_edges(graph)
     yield from edge_lines(edges, {}, further_links(graph))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from .shapes import shape_values
+
 # Each field as the API names it, and the column that stores it.
 NODE_COLUMNS = {
     "kind": "kind",
@@ -55,8 +57,9 @@ def link_dict(found: dict) -> dict:
 
 
 def node_values(fields: dict) -> dict:
-    """A node's checked fields as the nodes table stores them."""
-    return {**stored(fields, NODE_COLUMNS), "tags": json.dumps(fields["tags"])}
+    """A node's checked fields as the nodes table stores them, with its label as drawn."""
+    values = {**stored(fields, NODE_COLUMNS), "tags": json.dumps(fields["tags"])}
+    return values | shape_values(fields["text"])
 
 
 def origin_values(fields: dict) -> dict:

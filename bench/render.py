@@ -68,9 +68,7 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
 
     def cold() -> render.Diagram:
         own, graphviz = time.process_time(), common.children_cpu()
-        db.execute("DELETE FROM renders")
-        dot.shaped.cache_clear()  # cold: every label wrapped and measured again
-        dot.quoted.cache_clear()
+        db.execute("DELETE FROM renders")  # labels come as kept with the nodes (shapes)
         drawn = render.diagram(db, map_id, "svg", None, limits)
         spent.append((time.process_time() - own, common.children_cpu() - graphviz))
         return drawn
@@ -231,10 +229,11 @@ def results_table(measured: list[Measured], failed: dict[int, str], options: Opt
         for size, error in failed.items()
     ]
     table.notes = [
-        f"cold: render.diagram() after emptying the renders table, median of up to {options.repeat}"
-        f" runs within {options.budget:g} s; its CPU: medians of the same runs, this process's"
-        " own (reading the map, writing DOT, gzipping, storing) and Graphviz's. cached: the"
-        " same call again, median of"
+        f"cold: render.diagram() after emptying the renders table (each node's label as drawn"
+        " comes with its row, made when the map was imported: argmap.shapes), median of up to"
+        f" {options.repeat} runs within {options.budget:g} s; its CPU: medians of the same"
+        " runs, this process's own (reading the map, writing DOT, gzipping, storing) and"
+        " Graphviz's. cached: the same call again, median of"
         f" {options.repeat}. GET cached: GET /maps/<id>/diagram.svg through the Flask test"
         f" client taking gzip as pages do, median of {options.repeat}.",
         "Graphviz alone: the program the app runs (`dot -Tsvg`, or `neato -n2 -Tsvg` without"
