@@ -66,9 +66,11 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
     limits = render.Limits.from_config(app.config)
     spent: list[tuple[float, float]] = []
 
+    def forget() -> None:
+        db.execute("DELETE FROM renders")  # nothing stored: the next drawing is cold (untimed)
+
     def cold() -> render.Diagram:
         own, graphviz = time.process_time(), common.children_cpu()
-        db.execute("DELETE FROM renders")  # labels come as kept with the nodes (shapes)
         drawn = render.diagram(db, map_id, "svg", None, limits)
         spent.append((time.process_time() - own, common.children_cpu() - graphviz))
         return drawn
@@ -81,7 +83,7 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
     text, program = render.source(graph, limits, sized=True)
     env = render.environment(db, "svg")
     with graphviz_alone(text.encode(), program, options, env) as alone:
-        colds, raw = paired(cold, alone, options)
+        colds, raw = paired((forget, cold), alone, options)
     cold_timing = common.Timing(statistics.median(t for t, _ in colds), len(colds), colds[-1][1])
     bar.update()
     cached = common.median_time(again, options.repeat)
@@ -110,13 +112,16 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
     )
 
 
-def paired(cold, alone, options: Options) -> tuple[list, list[ProgramRun]]:
+def paired(cold: tuple, alone, options: Options) -> tuple[list, list[ProgramRun]]:
     """Cold renders and Graphviz alone taken in turn, so both meet the same load; within the
-    budget, and stopped when Graphviz alone does not finish."""
+    budget, and stopped when Graphviz alone does not finish. `cold` is what empties the
+    store (not timed) and the timed render."""
+    forget, render_cold = cold
     colds: list = []
     raw: list[ProgramRun] = []
     while len(colds) < max(options.repeat, 1):
-        colds.append(common.timed(cold))
+        forget()
+        colds.append(common.timed(render_cold))
         raw.append(alone())
         spent = sum(t for t, _ in colds) + sum(r.seconds or 0 for r in raw)
         if raw[-1].seconds is None or spent >= options.budget:
@@ -229,8 +234,9 @@ def results_table(measured: list[Measured], failed: dict[int, str], options: Opt
         for size, error in failed.items()
     ]
     table.notes = [
-        f"cold: render.diagram() after emptying the renders table (each node's label as drawn"
-        " comes with its row, made when the map was imported: argmap.shapes), median of up to"
+        "cold: render.diagram() after emptying the renders table (not timed; each node's"
+        " label as drawn comes with its row, made when the map was imported: argmap.shapes),"
+        " median of up to"
         f" {options.repeat} runs within {options.budget:g} s; its CPU: medians of the same"
         " runs, this process's own (reading the map, writing DOT, gzipping, storing) and"
         " Graphviz's. cached: the same call again, median of"
