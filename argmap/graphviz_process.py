@@ -33,6 +33,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -94,8 +95,10 @@ def run(
     """Run a Graphviz command on DOT source, given on its input, reading what it writes.
 
     `source` may come in parts, made as Graphviz reads them: it starts, and parses, while
-    the rest is being made. Raises RenderTimeout once Graphviz has had `timeout` seconds
-    (the time spent making the parts not counted); the process is then killed.
+    the rest is being made. An empty part ends its input; the parts are then run to their
+    end while Graphviz draws (work of the caller's own, giving no more text). Raises
+    RenderTimeout once Graphviz has had `timeout` seconds (the time spent making the parts
+    not counted); the process is then killed.
     """
     parts = iter([source] if isinstance(source, str) else source)
     try:
@@ -208,15 +211,17 @@ class Feed:
         self.open = True
 
     def next_part(self) -> None:
-        """Make the next part to write; at the end, close Graphviz's input."""
+        """Make the next part to write; at the end (no part, or an empty one), close
+        Graphviz's input, then run what is left of the parts."""
         while self.open and not self.pending:
             began = time.monotonic()
             part = next(self.parts, None)
-            self.making += time.monotonic() - began
-            if part is None:
+            if not part:
                 self.close()
+                deque(self.parts, maxlen=0)
             else:
                 self.pending = memoryview(part.encode())
+            self.making += time.monotonic() - began
 
     def write(self) -> None:
         """Write what the pipe takes now; a Graphviz that stopped reading ends the feed."""

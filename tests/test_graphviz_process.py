@@ -98,6 +98,25 @@ def test_a_source_in_parts_is_read_while_it_is_made_and_drawn_as_the_whole(tmp_p
     assert len(seen) == 1 and seen[0] != [] and running(marker) == []
 
 
+def test_an_empty_part_ends_the_input_before_the_rest_of_the_parts_is_run(tmp_path):
+    """What the caller does after the DOT (naming the drawing) runs while Graphviz draws,
+    not before Graphviz has read to the end of its input."""
+    ended = tmp_path / "ended"
+    seen: list[bool] = []
+
+    def parts():
+        yield "digraph { a -> b }\n"
+        yield ""
+        deadline = time.monotonic() + 5
+        while not ended.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(ended.exists())
+
+    command = ["sh", "-c", f"cat > /dev/null && touch {ended} && echo drawn"]
+    done = graphviz_process.run(command, parts(), MEMORY, 20)
+    assert (done.returncode, done.output, seen) == (0, b"drawn\n", [True])
+
+
 def test_a_part_that_cannot_be_made_stops_graphviz_and_leaves_no_process():
     marker = f"-Gcomment=broken-probe-{os.getpid()}"
 
