@@ -57,9 +57,10 @@ def link_dict(found: dict) -> dict:
 
 
 def node_values(fields: dict) -> dict:
-    """A node's checked fields as the nodes table stores them, with its label as drawn."""
+    """A node's checked fields as the nodes table stores them, with its label as drawn
+    (`shape`: shapes.shape_values of the same text, made before the write by an import)."""
     values = {**stored(fields, NODE_COLUMNS), "tags": json.dumps(fields["tags"])}
-    return values | shape_values(fields["text"])
+    return values | (fields.get("shape") or shape_values(fields["text"]))
 
 
 def origin_values(fields: dict) -> dict:
