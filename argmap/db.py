@@ -688,12 +688,21 @@ def m014_comments(db: Database) -> None:
 @migrations()
 def m015_shapes(db: Database) -> None:
     """Each node keeps its label as drawn and its box size (argmap/shapes.py), made by
-    shapes.refresh right after; `meta` keeps which code made them."""
+    shapes.refresh right after; `meta` keeps which code made them.
+
+    A text changed by code that writes no label (an older argmap on the same file) loses
+    its label, so that it is drawn from its text rather than as it was.
+    """
     db.executescript(
         """
         ALTER TABLE nodes ADD COLUMN label TEXT;
         ALTER TABLE nodes ADD COLUMN box_width REAL;
         ALTER TABLE nodes ADD COLUMN box_height REAL;
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TRIGGER nodes_label_stale AFTER UPDATE OF text ON nodes
+        WHEN new.text IS NOT old.text AND new.label IS old.label BEGIN
+            UPDATE nodes SET label = NULL, box_width = NULL, box_height = NULL
+            WHERE id = new.id;
+        END;
         """
     )

@@ -48,6 +48,7 @@ READ_SIZE = 1 << 20
 SMALL_READ = 1 << 18  # a read smaller than this is followed by a pause
 PAUSE = 0.001  # seconds: lets Graphviz fill the pipe, so each read takes more
 GZIP_LEVEL = 1  # ISA-L levels go from 0 to 3
+END = "\x00end of the DOT"  # a part that ends Graphviz's input (see run); never DOT text
 
 
 def original(module: str, name: str):
@@ -95,8 +96,8 @@ def run(
     """Run a Graphviz command on DOT source, given on its input, reading what it writes.
 
     `source` may come in parts, made as Graphviz reads them: it starts, and parses, while
-    the rest is being made. An empty part ends its input; the parts are then run to their
-    end while Graphviz draws (work of the caller's own, giving no more text). Raises
+    the rest is being made. A part that is END ends its input; the parts are then run to
+    their end while Graphviz draws (work of the caller's own, giving no more text). Raises
     RenderTimeout once Graphviz has had `timeout` seconds (the time spent making the parts
     not counted); the process is then killed.
     """
@@ -211,12 +212,12 @@ class Feed:
         self.open = True
 
     def next_part(self) -> None:
-        """Make the next part to write; at the end (no part, or an empty one), close
-        Graphviz's input, then run what is left of the parts."""
+        """Make the next part to write; at the end (no part, or END), close Graphviz's
+        input, then run what is left of the parts."""
         while self.open and not self.pending:
             began = time.monotonic()
             part = next(self.parts, None)
-            if not part:
+            if part is None or part is END:
                 self.close()
                 deque(self.parts, maxlen=0)
             else:

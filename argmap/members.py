@@ -30,11 +30,12 @@ def create_map(
     data: MapData | None = None,
 ) -> int:
     """Create a map owned by this account, empty or imported from `data`; returns its id."""
+    prepared = None if data is None else portable.prepare(data)  # before the write lock
     with write(db):
         if data is None:
             map_id = maps.create_map(db, title, description, Actor(user["name"]))
         else:
-            map_id = portable.import_map(db, data, Actor(user["name"]))
+            map_id = portable.import_map(db, data, Actor(user["name"]), prepared=prepared)
         claim_map(db, map_id, user)
     return map_id
 

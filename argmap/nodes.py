@@ -114,11 +114,19 @@ def clean_fields(fields: dict) -> dict:
 
 
 def insert(
-    db: Database, map_id: int, fields: dict, node_id: int | None = None, version: int = 1
+    db: Database,
+    map_id: int,
+    fields: dict,
+    node_id: int | None = None,
+    version: int = 1,
+    shape: dict | None = None,
 ) -> int:
-    """The one place a node is inserted (checked fields); returns its id (node_id if given)."""
+    """The one place a node is inserted (checked fields); returns its id (node_id if given).
+
+    `shape`: its label as drawn, when made already from the same text (see portable.prepare).
+    """
     stamp = now()
-    values = {"id": node_id, "map_id": map_id, **node_values(fields), "version": version}
+    values = {"id": node_id, "map_id": map_id, **node_values(fields, shape), "version": version}
     values |= origin_values(fields)
     values |= {"created_at": stamp, "updated_at": stamp}
     columns = ", ".join(values)

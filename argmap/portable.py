@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -228,11 +229,33 @@ def validate(data: MapData) -> list[dict]:
         return all_fields(data.nodes)
 
 
-def import_map(db: Database, data: MapData, actor: str = "", origin: str | None = None) -> int:
-    """Write a portable map as a new map in one transaction; returns its id."""
+@dataclass
+class Prepared:
+    """A portable map checked, with its nodes' clean fields and labels as drawn (in order)."""
+
+    fields: list[dict]
+    shapes: list[dict]
+
+
+def prepare(data: MapData) -> Prepared:
+    """What an import does before it takes the write lock: check the map, make its labels."""
     fields = validate(data)
-    for clean in fields:  # labels made before the write lock is taken: writers wait less
-        clean["shape"] = shape_values(clean["text"])
+    return Prepared(fields, [shape_values(clean["text"]) for clean in fields])
+
+
+def import_map(
+    db: Database,
+    data: MapData,
+    actor: str = "",
+    origin: str | None = None,
+    prepared: Prepared | None = None,
+) -> int:
+    """Write a portable map as a new map in one transaction; returns its id.
+
+    `prepared`: the map already prepared (see prepare), outside the caller's transaction.
+    """
+    prepared = prepared or prepare(data)
+    fields = prepared.fields
     with write(db):
         map_id = create_map(db, data.title or "Imported map", data.description, actor, origin)
         if data.listed:
@@ -244,10 +267,11 @@ def import_map(db: Database, data: MapData, actor: str = "", origin: str | None 
         )
         later = []  # children written before their parent: their parent set after
         with indexed_after(db, map_id):
-            for node, clean in zip(data.nodes, fields, strict=True):
+            for node, clean, shape in zip(data.nodes, fields, prepared.shapes, strict=True):
                 origin = {"author_name": node.author[:TEXT_MAX], "hidden": node.hidden}
                 parent = ids.get(node.parent)
-                ids[node.key] = insert(db, map_id, {**clean, "parent_id": parent, **origin})
+                made = {**clean, "parent_id": parent, **origin}
+                ids[node.key] = insert(db, map_id, made, shape=shape)
                 if node.parent is not None and parent is None:
                     later.append(node)
         db.conn.executemany(

@@ -56,11 +56,11 @@ def link_dict(found: dict) -> dict:
     return shown(found, LINK_COLUMNS)
 
 
-def node_values(fields: dict) -> dict:
+def node_values(fields: dict, shape: dict | None = None) -> dict:
     """A node's checked fields as the nodes table stores them, with its label as drawn
-    (`shape`: shapes.shape_values of the same text, made before the write by an import)."""
+    (`shape`: shapes.shape_values of the same text, made already)."""
     values = {**stored(fields, NODE_COLUMNS), "tags": json.dumps(fields["tags"])}
-    return values | (fields.get("shape") or shape_values(fields["text"]))
+    return values | (shape or shape_values(fields["text"]))
 
 
 def origin_values(fields: dict) -> dict:

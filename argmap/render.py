@@ -288,10 +288,10 @@ def digest_of(graph: dict, how: str) -> str:
 
 def naming(made: Iterator[str], graph: dict, how: str, name: list[str]) -> Iterator[str]:
     """The parts of a DOT source, then the drawing's name (digest_of) put in `name`: taken
-    while Graphviz draws, when no stored drawing needed it before. The empty part between
+    while Graphviz draws, when no stored drawing needed it before. The END part between
     them ends Graphviz's input first (see graphviz_process.run): it does not wait for it."""
     yield from made
-    yield ""
+    yield graphviz_process.END
     name.append(digest_of(graph, how))
 
 

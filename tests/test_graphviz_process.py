@@ -98,7 +98,7 @@ def test_a_source_in_parts_is_read_while_it_is_made_and_drawn_as_the_whole(tmp_p
     assert len(seen) == 1 and seen[0] != [] and running(marker) == []
 
 
-def test_an_empty_part_ends_the_input_before_the_rest_of_the_parts_is_run(tmp_path):
+def test_the_end_part_ends_the_input_before_the_rest_of_the_parts_is_run(tmp_path):
     """What the caller does after the DOT (naming the drawing) runs while Graphviz draws,
     not before Graphviz has read to the end of its input."""
     ended = tmp_path / "ended"
@@ -106,7 +106,8 @@ def test_an_empty_part_ends_the_input_before_the_rest_of_the_parts_is_run(tmp_pa
 
     def parts():
         yield "digraph { a -> b }\n"
-        yield ""
+        yield ""  # nothing to write yet: not the end
+        yield graphviz_process.END
         deadline = time.monotonic() + 5
         while not ended.exists() and time.monotonic() < deadline:
             time.sleep(0.01)

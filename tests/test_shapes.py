@@ -4,9 +4,10 @@ the code that makes them changes."""
 from __future__ import annotations
 
 import pytest
+from conftest import create_account
 from test_render import svg_nodes
 
-from argmap import dot, maps, nodes, render, shapes
+from argmap import dot, maps, members, nodes, portable, render, shapes
 from argmap.db import migrate, row
 from argmap.model import MapData, Node
 from argmap.portable import import_map
@@ -83,3 +84,32 @@ def test_labels_are_made_again_when_the_code_that_makes_them_changes(db):
     assert kept(db, node["id"]) == made(LONG)
     assert shapes.kept_recipe(db) == shapes.recipe()
     assert shapes.refresh(db) == 0
+
+
+def test_a_text_changed_by_code_that_writes_no_label_is_drawn_as_it_now_reads(db):
+    """An older argmap on the same file changes a text and leaves the label: the label goes."""
+    map_id = maps.create_map(db, "Shared file")
+    node = nodes.add_node(db, map_id, {"kind": "claim", "text": LONG})
+    render.diagram(db, map_id, "svg")
+    db.execute("UPDATE nodes SET text = 'Edited by other code.' WHERE id = ?", (node["id"],))
+    db.execute("DELETE FROM renders")  # that code records its own change; drawn again
+    assert kept(db, node["id"]) == (None, None, None)
+    drawn = render.diagram(db, map_id, "svg")
+    assert svg_nodes(drawn.body)[f"node-{node['id']}"] == ["Edited by other code."]
+    nodes.update_node(db, map_id, node["id"], {"text": "Edited by argmap."})
+    assert kept(db, node["id"]) == made("Edited by argmap.")
+
+
+def test_an_import_makes_its_labels_before_it_takes_the_write_lock(app, db, monkeypatch):
+    """Other writers do not wait while an imported map's labels are made."""
+    user = create_account(app.config["DATABASE"], "ann@example.org", "Ann")
+    locked: list[bool] = []
+    real = portable.shape_values
+    monkeypatch.setattr(
+        portable, "shape_values", lambda text: locked.append(db.conn.in_transaction) or real(text)
+    )
+    nodes_in = [Node(key=str(n), kind="claim", text=f"Claim {n}: {LONG}") for n in range(3)]
+    map_id = members.create_map(db, user, data=MapData(title="Imported", nodes=nodes_in))
+    assert locked == [False, False, False]
+    found = db.execute("SELECT id, text FROM nodes WHERE map_id = ?", (map_id,)).fetchall()
+    assert [kept(db, node_id) for node_id, _ in found] == [made(text) for _, text in found]
