@@ -255,6 +255,35 @@ def test_making_dot_pauses_the_cycle_collector_and_leaves_it_as_it_was(was_on):
         gc.enable()
 
 
+def test_a_big_read_leaves_the_collector_no_pass_over_all_it_kept():
+    """After reading a big file the collector does not at once pass over the whole map read
+    (what a paused block kept goes to the oldest generation), yet a cycle made in such a
+    block is still collected."""
+    from argmap import collector
+    from argmap.formats import registry
+    from bench.readers import argdown_tree
+
+    text = argdown_tree(5000)
+    passes: list[str] = []
+
+    def seen(phase, info):
+        passes.append(f"{phase} {info['generation']}")
+
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        _, data = registry.read(text)
+    finally:
+        gc.callbacks.remove(seen)
+    assert len(data.nodes) == 5001 and passes == []
+    with collector.paused():
+        kept = [[] for _ in range(collector.SETTLE_FROM)]
+        ring: list = []
+        ring.append(ring)
+    del kept, ring
+    assert gc.collect() >= 1
+
+
 def test_graphviz_reads_and_writes_through_pipes_of_a_megabyte(tmp_path):
     with open(tmp_path / "errors", "w+b") as errors:
         process = graphviz_process.start(["sleep", "0.5"], MEMORY, None, errors.fileno())
