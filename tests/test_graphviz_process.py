@@ -276,7 +276,7 @@ def test_a_big_read_leaves_the_collector_no_pass_over_all_it_kept():
     finally:
         gc.callbacks.remove(seen)
     assert len(data.nodes) == 5001 and passes == []
-    with collector.paused():
+    with collector.paused(keeps=True):
         kept = [[] for _ in range(collector.SETTLE_FROM)]
         ring: list = []
         ring.append(ring)

@@ -85,7 +85,7 @@ def read(text: str, fmt: str | None = None) -> tuple[str, MapData]:
     fmt = fmt or detect(text)
     if fmt not in READABLE:
         raise FormatError(f"argmap cannot read {fmt!r}: choose one of {', '.join(READABLE)}")
-    with collector.paused():
+    with collector.paused(keeps=True):
         return fmt, FORMATS[fmt].read(text.replace("\r\n", "\n"))
 
 
