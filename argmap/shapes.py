@@ -63,13 +63,13 @@ def recipe() -> str:
 
 
 def kept_recipe(db: Database) -> str | None:
-    """The digest of the code that shaped the stored labels (None: never shaped)."""
+    """The recipe the stored labels were made by (None: never made)."""
     found = db.execute("SELECT value FROM meta WHERE key = ?", (DIGEST_KEY,)).fetchone()
     return None if found is None else found[0]
 
 
 def refresh(db: Database) -> int:
-    """Shape every node again when the code that shapes labels changed; how many were.
+    """Shape every node again when the way labels are made changed; how many were.
 
     Done in batches, each shaped outside the write lock and written in a short transaction;
     a node whose text changed meanwhile keeps the label its writer gave it.
