@@ -8,13 +8,9 @@ dropped, `&` as `&amp;`, backslashes doubled, quotes escaped, lines ended with `
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
-from pathlib import Path
 
-from . import layout
 from .clean import short
 from .labels import KIND_LABELS
 from .layout import Box, box_size, tidy
@@ -120,13 +116,6 @@ def label(lines: list[str]) -> str:
     # Escaped once for the whole label: no line holds a newline (wrap splits on them).
     text = "\n".join(lines).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
     return '"' + text.replace("\n", "\\l") + '\\l"'
-
-
-@cache
-def code_digest() -> bytes:
-    """A digest of the code that writes DOT and sizes its boxes (this module and
-    argmap.layout): what it made before a change (drawings, nodes' labels) is made again."""
-    return hashlib.sha256(Path(__file__).read_bytes() + Path(layout.__file__).read_bytes()).digest()
 
 
 def shaped(text: str) -> tuple[str, tuple[float, float]]:

@@ -22,12 +22,12 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import collector, dot, events, graphviz_process, moderation, plaintext, settings
+from . import collector, dot, events, graphviz_process, layout, moderation, plaintext, settings
 from .db import aside, connect, row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
@@ -275,11 +275,18 @@ def paused(made: Iterator[str]) -> Iterator[str]:
         yield part
 
 
+@cache
+def code_digest() -> bytes:
+    """A digest of the code that writes DOT: a drawing made by other code is made again."""
+    code = b"".join(Path(module.__file__).read_bytes() for module in (dot, layout))
+    return hashlib.sha256(code).digest()
+
+
 def digest_of(graph: dict, how: str) -> str:
     """What names a drawing's DOT source: its nodes' and links' drawn fields, how it is laid out
     (see written), and the code that writes DOT. An unchanged drawing is found by it without
     its DOT being written."""
-    named = hashlib.sha256(dot.code_digest())  # other code's drawings are made again
+    named = hashlib.sha256(code_digest())
     named.update(how.encode())
     named.update(repr([tuple(n.values()) for n in graph["nodes"]]).encode("utf-8", "replace"))
     named.update(repr([tuple(li.values()) for li in graph["links"]]).encode("utf-8", "replace"))

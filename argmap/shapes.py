@@ -22,6 +22,7 @@ from functools import cache
 from sqlite_utils import Database
 
 from . import dot
+from .db import write  # db.migrate imports this module when it runs, not before
 
 log = logging.getLogger(__name__)
 DIGEST_KEY = "shapes"
@@ -74,8 +75,6 @@ def refresh(db: Database) -> int:
     Done in batches, each shaped outside the write lock and written in a short transaction;
     a node whose text changed meanwhile keeps the label its writer gave it.
     """
-    from .db import write  # db.migrate calls this module
-
     current = recipe()
     if kept_recipe(db) == current:
         return 0

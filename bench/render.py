@@ -83,7 +83,7 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
     text, program = render.source(graph, limits, sized=True)
     env = render.environment(db, "svg")
     with graphviz_alone(text.encode(), program, options, env) as alone:
-        colds, raw = paired((forget, cold), alone, options)
+        colds, raw = paired(forget, cold, alone, options)
     cold_timing = common.Timing(statistics.median(t for t, _ in colds), len(colds), colds[-1][1])
     bar.update()
     cached = common.median_time(again, options.repeat)
@@ -112,16 +112,15 @@ def measure_map(app, db, map_id: int, options: Options, bar) -> Measured:
     )
 
 
-def paired(cold: tuple, alone, options: Options) -> tuple[list, list[ProgramRun]]:
+def paired(forget, cold, alone, options: Options) -> tuple[list, list[ProgramRun]]:
     """Cold renders and Graphviz alone taken in turn, so both meet the same load; within the
-    budget, and stopped when Graphviz alone does not finish. `cold` is what empties the
-    store (not timed) and the timed render."""
-    forget, render_cold = cold
+    budget, and stopped when Graphviz alone does not finish. `forget` empties the store
+    before each cold render, untimed."""
     colds: list = []
     raw: list[ProgramRun] = []
     while len(colds) < max(options.repeat, 1):
         forget()
-        colds.append(common.timed(render_cold))
+        colds.append(common.timed(cold))
         raw.append(alone())
         spent = sum(t for t, _ in colds) + sum(r.seconds or 0 for r in raw)
         if raw[-1].seconds is None or spent >= options.budget:
