@@ -706,3 +706,10 @@ def m015_shapes(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m016_dot_downloads(db: Database) -> None:
+    """Stored DOT downloads are made again: for a day, main's ended with the marker that
+    closes Graphviz's input (graphviz_process.END) after the DOT."""
+    db.execute("DELETE FROM renders WHERE fmt = 'dot'")

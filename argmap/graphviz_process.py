@@ -51,6 +51,17 @@ GZIP_LEVEL = 1  # ISA-L levels go from 0 to 3
 END = "\x00end of the DOT"  # a part that ends Graphviz's input (see run); never DOT text
 
 
+def text_of(parts: Iterable[str]) -> str:
+    """The DOT text of parts up to END; the parts after it are run to their end (see run)."""
+    found, text = iter(parts), []
+    for part in found:
+        if part is END:
+            break
+        text.append(part)
+    deque(found, maxlen=0)
+    return "".join(text)
+
+
 def original(module: str, name: str):
     """A blocking call as Python has it, even where gevent has patched it (`argmap serve`)."""
     monkey = sys.modules.get("gevent.monkey")

@@ -174,7 +174,7 @@ def run(
     With `packed`, the drawing comes as stored (see pack), gzipped while Graphviz writes it.
     """
     if fmt == "dot":
-        text = source if isinstance(source, str) else "".join(source)
+        text = source if isinstance(source, str) else graphviz_process.text_of(source)
         return pack(text.encode(), fmt) if packed else text.encode()
     timeout = limits.timeout if timeout is None else timeout
     command = [program, f"-T{fmt}"] if program == "dot" else [program, "-n2", f"-T{fmt}"]

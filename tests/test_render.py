@@ -241,6 +241,37 @@ def test_the_same_map_gives_byte_identical_output(db, small, fmt):
     assert render.diagram(db, small["map"], fmt).body == first
 
 
+@pytest.mark.parametrize("limits", [{}, {"tidy_at": 3}], ids=["dot", "tidy tree"])
+def test_the_dot_download_is_the_dot_source_and_nothing_after_it(db, limits):
+    """The drawing's DOT is made in parts that Graphviz reads as they come; none of what
+    follows its end (the marker that closes Graphviz's input) may reach the download."""
+    import subprocess
+
+    m = big_map(db, 7)
+    body = render.diagram(db, m, "dot", limits=render.Limits(**limits)).body
+    assert body.startswith(b"digraph argmap {") and body.endswith(b"}\n")
+    assert b"\x00" not in body and body.count(b"digraph") == 1
+    read = subprocess.run(["dot", "-Tcanon"], input=body, capture_output=True, check=False)
+    assert read.returncode == 0 and read.stderr == b""
+
+
+def test_an_upgrade_forgets_stored_dot_downloads_and_keeps_the_drawings(tmp_path):
+    from argmap.db import connect, migrations
+
+    db = connect(str(tmp_path / "old.sqlite"))
+    migrations.apply(db, stop_before="m016_dot_downloads")
+    m = big_map(db, 4)
+    svg = render.diagram(db, m, "svg").body
+    render.diagram(db, m, "dot")
+    marked = render.pack(b"digraph argmap {\n}\n\x00end of the DOT", "dot")
+    db.execute("UPDATE renders SET body = ? WHERE fmt = 'dot'", (marked,))
+    migrations.apply(db)
+    assert [r[0] for r in db.execute("SELECT fmt FROM renders")] == ["svg"]
+    assert render.diagram(db, m, "svg").body == svg
+    assert render.diagram(db, m, "dot").body.endswith(b"}\n")
+    db.conn.close()
+
+
 def test_renders_are_cached_per_revision(db, small):
     m = small["map"]
     render.diagram(db, m, "svg")
