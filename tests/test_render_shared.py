@@ -341,3 +341,21 @@ def test_a_drawing_is_named_by_every_drawn_field_and_how_it_is_laid_out():
         render.digest_of({**graph, "links": []}, "dot dot rl"),
     ]
     assert len({name, *changed}) == len(changed) + 1
+
+
+def test_equal_rows_give_the_same_name_whoever_made_their_values():
+    """Rows read twice are equal values in other objects (strings shared or not, interned or
+    not): the name depends on the values alone."""
+    text = "".join(["Same words, ", "read again"])
+
+    def graph(kinds: list[str], texts: list[str]) -> dict:
+        nodes = [
+            {"id": number, "kind": kind, "text": said, "width": 1.5}
+            for number, (kind, said) in enumerate(zip(kinds, texts, strict=True))
+        ]
+        return {"nodes": nodes, "links": []}
+
+    shared = graph([sys.intern("claim")] * 2, [text, text])
+    apart = graph(["".join(["cl", "aim"]) for _ in range(2)], [text[:6] + text[6:], text + ""])
+    assert shared["nodes"][0]["text"] is not apart["nodes"][0]["text"]
+    assert render.digest_of(shared, "neato tidy") == render.digest_of(apart, "neato tidy")
