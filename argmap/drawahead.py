@@ -97,7 +97,7 @@ class Drawer:
                     draw(db, map_id, view, limits)
                     # Let the watcher announce this drawing before the next one reads its
                     # rows: under gevent they share the worker's thread (live bench, 2,000
-                    # nodes: a drawing announced 2 ms after it is stored instead of 45).
+                    # nodes: a drawing announced 2 ms after it is stored instead of about 40).
                     time.sleep(0)
         finally:
             with self.lock:
