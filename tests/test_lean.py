@@ -104,3 +104,18 @@ def test_bad_questions_go_to_flask_which_says_what_to_fix(app, db):
     assert client.get(f"/maps/{big}/diagram.svg?ready=1", headers=ZIPPED).status_code == 404
     token = {**ZIPPED, "Authorization": "Bearer nonsense"}
     assert client.get(f"/maps/{map_id}/diagram.svg?ready=1", headers=token).status_code == 401
+
+
+def test_a_dot_kept_by_a_browser_from_before_the_fix_is_sent_again(app, db):
+    """DOT of 2026-11-29 ended with a marker after the DOT: its ETag (no epoch) gets no 304."""
+    _owner, map_id = owned_map(db)
+    nodes.add_node(db, map_id, {"kind": "claim", "text": "Uniforms help"})
+    client = app.test_client()
+    first = client.get(f"/maps/{map_id}/diagram.dot")
+    tag = first.headers["ETag"]
+    assert first.status_code == 200 and tag.endswith(f'-e{lean.EPOCH}"')
+    before = tag.removesuffix(f'-e{lean.EPOCH}"') + '"'
+    again = client.get(f"/maps/{map_id}/diagram.dot", headers={"If-None-Match": before})
+    assert again.status_code == 200 and again.data.endswith(b"}\n")
+    kept = client.get(f"/maps/{map_id}/diagram.dot", headers={"If-None-Match": tag})
+    assert kept.status_code == 304

@@ -39,16 +39,20 @@ log = logging.getLogger(__name__)
 PATH = re.compile(r"/maps/([0-9]{1,19})/diagram\.svg")
 ASKED = {"ready", "node", "direction"}  # the questions this path answers; others go to Flask
 Answer = tuple[int, dict[str, str], bytes]  # status, headers, body
+# Raised when browsers must not keep what earlier code sent under the same name (2: DOT
+# downloads of 2026-11-29 ended with the marker that closes Graphviz's input).
+EPOCH = 2
 
 
 def etag(
     map_id: int, revision: int, fmt: str, view: render.View, student: bool, limits: render.Limits
 ) -> str:
-    """A diagram's ETag: what the drawing shows (map, revision, view, reader, limits)."""
+    """A diagram's ETag: what the drawing shows (map, revision, view, reader, limits), and
+    the EPOCH of the code that made it."""
     settings = zlib.crc32(repr(limits).encode())
     reader = "s" if student else "o"  # students may not see what owners see
     where = f"{view.direction}-n{view.focus}"
-    return f"m{map_id}-r{revision}-{fmt}-{where}-{reader}-{settings:x}"
+    return f"m{map_id}-r{revision}-{fmt}-{where}-{reader}-{settings:x}-e{EPOCH}"
 
 
 def direction_of(value: str | None) -> str | None:
