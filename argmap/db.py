@@ -710,6 +710,6 @@ def m015_shapes(db: Database) -> None:
 
 @migrations()
 def m016_dot_downloads(db: Database) -> None:
-    """Stored DOT downloads are made again: those stored by argmap's code of 2026-11-29 end
+    """Stored DOT downloads are made again: those stored by main from d289979 to 9c12ded end
     with the marker that closes Graphviz's input (graphviz_process.END) after the DOT."""
     db.execute("DELETE FROM renders WHERE fmt = 'dot'")

@@ -107,7 +107,7 @@ def test_bad_questions_go_to_flask_which_says_what_to_fix(app, db):
 
 
 def test_a_dot_kept_by_a_browser_from_before_the_fix_is_sent_again(app, db):
-    """DOT of 2026-11-29 ended with a marker after the DOT: its ETag (no epoch) gets no 304."""
+    """A DOT made before the fix ended with a marker: its ETag (no epoch) gets no 304."""
     _owner, map_id = owned_map(db)
     nodes.add_node(db, map_id, {"kind": "claim", "text": "Uniforms help"})
     client = app.test_client()

@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 PATH = re.compile(r"/maps/([0-9]{1,19})/diagram\.svg")
 ASKED = {"ready", "node", "direction"}  # the questions this path answers; others go to Flask
 Answer = tuple[int, dict[str, str], bytes]  # status, headers, body
-# Raised when browsers must not keep what earlier code sent under the same name (2: DOT
-# downloads of 2026-11-29 ended with the marker that closes Graphviz's input).
+# Increased when browsers must not keep what earlier code sent under the same name (2: DOT
+# downloads made by main from d289979 to 9c12ded ended with the marker that closes
+# Graphviz's input).
 EPOCH = 2
 
 
